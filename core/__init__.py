@@ -1,0 +1,1 @@
+"""bokslut's core: data, rules and I/O. Knows nothing of the terminal interface."""

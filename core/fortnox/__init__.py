@@ -1,0 +1,1 @@
+"""Fortnox: OAuth connection, API client and the embedded sandbox."""

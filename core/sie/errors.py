@@ -1,0 +1,48 @@
+"""The one error type the SIE reader raises, and the warnings it collects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class SieError(Exception):
+    """A file the reader will not accept; the message says where, what was expected and what to do."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        line: int | None,
+        problem: str,
+        *,
+        field: str = "",
+        expected: str = "",
+        hint: str = "",
+    ) -> None:
+        self.path = str(path)
+        self.line = line
+        self.problem = problem
+        self.field = field
+        self.expected = expected
+        self.hint = hint
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        parts = [f"{where}: {self.problem}"]
+        if self.field:
+            parts.append(f"field {self.field}")
+        if self.expected:
+            parts.append(f"expected {self.expected}")
+        text = "; ".join(parts)
+        return f"{text}. {self.hint}" if self.hint else text
+
+
+@dataclass(frozen=True, slots=True)
+class SieWarning:
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line else self.message

@@ -1,0 +1,1 @@
+"""The peewee store: one SQLite file per data directory."""
