@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.errors import BokslutError
 
-class SieError(Exception):
+
+class SieError(BokslutError):
     """A file the reader will not accept; the message says where, what was expected and what to do."""
 
     def __init__(

@@ -1,0 +1,6 @@
+"""Runs every benchmark in turn; each one is also runnable alone (`python -m bench.sie_import`)."""
+
+from bench import sie_import
+
+if __name__ == "__main__":
+    sie_import.main()

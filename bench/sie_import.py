@@ -1,0 +1,79 @@
+"""SIE import on a deterministic ~100 MB file: baseline (read and split lines), parse only, full import.
+
+Targets on a 2-core machine: full import within 15 s and 300 MB peak RSS; parse within 4x the baseline.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.measure import measure, print_table
+
+OUT = Path(__file__).resolve().parent / "out"
+VOUCHERS = 400_000
+JOBS = "bench.sie_import"  # the child process imports the jobs by this name, also when run as __main__
+
+
+def bench_spec():
+    from core.demo import DemoSpec
+
+    return DemoSpec(vouchers_per_year=VOUCHERS)
+
+
+def ensure_file() -> Path:
+    """The file is deterministic, so one generated earlier is reused."""
+    from core.demo import write_demo_sie
+
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"bench-{VOUCHERS}.se"
+    if not path.exists():
+        print(f"generating {path} ...", file=sys.stderr)
+        write_demo_sie(bench_spec(), path)
+    return path
+
+
+def read_and_split(path: str) -> dict:
+    lines = 0
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            lines += len(chunk.decode("cp437").splitlines())
+    return {"lines": lines}
+
+
+def parse_only(path: str) -> dict:
+    from core.sie.reader import SieReader
+
+    vouchers = rows = 0
+    for item in SieReader(path):
+        if hasattr(item, "rows"):
+            vouchers += 1
+            rows += len(item.rows)
+    return {"vouchers": vouchers, "rows": rows}
+
+
+def full_import(path: str, db_dir: str) -> dict:
+    from core.importer import import_sie
+    from core.store.db import open_store
+
+    db = open_store(Path(db_dir) / "bench.sqlite3")
+    result = import_sie(db, Path(path))
+    return {"vouchers": result.vouchers, "transactions": result.transactions}
+
+
+def main() -> None:
+    path = ensure_file()
+    size_mb = path.stat().st_size / (1024 * 1024)
+    with tempfile.TemporaryDirectory() as db_dir:
+        baseline = measure("a) read + split lines (baseline)", JOBS, "read_and_split", str(path))
+        parse = measure("b) parse only", JOBS, "parse_only", str(path))
+        load = measure("c) full import into fresh SQLite", JOBS, "full_import", str(path), db_dir)
+    print_table(f"SIE import, {path.name}: {size_mb:.0f} MB, {parse.detail}", [baseline, parse, load], baseline)
+    print(f"b/a = {parse.seconds / baseline.seconds:.2f} (target <= 4)")
+    print(f"c/a = {load.seconds / baseline.seconds:.2f}")
+    print(f"full import {load.seconds:.1f} s (target <= 15 s), peak RSS {load.peak_rss_mb:.0f} MB (target <= 300 MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""Where bokslut keeps its data and which limits apply: flag, then environment, then config file, then default."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from core.errors import BokslutError
+
+APP_NAME = "bokslut"
+DB_FILE_NAME = "bokslut.sqlite3"
+
+
+class ConfigError(BokslutError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    data_dir: Path
+    config_file: Path | None
+    max_file_bytes: int = 100 * 1024 * 1024
+    max_objects_per_dimension: int = 10_000
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / DB_FILE_NAME
+
+
+def default_config_file() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def _read_config(path: Path, explicit: bool) -> dict:
+    if not path.exists():
+        if explicit:
+            raise ConfigError(f"{path}: config file not found. Check the path given with --config or BOKSLUT_CONFIG.")
+        return {}
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML ({error}). Fix the file or remove it to use the defaults.") from None
+
+
+def _positive_int(config: dict, section: str, key: str, default: int, path: Path) -> int:
+    value = config.get(section, {}).get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ConfigError(f"{path}: [{section}] {key} must be a positive whole number, not {value!r}.")
+    return value
+
+
+def load_settings(
+    data_dir: str | None = None,
+    config_file: str | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> Settings:
+    explicit_config = config_file or environ.get("BOKSLUT_CONFIG")
+    config_path = Path(explicit_config).expanduser() if explicit_config else default_config_file()
+    config = _read_config(config_path, explicit=bool(explicit_config))
+    chosen_dir = data_dir or environ.get("BOKSLUT_DATA_DIR") or config.get("data_dir")
+    resolved_dir = Path(chosen_dir).expanduser() if chosen_dir else Path(platformdirs.user_data_dir(APP_NAME))
+    max_file_mb = _positive_int(config, "import", "max_file_mb", 100, config_path)
+    return Settings(
+        data_dir=resolved_dir.resolve(),
+        config_file=config_path if config_path.exists() else None,
+        max_file_bytes=max_file_mb * 1024 * 1024,
+        max_objects_per_dimension=_positive_int(config, "import", "max_objects_per_dimension", 10_000, config_path),
+    )
