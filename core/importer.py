@@ -1,0 +1,529 @@
+"""SIE records into the store: one transaction per file, streamed in batches so memory stays flat.
+
+`import_source` takes any reader-like object (`.header`, `.warnings`, iteration yielding `Voucher`
+and `Balance`), so a Fortnox `GET /3/sie/4` download goes through the same path as a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Protocol
+
+import peewee as pw
+
+from core import integrity
+from core.errors import BokslutError
+from core.integrity import CheckResult
+from core.money import to_ore
+from core.sie.errors import SieError, SieWarning
+from core.sie.model import Balance, Header, RowKind, Voucher
+from core.sie.reader import SieLimits, SieReader
+from core.store.models import ActivityLog, Company, utc_now
+from core.store.orgnr import format_org_number, normalise_org_number
+
+BATCH_ROWS = 10_000
+COST_CENTER_DIMENSION = "1"
+PROJECT_DIMENSION = "6"
+OBJECT_CACHE_SIZE = 100_000  # bounds memory on files where nearly every row has its own object list
+_KIND_TEXT = {kind: kind.value for kind in RowKind}
+
+
+class SieSource(Protocol):
+    header: Header
+    warnings: list[SieWarning]
+
+    def __iter__(self) -> Iterator[Voucher | Balance]: ...
+
+
+class OrgNumberMismatch(BokslutError):
+    """The file belongs to another company than the one being imported into."""
+
+    def __init__(self, expected: str, found: str) -> None:
+        self.expected = expected
+        self.found = found
+        found_text = f"organisation number {found}" if found else "no organisation number (#ORGNR)"
+        super().__init__(
+            f"the file has {found_text}, but the company is {expected}; "
+            "import anyway only if you are sure the file belongs to this company"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProgress:
+    vouchers: int
+    transactions: int
+    balances: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    company_id: int
+    company_name: str
+    org_number: str  # ten digits, "" when unknown
+    fiscal_year_id: int | None  # None for a file with neither #RAR nor vouchers (a chart only)
+    year_start: dt.date | None
+    year_end: dt.date | None
+    batch_id: int
+    activity_id: int
+    vouchers: int
+    transactions: int  # #TRANS rows
+    rows: int  # all rows, #RTRANS and #BTRANS included
+    balances: int
+    replaced: bool  # the year was in the store before and has been replaced
+    warnings: tuple[SieWarning, ...]
+    checks: tuple[CheckResult, ...]
+
+    def summary(self) -> str:
+        year = f"{self.year_start}..{self.year_end}" if self.year_start else "no fiscal year"
+        action = "replaced" if self.replaced else "imported"
+        problems = sorted({c.check_id + " " + c.status for c in self.checks if c.status != integrity.OK})
+        return (
+            f"{self.company_name} ({format_org_number(self.org_number)}) {year}: {action} {self.vouchers} vouchers, "
+            f"{self.transactions} transactions, {self.balances} balances; "
+            f"checks: {', '.join(problems) if problems else 'all ok'}"
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "company": {"name": self.company_name, "org_number": self.org_number},
+            "fiscal_year": {"start": self.year_start.isoformat(), "end": self.year_end.isoformat()}
+            if self.year_start
+            else None,
+            "replaced": self.replaced,
+            "vouchers": self.vouchers,
+            "transactions": self.transactions,
+            "rows": self.rows,
+            "balances": self.balances,
+            "warnings": [str(w) for w in self.warnings],
+            "checks": [{"id": c.check_id, "status": c.status, "message": c.message} for c in self.checks],
+        }
+
+
+def import_sie(
+    db: pw.SqliteDatabase,
+    path: Path,
+    *,
+    company_org: str | None = None,
+    confirm_org_mismatch: bool = False,
+    limits: SieLimits = SieLimits(),
+    source: str = "sie-file",
+    on_progress: Callable[[ImportProgress], None] | None = None,
+) -> ImportResult:
+    """Import a SIE file (types 1-4); raises SieError, OrgNumberMismatch, or sqlite errors."""
+    path = Path(path)
+    return import_source(
+        db,
+        SieReader(path, limits),
+        file_name=path.name,
+        sha256=_sha256(path),
+        company_org=company_org,
+        confirm_org_mismatch=confirm_org_mismatch,
+        source=source,
+        on_progress=on_progress,
+    )
+
+
+def import_source(
+    db: pw.SqliteDatabase,
+    reader: SieSource,
+    *,
+    file_name: str = "",
+    sha256: str = "",
+    company_org: str | None = None,
+    confirm_org_mismatch: bool = False,
+    source: str = "sie-file",
+    on_progress: Callable[[ImportProgress], None] | None = None,
+    batch_rows: int = BATCH_ROWS,
+) -> ImportResult:
+    """Import everything `reader` yields in one transaction, logging the attempt outside it."""
+    expected_org = normalise_org_number(company_org) if company_org is not None else None
+    activity = ActivityLog.create(kind="import", status="running", started=utc_now(), message=file_name)
+    try:
+        with db.atomic("IMMEDIATE"):
+            loader = _Loader(
+                db, reader, file_name, sha256, source, expected_org, confirm_org_mismatch, on_progress, batch_rows
+            )
+            result = loader.run(activity.id)
+    except BaseException as error:
+        _finish_activity(activity.id, "failed", None, f"{file_name}: {error}")
+        raise
+    counts = {"vouchers": result.vouchers, "transactions": result.transactions, "balances": result.balances}
+    _finish_activity(activity.id, "done", result.company_id, f"{file_name}: {result.summary()}", counts)
+    return result
+
+
+def _finish_activity(
+    activity_id: int, status: str, company_id: int | None, message: str, counts: dict | None = None
+) -> None:
+    ActivityLog.update(
+        status=status, finished=utc_now(), company=company_id, message=message, counts=json.dumps(counts or {})
+    ).where(ActivityLog.id == activity_id).execute()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _objects_text(objects: tuple[tuple[str, str], ...]) -> str:
+    return json.dumps(objects, separators=(",", ":"), ensure_ascii=False) if objects else ""
+
+
+def _decimal_text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+_VOUCHER_SQL = (
+    "INSERT INTO voucher (id, fiscal_year_id, batch_id, series, number, date, text, registered, signature) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_ROW_SQL = (
+    "INSERT INTO voucher_row (voucher_id, fiscal_year_id, kind, account, amount, objects, cost_center, project, "
+    "quantity, text, date, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_BALANCE_SQL = (
+    "INSERT INTO balance (fiscal_year_id, batch_id, kind, account, period, objects, amount, quantity) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+class _Loader:
+    """State of one import inside its transaction: resolved ids, pending batches and counts."""
+
+    def __init__(
+        self,
+        db: pw.SqliteDatabase,
+        reader: SieSource,
+        file_name: str,
+        sha256: str,
+        source: str,
+        expected_org: str | None,
+        confirm_org_mismatch: bool,
+        on_progress: Callable[[ImportProgress], None] | None,
+        batch_rows: int,
+    ) -> None:
+        self.db = db
+        self.reader = reader
+        self.path = getattr(reader, "path", file_name)
+        self.file_name = file_name
+        self.sha256 = sha256
+        self.source = source
+        self.expected_org = expected_org
+        self.confirm_org_mismatch = confirm_org_mismatch
+        self.on_progress = on_progress
+        self.batch_rows = batch_rows
+        self.cursor = db.cursor()
+        self.company_id: int | None = None
+        self.batch_id: int | None = None
+        self.year_ids: dict[int, int] = {}  # SIE year index -> fiscal_year.id, for the years we store
+        self.current_year: tuple[dt.date, dt.date] | None = None
+        self.replaced = False
+        self.next_voucher_id = 0
+        self.pending_vouchers: list[tuple] = []
+        self.pending_rows: list[tuple] = []
+        self.pending_balances: list[tuple] = []
+        self.date_texts: dict[dt.date, str] = {}
+        self.object_texts: dict[tuple, tuple[str, str | None, str | None]] = {}
+        self.warnings: list[SieWarning] = []  # the importer's own, after the reader's
+        self.previous_closing: dict[str, int] = {}  # the file's #UB -1, kept for the opening check
+        self.vouchers = self.transactions = self.rows = self.balances = 0
+
+    def run(self, activity_id: int) -> ImportResult:
+        for item in self.reader:
+            if self.batch_id is None:
+                self._begin(item)
+            if isinstance(item, Voucher):
+                self._add_voucher(item)
+            else:
+                self._add_balance(item)
+            if len(self.pending_rows) + len(self.pending_balances) >= self.batch_rows:
+                self._flush()
+        if self.batch_id is None:
+            self._begin(None)
+        self._flush()
+        self._write_chart()
+        checks = self._run_checks()
+        self.db.execute_sql(
+            "UPDATE import_batch SET vouchers = ?, transactions = ?, balances = ?, finished = ?, status = 'done' "
+            "WHERE id = ?",
+            (self.vouchers, self.transactions, self.balances, utc_now().isoformat(sep=" "), self.batch_id),
+        )
+        company = Company.get_by_id(self.company_id)
+        return ImportResult(
+            company_id=self.company_id,
+            company_name=company.name,
+            org_number=company.org_number or "",
+            fiscal_year_id=self.year_ids.get(0),
+            year_start=self.current_year[0] if self.current_year else None,
+            year_end=self.current_year[1] if self.current_year else None,
+            batch_id=self.batch_id,
+            activity_id=activity_id,
+            vouchers=self.vouchers,
+            transactions=self.transactions,
+            rows=self.rows,
+            balances=self.balances,
+            replaced=self.replaced,
+            warnings=(*self.reader.warnings, *self.warnings),
+            checks=tuple(checks),
+        )
+
+    # --- company and years, resolved once the header records have been read ---
+
+    def _begin(self, first_item: Voucher | Balance | None) -> None:
+        header = self.reader.header
+        self.company_id = self._resolve_company(header)
+        self.batch_id = self._insert(
+            "INSERT INTO import_batch (company_id, source, file_name, sha256, vouchers, transactions, balances, "
+            "started, status) VALUES (?, ?, ?, ?, 0, 0, 0, ?, 'running')",
+            (self.company_id, self.source, self.file_name, self.sha256, utc_now().isoformat(sep=" ")),
+        )
+        self.current_year = self._current_year_span(header, first_item)
+        if self.current_year is not None:
+            self.year_ids[0] = self._take_over_current_year(*self.current_year)
+        previous = header.years.get(-1)
+        if previous is not None:
+            previous_id = self._previous_year_id(previous.start, previous.end)
+            if previous_id is not None:
+                self.year_ids[-1] = previous_id
+        self.next_voucher_id = self.db.execute_sql("SELECT COALESCE(MAX(id), 0) + 1 FROM voucher").fetchone()[0]
+
+    def _resolve_company(self, header: Header) -> int:
+        """Refuses a differing #ORGNR before anything is written, unless the user confirmed it."""
+        try:
+            file_org = normalise_org_number(header.org_number)
+        except ValueError as error:
+            self.warnings.append(SieWarning(None, f"{error}; the file is treated as having none"))
+            file_org = ""
+        if self.expected_org is not None:
+            if file_org != self.expected_org and not self.confirm_org_mismatch:
+                raise OrgNumberMismatch(self.expected_org, file_org)
+            company = Company.get_or_none(Company.org_number == self.expected_org)
+            return company.id if company else self._create_company(header, self.expected_org)
+        if file_org:
+            company = Company.get_or_none(Company.org_number == file_org)
+        else:
+            company = Company.get_or_none(Company.org_number.is_null(), Company.name == header.company_name)
+        return company.id if company else self._create_company(header, file_org)
+
+    def _create_company(self, header: Header, org_number: str) -> int:
+        name = header.company_name or (format_org_number(org_number) if org_number else self.file_name)
+        return self._insert(
+            "INSERT INTO company (name, org_number, created) VALUES (?, ?, ?)",
+            (name, org_number or None, utc_now().isoformat(sep=" ")),
+        )
+
+    def _current_year_span(
+        self, header: Header, first_item: Voucher | Balance | None
+    ) -> tuple[dt.date, dt.date] | None:
+        """#RAR 0, or without one the calendar year of the first voucher (4I files omit #RAR)."""
+        if 0 in header.years:
+            return header.years[0].start, header.years[0].end
+        if isinstance(first_item, Voucher):
+            return dt.date(first_item.date.year, 1, 1), dt.date(first_item.date.year, 12, 31)
+        if isinstance(first_item, Balance):
+            raise SieError(
+                self.path, first_item.line, "balances but no #RAR saying which year they belong to", field="#RAR"
+            )
+        return None
+
+    def _take_over_current_year(self, start: dt.date, end: dt.date) -> int:
+        """Re-importing a year replaces everything it held, so nothing is duplicated."""
+        row = self._existing_year(start)
+        if row is None:
+            return self._insert(
+                "INSERT INTO fiscal_year (company_id, start, \"end\", batch_id) VALUES (?, ?, ?, ?)",
+                (self.company_id, start.isoformat(), end.isoformat(), self.batch_id),
+            )
+        year_id, previous_batch = row
+        self.replaced = previous_batch is not None
+        for table in ("voucher_row", "voucher", "balance", "integrity_check"):
+            self.db.execute_sql(f"DELETE FROM {table} WHERE fiscal_year_id = ?", (year_id,))
+        self.db.execute_sql(
+            "UPDATE fiscal_year SET \"end\" = ?, batch_id = ? WHERE id = ?", (end.isoformat(), self.batch_id, year_id)
+        )
+        return year_id
+
+    def _previous_year_id(self, start: dt.date, end: dt.date) -> int | None:
+        """Year -1 balances fill in a year only known from other files, never one imported as year 0."""
+        row = self._existing_year(start)
+        if row is None:
+            return self._insert(
+                "INSERT INTO fiscal_year (company_id, start, \"end\") VALUES (?, ?, ?)",
+                (self.company_id, start.isoformat(), end.isoformat()),
+            )
+        year_id, loaded_as_current = row
+        if loaded_as_current is not None:
+            return None
+        self.db.execute_sql("DELETE FROM balance WHERE fiscal_year_id = ?", (year_id,))
+        return year_id
+
+    def _existing_year(self, start: dt.date) -> tuple[int, int | None] | None:
+        """(id, batch that loaded it as year 0) of the company's year starting on `start`."""
+        return self.db.execute_sql(
+            "SELECT id, batch_id FROM fiscal_year WHERE company_id = ? AND start = ?",
+            (self.company_id, start.isoformat()),
+        ).fetchone()
+
+    # --- records ---
+
+    def _add_voucher(self, voucher: Voucher) -> None:
+        """The hot loop of a 1.5M-row import: repeated dates and object lists are encoded once."""
+        year_id = self.year_ids[0]
+        voucher_id = self.next_voucher_id
+        self.next_voucher_id += 1
+        iso = self._iso_date
+        self.pending_vouchers.append(
+            (
+                voucher_id,
+                year_id,
+                self.batch_id,
+                voucher.series,
+                voucher.number,
+                iso(voucher.date),
+                voucher.text,
+                iso(voucher.registered),
+                voucher.signature,
+            )
+        )
+        append = self.pending_rows.append
+        for row in voucher.rows:
+            objects_text, cost_center, project = self._encoded_objects(row.objects)
+            append(
+                (
+                    voucher_id,
+                    year_id,
+                    _KIND_TEXT[row.kind],
+                    row.account,
+                    self._ore(row.amount, row.line),
+                    objects_text,
+                    cost_center,
+                    project,
+                    _decimal_text(row.quantity),
+                    row.text,
+                    iso(row.date),
+                    row.signature,
+                )
+            )
+            if row.kind is RowKind.TRANS:
+                self.transactions += 1
+        self.rows += len(voucher.rows)
+        self.vouchers += 1
+
+    def _iso_date(self, date: dt.date | None) -> str | None:
+        text = self.date_texts.get(date)
+        if text is None and date is not None:
+            text = self.date_texts[date] = date.isoformat()
+        return text
+
+    def _encoded_objects(self, objects: tuple[tuple[str, str], ...]) -> tuple[str, str | None, str | None]:
+        """(stored text, cost centre, project) for an object list; a file has few distinct ones."""
+        encoded = self.object_texts.get(objects)
+        if encoded is None:
+            by_dimension = dict(objects)
+            encoded = (
+                _objects_text(objects),
+                by_dimension.get(COST_CENTER_DIMENSION),
+                by_dimension.get(PROJECT_DIMENSION),
+            )
+            if len(self.object_texts) < OBJECT_CACHE_SIZE:
+                self.object_texts[objects] = encoded
+        return encoded
+
+    def _add_balance(self, balance: Balance) -> None:
+        amount = self._ore(balance.amount, balance.line)
+        if balance.year_index == -1 and balance.kind.value == "UB" and not balance.objects:
+            self.previous_closing[balance.account] = self.previous_closing.get(balance.account, 0) + amount
+        year_id = self.year_ids.get(balance.year_index)
+        if year_id is None:  # years before -1, or a -1 already imported on its own
+            return
+        self.pending_balances.append(
+            (
+                year_id,
+                self.batch_id,
+                balance.kind.value,
+                balance.account,
+                balance.period,
+                _objects_text(balance.objects),
+                amount,
+                _decimal_text(balance.quantity),
+            )
+        )
+        self.balances += 1
+
+    def _ore(self, amount: Decimal, line: int) -> int:
+        try:
+            return to_ore(amount)
+        except ValueError:
+            raise SieError(
+                self.path,
+                line or None,
+                f"amount {amount} has more than two decimals",
+                field="belopp",
+                expected="kronor with at most two decimals",
+                hint="Correct the amount in the exporting program and export again.",
+            ) from None
+
+    def _flush(self) -> None:
+        if self.pending_vouchers:
+            self.cursor.executemany(_VOUCHER_SQL, self.pending_vouchers)
+        if self.pending_rows:
+            self.cursor.executemany(_ROW_SQL, self.pending_rows)
+        if self.pending_balances:
+            self.cursor.executemany(_BALANCE_SQL, self.pending_balances)
+        self.pending_vouchers.clear()
+        self.pending_rows.clear()
+        self.pending_balances.clear()
+        if self.on_progress is not None:
+            self.on_progress(ImportProgress(self.vouchers, self.transactions, self.balances))
+
+    # --- after the records ---
+
+    def _write_chart(self) -> None:
+        """Accounts, dimensions and objects from the header; the newest file's names win."""
+        header = self.reader.header
+        company = self.company_id
+        self.cursor.executemany(
+            "INSERT INTO account (company_id, number, name, type, sru, unit) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (company_id, number) DO UPDATE SET name = excluded.name, type = excluded.type, "
+            "sru = excluded.sru, unit = excluded.unit",
+            [(company, a.number, a.name, a.type, a.sru, a.unit) for a in header.accounts.values()],
+        )
+        for year_id in self.year_ids.values():  # accounts used but never declared with #KONTO
+            for table in ("voucher_row", "balance"):
+                self.db.execute_sql(
+                    f"INSERT OR IGNORE INTO account (company_id, number, name, type, sru, unit) "
+                    f"SELECT DISTINCT ?, account, '', '', '', '' FROM {table} WHERE fiscal_year_id = ?",
+                    (company, year_id),
+                )
+        self.cursor.executemany(
+            "INSERT INTO dimension (company_id, number, name, parent) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (company_id, number) DO UPDATE SET name = excluded.name, parent = excluded.parent",
+            [(company, d.number, d.name, d.parent) for d in header.dimensions.values()],
+        )
+        self.cursor.executemany(
+            "INSERT INTO dimension_object (company_id, dimension, number, name) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (company_id, dimension, number) DO UPDATE SET name = excluded.name",
+            [(company, dimension, number, name) for (dimension, number), name in header.objects.items()],
+        )
+
+    def _run_checks(self) -> list[CheckResult]:
+        if self.current_year is None:
+            return []
+        year_id = self.year_ids[0]
+        start, end = self.current_year
+        checks = integrity.run_checks(self.db, year_id, start, end, previous_closing_from_file=self.previous_closing)
+        integrity.store_checks(self.db, year_id, self.batch_id, checks)
+        return checks
+
+    def _insert(self, sql: str, params: tuple) -> int:
+        self.cursor.execute(sql, params)
+        return self.cursor.lastrowid

@@ -1,0 +1,249 @@
+"""Reading the books back out of the store: companies, fiscal years, the trial balance, SIE export.
+
+All sums are SQL over integer öre, converted to `Decimal` at the edge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+import peewee as pw
+
+from core import integrity
+from core.integrity import BALANCE_CLASSES, CheckResult
+from core.money import format_amount, from_ore
+from core.sie import model as sie
+from core.store.models import Account, Company, Dimension, DimensionObject, FiscalYear
+from core.errors import BokslutError
+from core.store.orgnr import format_org_number, normalise_org_number
+
+
+class NotInStore(BokslutError, LookupError):
+    """The company or year asked for is not in the store; the message lists what is."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrialBalanceLine:
+    number: str
+    name: str
+    opening: Decimal  # #IB for balance accounts (classes 1-2), zero for result accounts
+    movement: Decimal  # Σ #TRANS of the year
+    closing: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class TrialBalance:
+    company_name: str
+    org_number: str  # ten digits as stored and printed, "" when unknown
+    start: dt.date
+    end: dt.date
+    vouchers: int
+    transactions: int
+    accounts: tuple[TrialBalanceLine, ...]
+    checks: tuple[CheckResult, ...]
+
+    def to_json(self) -> dict:
+        """The shape `bokslut trial-balance --json` prints; amounts as decimal strings."""
+        return {
+            "company": {"name": self.company_name, "org_number": self.org_number},
+            "fiscal_year": {"start": self.start.isoformat(), "end": self.end.isoformat()},
+            "vouchers": self.vouchers,
+            "transactions": self.transactions,
+            "accounts": [
+                {
+                    "number": line.number,
+                    "name": line.name,
+                    "opening": format_amount(line.opening),
+                    "movement": format_amount(line.movement),
+                    "closing": format_amount(line.closing),
+                }
+                for line in self.accounts
+            ],
+            "checks": [{"id": c.check_id, "status": c.status, "message": c.message} for c in self.checks],
+        }
+
+
+def list_companies(db: pw.SqliteDatabase) -> list[Company]:
+    return list(Company.select().order_by(Company.name, Company.id))
+
+
+def resolve_company(db: pw.SqliteDatabase, org_number: str | None = None) -> Company:
+    """The company with this organisation number, or the only one when none is given."""
+    if org_number is not None:
+        company = Company.get_or_none(Company.org_number == normalise_org_number(org_number))
+        if company is None:
+            raise NotInStore(f"no company with organisation number {org_number} in the store")
+        return company
+    companies = list_companies(db)
+    if len(companies) != 1:
+        names = ", ".join(f"{c.name} ({c.org_number or 'no organisation number'})" for c in companies) or "none"
+        raise NotInStore(f"choose a company by organisation number (--company); the store holds: {names}")
+    return companies[0]
+
+
+def list_fiscal_years(db: pw.SqliteDatabase, company: Company) -> list[FiscalYear]:
+    return list(FiscalYear.select().where(FiscalYear.company == company.id).order_by(FiscalYear.start))
+
+
+def resolve_fiscal_year(db: pw.SqliteDatabase, company: Company, year: int | None = None) -> FiscalYear:
+    """The fiscal year ending in calendar year `year` (how accountants name a year), else the latest."""
+    years = list_fiscal_years(db, company)
+    if year is not None:
+        years = [fy for fy in years if fy.end.year == year]
+    if not years:
+        wanted = f"ending in {year}" if year is not None else "at all"
+        raise NotInStore(f"{company.name} has no fiscal year {wanted} in the store")
+    return max(years, key=lambda fy: fy.end)
+
+
+def trial_balance(db: pw.SqliteDatabase, company: Company, fiscal_year: FiscalYear) -> TrialBalance:
+    movement = integrity.transaction_totals(db, fiscal_year.id)
+    opening = {
+        account: amount
+        for account, amount in db.execute_sql(
+            "SELECT account, SUM(amount) FROM balance WHERE fiscal_year_id = ? AND kind = 'IB' AND objects = '' "
+            "GROUP BY account",
+            (fiscal_year.id,),
+        )
+        if account.startswith(BALANCE_CLASSES)
+    }
+    names = dict(Account.select(Account.number, Account.name).where(Account.company == company.id).tuples())
+    lines = tuple(
+        TrialBalanceLine(
+            number=number,
+            name=names.get(number, ""),
+            opening=from_ore(opening.get(number, 0)),
+            movement=from_ore(movement.get(number, 0)),
+            closing=from_ore(opening.get(number, 0) + movement.get(number, 0)),
+        )
+        for number in sorted(opening.keys() | movement.keys())
+    )
+    vouchers = db.execute_sql("SELECT COUNT(*) FROM voucher WHERE fiscal_year_id = ?", (fiscal_year.id,)).fetchone()[0]
+    transactions = db.execute_sql(
+        "SELECT COUNT(*) FROM voucher_row WHERE fiscal_year_id = ? AND kind = 'TRANS'", (fiscal_year.id,)
+    ).fetchone()[0]
+    return TrialBalance(
+        company_name=company.name,
+        org_number=company.org_number or "",
+        start=fiscal_year.start,
+        end=fiscal_year.end,
+        vouchers=vouchers,
+        transactions=transactions,
+        accounts=lines,
+        checks=tuple(integrity.stored_checks(db, fiscal_year.id)),
+    )
+
+
+def _objects(text: str) -> tuple[sie.ObjectRef, ...]:
+    return tuple((dimension, number) for dimension, number in json.loads(text)) if text else ()
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _date(text: str | None) -> dt.date | None:
+    return None if text is None else dt.date.fromisoformat(text)
+
+
+def _previous_year(db: pw.SqliteDatabase, fiscal_year: FiscalYear) -> FiscalYear | None:
+    return FiscalYear.get_or_none(
+        FiscalYear.company == fiscal_year.company_id, FiscalYear.end == fiscal_year.start - dt.timedelta(days=1)
+    )
+
+
+def export_year(
+    db: pw.SqliteDatabase, company: Company, fiscal_year: FiscalYear
+) -> tuple[sie.Header, Iterator[sie.Balance], Iterator[sie.Voucher]]:
+    """A stored year as SIE records for the 4E writer; balances and vouchers stream from SQL.
+
+    The previous fiscal year, when stored, is written as year -1 with its stored balances.
+    """
+    previous = _previous_year(db, fiscal_year)
+    years = {0: sie.FiscalYear(0, fiscal_year.start, fiscal_year.end)}
+    if previous is not None:
+        years[-1] = sie.FiscalYear(-1, previous.start, previous.end)
+    header = sie.Header(
+        flagga="0",
+        program="bokslut",
+        format="PC8",
+        generated=dt.date.today(),
+        sie_type=4,
+        org_number=format_org_number(company.org_number or ""),
+        company_name=company.name,
+        currency="SEK",
+        years=years,
+        accounts={
+            a.number: sie.Account(a.number, a.name, a.type, a.unit, a.sru)
+            for a in Account.select().where(Account.company == company.id).order_by(Account.number)
+        },
+        dimensions={
+            d.number: sie.Dimension(d.number, d.name, d.parent)
+            for d in Dimension.select().where(Dimension.company == company.id).order_by(Dimension.number)
+        },
+        objects={
+            (o.dimension, o.number): o.name
+            for o in DimensionObject.select()
+            .where(DimensionObject.company == company.id)
+            .order_by(DimensionObject.dimension, DimensionObject.number)
+        },
+    )
+    year_ids = [(0, fiscal_year.id)] + ([(-1, previous.id)] if previous is not None else [])
+    return header, _stream_balances(db, year_ids), _stream_vouchers(db, fiscal_year.id)
+
+
+def _stream_balances(db: pw.SqliteDatabase, year_ids: list[tuple[int, int]]) -> Iterator[sie.Balance]:
+    for year_index, year_id in year_ids:
+        cursor = db.execute_sql(
+            "SELECT kind, account, period, objects, amount, quantity FROM balance WHERE fiscal_year_id = ? ORDER BY id",
+            (year_id,),
+        )
+        for kind, account, period, objects, amount, quantity in cursor:
+            yield sie.Balance(
+                sie.BalanceKind(kind),
+                year_index,
+                account,
+                from_ore(amount),
+                period,
+                _objects(objects),
+                _decimal(quantity),
+            )
+
+
+def _stream_vouchers(db: pw.SqliteDatabase, fiscal_year_id: int) -> Iterator[sie.Voucher]:
+    """One pass over vouchers joined with their rows, in import order; one voucher in memory at a time."""
+    cursor = db.execute_sql(
+        "SELECT v.id, v.series, v.number, v.date, v.text, v.registered, v.signature, "
+        "r.kind, r.account, r.amount, r.objects, r.quantity, r.text, r.date, r.signature "
+        "FROM voucher v LEFT JOIN voucher_row r ON r.voucher_id = v.id "
+        "WHERE v.fiscal_year_id = ? ORDER BY v.id, r.id",
+        (fiscal_year_id,),
+    )
+    voucher: sie.Voucher | None = None
+    voucher_id = None
+    for record in cursor:
+        if record[0] != voucher_id:
+            if voucher is not None:
+                yield voucher
+            voucher_id, series, number, date, text, registered, signature = record[:7]
+            voucher = sie.Voucher(series, number, _date(date), text, _date(registered), signature)
+        kind, account, amount, objects, quantity, row_text, row_date, row_signature = record[7:]
+        if kind is not None:  # a voucher without rows still comes back, as an empty one
+            voucher.rows.append(
+                sie.VoucherRow(
+                    account,
+                    from_ore(amount),
+                    _objects(objects),
+                    _date(row_date),
+                    row_text,
+                    _decimal(quantity),
+                    row_signature,
+                    sie.RowKind(kind),
+                )
+            )
+    if voucher is not None:
+        yield voucher

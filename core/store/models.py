@@ -1,0 +1,190 @@
+"""The store's tables as peewee models: the shape queries use. `migrations.py` creates and changes
+the tables (and owns the indexes); these classes must match its latest schema.
+
+Money is integer öre in SQLite and `Decimal` in Python (`OreField`). Account numbers, series,
+voucher numbers and object ids are text, as in SIE ("0015" != "15"). Voucher rows and balances
+carry their fiscal year directly so a year can be summed or replaced without joins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import peewee as pw
+
+from core.money import from_ore, to_ore
+
+
+class OreField(pw.BigIntegerField):
+    """Decimal kronor in Python, exact integer öre on disk; a sub-öre amount is an error, never rounded."""
+
+    def db_value(self, value: Decimal | int | None) -> int | None:
+        if isinstance(value, float):
+            raise TypeError(f"money must be Decimal, not float ({value!r})")
+        return None if value is None else to_ore(Decimal(value))
+
+    def python_value(self, value: int | None) -> Decimal | None:
+        return None if value is None else from_ore(value)
+
+
+def utc_now() -> dt.datetime:
+    """Timestamps are naive UTC so they sort and compare without a zone suffix."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    version = pw.IntegerField()
+    applied = pw.DateTimeField(default=utc_now)
+
+
+class Company(BaseModel):
+    name = pw.TextField()
+    org_number = pw.TextField(null=True, unique=True)  # ten digits, see core.store.orgnr; NULL when unknown
+    created = pw.DateTimeField(default=utc_now)
+
+    def to_json(self) -> dict:
+        years = self.fiscal_years.order_by(FiscalYear.start)
+        return {
+            "name": self.name,
+            "org_number": self.org_number or "",
+            "fiscal_years": [{"start": fy.start.isoformat(), "end": fy.end.isoformat()} for fy in years],
+        }
+
+
+class ImportBatch(BaseModel):
+    company = pw.ForeignKeyField(Company, backref="imports", on_delete="CASCADE")
+    source = pw.TextField()  # "sie-file" or "fortnox"
+    file_name = pw.TextField(default="")
+    sha256 = pw.TextField(default="")
+    vouchers = pw.IntegerField(default=0)
+    transactions = pw.IntegerField(default=0)
+    balances = pw.IntegerField(default=0)
+    started = pw.DateTimeField(default=utc_now)
+    finished = pw.DateTimeField(null=True)
+    status = pw.TextField(default="running")  # running, done
+
+
+class FiscalYear(BaseModel):
+    company = pw.ForeignKeyField(Company, backref="fiscal_years", on_delete="CASCADE")
+    start = pw.DateField()
+    end = pw.DateField()
+    # The import that loaded this year as year 0; NULL when only known as another file's year -1.
+    batch = pw.ForeignKeyField(ImportBatch, null=True, on_delete="SET NULL")
+
+
+
+class Account(BaseModel):
+    company = pw.ForeignKeyField(Company, backref="accounts", on_delete="CASCADE")
+    number = pw.TextField()
+    name = pw.TextField(default="")
+    type = pw.TextField(default="")  # KTYP: T S I K
+    sru = pw.TextField(default="")
+    unit = pw.TextField(default="")
+
+
+
+class Dimension(BaseModel):
+    company = pw.ForeignKeyField(Company, backref="dimensions", on_delete="CASCADE")
+    number = pw.TextField()  # 1 cost centre, 6 project, ...
+    name = pw.TextField(default="")
+    parent = pw.TextField(default="")
+
+
+
+class DimensionObject(BaseModel):
+    company = pw.ForeignKeyField(Company, backref="objects", on_delete="CASCADE")
+    dimension = pw.TextField()
+    number = pw.TextField()
+    name = pw.TextField(default="")
+
+    class Meta:
+        table_name = "dimension_object"
+
+
+class Voucher(BaseModel):
+    fiscal_year = pw.ForeignKeyField(FiscalYear, backref="vouchers", on_delete="CASCADE")
+    batch = pw.ForeignKeyField(ImportBatch, on_delete="CASCADE")
+    series = pw.TextField(default="")
+    number = pw.TextField(default="")
+    date = pw.DateField()
+    text = pw.TextField(default="")
+    registered = pw.DateField(null=True)
+    signature = pw.TextField(default="")
+
+
+class VoucherRow(BaseModel):
+    voucher = pw.ForeignKeyField(Voucher, backref="rows", on_delete="CASCADE")
+    fiscal_year = pw.ForeignKeyField(FiscalYear, on_delete="CASCADE")
+    kind = pw.TextField()  # TRANS, RTRANS, BTRANS: only TRANS counts toward balances
+    account = pw.TextField()
+    amount = OreField()
+    objects = pw.TextField(default="")  # JSON [[dim, id], ...] or "" (core.store.objects)
+    cost_center = pw.TextField(null=True)  # object of dimension 1
+    project = pw.TextField(null=True)  # object of dimension 6
+    quantity = pw.TextField(null=True)  # decimal text
+    text = pw.TextField(default="")
+    date = pw.DateField(null=True)
+    signature = pw.TextField(default="")
+
+    class Meta:
+        table_name = "voucher_row"
+
+
+class Balance(BaseModel):
+    fiscal_year = pw.ForeignKeyField(FiscalYear, backref="balances", on_delete="CASCADE")
+    batch = pw.ForeignKeyField(ImportBatch, on_delete="CASCADE")
+    kind = pw.TextField()  # IB UB RES OIB OUB PSALDO PBUDGET
+    account = pw.TextField()
+    period = pw.TextField(default="")  # YYYYMM for PSALDO/PBUDGET
+    objects = pw.TextField(default="")
+    amount = OreField()
+    quantity = pw.TextField(null=True)
+
+
+class ActivityLog(BaseModel):
+    """Written outside import transactions, so a failed or interrupted job is still on record."""
+
+    kind = pw.TextField()  # import, export, connect, disconnect
+    company = pw.ForeignKeyField(Company, null=True, on_delete="SET NULL")
+    status = pw.TextField(default="queued")  # queued, running, done, failed
+    started = pw.DateTimeField(null=True)
+    finished = pw.DateTimeField(null=True)
+    counts = pw.TextField(default="{}")  # JSON
+    message = pw.TextField(default="")
+
+    class Meta:
+        table_name = "activity_log"
+
+
+class IntegrityCheck(BaseModel):
+    fiscal_year = pw.ForeignKeyField(FiscalYear, backref="checks", on_delete="CASCADE")
+    batch = pw.ForeignKeyField(ImportBatch, on_delete="CASCADE")
+    check_id = pw.TextField()
+    status = pw.TextField()  # ok, warning, error
+    message = pw.TextField()
+    details = pw.TextField(default="[]")  # JSON
+
+    class Meta:
+        table_name = "integrity_check"
+
+
+ALL_MODELS: tuple[type[BaseModel], ...] = (
+    SchemaVersion,
+    Company,
+    ImportBatch,
+    FiscalYear,
+    Account,
+    Dimension,
+    DimensionObject,
+    Voucher,
+    VoucherRow,
+    Balance,
+    ActivityLog,
+    IntegrityCheck,
+)

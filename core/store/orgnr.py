@@ -1,0 +1,30 @@
+"""Swedish organisation numbers: one normal form, so a file, Fortnox and the user can be compared."""
+
+from __future__ import annotations
+
+import re
+
+_CENTURY_PREFIXES = ("16", "18", "19", "20")  # 16 marks a legal person; 18-20 a sole trader's birth century
+
+
+def normalise_org_number(text: str) -> str:
+    """Ten digits from "556677-8899", "5566778899", "16556677-8899" or a 12-digit personnummer.
+
+    The century prefix is dropped because Fortnox, SIE files and users write the same company
+    both ways. Empty input gives "" (unknown). Anything else raises ValueError.
+    """
+    digits = re.sub(r"[\s-]", "", text or "")
+    if not digits:
+        return ""
+    if not re.fullmatch(r"\d{10}|\d{12}", digits, re.ASCII):
+        raise ValueError(f"organisation number {text!r} is not 10 digits (NNNNNN-NNNN)")
+    if len(digits) == 12:
+        if not digits.startswith(_CENTURY_PREFIXES):
+            raise ValueError(f"organisation number {text!r} has 12 digits but no century prefix")
+        digits = digits[2:]
+    return digits
+
+
+def format_org_number(digits: str) -> str:
+    """The hyphenated form SIE files and Swedish readers expect: NNNNNN-NNNN."""
+    return f"{digits[:6]}-{digits[6:]}" if len(digits) == 10 else digits

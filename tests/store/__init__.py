@@ -1,0 +1,1 @@
+"""Store, import, integrity checks and trial balance, on real SQLite files."""
