@@ -1,0 +1,193 @@
+"""The `bokslut` command line: a stable interface that scripts and tests rely on.
+
+Exit 0 on success and 2 on bad input, with one line on stderr; `--json` prints one document on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import sys
+import tempfile
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from core import ledger
+from core.config import Settings, load_settings
+from core.errors import BokslutError
+from core.importer import import_sie
+from core.money import format_amount
+from core.sie.reader import SieLimits
+from core.store.db import open_store
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL_ERROR = 1
+
+
+def _limits(settings: Settings) -> SieLimits:
+    return SieLimits(max_bytes=settings.max_file_bytes, max_objects_per_dimension=settings.max_objects_per_dimension)
+
+
+def _print_json(document: object) -> None:
+    json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def cmd_import_sie(args: argparse.Namespace, settings: Settings) -> int:
+    db = open_store(settings.db_path)
+    result = import_sie(
+        db,
+        Path(args.path),
+        company_org=args.company,
+        confirm_org_mismatch=args.yes,
+        limits=_limits(settings),
+    )
+    if args.json:
+        _print_json(result.to_json())
+    else:
+        print(result.summary())
+    return EXIT_OK
+
+
+def cmd_companies(args: argparse.Namespace, settings: Settings) -> int:
+    db = open_store(settings.db_path)
+    companies = ledger.list_companies(db)
+    if args.json:
+        _print_json([company.to_json() for company in companies])
+    else:
+        for company in companies:
+            years = ", ".join(f"{year.start}..{year.end}" for year in company.fiscal_years)
+            print(f"{company.org_number}  {company.name}  ({years})")
+    return EXIT_OK
+
+
+def cmd_trial_balance(args: argparse.Namespace, settings: Settings) -> int:
+    db = open_store(settings.db_path)
+    company = ledger.resolve_company(db, args.company)
+    year = ledger.resolve_fiscal_year(db, company, args.year)
+    balance = ledger.trial_balance(db, company, year)
+    if args.json:
+        _print_json(balance.to_json())
+    else:
+        print(render_trial_balance(balance))
+    return EXIT_OK
+
+
+def render_trial_balance(balance: ledger.TrialBalance) -> str:
+    lines = [
+        f"{balance.company_name} ({balance.org_number}), {balance.start}..{balance.end}: "
+        f"{balance.vouchers} vouchers, {balance.transactions} transactions",
+        f"{'account':<8}{'name':<40}{'opening':>16}{'movement':>16}{'closing':>16}",
+    ]
+    for row in balance.accounts:
+        lines.append(
+            f"{row.number:<8}{row.name[:39]:<40}{format_amount(row.opening):>16}"
+            f"{format_amount(row.movement):>16}{format_amount(row.closing):>16}"
+        )
+    lines.extend(f"check {check.status:<8}{check.message}" for check in balance.checks)
+    return "\n".join(lines)
+
+
+def cmd_export_sie(args: argparse.Namespace, settings: Settings) -> int:
+    from core.sie.writer import write_sie4e
+
+    db = open_store(settings.db_path)
+    company = ledger.resolve_company(db, args.company)
+    year = ledger.resolve_fiscal_year(db, company, args.year)
+    header, balances, vouchers = ledger.export_year(db, company, year)
+    write_sie4e(Path(args.path), header, balances, vouchers)
+    print(f"wrote {args.path}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from core.demo import DemoSpec, write_demo_sie
+
+    spec = DemoSpec()
+    db = open_store(settings.db_path)
+    files_dir = settings.data_dir / "demo-files"
+    files_dir.mkdir(parents=True, exist_ok=True)
+    for year_index in range(-(spec.years - 1), 1):
+        path = write_demo_sie(spec, files_dir / f"demo-year{year_index}.se", year_index=year_index)
+        result = import_sie(db, path, limits=_limits(settings))
+        print(result.summary())
+    company = ledger.resolve_company(db, spec.org_number)
+    print(render_trial_balance(ledger.trial_balance(db, company, ledger.resolve_fiscal_year(db, company, None))))
+    return EXIT_OK
+
+
+def _fail(message: str) -> int:
+    print(f"bokslut: {message}".replace("\n", " "), file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bokslut", description="Year-end closing for Swedish companies.")
+    parser.add_argument("--data-dir", help="where the store lives (default: the user's data directory)")
+    parser.add_argument("--config", help="settings file (default: config.toml in the user's config directory)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub = commands.add_parser("import-sie", help="import a SIE file (types 1-4)")
+    sub.add_argument("path")
+    sub.add_argument("--company", help="organisation number of the company to import into")
+    sub.add_argument("--yes", action="store_true", help="import even if the file's #ORGNR differs")
+    sub.add_argument("--json", action="store_true")
+    sub.set_defaults(handler=cmd_import_sie)
+
+    sub = commands.add_parser("companies", help="list the companies in the store")
+    sub.add_argument("--json", action="store_true")
+    sub.set_defaults(handler=cmd_companies)
+
+    sub = commands.add_parser("trial-balance", help="opening, movement and closing per account")
+    sub.add_argument("--company")
+    sub.add_argument("--year", type=int, help="the calendar year the fiscal year ends in (default: latest)")
+    sub.add_argument("--json", action="store_true")
+    sub.set_defaults(handler=cmd_trial_balance)
+
+    sub = commands.add_parser("export-sie", help="write a company year as a SIE 4E file")
+    sub.add_argument("--company", required=True)
+    sub.add_argument("--year", type=int, required=True)
+    sub.add_argument("path")
+    sub.set_defaults(handler=cmd_export_sie)
+
+    sub = commands.add_parser("demo", help="import the generated demo company and print its trial balance")
+    sub.set_defaults(handler=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
+    settings = None
+    try:
+        settings = load_settings(args.data_dir, args.config)
+        return args.handler(args, settings)
+    except BokslutError as error:
+        return _fail(str(error))
+    except OSError as error:
+        return _fail(f"{error.filename or ''}: {error.strerror or error}. Check the path and its permissions.")
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # a bug of ours: the user gets one line, the traceback goes to a file
+        log = _write_crash_report(settings)
+        print(f"bokslut: internal error; the details are in {log}. Please report it.", file=sys.stderr)
+        return EXIT_INTERNAL_ERROR
+
+
+def _write_crash_report(settings: Settings | None) -> Path:
+    directory = settings.data_dir if settings else Path(tempfile.gettempdir())
+    directory.mkdir(parents=True, exist_ok=True)
+    log = directory / "crash.log"
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(f"--- {datetime.datetime.now().isoformat(timespec='seconds')}\n{traceback.format_exc()}\n")
+    return log
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""The command line as scripts use it: real process, real SQLite file, real SIE files."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+OFFICIAL = "skatasweden__keyholder-plan/SIE4 Exempelfil.SE"
+
+
+def _accounts(document: dict) -> dict[str, dict]:
+    return {row["number"]: row for row in document["accounts"]}
+
+
+def test_import_then_trial_balance_matches_the_files_balances(cli, sample_file):
+    imported = cli("import-sie", str(sample_file(OFFICIAL)))
+    assert imported.returncode == 0, imported.stderr
+
+    document = cli("trial-balance", "--json").json()
+    assert document["company"] == {"name": "Övningsbolaget AB", "org_number": "5555555555"}
+    assert document["fiscal_year"] == {"start": "2021-01-01", "end": "2021-12-31"}
+    assert document["vouchers"] == 295
+    assert document["transactions"] == 1330
+    accounts = _accounts(document)
+    assert accounts["1930"]["opening"] == "938311.64"
+    assert accounts["1930"]["closing"] == "746686.19"
+    assert accounts["1510"]["closing"] == "1050982.35"
+    for row in document["accounts"]:
+        assert Decimal(row["opening"]) + Decimal(row["movement"]) == Decimal(row["closing"])
+        if row["number"][0] not in "12":
+            assert row["opening"] == "0.00"
+    assert {check["status"] for check in document["checks"]} == {"ok"}
+
+
+def test_companies_json_lists_the_imported_company(cli, sample_file):
+    cli("import-sie", str(sample_file(OFFICIAL)))
+    companies = cli("companies", "--json").json()
+    assert [(company["name"], company["org_number"]) for company in companies] == [
+        ("Övningsbolaget AB", "5555555555")
+    ]
+
+
+def test_org_number_is_accepted_with_or_without_hyphen(cli, sample_file):
+    cli("import-sie", str(sample_file(OFFICIAL)))
+    with_hyphen = cli("trial-balance", "--company", "555555-5555", "--json")
+    without = cli("trial-balance", "--company", "5555555555", "--json")
+    assert with_hyphen.returncode == without.returncode == 0
+    assert with_hyphen.json() == without.json()
+
+
+def test_year_is_picked_by_the_calendar_year_it_ends_in(cli, sample_file):
+    cli("import-sie", str(sample_file(OFFICIAL)))
+    assert cli("trial-balance", "--year", "2021", "--json").json()["fiscal_year"]["end"] == "2021-12-31"
+    missing = cli("trial-balance", "--year", "1999", "--json")
+    assert missing.returncode == 2
+    assert "1999" in missing.stderr
+
+
+def test_reimport_replaces_the_year_without_duplicates(cli, sample_file):
+    cli("import-sie", str(sample_file(OFFICIAL)))
+    first = cli("trial-balance", "--json").json()
+    assert cli("import-sie", str(sample_file(OFFICIAL)), "--company", "555555-5555").returncode == 0
+    assert cli("trial-balance", "--json").json() == first
+
+
+def test_org_number_mismatch_is_refused_unless_confirmed(cli, sample_file):
+    cli("import-sie", str(sample_file(OFFICIAL)))
+    other = sample_file("byrokrat__accounting/BL0001_typ4.SE")
+    refused = cli("import-sie", str(other), "--company", "5555555555")
+    assert refused.returncode == 2
+    assert "5555555555" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+    assert cli("trial-balance", "--json").json()["vouchers"] == 295
+    assert cli("import-sie", str(other), "--company", "5555555555", "--yes").returncode == 0
+
+
+def test_several_companies_require_naming_one(cli, sample_file):
+    cli("import-sie", str(sample_file(OFFICIAL)))
+    cli("import-sie", str(sample_file("byrokrat__accounting/BL0001_typ4.SE")))
+    ambiguous = cli("trial-balance", "--json")
+    assert ambiguous.returncode == 2
+    assert "--company" in ambiguous.stderr
+    assert ambiguous.stdout == ""
+
+
+def test_bad_input_gives_one_line_and_exit_2(cli, tmp_path: Path):
+    broken = tmp_path / "broken.se"
+    broken.write_bytes(b"#FLAGGA 0\r\n#SIETYP 4\r\n#RAR 0 20240101 20241231\r\n#VER A 1 20240105\r\n{\r\n#TRANS 1930 {} 12,50\r\n}\r\n")
+    result = cli("import-sie", str(broken))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "broken.se:6" in lines[0]
+    assert "Traceback" not in result.stderr
+    assert cli("companies", "--json").json() == []
+
+
+def test_missing_file_is_bad_input(cli, tmp_path: Path):
+    result = cli("import-sie", str(tmp_path / "nope.se"))
+    assert result.returncode == 2
+    assert "nope.se" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_export_sie_round_trips_through_import(cli, sample_file, tmp_path: Path):
+    cli("import-sie", str(sample_file(OFFICIAL)))
+    exported = tmp_path / "export.se"
+    assert cli("export-sie", "--company", "5555555555", "--year", "2021", str(exported)).returncode == 0
+    original = cli("trial-balance", "--json").json()
+
+    other_dir = tmp_path / "other"
+    other_dir.mkdir()
+    from tests.conftest import Cli
+
+    other = Cli(other_dir)
+    assert other("import-sie", str(exported)).returncode == 0
+    again = other("trial-balance", "--json").json()
+    assert again["accounts"] == original["accounts"]
+    assert (again["vouchers"], again["transactions"]) == (original["vouchers"], original["transactions"])
+
+
+def test_demo_imports_the_demo_company_and_prints_its_trial_balance(cli):
+    result = cli("demo")
+    assert result.returncode == 0, result.stderr
+    assert "1930" in result.stdout
+    document = cli("trial-balance", "--json").json()
+    assert document["vouchers"] > 100
+    assert {check["status"] for check in document["checks"]} == {"ok"}
