@@ -54,6 +54,16 @@ class OrgNumberMismatch(BokslutError):
         )
 
 
+class VouchersOnlyFile(BokslutError):
+    """A file without #RAR (a 4I voucher file) must not replace a year loaded from a full export."""
+
+    def __init__(self, file_name: str, loaded_from: str, year: int) -> None:
+        super().__init__(
+            f"{file_name} holds vouchers only (no #RAR), so importing it would replace the fiscal year {year} "
+            f"imported from {loaded_from} with just these vouchers. Import the full SIE 4E export of the year instead."
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class ImportProgress:
     vouchers: int
@@ -345,6 +355,8 @@ class _Loader:
             )
         year_id, previous_batch = row
         self.replaced = previous_batch is not None
+        if self.replaced and 0 not in self.reader.header.years:
+            raise VouchersOnlyFile(self.file_name, self._file_name_of(previous_batch), start.year)
         for table in ("voucher_row", "voucher", "balance", "integrity_check"):
             self.db.execute_sql(f"DELETE FROM {table} WHERE fiscal_year_id = ?", (year_id,))
         self.db.execute_sql(
@@ -365,6 +377,9 @@ class _Loader:
             return None
         self.db.execute_sql("DELETE FROM balance WHERE fiscal_year_id = ?", (year_id,))
         return year_id
+
+    def _file_name_of(self, batch_id: int) -> str:
+        return self.db.execute_sql("SELECT file_name FROM import_batch WHERE id = ?", (batch_id,)).fetchone()[0]
 
     def _existing_year(self, start: dt.date) -> tuple[int, int | None] | None:
         """(id, batch that loaded it as year 0) of the company's year starting on `start`."""

@@ -124,3 +124,17 @@ def test_demo_imports_the_demo_company_and_prints_its_trial_balance(cli):
     document = cli("trial-balance", "--json").json()
     assert document["vouchers"] > 100
     assert {check["status"] for check in document["checks"]} == {"ok"}
+
+
+def test_a_vouchers_only_file_does_not_replace_a_fully_imported_year(cli, sample_file, tmp_path: Path):
+    cli("import-sie", str(sample_file(OFFICIAL)))
+    before = cli("trial-balance", "--json").json()
+    closing_entries = tmp_path / "bokslut.si"
+    closing_entries.write_bytes(
+        b'#FLAGGA 0\r\n#PROGRAM "x" 1\r\n#FORMAT PC8\r\n#GEN 20220115\r\n#SIETYP 4\r\n#ORGNR 555555-5555\r\n'
+        b'#FNAMN "x"\r\n#VER "" "" 20211231 "Skatt"\r\n{\r\n#TRANS 8910 {} 100.00\r\n#TRANS 2512 {} -100.00\r\n}\r\n'
+    )
+    refused = cli("import-sie", str(closing_entries))
+    assert refused.returncode == 2
+    assert "vouchers only" in refused.stderr and "SIE 4E" in refused.stderr
+    assert cli("trial-balance", "--json").json() == before
