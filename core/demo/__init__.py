@@ -1,0 +1,25 @@
+"""Deterministic demo data: a Swedish aktiebolag's books over several years, as SIE 4E files."""
+
+from core.demo.generator import (
+    SECOND_DEMO,
+    SERIES,
+    DemoSpec,
+    demo_balances,
+    demo_header,
+    demo_vouchers,
+    fiscal_year,
+    luhn_valid,
+    write_demo_sie,
+)
+
+__all__ = [
+    "SECOND_DEMO",
+    "SERIES",
+    "DemoSpec",
+    "demo_balances",
+    "demo_header",
+    "demo_vouchers",
+    "fiscal_year",
+    "luhn_valid",
+    "write_demo_sie",
+]
