@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	rm -rf $(CURDIR)/.demo
 	$(BIN)/bokslut --data-dir $(CURDIR)/.demo demo
 
 test: $(STAMP)
