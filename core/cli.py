@@ -19,6 +19,7 @@ from core.config import Settings, load_settings
 from core.errors import BokslutError
 from core.importer import import_sie
 from core.money import format_amount
+from core.text import printable
 from core.sie.reader import SieLimits
 from core.store.db import open_store
 
@@ -29,6 +30,11 @@ EXIT_INTERNAL_ERROR = 1
 
 def _limits(settings: Settings) -> SieLimits:
     return SieLimits(max_bytes=settings.max_file_bytes, max_objects_per_dimension=settings.max_objects_per_dimension)
+
+
+def _say(text: str) -> None:
+    """Text output may carry names from SIE files; each line is printed with its control characters defused."""
+    print("\n".join(printable(line) for line in text.splitlines()))
 
 
 def _print_json(document: object) -> None:
@@ -48,7 +54,7 @@ def cmd_import_sie(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         _print_json(result.to_json())
     else:
-        print(result.summary())
+        _say(result.summary())
     return EXIT_OK
 
 
@@ -60,7 +66,7 @@ def cmd_companies(args: argparse.Namespace, settings: Settings) -> int:
     else:
         for company in companies:
             years = ", ".join(f"{year.start}..{year.end}" for year in company.fiscal_years)
-            print(f"{company.org_number}  {company.name}  ({years})")
+            _say(f"{company.org_number}  {company.name}  ({years})")
     return EXIT_OK
 
 
@@ -72,7 +78,7 @@ def cmd_trial_balance(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         _print_json(balance.to_json())
     else:
-        print(render_trial_balance(balance))
+        _say(render_trial_balance(balance))
     return EXIT_OK
 
 
@@ -80,11 +86,11 @@ def render_trial_balance(balance: ledger.TrialBalance) -> str:
     lines = [
         f"{balance.company_name} ({balance.org_number}), {balance.start}..{balance.end}: "
         f"{balance.vouchers} vouchers, {balance.transactions} transactions",
-        f"{'account':<8}{'name':<40}{'opening':>16}{'movement':>16}{'closing':>16}",
+        f"{'account':<8}{'name':<44}{'opening':>16}{'movement':>16}{'closing':>16}",
     ]
     for row in balance.accounts:
         lines.append(
-            f"{row.number:<8}{row.name[:39]:<40}{format_amount(row.opening):>16}"
+            f"{row.number:<8}{row.name[:43]:<44}{format_amount(row.opening):>16}"
             f"{format_amount(row.movement):>16}{format_amount(row.closing):>16}"
         )
     lines.extend(f"check {check.status:<8}{check.message}" for check in balance.checks)
@@ -113,14 +119,14 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     for year_index in range(-(spec.years - 1), 1):
         path = write_demo_sie(spec, files_dir / f"demo-year{year_index}.se", year_index=year_index)
         result = import_sie(db, path, limits=_limits(settings))
-        print(result.summary())
+        _say(result.summary())
     company = ledger.resolve_company(db, spec.org_number)
-    print(render_trial_balance(ledger.trial_balance(db, company, ledger.resolve_fiscal_year(db, company, None))))
+    _say(render_trial_balance(ledger.trial_balance(db, company, ledger.resolve_fiscal_year(db, company, None))))
     return EXIT_OK
 
 
 def _fail(message: str) -> int:
-    print(f"bokslut: {message}".replace("\n", " "), file=sys.stderr)
+    print(printable(f"bokslut: {message}"), file=sys.stderr)
     return EXIT_BAD_INPUT
 
 

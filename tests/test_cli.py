@@ -138,3 +138,20 @@ def test_a_vouchers_only_file_does_not_replace_a_fully_imported_year(cli, sample
     assert refused.returncode == 2
     assert "vouchers only" in refused.stderr and "SIE 4E" in refused.stderr
     assert cli("trial-balance", "--json").json() == before
+
+
+def test_terminal_codes_in_file_texts_are_never_sent_to_the_terminal(cli, tmp_path: Path):
+    hostile = tmp_path / "hostile.se"
+    hostile.write_bytes(
+        b'#FLAGGA 0\r\n#SIETYP 4\r\n#FNAMN "Evil\x1b[31mRed AB"\r\n#ORGNR 556123-4567\r\n#RAR 0 20240101 20241231\r\n'
+        b'#KONTO 1930 "Bank\x1b]0;owned\x07"\r\n#VER A 1 20240105 "t"\r\n{\r\n#TRANS 1930 {} 10.00\r\n'
+        b"#TRANS 3001 {} -10.00\r\n}\r\n"
+    )
+    imported = cli("import-sie", str(hostile))
+    shown = cli("trial-balance")
+    listed = cli("companies")
+    for output in (imported.stdout, shown.stdout, listed.stdout):
+        assert "\x1b" not in output and "\x07" not in output
+    assert "Evil [31mRed AB" in listed.stdout
+    assert "Bank ]0;owned" in shown.stdout
+    assert cli("trial-balance", "--json").json()["company"]["name"] == "Evil\x1b[31mRed AB"
