@@ -13,6 +13,12 @@ from collections.abc import Callable
 import peewee as pw
 from playhouse.migrate import SqliteMigrator, migrate
 
+from core.errors import BokslutError
+
+
+class StoreTooNew(BokslutError):
+    """Opening a newer store with an older program must not corrupt it; the user upgrades instead."""
+
 
 def _create_v1_tables(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> None:
     """The first schema, frozen here: companies, years, chart, vouchers, balances, log, checks."""
@@ -181,7 +187,10 @@ def apply_migrations(db: pw.SqliteDatabase) -> int:
     with db.atomic("IMMEDIATE"):  # the write lock first, so two processes cannot both migrate
         version = current_version(db)
         if version > LATEST_VERSION:
-            raise RuntimeError(f"database schema {version} is newer than this program ({LATEST_VERSION})")
+            raise StoreTooNew(
+                f"{db.database}: the store was written by a newer bokslut (schema {version}, this one knows "
+                f"{LATEST_VERSION}). Upgrade bokslut, or choose another data directory with --data-dir."
+            )
         for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
             with db.atomic():
                 step(db, migrator)

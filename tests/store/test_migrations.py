@@ -2,6 +2,8 @@ import sqlite3
 
 import pytest
 
+from core.store.migrations import StoreTooNew
+
 from core.store.db import open_store
 from core.store.migrations import LATEST_VERSION, current_version
 from core.store.models import ALL_MODELS
@@ -53,7 +55,7 @@ def test_newer_schema_is_refused(tmp_path):
     open_store(path).close()
     with sqlite3.connect(path) as raw:
         raw.execute("INSERT INTO schema_version (version, applied) VALUES (?, '2030-01-01')", (LATEST_VERSION + 1,))
-    with pytest.raises(RuntimeError, match="newer"):
+    with pytest.raises(StoreTooNew, match="newer bokslut"):
         open_store(path)
 
 
