@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,13 @@ demo: $(STAMP)
 	rm -rf $(CURDIR)/.demo
 	$(BIN)/bokslut --data-dir $(CURDIR)/.demo demo
 
-test: $(STAMP)
+# tmux drives the end-to-end terminal test; installed from the system's packages where we may.
+system-deps:
+	@command -v tmux >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& (apt-get update -qq && apt-get install -y -qq tmux >/dev/null) \
+		|| echo "tmux not installed: the terminal end-to-end test will be skipped"; }
+
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
