@@ -16,20 +16,15 @@ from pathlib import Path
 
 from core import ledger
 from core.config import Settings, load_settings
-from core.errors import BokslutError
+from core.errors import BokslutError, user_message
 from core.importer import import_sie
 from core.money import format_amount
 from core.text import printable
-from core.sie.reader import SieLimits
 from core.store.db import open_store
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL_ERROR = 1
-
-
-def _limits(settings: Settings) -> SieLimits:
-    return SieLimits(max_bytes=settings.max_file_bytes, max_objects_per_dimension=settings.max_objects_per_dimension)
 
 
 def _say(text: str) -> None:
@@ -49,7 +44,7 @@ def cmd_import_sie(args: argparse.Namespace, settings: Settings) -> int:
         Path(args.path),
         company_org=args.company,
         confirm_org_mismatch=args.yes,
-        limits=_limits(settings),
+        limits=settings.sie_limits(),
     )
     if args.json:
         _print_json(result.to_json())
@@ -118,7 +113,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     files_dir.mkdir(parents=True, exist_ok=True)
     for year_index in range(-(spec.years - 1), 1):
         path = write_demo_sie(spec, files_dir / f"demo-year{year_index}.se", year_index=year_index)
-        result = import_sie(db, path, limits=_limits(settings))
+        result = import_sie(db, path, limits=settings.sie_limits())
         _say(result.summary())
     company = ledger.resolve_company(db, spec.org_number)
     _say(render_trial_balance(ledger.trial_balance(db, company, ledger.resolve_fiscal_year(db, company, None))))
@@ -174,10 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(args.data_dir, args.config)
         return args.handler(args, settings)
-    except BokslutError as error:
-        return _fail(str(error))
-    except OSError as error:
-        return _fail(f"{error.filename or ''}: {error.strerror or error}. Check the path and its permissions.")
+    except (BokslutError, OSError) as error:
+        return _fail(user_message(error))
     except KeyboardInterrupt:
         return 130
     except Exception:  # a bug of ours: the user gets one line, the traceback goes to a file

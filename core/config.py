@@ -11,6 +11,7 @@ from pathlib import Path
 import platformdirs
 
 from core.errors import BokslutError
+from core.sie.reader import SieLimits
 
 APP_NAME = "bokslut"
 DB_FILE_NAME = "bokslut.sqlite3"
@@ -30,6 +31,9 @@ class Settings:
     @property
     def db_path(self) -> Path:
         return self.data_dir / DB_FILE_NAME
+
+    def sie_limits(self) -> SieLimits:
+        return SieLimits(max_bytes=self.max_file_bytes, max_objects_per_dimension=self.max_objects_per_dimension)
 
 
 def default_config_file() -> Path:

@@ -3,3 +3,13 @@
 
 class BokslutError(Exception):
     """Bad input or a refused operation; str(error) is the whole message for the user."""
+
+
+def user_message(error: BaseException) -> str:
+    """One readable line for the user, whatever failed; the CLI and the app both show this, never a traceback."""
+    if isinstance(error, BokslutError):
+        return str(error)
+    if isinstance(error, OSError):
+        where = f"{error.filename}: " if error.filename else ""
+        return f"{where}{error.strerror or error}. Check the path and its permissions."
+    return f"{type(error).__name__}: {error}"

@@ -1,0 +1,422 @@
+"""Read-side queries for the transaction analysis: a fiscal year's #TRANS rows, filtered and paged by key.
+
+Pages are always fetched by keyset (`WHERE key > ? ORDER BY key LIMIT n`), never with OFFSET, so the
+cost of a page does not grow with how far into 1.5 million rows it is. `KeysetPager` turns that into
+random access by row position, which is what a scrolling table needs.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import shlex
+import threading
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Generic, Protocol, TypeVar
+
+import peewee as pw
+
+from core.errors import BokslutError
+from core.integrity import BALANCE_CLASSES
+from core.money import from_ore, to_ore
+
+PAGE_SIZE = 200
+
+
+class FilterError(BokslutError):
+    """A filter the user typed that cannot be understood; the message says which part and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionFilter:
+    """What the analysis shows; None means no restriction. Both ends of a range are inclusive."""
+
+    accounts: tuple[str, str] | None = None
+    period: tuple[dt.date, dt.date] | None = None  # voucher date
+    series: str | None = None
+    text: str | None = None  # part of the row's or the voucher's text
+    amount: tuple[Decimal | None, Decimal | None] | None = None  # on the absolute amount: debit and credit alike
+    cost_center: str | None = None
+    project: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionRow:
+    key: int  # voucher_row.id: the import order, which is the order of the analysis
+    voucher_id: int
+    date: dt.date
+    series: str
+    number: str
+    account: str
+    amount: Decimal
+    text: str  # the row's own text, else the voucher's
+    cost_center: str
+    project: str
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    key: tuple[str, int]  # (voucher date, row id): the account analysis is chronological
+    date: dt.date
+    series: str
+    number: str
+    text: str
+    amount: Decimal
+    balance: Decimal  # opening balance plus every row up to and including this one
+
+
+R = TypeVar("R")
+
+
+class KeysetQuery(Protocol[R]):
+    """Rows in the order of their `.key`, read from either side of a key."""
+
+    def count(self) -> int: ...
+
+    def page_after(self, key: object | None, limit: int) -> list[R]:
+        """The first `limit` rows after `key` (None: from the start), ascending."""
+
+    def page_before(self, key: object | None, limit: int) -> list[R]:
+        """The last `limit` rows before `key` (None: up to the end), ascending."""
+
+
+class KeysetPager(Generic[R]):
+    """Rows by position, fetched page by page from a neighbouring page's boundary key.
+
+    Page n can be fetched once the key just before it (the last key of page n-1) or just after it
+    (the first key of page n+1) is known; the first page is known from the start and the last from
+    the end, so scrolling and jumping to either end cost one keyset query each. A jump into the
+    middle walks page by page from the nearest known page. Thread-safe: workers share one pager.
+    """
+
+    def __init__(self, query: KeysetQuery[R], page_size: int = PAGE_SIZE) -> None:
+        self.query = query
+        self.page_size = page_size
+        self.count = query.count()
+        self._key_before_page: dict[int, object | None] = {0: None}
+        self._key_after_page: dict[int, object | None] = {self.page_count - 1: None}
+        self._lock = threading.Lock()
+
+    @property
+    def page_count(self) -> int:
+        return -(-self.count // self.page_size)
+
+    def page(self, number: int) -> list[R]:
+        if not 0 <= number < self.page_count:
+            return []
+        with self._lock:
+            nearest = min(
+                self._key_before_page.keys() | self._key_after_page.keys(), key=lambda page: abs(page - number)
+            )
+            for on_the_way in range(nearest, number, 1 if nearest < number else -1):
+                if not self._fetch(on_the_way):
+                    return []  # the rows changed under us (a re-import): the owner starts over
+            return self._fetch(number)
+
+    def _fetch(self, number: int) -> list[R]:
+        size = min(self.page_size, self.count - number * self.page_size)
+        if number in self._key_before_page:
+            rows = self.query.page_after(self._key_before_page[number], size)
+        else:
+            rows = self.query.page_before(self._key_after_page[number], size)
+        if rows:
+            self._key_before_page[number + 1] = rows[-1].key
+            self._key_after_page[number - 1] = rows[0].key
+        return rows
+
+
+# --- the year's transactions ------------------------------------------------------------------
+
+
+class TransactionQuery:
+    """The #TRANS rows of one fiscal year that match a filter, ordered by row id.
+
+    Construction reads how many rows match and their lowest and highest id (one query, in a
+    worker), so every page stays inside that id range: a page never walks other years' rows or
+    the stretch before the first match. Pages walk the rows in id order, which with LIMIT is
+    cheap whenever matches are common; when an account filter picks only a few rows, the account
+    index finds them and sorting them is cheaper still.
+    """
+
+    INDEX_PLAN_MAX_ROWS = 20_000
+    _COLUMNS = (
+        "r.id, r.voucher_id, v.date, v.series, v.number, r.account, r.amount, "
+        "CASE WHEN r.text != '' THEN r.text ELSE v.text END, COALESCE(r.cost_center, ''), COALESCE(r.project, '')"
+    )
+    _FROM = "FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id"
+
+    def __init__(self, db: pw.SqliteDatabase, fiscal_year_id: int, row_filter: TransactionFilter = TransactionFilter()):
+        self.db = db
+        conditions, self.params, needs_voucher = _conditions(fiscal_year_id, row_filter)
+        source = self._FROM if needs_voucher else "FROM voucher_row r"
+        self._count, low, high = db.execute_sql(
+            f"SELECT COUNT(*), MIN(r.id), MAX(r.id) {source} WHERE {' AND '.join(conditions)}", self.params
+        ).fetchone()
+        if not (row_filter.accounts and self._count <= self.INDEX_PLAN_MAX_ROWS):
+            # A unary + makes a column term unusable for an index, so SQLite walks the row ids.
+            conditions = [f"+{condition}" if condition.startswith("r.") else condition for condition in conditions]
+        self.where = " AND ".join([*conditions, "r.id BETWEEN ? AND ?"])
+        self.params = [*self.params, low or 0, high or 0]
+
+    def count(self) -> int:
+        return self._count
+
+    def page_after(self, key: int | None, limit: int) -> list[TransactionRow]:
+        return self._page(">", key, "ASC", limit)
+
+    def page_before(self, key: int | None, limit: int) -> list[TransactionRow]:
+        return self._page("<", key, "DESC", limit)
+
+    def _page(self, comparison: str, key: int | None, order: str, limit: int) -> list[TransactionRow]:
+        """Rows beyond `key` in the direction of `order`, handed back ascending either way."""
+        keyset, key_params = ("", []) if key is None else (f" AND r.id {comparison} ?", [key])
+        sql = f"SELECT {self._COLUMNS} {self._FROM} WHERE {self.where}{keyset} ORDER BY r.id {order} LIMIT ?"
+        raw = self.db.execute_sql(sql, [*self.params, *key_params, limit]).fetchall()
+        if order == "DESC":
+            raw.reverse()
+        return [
+            TransactionRow(
+                row_id,
+                voucher_id,
+                dt.date.fromisoformat(date),
+                series,
+                number,
+                account,
+                from_ore(ore),
+                text,
+                cc,
+                project,
+            )
+            for row_id, voucher_id, date, series, number, account, ore, text, cc, project in raw
+        ]
+
+
+def _conditions(fiscal_year_id: int, row_filter: TransactionFilter) -> tuple[list[str], list, bool]:
+    """SQL conditions for a filter, their parameters, and whether they need the voucher joined."""
+    conditions, params = ["r.fiscal_year_id = ?", "r.kind = 'TRANS'"], [fiscal_year_id]
+    if row_filter.accounts:
+        conditions.append("r.account BETWEEN ? AND ?")
+        params.extend(row_filter.accounts)
+    if row_filter.amount:
+        low, high = row_filter.amount
+        if low is not None:
+            conditions.append("ABS(r.amount) >= ?")
+            params.append(to_ore(low))
+        if high is not None:
+            conditions.append("ABS(r.amount) <= ?")
+            params.append(to_ore(high))
+    if row_filter.cost_center is not None:
+        conditions.append("r.cost_center = ?")
+        params.append(row_filter.cost_center)
+    if row_filter.project is not None:
+        conditions.append("r.project = ?")
+        params.append(row_filter.project)
+    row_only = len(conditions)
+    if row_filter.period:
+        conditions.append("v.date BETWEEN ? AND ?")
+        params.extend(day.isoformat() for day in row_filter.period)
+    if row_filter.series is not None:
+        conditions.append("v.series = ?")
+        params.append(row_filter.series)
+    if row_filter.text:
+        pattern = "%" + row_filter.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append("(r.text LIKE ? ESCAPE '\\' OR v.text LIKE ? ESCAPE '\\')")
+        params.extend([pattern, pattern])
+    return conditions, params, len(conditions) > row_only
+
+
+# --- the account analysis ---------------------------------------------------------------------
+
+
+def opening_balance(db: pw.SqliteDatabase, fiscal_year_id: int, account: str) -> Decimal:
+    """#IB for balance accounts (classes 1-2); result accounts start every year at zero."""
+    if not account.startswith(BALANCE_CLASSES):
+        return Decimal("0.00")
+    row = db.execute_sql(
+        "SELECT COALESCE(SUM(amount), 0) FROM balance WHERE fiscal_year_id = ? AND kind = 'IB' AND objects = '' "
+        "AND account = ?",
+        (fiscal_year_id, account),
+    ).fetchone()
+    return from_ore(row[0])
+
+
+class LedgerQuery:
+    """One account's #TRANS rows of a year in date order, each with the running balance.
+
+    Construction reads the number of rows and their sum (one query, in a worker).
+    """
+
+    _ROWS = (
+        "FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id "
+        "WHERE r.fiscal_year_id = ? AND r.account = ? AND r.kind = 'TRANS'"
+    )
+
+    def __init__(self, db: pw.SqliteDatabase, fiscal_year_id: int, account: str, opening: Decimal):
+        self.db = db
+        self.params = [fiscal_year_id, account]
+        self.opening = opening
+        self._count, total = db.execute_sql(
+            f"SELECT COUNT(*), COALESCE(SUM(r.amount), 0) {self._ROWS}", self.params
+        ).fetchone()
+        self.total = from_ore(total)
+
+    def count(self) -> int:
+        return self._count
+
+    def page_after(self, key: tuple[str, int] | None, limit: int) -> list[LedgerRow]:
+        return self._page(">", key, "ASC", limit)
+
+    def page_before(self, key: tuple[str, int] | None, limit: int) -> list[LedgerRow]:
+        return self._page("<", key, "DESC", limit)
+
+    def _page(self, comparison: str, key: tuple[str, int] | None, order: str, limit: int) -> list[LedgerRow]:
+        """Rows beyond `key` in the direction of `order`, handed back ascending with their running balance."""
+        keyset, key_params = ("", []) if key is None else (f" AND (v.date, r.id) {comparison} (?, ?)", list(key))
+        cursor = self.db.execute_sql(
+            "SELECT v.date, r.id, v.series, v.number, CASE WHEN r.text != '' THEN r.text ELSE v.text END, r.amount "
+            f"{self._ROWS}{keyset} ORDER BY v.date {order}, r.id {order} LIMIT ?",
+            [*self.params, *key_params, limit],
+        )
+        raw = cursor.fetchall()
+        if order == "DESC":
+            raw.reverse()
+        if not raw:
+            return []
+        balance = self.opening + self._sum_before((raw[0][0], raw[0][1]))
+        rows = []
+        for date, row_id, series, number, text, ore in raw:
+            amount = from_ore(ore)
+            balance += amount
+            rows.append(LedgerRow((date, row_id), dt.date.fromisoformat(date), series, number, text, amount, balance))
+        return rows
+
+    def _sum_before(self, key: tuple[str, int]) -> Decimal:
+        row = self.db.execute_sql(
+            f"SELECT COALESCE(SUM(r.amount), 0) {self._ROWS} AND (v.date, r.id) < (?, ?)", [*self.params, *key]
+        ).fetchone()
+        return from_ore(row[0])
+
+
+@dataclass(frozen=True, slots=True)
+class AccountLedger:
+    account: str
+    name: str
+    opening: Decimal
+    closing: Decimal
+    rows: KeysetPager[LedgerRow]
+
+
+def account_ledger(db: pw.SqliteDatabase, fiscal_year_id: int, account: str) -> AccountLedger:
+    """Opening balance, the rows with running balance, and the closing balance of one account."""
+    name_row = db.execute_sql(
+        "SELECT a.name FROM account a JOIN fiscal_year y ON y.company_id = a.company_id "
+        "WHERE y.id = ? AND a.number = ?",
+        (fiscal_year_id, account),
+    ).fetchone()
+    opening = opening_balance(db, fiscal_year_id, account)
+    query = LedgerQuery(db, fiscal_year_id, account, opening)
+    return AccountLedger(account, name_row[0] if name_row else "", opening, opening + query.total, KeysetPager(query))
+
+
+# --- the filter as the user types it --------------------------------------------------------------
+
+FILTER_KEYWORDS = {
+    "account": "accounts", "konto": "accounts",
+    "period": "period",
+    "series": "series", "serie": "series",
+    "text": "text",
+    "amount": "amount", "belopp": "amount",
+    "cc": "cost_center", "ks": "cost_center",
+    "project": "project", "projekt": "project",
+}  # fmt: skip
+
+
+def parse_filter(typed: str) -> TransactionFilter:
+    """`konto:1900..1999 period:2025-01..2025-03 serie:A belopp:100..500 ks:10 projekt:P1 hyra`.
+
+    Words without a keyword search the texts. Swedish and English keywords are both accepted;
+    amounts may use a decimal comma. Raises FilterError naming the part that is wrong.
+    """
+    try:
+        words = shlex.split(typed)
+    except ValueError:
+        raise FilterError(f"unbalanced quotes in the filter {typed!r}") from None
+    fields: dict[str, object] = {}
+    free_text: list[str] = []
+    for word in words:
+        keyword, separator, value = word.partition(":")
+        field = FILTER_KEYWORDS.get(keyword.lower()) if separator else None
+        if field is None:
+            free_text.append(word)
+        elif not value:
+            raise FilterError(f"{keyword}: needs a value, e.g. {keyword}:{_EXAMPLES[field]}")
+        else:
+            fields[field] = _PARSERS[field](value)
+    if free_text:
+        fields["text"] = " ".join([*free_text, *([fields["text"]] if "text" in fields else [])])
+    return TransactionFilter(**fields)
+
+
+def _range(value: str) -> tuple[str, str]:
+    low, separator, high = value.partition("..")
+    return (low, high if separator else low)
+
+
+def _accounts(value: str) -> tuple[str, str]:
+    low, high = _range(value)
+    if not (low.isdigit() and high.isdigit()):
+        raise FilterError(f"account {value!r}: use a number or a range like 1900..1999")
+    return low, high
+
+
+def _day(text: str, last: bool) -> dt.date:
+    """A date, or a whole month (YYYY-MM) taken from its first or last day."""
+    try:
+        if len(text) == 7:
+            month = dt.date.fromisoformat(text + "-01")
+            return month.replace(day=calendar.monthrange(month.year, month.month)[1]) if last else month
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise FilterError(f"period {text!r}: use YYYY-MM or YYYY-MM-DD, or a range like 2025-01..2025-03") from None
+
+
+def _period(value: str) -> tuple[dt.date, dt.date]:
+    low, high = _range(value)
+    return _day(low, last=False), _day(high, last=True)
+
+
+def _amount(text: str) -> Decimal | None:
+    if not text:
+        return None
+    try:
+        amount = abs(Decimal(text.replace(",", ".")))
+        to_ore(amount)
+        return amount
+    except (InvalidOperation, ValueError):
+        raise FilterError(f"amount {text!r}: use kronor with at most two decimals, or a range like 100..500") from None
+
+
+def _amounts(value: str) -> tuple[Decimal | None, Decimal | None]:
+    low, separator, high = value.partition("..")
+    return (_amount(low), _amount(high)) if separator else (_amount(low), _amount(low))
+
+
+_PARSERS = {
+    "accounts": _accounts,
+    "period": _period,
+    "series": str,
+    "text": str,
+    "amount": _amounts,
+    "cost_center": str,
+    "project": str,
+}
+_EXAMPLES = {
+    "accounts": "1930",
+    "period": "2025-01",
+    "series": "A",
+    "text": "hyra",
+    "amount": "100..500",
+    "cost_center": "10",
+    "project": "P1",
+}

@@ -1,0 +1,73 @@
+"""Real stores built by importing generated SIE files, and an app wired to them at 80×24."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.config import Settings
+from core.demo import DemoSpec, write_demo_sie
+from core.importer import import_sie
+from core.store.db import open_store
+from tui.app import BokslutApp
+from tui.i18n import set_language
+from tui.preferences import Preferences
+
+SIZE = (80, 24)
+DEMO = DemoSpec(vouchers_per_year=300, years=2)
+
+# A company whose texts look like markup and carry a terminal escape: they must show as typed.
+MARKUP_SIE = (
+    '#FLAGGA 0\n#FORMAT PC8\n#SIETYP 4\n#FNAMN "[bold]Mark[/] AB"\n#ORGNR 556677-8899\n'
+    '#RAR 0 20250101 20251231\n#KONTO 1930 "[i]Bank[/i]"\n#KONTO 3001 "Sales"\n'
+    '#VER A 1 20250115 "[bold]x[/] \x1b[31mred"\n{\n#TRANS 1930 {} 100.00\n#TRANS 3001 {} -100.00\n}\n'
+)
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory) -> Path:
+    return write_demo_sie(DEMO, tmp_path_factory.mktemp("sie") / "demo.se")
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def store(data_dir):
+    db = open_store(data_dir / "bokslut.sqlite3")
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def demo_store(store, demo_file):
+    import_sie(store, demo_file)
+    return store
+
+
+@pytest.fixture
+def make_app(data_dir):
+    """An app over the given store, English unless asked otherwise, with an optional keymap."""
+
+    def make(db, language: str = "en", keymap: dict[str, str] | None = None) -> BokslutApp:
+        return BokslutApp(db, Settings(data_dir=data_dir, config_file=None), Preferences(language, keymap or {}))
+
+    yield make
+    set_language("en")
+
+
+async def settle(pilot) -> None:
+    """Wait until every worker has finished and every message they posted has been handled."""
+    app = pilot.app
+    for _ in range(100):
+        await pilot.pause()
+        running = [worker for worker in app.workers if not worker.is_finished]
+        if not running:
+            return
+        await app.workers.wait_for_complete(running)
+    raise AssertionError(f"workers still running: {running}")

@@ -1,0 +1,300 @@
+"""Each screen's key flow, driven through Pilot at 80×24 against a real imported store."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+
+from textual.command import CommandPalette
+from textual.widgets import DataTable, Input, Sparkline, Static
+
+from core import ledger
+from core.analysis import TransactionFilter, TransactionQuery
+from tests.tui.conftest import MARKUP_SIE, SIZE, settle
+from tui.messages import ImportJobChanged
+from tui.screens.account import AccountScreen
+from tui.screens.companies import CompaniesScreen
+from tui.screens.help import HelpScreen
+from tui.screens.overview import OverviewScreen
+from tui.screens.system_tasks import SystemTasksScreen
+from tui.screens.transactions import TransactionsScreen
+from tui.screens.trial_balance import TrialBalanceScreen
+from tui.widgets.line_table import LineTable
+
+
+def static_text(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).content)
+
+
+async def submit_path(pilot, path) -> None:
+    """Puts the path into the import field and presses Enter; typing a long path key by key only tests Input."""
+    pilot.app.screen.query_one("#import-path", Input).value = str(path)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def screen_text(app) -> str:
+    """What the terminal shows, as plain text (from the SVG screenshot)."""
+    svg = app.export_screenshot()
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
+async def test_companies_overview_trial_balance_and_back(make_app, demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, CompaniesScreen)
+        assert app.screen.query_one("#companies", DataTable).row_count == 1
+
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen)
+        assert "Nordljus Konsult AB" in static_text(app.screen, "#facts")
+        assert "voucher-balance" not in static_text(app.screen, "#checks")  # the message, not the id
+        assert "no differences" in static_text(app.screen, "#checks")
+        assert len(app.screen.query_one(Sparkline).data) == 12
+        latest = app.screen.overview.year_id
+
+        await pilot.press("left")
+        await settle(pilot)
+        assert app.screen.overview.year_id != latest
+        await pilot.press("right")
+        await settle(pilot)
+        assert app.screen.overview.year_id == latest
+
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, TrialBalanceScreen)
+        company = ledger.resolve_company(demo_store)
+        expected = ledger.trial_balance(demo_store, company, ledger.resolve_fiscal_year(demo_store, company))
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == len(expected.accounts)
+
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AccountScreen)
+        assert app.screen.account == expected.accounts[0].number
+
+        for screen_type in (TrialBalanceScreen, OverviewScreen, CompaniesScreen):
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, screen_type)
+
+
+async def test_transaction_analysis_scrolls_filters_and_drills_down(make_app, demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        year_id = app.screen.overview.year_id
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, TransactionsScreen)
+        table = app.screen.query_one(LineTable)
+        total = TransactionQuery(demo_store, year_id).count()
+        assert table.count == total
+        assert static_text(app.screen, "#position") == f"Row 1 of {total:,}"
+
+        await pilot.press("end")
+        await settle(pilot)
+        assert static_text(app.screen, "#position") == f"Row {total:,} of {total:,}"
+        assert table.cursor_row is not None
+        await pilot.press("pageup", "up", "home")
+        await settle(pilot)
+        assert table.cursor == 0
+
+        await pilot.press("f", *"account:1930", "enter")
+        await settle(pilot)
+        bank_rows = TransactionQuery(demo_store, year_id, TransactionFilter(accounts=("1930", "1930"))).count()
+        assert table.count == bank_rows > 0
+        assert table.has_focus
+
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AccountScreen)
+        assert app.screen.account == "1930"
+        assert "Opening balance" in static_text(app.screen, "#opening")
+        assert app.screen.query_one(LineTable).count == bank_rows
+        await pilot.press("escape")
+        await settle(pilot)
+
+        await pilot.press("slash", *"period:2025-13", "enter")
+        await settle(pilot)
+        assert "period '2025-13'" in static_text(app.screen, "#position")
+        assert table.count == bank_rows  # the previous rows stay until a filter can be read
+
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen)
+
+
+async def test_system_tasks_filter_by_status_and_kind(make_app, demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(app.screen, SystemTasksScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 1
+        await pilot.press("s")  # queued
+        await settle(pilot)
+        assert table.row_count == 0
+        assert "Status: queued" in static_text(app.screen, "#task-filter")
+        await pilot.press("s", "s")  # running, then done
+        await settle(pilot)
+        assert app.screen.status == "done" and table.row_count == 1
+        await pilot.press("k", "k")  # import, then export
+        await settle(pilot)
+        assert app.screen.kind == "export" and table.row_count == 0
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CompaniesScreen)
+
+
+async def test_import_through_the_companies_screen_updates_the_activity_panel(make_app, store, demo_file):
+    app = make_app(store)
+    messages = []
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#companies", DataTable).row_count == 0
+        assert app.screen.query_one("#import-path", Input).has_focus  # an empty store starts at the import
+        await submit_path(pilot, demo_file)
+        assert app.screen.query_one("#companies", DataTable).row_count == 1
+        assert static_text(app.screen, "#import-status").startswith("Done: Nordljus Konsult AB")
+        panel = static_text(app.screen, "#activity")
+        assert "import   done" in panel
+        assert f"{app.last_job.transactions:,} trans" in panel
+        assert app.jobs == {}  # read back from the store: shown once, from the history
+    updates = [message.job for message in messages if isinstance(message, ImportJobChanged)]
+    assert [status for status, _ in itertools.groupby(job.status for job in updates)] == ["queued", "running", "done"]
+    running = [job for job in updates if job.status == "running"]
+    assert running[-1].transactions == running[-1].expected_transactions == updates[-1].transactions > 0
+
+
+async def test_a_failed_import_is_a_readable_message(make_app, store, data_dir):
+    broken = data_dir / "broken.se"
+    broken.write_text('#FLAGGA 0\n#SIETYP 4\n#RAR 0 20250101 20251231\n#VER A 1 2025013 "x"\n{\n}\n', encoding="cp437")
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await submit_path(pilot, data_dir / "missing.se")
+        status = static_text(app.screen, "#import-status")
+        assert status == f"The import failed: {data_dir / 'missing.se'}: No such file or directory. Check the path and its permissions."
+        await submit_path(pilot, broken)
+        status = static_text(app.screen, "#import-status")
+        assert status.startswith("The import failed: ") and "broken.se" in status
+        assert "Traceback" not in screen_text(app)
+        assert "failed" in static_text(app.screen, "#activity")
+
+
+async def test_texts_from_sie_files_show_literally(make_app, store, data_dir):
+    path = data_dir / "markup.se"
+    path.write_text(MARKUP_SIE, encoding="cp437")
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await submit_path(pilot, path)
+        assert "[bold]Mark[/] AB" in screen_text(app)
+        await pilot.press("escape", "enter")
+        await settle(pilot)
+        assert "[bold]Mark[/] AB" in screen_text(app)
+        await pilot.press("t")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "[bold]x[/]  [31mred" in shown  # the escape character is blanked, the rest kept as typed
+        assert "\x1b" not in shown
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "[i]Bank[/i]" in screen_text(app)
+
+
+async def test_help_palette_activity_toggle_and_keymap(make_app, demo_store):
+    app = make_app(demo_store, keymap={"app.activity": "f6", "overview.trial_balance": "r"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        panel = app.screen.query_one("#activity")
+        assert panel.display
+        await pilot.press("f2")
+        assert panel.display
+        await pilot.press("f6")
+        assert not panel.display
+        await pilot.press("f6")
+        assert panel.display
+
+        await pilot.press("b")  # remapped to r
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, TrialBalanceScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Trial balance", "Transactions", "Back", "Help", "Log"} <= titles
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"Trial", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TrialBalanceScreen)
+
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        shown = screen_text(app)
+        assert "Opening balance, the year's movement" in shown and "(app.activity)" in shown and "f6" in shown
+        await pilot.press("escape")
+        assert isinstance(app.screen, TrialBalanceScreen)
+
+
+async def test_swedish_texts(make_app, demo_store):
+    app = make_app(demo_store, language="sv")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "Företag" in shown and "Avsluta" in shown and "klar" in shown
+
+
+async def test_the_analysis_reads_only_the_pages_on_screen(make_app, demo_store):
+    app = make_app(demo_store)
+    messages = []
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        table = app.screen.query_one(LineTable)
+        assert table.count > 3 * table.page_size
+
+        def wanted() -> set[int]:
+            return {message.page for message in messages if isinstance(message, LineTable.PageWanted)}
+
+        assert wanted() == {0}
+        await pilot.press("end")
+        await settle(pilot)
+        last_page = (table.count - 1) // table.page_size
+        assert wanted() <= {0, last_page - 1, last_page} and last_page in wanted()
+
+
+async def test_a_second_import_waits_queued_for_the_first(make_app, store, demo_file):
+    app = make_app(store)
+    messages = []
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        await settle(pilot)
+        app.start_import(demo_file)
+        app.start_import(demo_file)  # at once, while the first still runs
+        await settle(pilot)
+    updates = [
+        (message.job.job_id, message.job.status) for message in messages if isinstance(message, ImportJobChanged)
+    ]
+    first_done = updates.index((1, "done"))
+    assert (2, "queued") in updates[:first_done]
+    assert (2, "running") not in updates[:first_done]
+    assert updates[-1] == (2, "done")

@@ -1,0 +1,162 @@
+"""The bokslut terminal application: screens over `core`, with every store access in a worker."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+import peewee as pw
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.signal import Signal
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from core.activity import ActivityEntry, list_activity
+from core.config import Settings
+from core.importer import ImportProgress, import_sie
+from tui.bindings import translate_bindings
+from core.errors import user_message
+from tui.i18n import set_language
+from tui.jobs import ImportJob, count_transactions
+from tui.messages import ActivityLoaded, ImportJobChanged
+from tui.preferences import Preferences
+from tui.screens.base import BokslutScreen
+from tui.screens.companies import CompaniesScreen
+from tui.screens.help import HelpScreen
+from tui.screens.system_tasks import SystemTasksScreen
+
+ACTIVITY_SHOWN = 50
+
+
+class BokslutApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "bokslut"
+    inherit_bindings = False
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "key.quit", priority=True, id="app.quit"),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+        Binding("f1", "help", "key.help", id="app.help"),
+        Binding("f2", "toggle_activity", "key.activity", id="app.activity"),
+        Binding("f3", "system_tasks", "key.tasks", id="app.tasks"),
+        Binding("ctrl+p", "command_palette", "key.palette", show=False, id="app.palette"),  # the footer docks it right
+    ]
+
+    def __init__(self, db: pw.SqliteDatabase, settings: Settings, preferences: Preferences) -> None:
+        set_language(preferences.language)
+        super().__init__()
+        translate_bindings(self)
+        self.db = db
+        self.settings = settings
+        self.keymap = preferences.keymap
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            self.animation_level = "none"  # scrolling and paging must be instant over SSH
+        self.activity_changed: Signal[list[ActivityEntry]] = Signal(self, "activity_changed")
+        self.store_changed: Signal[None] = Signal(self, "store_changed")
+        self.jobs: dict[int, ImportJob] = {}  # imports of this session not yet read back from the store
+        self.last_job: ImportJob | None = None  # the newest import, for the Companies screen's status line
+        self.history: list[ActivityEntry] = []
+        self._job_ids = itertools.count(1)
+        self._one_import_at_a_time = threading.Lock()
+
+    def on_mount(self) -> None:
+        self.set_keymap(self.keymap)
+        self.add_class("-show-activity")
+        self.push_screen(CompaniesScreen())
+        self.load_history()
+
+    # --- the activity log -----------------------------------------------------------------------
+
+    def activity_entries(self) -> list[ActivityEntry]:
+        """Imports of this session not yet on record, newest first, then the stored history."""
+        live = [job.as_activity() for job in sorted(self.jobs.values(), key=lambda job: -job.job_id)]
+        return live + self.history
+
+    @work(thread=True, group="history", exclusive=True, exit_on_error=False)
+    def load_history(self) -> None:
+        with self.db.connection_context():
+            entries = list_activity(self.db, limit=ACTIVITY_SHOWN)
+        if not get_current_worker().is_cancelled:  # a newer read, started after a later import, wins
+            self.post_message(ActivityLoaded(entries))
+
+    def on_activity_loaded(self, message: ActivityLoaded) -> None:
+        self.history = message.entries
+        self.jobs = {job_id: job for job_id, job in self.jobs.items() if not job.finished}
+        self.activity_changed.publish(self.activity_entries())
+
+    def action_toggle_activity(self) -> None:
+        self.toggle_class("-show-activity")
+
+    # --- imports --------------------------------------------------------------------------------
+
+    def start_import(self, path: Path) -> None:
+        """Queue an import; imports run one at a time, each in its own thread worker."""
+        job = ImportJob(next(self._job_ids), path)
+        self.post_message(ImportJobChanged(job))
+        self.run_worker(partial(self._run_import, job), thread=True, group="import", exit_on_error=False)
+
+    def _run_import(self, job: ImportJob) -> None:
+        """Runs in a worker thread: it only posts messages, never touches a widget."""
+        with self._one_import_at_a_time, self.db.connection_context():
+            try:
+                job = job.with_(status="running", expected_transactions=count_transactions(job.path))
+                self.post_message(ImportJobChanged(job))
+
+                def progress(counts: ImportProgress) -> None:
+                    update = job.with_(
+                        vouchers=counts.vouchers, transactions=counts.transactions, balances=counts.balances
+                    )
+                    self.post_message(ImportJobChanged(update))
+
+                result = import_sie(self.db, job.path, limits=self.settings.sie_limits(), on_progress=progress)
+                job = job.with_(
+                    status="done", vouchers=result.vouchers, transactions=result.transactions,
+                    balances=result.balances, message=result.summary(),
+                )  # fmt: skip
+            except Exception as error:  # every failure is the user's to read, none may end the app
+                job = job.with_(status="failed", message=user_message(error))
+            self.post_message(ImportJobChanged(job))
+
+    def on_import_job_changed(self, message: ImportJobChanged) -> None:
+        job = message.job
+        self.jobs[job.job_id] = job
+        if self.last_job is None or job.job_id >= self.last_job.job_id:
+            self.last_job = job
+        self.activity_changed.publish(self.activity_entries())
+        if job.finished:
+            self.load_history()
+            self.store_changed.publish(None)
+
+    def report_worker_failure(self, event: Worker.StateChanged) -> None:
+        """A store query that fails (for the app's workers and every screen's) is one readable line; the app goes on."""
+        if event.state is WorkerState.ERROR:
+            self.notify(user_message(event.worker.error), severity="error", timeout=10)
+
+    on_worker_state_changed = report_worker_failure
+
+    # --- help, palette, navigation ---------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, BokslutScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_system_tasks(self) -> None:
+        if not isinstance(self.screen, SystemTasksScreen):
+            self.push_screen(SystemTasksScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette offers what the keys of the current screen do, under the same names (ours only:
+        Textual's scrolling and focus keys would bury them)."""
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if binding.id and binding.description and binding.action != "command_palette" and active.enabled:
+                yield SystemCommand(
+                    binding.description,
+                    f"{self.get_key_display(binding)}  ({binding.id})",
+                    partial(self.run_action, binding.action, active.node),
+                )

@@ -1,0 +1,53 @@
+"""An import as the interface follows it: queued, running with counts, then done or failed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from core.activity import ActivityEntry
+from core.store.models import utc_now
+
+_TRANS_TAG = b"#TRANS"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportJob:
+    job_id: int
+    path: Path
+    status: str = "queued"  # queued, running, done, failed (as in the activity log)
+    vouchers: int = 0
+    transactions: int = 0
+    balances: int = 0
+    expected_transactions: int | None = None  # from a quick count of the file's #TRANS records
+    message: str = ""  # the result's summary, or the error for the user
+    queued_at: dt.datetime = field(default_factory=utc_now)  # naive UTC, as the store keeps time
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("done", "failed")
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """In the activity log's shape."""
+        return {"vouchers": self.vouchers, "transactions": self.transactions, "balances": self.balances}
+
+    def with_(self, **changes) -> ImportJob:
+        return replace(self, **changes)
+
+    def as_activity(self) -> ActivityEntry:
+        return ActivityEntry(
+            None, "import", self.status, "", self.queued_at, None, self.message or self.path.name, self.counts
+        )
+
+
+def count_transactions(path: Path) -> int:
+    """How many #TRANS records a SIE file holds, read as raw bytes: the progress bar's total, fast."""
+    count, tail = 0, b""
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            block = tail + chunk
+            count += block.count(_TRANS_TAG)
+            tail = block[-(len(_TRANS_TAG) - 1) :]  # too short to hold a whole tag, so none is counted twice
+    return count

@@ -1,0 +1,54 @@
+"""The account analysis: opening balance, every row of the year with the running balance, closing balance."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from core.analysis import PAGE_SIZE, AccountLedger, account_ledger
+from tui.i18n import format_money, t
+from tui.screens.base import BokslutScreen
+from tui.widgets.line_table import Column, LineTable
+
+
+def ledger_columns() -> list[Column]:
+    return [
+        Column(t("column.date"), lambda row: row.date.isoformat(), width=10),
+        Column(t("column.voucher"), lambda row: f"{row.series}{row.number}", width=7),
+        Column(t("column.text"), lambda row: row.text),
+        Column(t("column.amount"), lambda row: format_money(row.amount), width=14, align_right=True),
+        Column(t("column.balance"), lambda row: format_money(row.balance), width=15, align_right=True),
+    ]
+
+
+class AccountScreen(BokslutScreen):
+    HELP_KEY = "help.account"
+    BINDINGS = [Binding("escape", "app.pop_screen", "key.back", id="account.back")]
+
+    def __init__(self, fiscal_year_id: int, account: str) -> None:
+        super().__init__()
+        self.fiscal_year_id = fiscal_year_id
+        self.account = account
+        self.ledger: AccountLedger | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="opening")
+        yield LineTable(ledger_columns(), page_size=PAGE_SIZE, id="ledger")
+        yield Static(id="closing")
+
+    def on_mount(self) -> None:
+        self.set_title(t("account.title", account=self.account, name=""))
+        self.set_focus(self.query_one(LineTable))
+        self.run_query(lambda: account_ledger(self.db, self.fiscal_year_id, self.account), self.show)
+
+    def show(self, ledger: AccountLedger) -> None:
+        self.ledger = ledger
+        self.set_title(t("account.title", account=ledger.account, name=ledger.name))
+        self.query_one("#opening", Static).update(t("account.opening", amount=format_money(ledger.opening)))
+        self.query_one("#closing", Static).update(t("account.closing", amount=format_money(ledger.closing)))
+        self.query_one(LineTable).show_source(ledger.rows.count)
+
+    def on_line_table_page_wanted(self, message: LineTable.PageWanted) -> None:
+        if self.ledger is not None:
+            self.read_page(message, self.ledger.rows)

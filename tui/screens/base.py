@@ -1,0 +1,78 @@
+"""What every screen has: a title line, the activity panel, the footer, translated keys and store queries in workers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, get_current_worker
+
+from core.analysis import KeysetPager
+from tui.bindings import translate_bindings
+from tui.messages import QueryDone
+from tui.text import literal
+from tui.widgets.activity_panel import ActivityPanel
+from tui.widgets.line_table import LineTable
+
+
+class BokslutScreen(Screen):
+    """Screens move focus with `set_focus`, which acts at once, never `Widget.focus()`, which waits a turn:
+    keys typed (or scripted) right after a key that moves focus must land in the newly focused widget."""
+
+    HELP_KEY: ClassVar[str]  # the i18n key of the F1 help text
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title")
+        yield from self.compose_body()
+        yield ActivityPanel(id="activity")
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def set_title(self, text: str) -> None:
+        """Titles often hold company names from SIE files, so they go in as plain text."""
+        self.title = text
+        self.query_one("#title", Static).update(literal(text))
+
+    @property
+    def db(self):
+        return self.app.db
+
+    def run_query(
+        self, query: Callable[[], Any], apply: Callable[[Any], None], group: str = "load", exclusive: bool = True
+    ) -> None:
+        """Run `query` against the store in a thread worker; `apply` gets its result on the UI thread.
+
+        When `exclusive`, a newer query of the same group cancels an older one, whose result is then dropped.
+        """
+
+        def work() -> None:
+            with self.db.connection_context():
+                value = query()
+            if not get_current_worker().is_cancelled:
+                self.post_message(QueryDone(value, apply))
+
+        self.run_worker(work, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+
+    def read_page(self, wanted: LineTable.PageWanted, pager: KeysetPager) -> None:
+        """Read the page a LineTable asks for and hand it back; pages are read side by side."""
+        self.run_query(
+            lambda: pager.page(wanted.page),
+            lambda rows: wanted.table.add_page(wanted.source, wanted.page, rows),
+            group="page",
+            exclusive=False,
+        )
+
+    def on_query_done(self, message: QueryDone) -> None:
+        message.apply(message.value)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.app.report_worker_failure(event)

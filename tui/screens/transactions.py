@@ -1,0 +1,102 @@
+"""The transaction analysis: every #TRANS row of a year, filtered, scrolled without ever loading the year."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input, Static
+
+from core.analysis import PAGE_SIZE, FilterError, KeysetPager, TransactionQuery, parse_filter
+from core.store.models import FiscalYear
+from tui.i18n import format_count, format_money, t
+from tui.screens.account import AccountScreen
+from tui.screens.base import BokslutScreen
+from tui.text import literal
+from tui.widgets.line_table import Column, LineTable
+
+
+def transaction_columns() -> list[Column]:
+    return [
+        Column(t("column.date"), lambda row: row.date.isoformat(), width=10),
+        Column(t("column.voucher"), lambda row: f"{row.series}{row.number}", width=6),
+        Column(t("column.account"), lambda row: row.account, width=6),
+        Column(t("column.text"), lambda row: row.text),
+        Column(t("column.amount"), lambda row: format_money(row.amount), width=14, align_right=True),
+        Column(t("column.cost_center"), lambda row: row.cost_center, width=4),
+        Column(t("column.project"), lambda row: row.project, width=4),
+    ]
+
+
+class TransactionsScreen(BokslutScreen):
+    HELP_KEY = "help.transactions"
+    BINDINGS = [
+        Binding("f,slash", "focus_filter", "key.filter", id="transactions.filter"),
+        Binding("escape", "back", "key.back", id="transactions.back"),
+    ]
+
+    def __init__(self, fiscal_year_id: int) -> None:
+        super().__init__()
+        self.fiscal_year_id = fiscal_year_id
+        self.pager: KeysetPager | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Input(placeholder=t("transactions.filter_placeholder"), id="filter")
+        yield LineTable(transaction_columns(), page_size=PAGE_SIZE, id="rows")
+        yield Static(t("transactions.loading"), id="position")
+
+    def on_mount(self) -> None:
+        self.run_query(lambda: FiscalYear.get_by_id(self.fiscal_year_id), self.show_year)
+        self.set_focus(self.query_one(LineTable))
+        self.apply_filter("")
+
+    def show_year(self, year: FiscalYear) -> None:
+        self.set_title(t("transactions.title", start=year.start, end=year.end))
+
+    @on(Input.Submitted, "#filter")
+    def filter_submitted(self, event: Input.Submitted) -> None:
+        if self.apply_filter(event.value):
+            self.set_focus(self.query_one(LineTable))
+
+    def apply_filter(self, typed: str) -> bool:
+        """A filter that cannot be read is explained in place (and left to fix); a good one restarts the table."""
+        position = self.query_one("#position", Static)
+        try:
+            row_filter = parse_filter(typed)
+        except FilterError as error:
+            position.update(literal(str(error), style="bold red", wrap=True))
+            return False
+        position.update(t("transactions.loading"))
+        self.run_query(
+            lambda: KeysetPager(TransactionQuery(self.db, self.fiscal_year_id, row_filter)),
+            self.show_rows,
+            group="filter",
+        )
+        return True
+
+    def show_rows(self, pager: KeysetPager) -> None:
+        self.pager = pager
+        self.query_one(LineTable).show_source(pager.count)
+
+    def on_line_table_page_wanted(self, message: LineTable.PageWanted) -> None:
+        if self.pager is not None:
+            self.read_page(message, self.pager)
+
+    def on_line_table_cursor_moved(self, message: LineTable.CursorMoved) -> None:
+        row = min(message.position + 1, message.count)
+        self.query_one("#position", Static).update(
+            t("transactions.position", row=format_count(row), count=format_count(message.count))
+        )
+
+    def on_line_table_row_chosen(self, message: LineTable.RowChosen) -> None:
+        self.app.push_screen(AccountScreen(self.fiscal_year_id, message.row.account))
+
+    def action_focus_filter(self) -> None:
+        self.set_focus(self.query_one("#filter", Input))
+
+    def action_back(self) -> None:
+        """Escape leaves the filter first, then the screen."""
+        if self.focused is self.query_one("#filter", Input):
+            self.set_focus(self.query_one(LineTable))
+        else:
+            self.app.pop_screen()

@@ -1,0 +1,76 @@
+"""The trial balance of a year: opening, movement and closing per account."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from core import ledger
+from core.store.models import Company, FiscalYear
+from tui.i18n import format_count, format_money, t
+from tui.screens.account import AccountScreen
+from tui.screens.base import BokslutScreen
+from tui.text import literal
+
+
+class TrialBalanceScreen(BokslutScreen):
+    HELP_KEY = "help.trial_balance"
+    BINDINGS = [
+        Binding("enter", "open", "key.open", id="trial_balance.open"),
+        Binding("escape", "app.pop_screen", "key.back", id="trial_balance.back"),
+    ]
+
+    def __init__(self, company_id: int, fiscal_year_id: int) -> None:
+        super().__init__()
+        self.company_id = company_id
+        self.fiscal_year_id = fiscal_year_id
+
+    def compose_body(self) -> ComposeResult:
+        yield DataTable(id="trial-balance", cursor_type="row", zebra_stripes=True)
+        yield Static(id="summary")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(t("column.account"), width=7)
+        table.add_column(t("column.name"), width=16)  # 80 columns: the amounts must fit whole
+        for key in ("column.opening", "column.movement", "column.closing"):
+            table.add_column(Text(t(key), justify="right"), width=14)
+        self.run_query(
+            lambda: ledger.trial_balance(
+                self.db, Company.get_by_id(self.company_id), FiscalYear.get_by_id(self.fiscal_year_id)
+            ),
+            self.show,
+        )
+
+    def show(self, balance: ledger.TrialBalance) -> None:
+        self.set_title(t("trial_balance.title", start=balance.start, end=balance.end) + f"  {balance.company_name}")
+        table = self.query_one(DataTable)
+        for line in balance.accounts:
+            table.add_row(
+                literal(line.number),
+                literal(line.name),
+                *(
+                    Text(format_money(amount), justify="right")
+                    for amount in (line.opening, line.movement, line.closing)
+                ),
+                key=line.number,
+            )
+        self.query_one("#summary", Static).update(
+            t(
+                "trial_balance.summary",
+                accounts=format_count(len(balance.accounts)),
+                vouchers=format_count(balance.vouchers),
+                transactions=format_count(balance.transactions),
+            )
+        )
+
+    @on(DataTable.RowSelected)
+    def action_open(self) -> None:
+        """Enter on the table (the table selects the row) or Open from the command palette."""
+        table = self.query_one(DataTable)
+        if table.row_count:
+            account = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            self.app.push_screen(AccountScreen(self.fiscal_year_id, account))
