@@ -1,17 +1,22 @@
-"""Reading the activity log: what imports and exports ran, when, and how they ended.
+"""The activity log: what imports, exports, connects and disconnects ran, when, and how they ended.
 
-Writing it is the job of whoever runs the work (`core.importer` for imports).
+Entries are written outside the work's own transaction, so a failed or killed job is still on record.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import peewee as pw
 
-from core.store.models import ActivityLog, Company
+from core.errors import user_message
+from core.store.models import ActivityLog, Company, utc_now
 
 STATUSES = ("queued", "running", "done", "failed")
 KINDS = ("import", "export", "connect", "disconnect")
@@ -66,3 +71,62 @@ def list_activity(
         )
         for entry in query
     ]
+
+
+@dataclass(slots=True)
+class ActivityRecord:
+    """What the running work tells its log entry: the company once known, the outcome's counts and words."""
+
+    id: int
+    company_id: int | None = None
+    message: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _this_process() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@contextmanager
+def recorded(kind: str, subject: str, company_id: int | None = None) -> Iterator[ActivityRecord]:
+    """Log the work as running now, then as done or failed with the one-line reason the user sees."""
+    entry = ActivityLog.create(
+        kind=kind, status="running", started=utc_now(), message=subject, company=company_id, process=_this_process()
+    )
+    record = ActivityRecord(entry.id, company_id, subject)
+    try:
+        yield record
+    except BaseException as error:
+        _finish(record, "failed", f"{subject}: {user_message(error)}")
+        raise
+    _finish(record, "done", record.message)
+
+
+def _finish(record: ActivityRecord, status: str, message: str) -> None:
+    ActivityLog.update(
+        status=status, finished=utc_now(), company=record.company_id, message=message, counts=json.dumps(record.counts)
+    ).where(ActivityLog.id == record.id).execute()
+
+
+def close_interrupted() -> int:
+    """Mark as failed the entries left running by processes of this host that no longer exist (kill -9, power loss)."""
+    host = socket.gethostname()
+    closed = 0
+    for entry in ActivityLog.select().where(ActivityLog.status == "running", ActivityLog.process.startswith(f"{host}:")):
+        pid = int(entry.process.rsplit(":", 1)[1])
+        if _alive(pid):
+            continue
+        closed += ActivityLog.update(
+            status="failed", finished=utc_now(), message=f"{entry.message}: interrupted, the process ended before it finished"
+        ).where(ActivityLog.id == entry.id, ActivityLog.status == "running").execute()
+    return closed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True

@@ -17,14 +17,14 @@ from typing import Protocol
 
 import peewee as pw
 
-from core import integrity
+from core import activity, integrity
 from core.errors import BokslutError
 from core.integrity import CheckResult
 from core.money import to_ore
 from core.sie.errors import SieError, SieWarning
 from core.sie.model import Balance, Header, RowKind, Voucher
 from core.sie.reader import SieLimits, SieReader
-from core.store.models import ActivityLog, Company, utc_now
+from core.store.models import Company, utc_now
 from core.store.orgnr import format_org_number, normalise_org_number
 
 BATCH_ROWS = 10_000
@@ -127,16 +127,11 @@ def import_sie(
 ) -> ImportResult:
     """Import a SIE file (types 1-4); raises SieError, OrgNumberMismatch, or sqlite errors."""
     path = Path(path)
-    return import_source(
-        db,
-        SieReader(path, limits),
-        file_name=path.name,
-        sha256=_sha256(path),
-        company_org=company_org,
-        confirm_org_mismatch=confirm_org_mismatch,
-        source=source,
-        on_progress=on_progress,
-    )
+    with activity.recorded("import", path.name, _known_company(company_org)) as record:
+        reader = SieReader(path, limits)  # a missing or oversized file fails here, and is on record too
+        return _import_recorded(
+            db, record, reader, path.name, _sha256(path), company_org, confirm_org_mismatch, source, on_progress
+        )
 
 
 def import_source(
@@ -152,28 +147,43 @@ def import_source(
     batch_rows: int = BATCH_ROWS,
 ) -> ImportResult:
     """Import everything `reader` yields in one transaction, logging the attempt outside it."""
-    expected_org = normalise_org_number(company_org) if company_org is not None else None
-    activity = ActivityLog.create(kind="import", status="running", started=utc_now(), message=file_name)
+    with activity.recorded("import", file_name, _known_company(company_org)) as record:
+        return _import_recorded(
+            db, record, reader, file_name, sha256, company_org, confirm_org_mismatch, source, on_progress, batch_rows
+        )
+
+
+def _known_company(company_org: str | None) -> int | None:
+    """The company an import targets, when it already exists, so even a failed attempt shows under it."""
+    if not company_org:
+        return None
     try:
-        with db.atomic("IMMEDIATE"):
-            loader = _Loader(
-                db, reader, file_name, sha256, source, expected_org, confirm_org_mismatch, on_progress, batch_rows
-            )
-            result = loader.run(activity.id)
-    except BaseException as error:
-        _finish_activity(activity.id, "failed", None, f"{file_name}: {error}")
-        raise
-    counts = {"vouchers": result.vouchers, "transactions": result.transactions, "balances": result.balances}
-    _finish_activity(activity.id, "done", result.company_id, f"{file_name}: {result.summary()}", counts)
+        company = Company.get_or_none(Company.org_number == normalise_org_number(company_org))
+    except ValueError:
+        return None
+    return company.id if company else None
+
+
+def _import_recorded(
+    db: pw.SqliteDatabase,
+    record: activity.ActivityRecord,
+    reader: SieSource,
+    file_name: str,
+    sha256: str,
+    company_org: str | None,
+    confirm_org_mismatch: bool,
+    source: str,
+    on_progress: Callable[[ImportProgress], None] | None,
+    batch_rows: int = BATCH_ROWS,
+) -> ImportResult:
+    expected_org = normalise_org_number(company_org) if company_org is not None else None
+    with db.atomic("IMMEDIATE"):
+        loader = _Loader(db, reader, file_name, sha256, source, expected_org, confirm_org_mismatch, on_progress, batch_rows)
+        result = loader.run(record.id)
+    record.company_id = result.company_id
+    record.counts = {"vouchers": result.vouchers, "transactions": result.transactions, "balances": result.balances}
+    record.message = f"{file_name}: {result.summary()}"
     return result
-
-
-def _finish_activity(
-    activity_id: int, status: str, company_id: int | None, message: str, counts: dict | None = None
-) -> None:
-    ActivityLog.update(
-        status=status, finished=utc_now(), company=company_id, message=message, counts=json.dumps(counts or {})
-    ).where(ActivityLog.id == activity_id).execute()
 
 
 def _sha256(path: Path) -> str:

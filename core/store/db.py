@@ -6,6 +6,7 @@ from pathlib import Path
 
 import peewee as pw
 
+from core.activity import close_interrupted
 from core.store.migrations import apply_migrations
 from core.store.models import ALL_MODELS
 
@@ -20,6 +21,8 @@ PRAGMAS = {
 def open_store(db_path: Path) -> pw.SqliteDatabase:
     """Open (creating if needed) and migrate the store; the models are bound to it.
 
+    Work that a dead process left "running" in the activity log is marked failed, so the log never lies.
+
     The models are bound process-wide, so one store is open per process at a time: the CLI and the
     TUI each work on one data directory.
     """
@@ -29,4 +32,5 @@ def open_store(db_path: Path) -> pw.SqliteDatabase:
     db.connect(reuse_if_open=True)
     db.bind(ALL_MODELS)
     apply_migrations(db)
+    close_interrupted()
     return db

@@ -123,6 +123,7 @@ def _create_v1_tables(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> None:
         finished = pw.DateTimeField(null=True)
         counts = pw.TextField()
         message = pw.TextField()
+        process = pw.TextField()
 
         class Meta:
             table_name = "activity_log"

@@ -157,6 +157,7 @@ class ActivityLog(BaseModel):
     finished = pw.DateTimeField(null=True)
     counts = pw.TextField(default="{}")  # JSON
     message = pw.TextField(default="")
+    process = pw.TextField(default="")  # "host:pid" running it, to tell interrupted work
 
     class Meta:
         table_name = "activity_log"

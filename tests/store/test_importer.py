@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from core.importer import ImportProgress, OrgNumberMismatch, import_source
+from core.importer import ImportProgress, OrgNumberMismatch, import_sie, import_source
+from core.store.db import open_store
 from core.sie.errors import SieError
 from core.store.models import ActivityLog, Balance, Company, FiscalYear, ImportBatch, Voucher, VoucherRow
 from tests.store.conftest import dump
@@ -186,6 +187,23 @@ def test_kill_mid_import_leaves_the_store_unchanged(db, tmp_path):
     db.connect()
     assert dump(db) == before
     assert ActivityLog.select().where(ActivityLog.status == "running").count() == 1  # the interrupted attempt
+    db.close()
+    open_store(tmp_path / "store.sqlite3")  # as the next run of the program does
+    interrupted = ActivityLog.select().order_by(ActivityLog.id.desc()).get()
+    assert (interrupted.status, interrupted.message.endswith("interrupted, the process ended before it finished")) == (
+        "failed",
+        True,
+    )
+
+
+def test_a_file_that_cannot_be_read_is_on_record_as_failed(db, tmp_path):
+    _import(db)
+    company = Company.get()
+    with pytest.raises(SieError):
+        import_sie(db, tmp_path / "missing.se", company_org=company.org_number)
+    failed = ActivityLog.select().order_by(ActivityLog.id.desc()).get()
+    assert (failed.status, failed.company_id) == ("failed", company.id)
+    assert "missing.se" in failed.message
 
 
 def _peak_memory_of_import(db, vouchers: int) -> int:
