@@ -3,7 +3,7 @@
 ```toml
 language = "sv"            # or "en"; default: Swedish when the locale is, else English
 [keymap]
-"activity.toggle" = "f6"   # binding id = key(s), comma-separated; ids are listed in the F1 help
+"app.activity" = "f6"   # binding id = key(s), comma-separated; ids are listed in the F1 help
 ```
 """
 
@@ -36,5 +36,5 @@ def load_preferences(settings: Settings, environ: Mapping[str, str] = os.environ
         raise ConfigError(f"{where}: language must be one of {', '.join(LANGUAGES)}, not {language!r}.")
     keymap = config.get("keymap", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) and v for v in keymap.values()):
-        raise ConfigError(f'{where}: [keymap] must map binding ids to keys, e.g. "activity.toggle" = "f6".')
+        raise ConfigError(f'{where}: [keymap] must map binding ids to keys, e.g. "app.activity" = "f6".')
     return Preferences(choose_language(language, environ), dict(keymap))
