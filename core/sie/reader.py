@@ -695,8 +695,8 @@ class SieReader:
         computed = [checksum.value() for checksum in self._ksumma]
         self._ksumma = None
         if int(value) not in computed:
-            raise _BadField(1, f"the checksum does not match the content (computed {computed[0]})",
-                            f"{computed[0]}",
+            raise _BadField(1, f"the file declares checksum {value}, but its content gives {computed[0]}",
+                            f"the checksum of the content, {computed[0]}",
                             "The file was changed after it was exported, or is damaged. " + EXPORT_HINT)
         self.checksum_verified = True
 

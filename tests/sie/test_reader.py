@@ -506,7 +506,7 @@ def test_ksumma_verified(tmp_path):
 
 def test_ksumma_mismatch_is_rejected(tmp_path):
     error = rejection(_ksumma_file(tmp_path, 123456789))
-    assert "checksum does not match" in error.problem
+    assert "but its content gives" in error.problem
     assert error.line == 10
 
 

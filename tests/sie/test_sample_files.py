@@ -111,7 +111,7 @@ EXPECTED: dict[str, Read | Rejected] = {
     "blinfo__Sie4j/Transaktioner per Z-rapport.se": Read("cp437", 10, 83),
     "barsoom__sie/sie_file_with_unknown_entries.se": Read("cp437", 2, 5, warning="unknown record #MOMSKOD"),
     "iCalcreator__sie4ito5/Sie4I1.SI": Read("utf-8", 5, 12),
-    "iCalcreator__sie4ito5/Sie4I1ksumma.SI": Rejected(63, "checksum does not match"),
+    "iCalcreator__sie4ito5/Sie4I1ksumma.SI": Rejected(63, "declares checksum 123456789, but its content gives 669169992"),
 }
 
 
