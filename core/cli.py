@@ -12,6 +12,7 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Sequence
+from typing import NoReturn
 from pathlib import Path
 
 from core import ledger
@@ -125,8 +126,15 @@ def _fail(message: str) -> int:
     return EXIT_BAD_INPUT
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes are bad input too: one line on stderr and exit 2, like every other refusal."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}. See '{self.prog} --help'.\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bokslut", description="Year-end closing for Swedish companies.")
+    parser = _Parser(prog="bokslut", description="Year-end closing for Swedish companies.")
     parser.add_argument("--data-dir", help="where the store lives (default: the user's data directory)")
     parser.add_argument("--config", help="settings file (default: config.toml in the user's config directory)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

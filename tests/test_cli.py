@@ -155,3 +155,10 @@ def test_terminal_codes_in_file_texts_are_never_sent_to_the_terminal(cli, tmp_pa
     assert "Evil [31mRed AB" in listed.stdout
     assert "Bank ]0;owned" in shown.stdout
     assert cli("trial-balance", "--json").json()["company"]["name"] == "Evil\x1b[31mRed AB"
+
+
+def test_a_usage_mistake_is_one_line_and_exit_2(cli):
+    result = cli("trial-balance", "--year", "last")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "--year" in result.stderr and "bokslut trial-balance --help" in result.stderr
