@@ -104,7 +104,8 @@ class BokslutApp(App):
         """Runs in a worker thread: it only posts messages, never touches a widget."""
         with self._one_import_at_a_time, self.db.connection_context():
             try:
-                job = job.with_(status="running", expected_transactions=count_transactions(job.path))
+                expected = count_transactions(job.path, self.settings.max_file_bytes)
+                job = job.with_(status="running", expected_transactions=expected)
                 self.post_message(ImportJobChanged(job))
 
                 def progress(counts: ImportProgress) -> None:

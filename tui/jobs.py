@@ -42,12 +42,21 @@ class ImportJob:
         )
 
 
-def count_transactions(path: Path) -> int:
-    """How many #TRANS records a SIE file holds, read as raw bytes: the progress bar's total, fast."""
+def count_transactions(path: Path, max_bytes: int) -> int | None:
+    """How many #TRANS records a SIE file holds, read as raw bytes: the progress bar's total, fast.
+
+    None when the file cannot be read or is over the size limit: the import itself then says why,
+    and is on record in the activity log, so nothing here may read a file the limit refuses.
+    """
     count, tail = 0, b""
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            block = tail + chunk
-            count += block.count(_TRANS_TAG)
-            tail = block[-(len(_TRANS_TAG) - 1) :]  # too short to hold a whole tag, so none is counted twice
+    try:
+        if path.stat().st_size > max_bytes:
+            return None
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                block = tail + chunk
+                count += block.count(_TRANS_TAG)
+                tail = block[-(len(_TRANS_TAG) - 1) :]  # too short to hold a whole tag, so none is counted twice
+    except OSError:
+        return None
     return count

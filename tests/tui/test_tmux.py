@@ -9,14 +9,15 @@ import subprocess
 import sys
 import time
 import uuid
-from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
 
 from core.analysis import TransactionFilter, TransactionQuery
+from core.demo import DemoSpec, write_demo_sie
 from core.importer import import_sie
 from core.store.db import open_store
+from core.store.models import ActivityLog, Voucher
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -24,12 +25,8 @@ DEADLINE_SECONDS = 30
 
 
 def bokslut_command() -> list[str]:
-    """The installed `bokslut` once its console script runs tui.launch; until then the same code via -m."""
-    script = Path(sys.executable).with_name("bokslut")
-    entry = next((entry for entry in entry_points(group="console_scripts") if entry.name == "bokslut"), None)
-    if script.exists() and entry is not None and entry.value == "tui.launch:main":
-        return [str(script)]
-    return [sys.executable, "-m", "tui.launch"]
+    """The installed console script, exactly what a user runs."""
+    return [str(Path(sys.executable).with_name("bokslut"))]
 
 
 class Tmux:
@@ -58,6 +55,20 @@ class Tmux:
 
     def keys(self, *keys: str, literal: bool = False) -> None:
         self.run("send-keys", "-t", "app", *(["-l"] if literal else []), *keys)
+
+    def app_pid(self) -> int:
+        return int(self.run("list-panes", "-t", "app", "-F", "#{pane_pid}").stdout.strip())
+
+
+def _wait_until_gone(pid: int) -> None:
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        assert time.monotonic() < deadline, f"process {pid} outlived its terminal"
+        time.sleep(0.1)
 
 
 @pytest.fixture
@@ -98,3 +109,27 @@ def test_browse_the_books_in_a_real_terminal(tmux, data_dir, demo_file, tmp_path
     while tmux.run("has-session", "-t", "app", check=False).returncode == 0:
         assert time.monotonic() < deadline, "the app did not quit on ctrl+q"
         time.sleep(0.1)
+
+
+def test_when_the_terminal_goes_away_a_running_import_rolls_back_and_the_app_exits(tmux, data_dir, tmp_path):
+    """An SSH connection that drops mid-import: the process ends, and the store holds all or nothing."""
+    big = write_demo_sie(DemoSpec(vouchers_per_year=150_000, years=1), tmp_path / "big.se")
+    config = tmp_path / "config.toml"
+    config.write_text('language = "en"\n', encoding="utf-8")
+    command = ["env", f"BOKSLUT_CONFIG={config}", *bokslut_command(), "--data-dir", str(data_dir)]
+    tmux.run("new-session", "-d", "-x", "100", "-y", "30", "-s", "app", shlex.join(command))
+    tmux.wait_for("Import a SIE file")
+    tmux.keys(str(big), literal=True)
+    tmux.keys("Enter")
+    tmux.wait_for("running")
+    pid = tmux.app_pid()
+    tmux.run("kill-server")  # the terminal goes away: tmux hangs up on the app
+    _wait_until_gone(pid)
+
+    open_store(data_dir / "bokslut.sqlite3")  # the next start of the program
+    entry = ActivityLog.get()
+    if entry.status == "done":  # it finished before the hang-up arrived: then all of it is in
+        assert Voucher.select().count() == big.read_bytes().count(b"#VER ")
+    else:
+        assert (entry.status, Voucher.select().count()) == ("failed", 0)
+        assert entry.message.endswith("interrupted, the process ended before it finished")
