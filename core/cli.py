@@ -59,6 +59,8 @@ def cmd_companies(args: argparse.Namespace, settings: Settings) -> int:
     companies = ledger.list_companies(db)
     if args.json:
         _print_json([company.to_json() for company in companies])
+    elif not companies:
+        print("No companies yet. Import one with: bokslut import-sie FILE")
     else:
         for company in companies:
             years = ", ".join(f"{year.start}..{year.end}" for year in company.fiscal_years)

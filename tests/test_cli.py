@@ -162,3 +162,8 @@ def test_a_usage_mistake_is_one_line_and_exit_2(cli):
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert "--year" in result.stderr and "bokslut trial-balance --help" in result.stderr
+
+
+def test_an_empty_store_says_how_to_begin(cli):
+    assert "bokslut import-sie FILE" in cli("companies").stdout
+    assert cli("companies", "--json").json() == []
