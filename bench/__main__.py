@@ -1,6 +1,7 @@
 """Runs every benchmark in turn; each one is also runnable alone (`python -m bench.sie_import`)."""
 
-from bench import sie_import
+from bench import sie_import, tui_analysis
 
 if __name__ == "__main__":
     sie_import.main()
+    tui_analysis.main()

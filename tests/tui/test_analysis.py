@@ -14,8 +14,11 @@ from core.analysis import (
     KeysetPager,
     TransactionFilter,
     TransactionQuery,
+    YearExtent,
     account_ledger,
     parse_filter,
+    recorded_extent,
+    year_extent,
 )
 from core.demo import DemoSpec, write_demo_sie
 from core.importer import import_sie
@@ -95,7 +98,9 @@ def test_a_page_walks_rows_in_key_order_and_never_sorts_the_year(books, monkeypa
     """What keeps a page instant at 1.5 million rows: SQLite steps along the row ids from the key and
     stops at LIMIT, instead of sorting every matching row first (a temp b-tree)."""
     db, result = books
+    monkeypatch.setattr(TransactionQuery, "LISTED_MAX_ROWS", 10)  # these filters pick more: walk, not list
     pager = KeysetPager(TransactionQuery(db, result.fiscal_year_id, row_filter), page_size=50)
+    monkeypatch.undo()
     statements = recorded_statements(db, monkeypatch)
     pager.page(1)
     pager.page(pager.page_count - 1)
@@ -126,9 +131,12 @@ FILTERS = {
 }
 
 
+@pytest.mark.parametrize("listed_max_rows", [20_000, 10], ids=["listed", "walked"])
 @pytest.mark.parametrize("name", FILTERS)
-def test_each_filter_matches_the_rows_a_plain_scan_would_pick(books, name):
+def test_each_filter_matches_the_rows_a_plain_scan_would_pick(books, monkeypatch, name, listed_max_rows):
+    """Both ways a filter is read: few matches as a list of row ids, many counted and walked by key."""
     db, result = books
+    monkeypatch.setattr(TransactionQuery, "LISTED_MAX_ROWS", listed_max_rows)
     row_filter, wanted = FILTERS[name]
     expected = [row for row in all_rows(db, result.fiscal_year_id) if wanted(row)]
     pager = KeysetPager(TransactionQuery(db, result.fiscal_year_id, row_filter), page_size=40)
@@ -169,7 +177,15 @@ def test_a_filter_that_cannot_be_read_says_which_part(typed, complaint):
         parse_filter(typed)
 
 
-def test_account_ledger_runs_from_opening_to_closing_balance(books):
+@pytest.fixture(params=[2_000, 57], ids=["ledger-block", "small-blocks"])
+def ledger_blocks(request, monkeypatch):
+    """The ledger reads rows in blocks of several pages; small blocks put block edges inside every page."""
+    from core.analysis import LedgerQuery
+
+    monkeypatch.setattr(LedgerQuery, "BLOCK_ROWS", request.param)
+
+
+def test_account_ledger_runs_from_opening_to_closing_balance(books, ledger_blocks):
     db, result = books
     company = ledger.resolve_company(db)
     line = next(
@@ -219,17 +235,145 @@ def test_activity_newest_first_and_filtered(books):
     assert list_activity(db, kind="import", company_id=result.company_id, before_id=entries[0].id) == entries[1:]
 
 
+def plans_of(db, statements) -> list[str]:
+    return [
+        " | ".join(row[3] for row in db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params)) for sql, params in statements
+    ]
+
+
 def test_an_account_with_many_rows_is_walked_in_key_order_too(books, monkeypatch):
-    """Above INDEX_PLAN_MAX_ROWS the account index would mean sorting every match for each page."""
+    """Above LISTED_MAX_ROWS an account's rows are walked by key: the account index would mean sorting every
+    match for each page."""
     db, result = books
     bank = TransactionFilter(accounts=("1930", "1930"))
-    with_index = KeysetPager(TransactionQuery(db, result.fiscal_year_id, bank), page_size=50)
-    monkeypatch.setattr(TransactionQuery, "INDEX_PLAN_MAX_ROWS", 10)
+    listed = KeysetPager(TransactionQuery(db, result.fiscal_year_id, bank), page_size=50)
+    assert listed.query.ids is not None
+    monkeypatch.setattr(TransactionQuery, "LISTED_MAX_ROWS", 10)
     walked = TransactionQuery(db, result.fiscal_year_id, bank)
+    assert walked.ids is None
     sql = f"EXPLAIN QUERY PLAN SELECT r.id FROM voucher_row r WHERE {walked.where} ORDER BY r.id LIMIT 50"
     plan = " | ".join(row[3] for row in db.execute_sql(sql, walked.params))
     assert "TEMP B-TREE" not in plan and "INTEGER PRIMARY KEY" in plan
     pager = KeysetPager(walked, page_size=50)
-    assert [pager.page(n) for n in range(pager.page_count)] == [
-        with_index.page(n) for n in range(with_index.page_count)
-    ]
+    assert [pager.page(n) for n in range(pager.page_count)] == [listed.page(n) for n in range(listed.page_count)]
+
+
+@pytest.mark.parametrize(
+    "row_filter",
+    [
+        TransactionFilter(text="hyra"),
+        TransactionFilter(series="A", cost_center="20"),
+        TransactionFilter(amount=(Decimal("100"), Decimal("500")), period=(dt.date(2025, 3, 1), dt.date(2025, 3, 31))),
+    ],
+    ids=["text", "series+cc", "amount+period"],
+)
+def test_a_filter_without_an_account_reads_the_year_in_key_order_once(books, monkeypatch, row_filter):
+    """The slow way to search 1.5 million rows is through the account index, fetching each row and its
+    voucher from all over the table. Without an account range the search reads the year's stretch of
+    rows in id order, and its pages then fetch the few rows it found by primary key."""
+    db, result = books
+    extent = year_extent(db, result.fiscal_year_id)
+    statements = recorded_statements(db, monkeypatch)
+    pager = KeysetPager(TransactionQuery(db, result.fiscal_year_id, row_filter, extent), page_size=50)
+    searches = list(statements)
+    pager.page(pager.page_count - 1)
+    pages = statements[len(searches) :]
+    monkeypatch.undo()
+    assert pager.query.ids is not None and pager.count > 0
+    (search,) = plans_of(db, searches)  # the count comes with the ids: one pass
+    assert search.startswith("SEARCH r USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)")
+    assert "INDEX" not in search.replace("INTEGER PRIMARY KEY", "") and "TEMP B-TREE" not in search
+    for plan in plans_of(db, pages):
+        assert "SEARCH r USING INTEGER PRIMARY KEY (rowid=?)" in plan and "SCAN" not in plan
+
+
+def test_the_recorded_extent_agrees_with_the_counted_one(books):
+    """The analysis opens on the import's recorded count, then checks it against a counted one."""
+    db, result = books
+    counted = year_extent(db, result.fiscal_year_id)
+    recorded = recorded_extent(db, result.fiscal_year_id)
+    assert counted.exact and not recorded.exact
+    assert counted.count == result.transactions
+    assert recorded.agrees_with(counted)
+    assert not recorded.agrees_with(YearExtent(counted.count - 1, counted.low, counted.high, exact=True))
+    assert not recorded.agrees_with(YearExtent(counted.count, recorded.low - 1, counted.high, exact=True))
+    rows = KeysetPager(TransactionQuery(db, result.fiscal_year_id, extent=recorded), page_size=500)
+    assert [row for n in range(rows.page_count) for row in rows.page(n)] == all_rows(db, result.fiscal_year_id)
+
+
+def test_a_page_near_the_end_costs_what_one_near_the_start_does(books):
+    """Measured in SQLite's own steps: a keyset page must seek to its key, not walk to it from the first match."""
+    db, result = books
+    steps = []
+    connection = db.connection()
+    connection.set_progress_handler(lambda: steps.append(1) and 0, 100)
+    try:
+        for row_filter in (TransactionFilter(), TransactionFilter(period=(dt.date(2025, 1, 1), dt.date(2025, 12, 31)))):
+            query = TransactionQuery(db, result.fiscal_year_id, row_filter)
+            assert query.ids is None or row_filter != TransactionFilter()
+            query.ids = None  # walk by key even where a list would do
+            first, last = query.page_after(None, 50), query.page_before(None, 50)
+            costs = {}
+            for name, page in [
+                ("second", lambda: query.page_after(first[-1].key, 50)),
+                ("before last", lambda: query.page_before(last[0].key, 50)),
+                ("after first", lambda: query.page_after(first[0].key, 50)),
+                ("near the end", lambda: query.page_after(last[0].key - 1, 50)),
+            ]:
+                steps.clear()
+                assert page()
+                costs[name] = len(steps)
+            assert max(costs.values()) <= 3 * min(costs.values()) + 5, costs
+    finally:
+        connection.set_progress_handler(None, 0)
+
+
+def test_ledger_pages_carry_the_running_balance_from_their_neighbour(books, monkeypatch, ledger_blocks):
+    """Summing every row before a page meant joining and scanning the whole account for each page; the
+    pager always comes from a neighbouring page, whose edge balance is kept."""
+    db, result = books
+    forward = account_ledger(db, result.fiscal_year_id, "1930").rows
+    expected = [row for number in range(forward.page_count) for row in forward.page(number)]
+    monkeypatch.setattr(
+        type(forward.query), "_sum_before", lambda *_: pytest.fail("summed the rows before a page")
+    )
+    for account in ("1930", "3001"):
+        ledger = account_ledger(db, result.fiscal_year_id, account)
+        pager = KeysetPager(ledger.rows.query, page_size=40)
+        backwards = [row for number in reversed(range(pager.page_count)) for row in reversed(pager.page(number))]
+        assert backwards[0].balance == ledger.closing
+        if account == "1930":
+            assert backwards[::-1] == expected
+        middle = KeysetPager(account_ledger(db, result.fiscal_year_id, account).rows.query, page_size=40)
+        assert middle.page(middle.page_count // 2) == pager.page(pager.page_count // 2)
+
+
+@pytest.mark.parametrize("recorded_wrong_by", [0, 5], ids=["record-agrees", "record-wrong"])
+async def test_the_analysis_opens_on_the_recorded_count_and_trusts_only_a_counted_one(
+    make_app, demo_store, recorded_wrong_by
+):
+    """The screen shows the year at once on the import's recorded count, counts in the background, and reads
+    the rows again if the store disagrees with the record."""
+    from tests.tui.conftest import SIZE, settle
+    from tui.screens.transactions import TransactionsScreen
+    from tui.widgets.line_table import LineTable
+
+    demo_store.execute_sql("UPDATE import_batch SET transactions = transactions + ?", (recorded_wrong_by,))
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        year_id = app.screen.overview.year_id
+        await pilot.press("t")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TransactionsScreen)
+        counted = year_extent(demo_store, year_id)
+        assert screen.extent == counted
+        table = screen.query_one(LineTable)
+        assert table.count == counted.count == screen.pager.count
+        assert screen.pager.query.extent.agrees_with(counted)
+        await pilot.press("end")
+        await settle(pilot)
+        assert table.cursor_row == all_rows(demo_store, year_id)[-1]

@@ -7,7 +7,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
-from core.analysis import PAGE_SIZE, FilterError, KeysetPager, TransactionQuery, parse_filter
+from core.analysis import (
+    PAGE_SIZE,
+    FilterError,
+    KeysetPager,
+    TransactionQuery,
+    YearExtent,
+    parse_filter,
+    recorded_extent,
+    year_extent,
+)
 from core.store.models import FiscalYear
 from tui.i18n import format_count, format_money, t
 from tui.screens.account import AccountScreen
@@ -39,6 +48,8 @@ class TransactionsScreen(BokslutScreen):
         super().__init__()
         self.fiscal_year_id = fiscal_year_id
         self.pager: KeysetPager | None = None
+        self.extent: YearExtent | None = None  # the year's row count and id range; counted once checked
+        self.typed = ""  # the filter the rows on screen answer
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder=t("transactions.filter_placeholder"), id="filter")
@@ -67,16 +78,30 @@ class TransactionsScreen(BokslutScreen):
             position.update(literal(str(error), style="bold red", wrap=True))
             return False
         position.update(t("transactions.loading"))
-        self.run_query(
-            lambda: KeysetPager(TransactionQuery(self.db, self.fiscal_year_id, row_filter)),
-            self.show_rows,
-            group="filter",
-        )
+        self.typed = typed
+        known = self.extent
+
+        def read() -> KeysetPager:
+            """On the year's extent as the import recorded it (instant) until a counted one is known."""
+            extent = known or recorded_extent(self.db, self.fiscal_year_id) or year_extent(self.db, self.fiscal_year_id)
+            return KeysetPager(TransactionQuery(self.db, self.fiscal_year_id, row_filter, extent))
+
+        self.run_query(read, self.show_rows, group="filter")
         return True
 
     def show_rows(self, pager: KeysetPager) -> None:
         self.pager = pager
         self.query_one(LineTable).show_source(pager.count)
+        if not self.pager.query.extent.exact and self.extent is None:
+            self.run_query(lambda: year_extent(self.db, self.fiscal_year_id), self.check_extent, group="extent")
+
+    def check_extent(self, counted: YearExtent) -> None:
+        """The import's record of the year is trusted only as far as a count confirms it; if the store says
+        otherwise, the rows on screen are read again under the counted extent."""
+        self.extent = counted
+        shown = self.pager.query.extent if self.pager is not None else None
+        if shown is not None and not shown.exact and not shown.agrees_with(counted):
+            self.apply_filter(self.typed)
 
     def on_line_table_page_wanted(self, message: LineTable.PageWanted) -> None:
         if self.pager is not None:
