@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime as dt
+import json
 import shlex
 import threading
 from dataclasses import dataclass
@@ -66,6 +67,7 @@ class LedgerRow:
     text: str
     amount: Decimal
     balance: Decimal  # opening balance plus every row up to and including this one
+    voucher_id: int
 
 
 R = TypeVar("R")
@@ -407,10 +409,11 @@ class LedgerQuery:
             balance = self.opening + self._sum_before((raw[0][0], raw[0][1]))
         self._before[(raw[0][0], raw[0][1])] = balance
         rows = []
-        for date, row_id, series, number, text, ore in raw:
+        for date, row_id, series, number, text, ore, voucher_id in raw:
             amount = from_ore(ore)
             balance += amount
-            rows.append(LedgerRow((date, row_id), dt.date.fromisoformat(date), series, number, text, amount, balance))
+            day = dt.date.fromisoformat(date)
+            rows.append(LedgerRow((date, row_id), day, series, number, text, amount, balance, voucher_id))
         self._after[rows[-1].key] = balance
         return rows
 
@@ -432,7 +435,8 @@ class LedgerQuery:
         size = max(limit, self.BLOCK_ROWS)
         keyset, key_params = ("", []) if key is None else (f" AND (v.date, r.id) {comparison} (?, ?)", list(key))
         block = self.db.execute_sql(
-            "SELECT v.date, r.id, v.series, v.number, CASE WHEN r.text != '' THEN r.text ELSE v.text END, r.amount "
+            "SELECT v.date, r.id, v.series, v.number, CASE WHEN r.text != '' THEN r.text ELSE v.text END, r.amount, "
+            "r.voucher_id "
             f"{self._ROWS}{keyset} ORDER BY v.date {order}, r.id {order} LIMIT ?",
             [*self.params, *key_params, size],
         ).fetchall()
@@ -473,6 +477,60 @@ def account_ledger(db: pw.SqliteDatabase, fiscal_year_id: int, account: str) -> 
     opening = opening_balance(db, fiscal_year_id, account)
     query = LedgerQuery(db, fiscal_year_id, account, opening)
     return AccountLedger(account, name_row[0] if name_row else "", opening, opening + query.total, KeysetPager(query))
+
+
+# --- one voucher ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VoucherLine:
+    kind: str  # TRANS; RTRANS (a row removed after registration) and BTRANS (one added) are history only
+    account: str
+    name: str  # the account's name in the chart, "" when the chart lacks it
+    amount: Decimal
+    objects: str  # "dimension:object" pairs, e.g. "1:10 6:P1"
+    text: str  # the row's own text
+
+
+@dataclass(frozen=True, slots=True)
+class VoucherDetail:
+    series: str
+    number: str
+    date: dt.date
+    text: str
+    registered: dt.date | None
+    lines: tuple[VoucherLine, ...]  # in the file's order
+
+
+def voucher_detail(db: pw.SqliteDatabase, voucher_id: int) -> VoucherDetail:
+    """A voucher with all its rows, history rows included, as the drill-down from an account shows it."""
+    series, number, date, text, registered = db.execute_sql(
+        "SELECT series, number, date, text, registered FROM voucher WHERE id = ?", (voucher_id,)
+    ).fetchone()
+    rows = db.execute_sql(
+        "SELECT r.kind, r.account, COALESCE(a.name, ''), r.amount, r.objects, r.text FROM voucher_row r "
+        "JOIN fiscal_year y ON y.id = r.fiscal_year_id "
+        "LEFT JOIN account a ON a.company_id = y.company_id AND a.number = r.account "
+        "WHERE r.voucher_id = ? ORDER BY r.id",
+        (voucher_id,),
+    ).fetchall()
+    lines = tuple(
+        VoucherLine(kind, account, name, from_ore(ore), _objects_shown(objects), row_text)
+        for kind, account, name, ore, objects, row_text in rows
+    )
+    return VoucherDetail(
+        series,
+        number,
+        dt.date.fromisoformat(date),
+        text,
+        dt.date.fromisoformat(registered) if registered else None,
+        lines,
+    )
+
+
+def _objects_shown(stored: str) -> str:
+    """The stored JSON object list ([[dimension, object], ...]) as `1:10 6:P1`."""
+    return " ".join(f"{dimension}:{item}" for dimension, item in json.loads(stored)) if stored else ""
 
 
 # --- the filter as the user types it --------------------------------------------------------------

@@ -19,15 +19,17 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from core.activity import ActivityEntry, list_activity
 from core.config import Settings
-from core.importer import ImportProgress, import_sie
+from core.importer import ImportProgress, OrgNumberMismatch, import_sie
+from core.store.orgnr import format_org_number
 from tui.bindings import translate_bindings
 from core.errors import user_message
-from tui.i18n import set_language
+from tui.i18n import set_language, t
 from tui.jobs import ImportJob, count_transactions
 from tui.messages import ActivityLoaded, ImportJobChanged
 from tui.preferences import Preferences
 from tui.screens.base import BokslutScreen
 from tui.screens.companies import CompaniesScreen
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
 from tui.screens.system_tasks import SystemTasksScreen
 
@@ -37,13 +39,12 @@ ACTIVITY_SHOWN = 50
 class BokslutApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "bokslut"
-    inherit_bindings = False
     BINDINGS = [
-        Binding("ctrl+q", "quit", "key.quit", priority=True, id="app.quit"),
+        Binding("ctrl+q", "quit", "key.quit", show=False, priority=True, id="app.quit"),  # F1 and Ctrl+C tell it
         Binding("ctrl+c", "help_quit", show=False, system=True),
         Binding("f1", "help", "key.help", id="app.help"),
-        Binding("f2", "toggle_activity", "key.activity", id="app.activity"),
-        Binding("f3", "system_tasks", "key.tasks", id="app.tasks"),
+        Binding("f2", "toggle_activity", "key.activity", show=False, id="app.activity"),  # in F1 and the palette
+        Binding("f3", "system_tasks", "key.tasks", show=False, id="app.tasks"),  # 80 columns: the screen's keys first
         Binding("ctrl+p", "command_palette", "key.palette", show=False, id="app.palette"),  # the footer docks it right
     ]
 
@@ -94,9 +95,10 @@ class BokslutApp(App):
 
     # --- imports --------------------------------------------------------------------------------
 
-    def start_import(self, path: Path) -> None:
-        """Queue an import; imports run one at a time, each in its own thread worker."""
-        job = ImportJob(next(self._job_ids), path)
+    def start_import(self, path: Path, company_org: str | None = None, confirm_org_mismatch: bool = False) -> None:
+        """Queue an import (into the company with `company_org`, if given); imports run one at a time, each in
+        its own thread worker."""
+        job = ImportJob(next(self._job_ids), path, company_org=company_org, confirm_org_mismatch=confirm_org_mismatch)
         self.post_message(ImportJobChanged(job))
         self.run_worker(partial(self._run_import, job), thread=True, group="import", exit_on_error=False)
 
@@ -114,11 +116,16 @@ class BokslutApp(App):
                     )
                     self.post_message(ImportJobChanged(update))
 
-                result = import_sie(self.db, job.path, limits=self.settings.sie_limits(), on_progress=progress)
+                result = import_sie(
+                    self.db, job.path, company_org=job.company_org, confirm_org_mismatch=job.confirm_org_mismatch,
+                    limits=self.settings.sie_limits(), on_progress=progress,
+                )  # fmt: skip
                 job = job.with_(
                     status="done", vouchers=result.vouchers, transactions=result.transactions,
                     balances=result.balances, message=result.summary(),
                 )  # fmt: skip
+            except OrgNumberMismatch as error:  # nothing was written; the user is asked (on_import_job_changed)
+                job = job.with_(status="failed", message=user_message(error), mismatch=(error.expected, error.found))
             except Exception as error:  # every failure is the user's to read, none may end the app
                 job = job.with_(status="failed", message=user_message(error))
             self.post_message(ImportJobChanged(job))
@@ -132,6 +139,23 @@ class BokslutApp(App):
         if job.finished:
             self.load_history()
             self.store_changed.publish(None)
+        if job.mismatch is not None:
+            self.ask_to_import_anyway(job)
+
+    def ask_to_import_anyway(self, job: ImportJob) -> None:
+        """The refused attempt stays on record as failed; Yes imports the file again, confirmed, No leaves it."""
+        expected, found = job.mismatch
+        question = (
+            t("import.mismatch", found=format_org_number(found), expected=format_org_number(expected))
+            if found
+            else t("import.mismatch_no_org", expected=format_org_number(expected))
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.start_import(job.path, company_org=job.company_org, confirm_org_mismatch=True)
+
+        self.push_screen(ConfirmScreen(question), answered)
 
     def report_worker_failure(self, event: Worker.StateChanged) -> None:
         """A store query that fails (for the app's workers and every screen's) is one readable line; the app goes on."""

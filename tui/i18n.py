@@ -29,10 +29,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "key.transactions": "Transaktioner",
         "key.previous_year": "Föreg. år",
         "key.next_year": "Nästa år",
+        "key.scroll_up": "Rulla upp",
+        "key.scroll_down": "Rulla ned",
         "key.filter": "Filter",
         "key.status_filter": "Status",
         "key.kind_filter": "Typ",
         "key.close": "Stäng",
+        "key.import_here": "Importera",
+        "key.yes": "Ja",
+        "key.no": "Nej",
+        "confirm.yes": "Ja (j)",
+        "confirm.no": "Nej (n)",
+        "import.mismatch": "Filen gäller {found}, det här företaget är {expected}. Importera ändå?",
+        "import.mismatch_no_org": "Filen saknar organisationsnummer (#ORGNR), det här företaget är {expected}. "
+        "Importera ändå?",
+        "overview.import_placeholder": "Sökväg till en SIE-fil för företaget (Enter importerar, Esc avbryter)",
         "companies.title": "Företag",
         "companies.none": "Inga företag ännu. Importera en SIE-fil nedan.",
         "companies.name": "Företag",
@@ -47,10 +58,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "companies.no_path": "Skriv sökvägen till en SIE-fil.",
         "overview.title": "Importöversikt",
         "overview.org_number": "Org.nr: {org}",
-        "overview.years": "Räkenskapsår",
+        "overview.year": "Räkenskapsår {start}–{end}",
         "overview.last_import": "Senaste import: {file} {finished} ({counts})",
         "overview.no_import": "Ingen import ännu",
-        "overview.checks": "Kontroller {start}–{end}",
+        "overview.checks": "Kontroller",
         "overview.monthly_result": "Resultat per månad {first}–{last}",
         "overview.no_years": "Företaget har inga räkenskapsår.",
         "trial_balance.title": "Råbalans {start}–{end}",
@@ -79,6 +90,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "account.title": "Kontoanalys {account} {name}",
         "account.opening": "Ingående saldo: {amount}",
         "account.closing": "Utgående saldo: {amount}",
+        "voucher.title": "Verifikation {voucher} {date}",
+        "voucher.registered": "registrerad {date}",
+        "voucher.removed": "struken",
+        "voucher.added": "tillagd",
+        "column.change": "Ändring",
+        "column.objects": "Objekt",
+        "help.voucher": "Verifikationens alla rader: konto, benämning, belopp, objekt (dimension:objekt) och "
+        "radens text. Rader som lagts till (#RTRANS) eller strukits (#BTRANS) efter registreringen visas "
+        "nedtonade som historik; bara de bokförda raderna räknas i saldona.",
         "tasks.title": "Systemuppgifter",
         "tasks.filter": "Status: {status}   Typ: {kind}",
         "tasks.all": "alla",
@@ -98,20 +118,23 @@ TEXTS: dict[str, dict[str, str]] = {
         "kind.disconnect": "koppla från",
         "help.title": "Hjälp: {screen}",
         "help.keys": "Tangenter",
-        "help.hint": "Fungerar inte en tangent? Kör `textual keys` för att se vad terminalen skickar, "
-        "och byt tangent under [keymap] i config.toml.",
+        "help.hint": "Gör en tangent ingenting? Terminalen, tmux eller SSH kanske inte skickar den. Välj en "
+        'annan under [keymap] i config.toml med id:t ovan, t.ex. "app.activity" = "f6". Tangentnamn: '
+        "a–z, f1–f12, ctrl+o, shift+tab, enter, escape, up, pageup.",
         "help.companies": "Här finns alla företag i databasen. Välj ett med piltangenterna och Enter för att "
         "öppna importöversikten. Tryck i, skriv sökvägen till en SIE-fil och Enter för att importera; "
         "importen körs i bakgrunden och syns i aktivitetsloggen.",
         "help.overview": "Företagets räkenskapsår, senaste import, kontrollerna för valt år och resultatet "
-        "per månad. Byt år med vänster- och högerpil.",
+        "per månad. Byt år med vänster- och högerpil. Tryck i, skriv sökvägen till en SIE-fil och Enter för "
+        "att importera den till det här företaget; gäller filen ett annat organisationsnummer frågar "
+        "programmet först.",
         "help.trial_balance": "Ingående saldo, periodens rörelse och utgående saldo per konto. "
         "Enter öppnar kontoanalysen.",
         "help.transactions": "Årets alla transaktioner. Filtrera med f: konto:1930 eller konto:3000..3999, "
         "period:2025-03 eller period:2025-01..2025-06, serie:A, belopp:100..500 (absolutbelopp), ks:10, "
         "projekt:P1, och fria ord som söks i texterna. Enter öppnar kontoanalysen för radens konto.",
         "help.account": "Kontots ingående saldo, alla transaktioner i datumordning med löpande saldo, "
-        "och utgående saldo.",
+        "och utgående saldo. Enter öppnar radens verifikation.",
         "help.tasks": "Aktivitetsloggens historik: importer och exporter med status och antal. "
         "s byter statusfilter, k byter typfilter.",
     },
@@ -128,10 +151,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "key.transactions": "Transactions",
         "key.previous_year": "Prev. year",
         "key.next_year": "Next year",
+        "key.scroll_up": "Scroll up",
+        "key.scroll_down": "Scroll down",
         "key.filter": "Filter",
         "key.status_filter": "Status",
         "key.kind_filter": "Kind",
         "key.close": "Close",
+        "key.import_here": "Import",
+        "key.yes": "Yes",
+        "key.no": "No",
+        "confirm.yes": "Yes (y)",
+        "confirm.no": "No (n)",
+        "import.mismatch": "The file is for {found}, this company is {expected}. Import anyway?",
+        "import.mismatch_no_org": "The file has no organisation number (#ORGNR), this company is {expected}. "
+        "Import anyway?",
+        "overview.import_placeholder": "Path of a SIE file for this company (Enter imports, Esc cancels)",
         "companies.title": "Companies",
         "companies.none": "No companies yet. Import a SIE file below.",
         "companies.name": "Company",
@@ -146,10 +180,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "companies.no_path": "Type the path of a SIE file.",
         "overview.title": "Import overview",
         "overview.org_number": "Org. no.: {org}",
-        "overview.years": "Fiscal years",
+        "overview.year": "Fiscal year {start}–{end}",
         "overview.last_import": "Last import: {file} {finished} ({counts})",
         "overview.no_import": "No import yet",
-        "overview.checks": "Checks {start}–{end}",
+        "overview.checks": "Checks",
         "overview.monthly_result": "Result per month {first}–{last}",
         "overview.no_years": "The company has no fiscal years.",
         "trial_balance.title": "Trial balance {start}–{end}",
@@ -178,6 +212,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "account.title": "Account analysis {account} {name}",
         "account.opening": "Opening balance: {amount}",
         "account.closing": "Closing balance: {amount}",
+        "voucher.title": "Voucher {voucher} {date}",
+        "voucher.registered": "registered {date}",
+        "voucher.removed": "removed",
+        "voucher.added": "added",
+        "column.change": "Change",
+        "column.objects": "Objects",
+        "help.voucher": "Every row of the voucher: account, name, amount, objects (dimension:object) and the "
+        "row's text. Rows added (#RTRANS) or removed (#BTRANS) after registration are shown dimmed as history; "
+        "only the booked rows count in the balances.",
         "tasks.title": "System tasks",
         "tasks.filter": "Status: {status}   Kind: {kind}",
         "tasks.all": "all",
@@ -197,20 +240,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "kind.disconnect": "disconnect",
         "help.title": "Help: {screen}",
         "help.keys": "Keys",
-        "help.hint": "A key does nothing? Run `textual keys` to see what your terminal sends, "
-        "and choose another key under [keymap] in config.toml.",
+        "help.hint": "A key does nothing? Your terminal, tmux or SSH may not send it. Choose another under "
+        '[keymap] in config.toml by the id above, e.g. "app.activity" = "f6". Key names: '
+        "a–z, f1–f12, ctrl+o, shift+tab, enter, escape, up, pageup.",
         "help.companies": "Every company in the store. Choose one with the arrow keys and Enter to open its "
         "import overview. Press i, type the path of a SIE file and Enter to import it; the import runs "
         "in the background and shows in the activity log.",
         "help.overview": "The company's fiscal years, its last import, the checks of the chosen year and the "
-        "result per month. Change the year with the left and right arrows.",
+        "result per month. Change the year with the left and right arrows. Press i, type the path of a SIE file "
+        "and Enter to import it into this company; a file for another organisation number is asked about first.",
         "help.trial_balance": "Opening balance, the year's movement and closing balance per account. "
         "Enter opens the account analysis.",
         "help.transactions": "Every transaction of the year. Filter with f: account:1930 or account:3000..3999, "
         "period:2025-03 or period:2025-01..2025-06, series:A, amount:100..500 (absolute amount), cc:10, "
         "project:P1, and free words searched in the texts. Enter opens the account analysis of the row's account.",
         "help.account": "The account's opening balance, every transaction in date order with the running "
-        "balance, and the closing balance.",
+        "balance, and the closing balance. Enter opens the row's voucher.",
         "help.tasks": "The activity log's history: imports and exports with status and counts. "
         "s changes the status filter, k the kind filter.",
     },

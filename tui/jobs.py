@@ -22,6 +22,9 @@ class ImportJob:
     balances: int = 0
     expected_transactions: int | None = None  # from a quick count of the file's #TRANS records
     message: str = ""  # the result's summary, or the error for the user
+    company_org: str | None = None  # the company imported into (ten digits); None: the one the file names
+    confirm_org_mismatch: bool = False  # the user said yes to a file for another organisation number
+    mismatch: tuple[str, str] | None = None  # (this company's, the file's) org numbers when the import refused it
     queued_at: dt.datetime = field(default_factory=utc_now)  # naive UTC, as the store keeps time
 
     @property

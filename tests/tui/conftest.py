@@ -24,6 +24,15 @@ MARKUP_SIE = (
     '#VER A 1 20250115 "[bold]x[/] \x1b[31mred"\n{\n#TRANS 1930 {} 100.00\n#TRANS 3001 {} -100.00\n}\n'
 )
 
+# A voucher with a row added (#RTRANS, then as #TRANS, as SIE writes it) and one removed (#BTRANS) after registration.
+HISTORY_SIE = (
+    '#FLAGGA 0\n#FORMAT PC8\n#SIETYP 4\n#FNAMN "Historik AB"\n#ORGNR 556000-0008\n#RAR 0 20250101 20251231\n'
+    '#DIM 1 "Kostnadsställe"\n#OBJEKT 1 "10" "Tio"\n#KONTO 1910 "Kassa"\n#KONTO 1930 "Bank"\n'
+    '#KONTO 3001 "Försäljning"\n#VER A 7 20250115 "Sale" 20250120\n{\n#TRANS 3001 {1 "10"} -100.00 "" "row text"\n'
+    '#BTRANS 1910 {} 100.00\n'
+    '#RTRANS 1930 {} 100.00\n#TRANS 1930 {} 100.00\n}\n'
+)
+
 
 @pytest.fixture(scope="session")
 def demo_file(tmp_path_factory) -> Path:

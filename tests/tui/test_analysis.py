@@ -18,6 +18,7 @@ from core.analysis import (
     account_ledger,
     parse_filter,
     recorded_extent,
+    voucher_detail,
     year_extent,
 )
 from core.demo import DemoSpec, write_demo_sie
@@ -377,3 +378,25 @@ async def test_the_analysis_opens_on_the_recorded_count_and_trusts_only_a_counte
         await pilot.press("end")
         await settle(pilot)
         assert table.cursor_row == all_rows(demo_store, year_id)[-1]
+
+
+def test_a_voucher_shows_every_row_history_included(tmp_path):
+    from tests.tui.conftest import HISTORY_SIE
+
+    path = tmp_path / "history.se"
+    path.write_text(HISTORY_SIE, encoding="cp437")
+    db = open_store(tmp_path / "store.sqlite3")
+    try:
+        import_sie(db, path)
+        (voucher_id,) = db.execute_sql("SELECT id FROM voucher").fetchone()
+        voucher = voucher_detail(db, voucher_id)
+    finally:
+        db.close()
+    assert (voucher.series, voucher.number, voucher.text) == ("A", "7", "Sale")
+    assert voucher.date == dt.date(2025, 1, 15) and voucher.registered == dt.date(2025, 1, 20)
+    assert [(line.kind, line.account, line.name, line.amount, line.objects, line.text) for line in voucher.lines] == [
+        ("TRANS", "3001", "Försäljning", Decimal("-100.00"), "1:10", "row text"),
+        ("BTRANS", "1910", "Kassa", Decimal("100.00"), "", ""),
+        ("RTRANS", "1930", "Bank", Decimal("100.00"), "", ""),
+        ("TRANS", "1930", "Bank", Decimal("100.00"), "", ""),
+    ]

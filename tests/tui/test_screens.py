@@ -11,16 +11,21 @@ from textual.widgets import DataTable, Input, Sparkline, Static
 
 from core import ledger
 from core.analysis import TransactionFilter, TransactionQuery
-from tests.tui.conftest import MARKUP_SIE, SIZE, settle
+from core.demo import write_demo_sie
+from core.store.models import Company, Voucher
+from tests.tui.conftest import DEMO, HISTORY_SIE, MARKUP_SIE, SIZE, settle
 from tui.messages import ImportJobChanged
 from tui.screens.account import AccountScreen
 from tui.screens.companies import CompaniesScreen
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
 from tui.screens.overview import OverviewScreen
 from tui.screens.system_tasks import SystemTasksScreen
 from tui.screens.transactions import TransactionsScreen
 from tui.screens.trial_balance import TrialBalanceScreen
+from tui.screens.voucher import VoucherScreen
 from tui.widgets.line_table import LineTable
+from tui.widgets.row_table import fitted_widths
 
 
 def static_text(screen, selector: str) -> str:
@@ -51,8 +56,8 @@ async def test_companies_overview_trial_balance_and_back(make_app, demo_store):
         await settle(pilot)
         assert isinstance(app.screen, OverviewScreen)
         assert "Nordljus Konsult AB" in static_text(app.screen, "#facts")
-        assert "voucher-balance" not in static_text(app.screen, "#checks")  # the message, not the id
-        assert "no differences" in static_text(app.screen, "#checks")
+        shown = screen_text(app)
+        assert "voucher-balance" not in shown and "no differences" in shown  # the message, not the id
         assert len(app.screen.query_one(Sparkline).data) == 12
         latest = app.screen.overview.year_id
 
@@ -166,7 +171,7 @@ async def test_import_through_the_companies_screen_updates_the_activity_panel(ma
         assert static_text(app.screen, "#import-status").startswith("Done: Nordljus Konsult AB")
         panel = static_text(app.screen, "#activity")
         assert "import   done" in panel
-        assert f"{app.last_job.transactions:,} trans" in panel
+        assert f"/{app.last_job.transactions:,}/" in panel
         assert app.jobs == {}  # read back from the store: shown once, from the history
     updates = [message.job for message in messages if isinstance(message, ImportJobChanged)]
     assert [status for status, _ in itertools.groupby(job.status for job in updates)] == ["queued", "running", "done"]
@@ -259,7 +264,7 @@ async def test_swedish_texts(make_app, demo_store):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         shown = screen_text(app)
-        assert "Företag" in shown and "Avsluta" in shown and "klar" in shown
+        assert "Företag" in shown and "Hjälp" in shown and "klar" in shown
 
 
 async def test_the_analysis_reads_only_the_pages_on_screen(make_app, demo_store):
@@ -299,3 +304,145 @@ async def test_a_second_import_waits_queued_for_the_first(make_app, store, demo_
     assert (2, "queued") in updates[:first_done]
     assert (2, "running") not in updates[:first_done]
     assert updates[-1] == (2, "done")
+
+
+async def test_enter_opens_and_says_so_in_the_footer_and_help(make_app, demo_store):
+    """The lists leave Enter to the screen, so its binding shows, is documented and can be remapped."""
+    app = make_app(demo_store, keymap={"companies.open": "enter,o"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "⏎ Open" in screen_text(app)
+        await pilot.press("f1")
+        assert "(companies.open)" in screen_text(app)
+        await pilot.press("escape", "o")
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("f1")
+        assert "(trial_balance.open)" in screen_text(app)
+
+
+async def test_the_account_analysis_drills_down_to_the_voucher(make_app, store, data_dir):
+    path = data_dir / "history.se"
+    path.write_text(HISTORY_SIE, encoding="cp437")
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await submit_path(pilot, path)
+        await pilot.press("escape", "enter", "t")
+        await settle(pilot)
+        await pilot.press("enter")  # the first row, 3001
+        await settle(pilot)
+        assert isinstance(app.screen, AccountScreen) and app.screen.account == "3001"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, VoucherScreen)
+        assert app.screen.query_one(DataTable).row_count == 4
+        shown = screen_text(app)
+        assert "Voucher A7 2025-01-15" in shown and "registered 2025-01-20" in shown
+        assert "1:10" in shown and "row text" in shown and "Försäljning" in shown
+        rows = [line for line in shown.splitlines() if "Kassa" in line or "Bank" in line]
+        assert [("removed" in line, "added" in line) for line in rows] == [(True, False), (False, True), (False, False)]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, AccountScreen)
+
+
+async def import_from_the_overview(pilot, path) -> None:
+    """From Companies: open the first company, press i, give the path and Enter."""
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("i")
+    assert pilot.app.screen.query_one("#import-path", Input).has_focus
+    await submit_path(pilot, path)
+
+
+async def test_the_overview_imports_a_file_of_its_company(make_app, demo_store, data_dir):
+    earlier = write_demo_sie(DEMO, data_dir / "earlier.se", year_index=-1)
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await import_from_the_overview(pilot, earlier)
+        assert isinstance(app.screen, OverviewScreen)
+        assert app.screen.overview.last_import.file_name == "earlier.se"  # read again after the import
+        assert "earlier.se" in static_text(app.screen, "#facts")
+        assert static_text(app.screen, "#import-status").startswith("Done: Nordljus Konsult AB")
+        assert not app.screen.query_one("#import-path", Input).display
+    assert Company.select().count() == 1
+
+
+async def test_a_file_for_another_company_is_asked_about_and_no_leaves_the_store(make_app, demo_store, data_dir):
+    other = data_dir / "other.se"
+    other.write_text(MARKUP_SIE, encoding="cp437")
+    vouchers = Voucher.select().count()
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await import_from_the_overview(pilot, other)
+        assert isinstance(app.screen, ConfirmScreen)
+        question = static_text(app.screen, "#question")
+        assert question == "The file is for 556677-8899, this company is 556123-4567. Import anyway?"
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen)
+        assert app.screen.overview.last_import.file_name != "other.se"
+        assert "failed" in static_text(app.screen, "#activity")  # the refused attempt is on record
+    assert (Company.select().count(), Voucher.select().count()) == (1, vouchers)
+
+
+async def test_a_file_for_another_company_is_imported_when_the_user_says_yes(make_app, demo_store, data_dir):
+    other = data_dir / "other.se"
+    other.write_text(MARKUP_SIE, encoding="cp437")
+    app = make_app(demo_store, language="sv")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await import_from_the_overview(pilot, other)
+        question = static_text(app.screen, "#question")
+        assert question == "Filen gäller 556677-8899, det här företaget är 556123-4567. Importera ändå?"
+        await pilot.press("j")
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen)
+        assert app.screen.overview.last_import.file_name == "other.se"
+    assert [company.org_number for company in Company.select()] == ["5561234567"]
+
+
+def test_columns_fit_the_data_and_the_flexible_one_takes_the_rest():
+    lines = [("Account", "Name", "Closing"), ("1930", "A long account name", "-1,234.00")]
+    # 80 columns less the scrollbar (2) and a space either side of each of the 3 cells (6): 72
+    assert fitted_widths(lines, flexible=1, total=80) == [7, 19, 9]
+    assert fitted_widths(lines, flexible=1, total=30) == [7, 8, 9]  # never narrower than 8
+    assert fitted_widths(lines, flexible=2, total=80, most={1: 10}) == [7, 10, 9]
+
+
+async def test_the_trial_balance_gives_the_name_the_room_a_wider_terminal_has(make_app, demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "b")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        names = [str(name) for name in table.get_column_at(1)]
+        longest = max(len(name) for name in names)
+        assert table.ordered_columns[1].width < longest
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert table.ordered_columns[1].width == longest
+        assert [str(name) for name in table.get_column_at(1)] == names
+
+
+async def test_the_overview_shows_the_chosen_year_and_scrolls_with_the_arrows(make_app, demo_store):
+    """← and → change the year (nothing on the screen takes them); ↑ and ↓ scroll what a short terminal cuts."""
+    app = make_app(demo_store)
+    async with app.run_test(size=(80, 16)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        overview = app.screen.overview
+        start, end = next((start, end) for year_id, start, end in overview.years if year_id == overview.year_id)
+        assert f"Fiscal year {start}–{end}" in static_text(app.screen, "#facts")
+        region = app.screen.query_one("#overview")
+        await pilot.press("down", "down")
+        assert region.scroll_y == 2
+        await pilot.press("up")
+        assert region.scroll_y == 1

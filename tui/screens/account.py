@@ -9,13 +9,21 @@ from textual.widgets import Static
 from core.analysis import PAGE_SIZE, AccountLedger, account_ledger
 from tui.i18n import format_money, t
 from tui.screens.base import BokslutScreen
+from tui.screens.voucher import VoucherScreen
 from tui.widgets.line_table import Column, LineTable
+
+VOUCHER_WIDTH = 7  # a series letter and six digits: A123456
+ACCOUNT_WIDTH = 6  # SIE account numbers run to six digits
+
+
+def voucher_label(row) -> str:
+    return f"{row.series}{row.number}"
 
 
 def ledger_columns() -> list[Column]:
     return [
         Column(t("column.date"), lambda row: row.date.isoformat(), width=10),
-        Column(t("column.voucher"), lambda row: f"{row.series}{row.number}", width=7),
+        Column(t("column.voucher"), voucher_label, width=max(VOUCHER_WIDTH, len(t("column.voucher")))),
         Column(t("column.text"), lambda row: row.text),
         Column(t("column.amount"), lambda row: format_money(row.amount), width=14, align_right=True),
         Column(t("column.balance"), lambda row: format_money(row.balance), width=15, align_right=True),
@@ -52,3 +60,6 @@ class AccountScreen(BokslutScreen):
     def on_line_table_page_wanted(self, message: LineTable.PageWanted) -> None:
         if self.ledger is not None:
             self.read_page(message, self.ledger.rows)
+
+    def on_line_table_row_chosen(self, message: LineTable.RowChosen) -> None:
+        self.app.push_screen(VoucherScreen(message.row.voucher_id))

@@ -32,7 +32,7 @@ class BokslutScreen(Screen):
         yield Static(id="title")
         yield from self.compose_body()
         yield ActivityPanel(id="activity")
-        yield Footer()
+        yield Footer(compact=True)  # 80 columns: every shown key must fit, in Swedish too
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError

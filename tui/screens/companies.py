@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Input, Label, ProgressBar, Static
+from textual.widgets import Input, Label, ProgressBar, Static
 
 from core import ledger
 from core.store.orgnr import format_org_number
@@ -16,7 +16,8 @@ from tui.jobs import ImportJob
 from tui.screens.base import BokslutScreen
 from tui.screens.overview import OverviewScreen
 from tui.text import literal
-from tui.widgets.activity_panel import describe_counts
+from tui.widgets.activity_panel import import_status
+from tui.widgets.row_table import RowTable
 
 
 class CompaniesScreen(BokslutScreen):
@@ -27,19 +28,19 @@ class CompaniesScreen(BokslutScreen):
         Binding("escape", "focus_list", show=False, id="companies.list"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.companies: list = []  # (id, name, org number, years) as last read, laid out again on a resize
+
     def compose_body(self) -> ComposeResult:
-        yield DataTable(id="companies", cursor_type="row", zebra_stripes=True)
-        yield Label(t("companies.import_label"))
+        yield RowTable(id="companies", cursor_type="row", zebra_stripes=True)
+        yield Label(t("companies.import_label"), id="import-label")
         yield Input(placeholder=t("companies.import_placeholder"), id="import-path")
         yield ProgressBar(id="import-progress", show_eta=False)
         yield Static(id="import-status")
 
     def on_mount(self) -> None:
         self.set_title(t("companies.title"))
-        table = self.query_one("#companies", DataTable)
-        table.add_column(t("companies.name"), width=38)
-        table.add_column(t("companies.org_number"), width=11)
-        table.add_column(t("companies.years"))
         self.app.activity_changed.subscribe(self, lambda _entries: self.show_import(self.app.last_job))
         self.app.store_changed.subscribe(self, lambda _: self.load())
         self.show_import(self.app.last_job)
@@ -60,29 +61,36 @@ class CompaniesScreen(BokslutScreen):
         self.run_query(companies, self.show_companies)
 
     def show_companies(self, companies: list) -> None:
-        table = self.query_one("#companies", DataTable)
-        table.clear()
-        for company_id, name, org_number, years in companies:
-            table.add_row(
-                literal(name),
-                literal(format_org_number(org_number)),
-                literal(", ".join(sorted(years))),
-                key=str(company_id),
-            )
+        self.companies = companies
+        self.lay_out()
         if not companies and self.app.last_job is None:  # the hint must not hide how an import ended
             self.query_one("#import-status", Static).update(t("companies.none"))
             self.set_focus(self.query_one("#import-path", Input))
+
+    def lay_out(self) -> None:
+        """The years column fits every year; the name takes what is left."""
+        rows = [
+            (
+                (literal(name), literal(format_org_number(org_number)), literal(", ".join(sorted(years)))),
+                str(company_id),
+            )
+            for company_id, name, org_number, years in self.companies
+        ]
+        headers = (t("companies.name"), t("companies.org_number"), t("companies.years"))
+        self.query_one("#companies", RowTable).show_rows(headers, rows, flexible=0)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.lay_out()
 
     def action_focus_import(self) -> None:
         self.set_focus(self.query_one("#import-path", Input))
 
     def action_focus_list(self) -> None:
-        self.set_focus(self.query_one("#companies", DataTable))
+        self.set_focus(self.query_one("#companies", RowTable))
 
-    @on(DataTable.RowSelected, "#companies")
     def action_open(self) -> None:
-        """Enter on the list (the table selects the row) or Open from the command palette."""
-        table = self.query_one("#companies", DataTable)
+        """Enter on the list, or Open from the command palette."""
+        table = self.query_one("#companies", RowTable)
         if table.row_count:
             company_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
             self.app.push_screen(OverviewScreen(int(company_id)))
@@ -103,15 +111,4 @@ class CompaniesScreen(BokslutScreen):
         bar = self.query_one("#import-progress", ProgressBar)
         bar.display = not job.finished  # an idle bar would animate for nothing over a slow link
         bar.update(total=job.expected_transactions or None, progress=job.transactions)
-        name = job.path.name
-        if job.status == "queued":
-            status = t("companies.queued", file=name)
-        elif job.status == "running":
-            status = t("companies.importing", file=name, counts=describe_counts(job.counts))
-        elif job.status == "done":
-            status = t("companies.imported", summary=job.message)
-        else:
-            status = t("companies.failed", message=job.message)
-        self.query_one("#import-status", Static).update(
-            literal(status, style="bold red" if job.status == "failed" else "", wrap=True)
-        )
+        self.query_one("#import-status", Static).update(import_status(job))

@@ -19,7 +19,7 @@ class HelpScreen(ModalScreen):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 76; max-height: 22; border: round $primary; background: $surface; padding: 0 1;
+        width: 76; height: auto; max-height: 90%; border: round $primary; background: $surface; padding: 0 1;
     }
     """
 

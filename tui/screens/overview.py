@@ -1,12 +1,18 @@
-"""The import overview of one company: its years, its last import, a year's checks and monthly result."""
+"""The import overview of one company: its years, its last import, a year's checks and monthly result,
+and importing a SIE file into this company."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Label, Sparkline, Static
+from textual.widgets import Input, Label, Sparkline, Static
 
 from core.overview import CompanyOverview, company_overview
 from core.store.orgnr import format_org_number
@@ -15,18 +21,25 @@ from tui.screens.base import BokslutScreen
 from tui.screens.transactions import TransactionsScreen
 from tui.screens.trial_balance import TrialBalanceScreen
 from core.text import printable
+from tui.jobs import ImportJob
+from tui.text import literal
+from tui.widgets.activity_panel import import_status
 
 CHECK_STYLES = {"ok": "green", "warning": "yellow", "error": "bold red"}
 
 
 class OverviewScreen(BokslutScreen):
     HELP_KEY = "help.overview"
+    AUTO_FOCUS = ""  # nothing to focus until i shows the import field: the screen's keys answer
     BINDINGS = [
         Binding("b", "trial_balance", "key.trial_balance", id="overview.trial_balance"),
         Binding("t", "transactions", "key.transactions", id="overview.transactions"),
-        Binding("left", "year(-1)", "key.previous_year", id="overview.previous_year"),
-        Binding("right", "year(1)", "key.next_year", id="overview.next_year"),
-        Binding("escape", "app.pop_screen", "key.back", id="overview.back"),
+        Binding("i", "import_file", "key.import_here", id="overview.import"),
+        Binding("left", "year(-1)", "key.previous_year", show=False, id="overview.previous_year"),
+        Binding("right", "year(1)", "key.next_year", show=False, id="overview.next_year"),
+        Binding("up", "scroll(-1)", "key.scroll_up", show=False, id="overview.scroll_up"),
+        Binding("down", "scroll(1)", "key.scroll_down", show=False, id="overview.scroll_down"),
+        Binding("escape", "back", "key.back", id="overview.back"),
     ]
 
     def __init__(self, company_id: int) -> None:
@@ -35,14 +48,18 @@ class OverviewScreen(BokslutScreen):
         self.overview: CompanyOverview | None = None
 
     def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="overview"):
+        # Not focusable, so ← and → change the year; ↑ and ↓ scroll it when long checks need more than 80×24.
+        with VerticalScroll(id="overview", can_focus=False):
             yield Static(id="facts")
             yield Static(id="checks")
             yield Label(id="result-label")
             yield Sparkline([], id="monthly-result")
+        yield Input(placeholder=t("overview.import_placeholder"), id="import-path")
+        yield Static(id="import-status")
 
     def on_mount(self) -> None:
         self.app.store_changed.subscribe(self, lambda _: self.load(self.overview.year_id if self.overview else None))
+        self.app.activity_changed.subscribe(self, lambda _entries: self.show_import(self.app.last_job))
         self.load(None)
 
     def load(self, year_id: int | None) -> None:
@@ -54,11 +71,15 @@ class OverviewScreen(BokslutScreen):
         facts = Text(no_wrap=True, overflow="ellipsis")
         facts.append(printable(overview.name), style="bold")
         facts.append("   " + t("overview.org_number", org=format_org_number(overview.org_number)) + "\n")
-        facts.append(t("overview.years") + ": ")
-        for year_id, start, end in overview.years:
-            facts.append(f" {start}–{end} ", style="reverse" if year_id == overview.year_id else "")
-        if not overview.years:
+        chosen = next(((start, end) for year_id, start, end in overview.years if year_id == overview.year_id), None)
+        if chosen is None:
             facts.append(t("overview.no_years"))
+        else:  # the chosen year in full first, so a narrow terminal cuts only the list of the others
+            facts.append(t("overview.year", start=chosen[0], end=chosen[1]), style="bold")
+            facts.append("   ")
+            for year_id, start, end in overview.years:
+                label = str(end.year) if start.year == end.year else f"{start.year}/{end.year % 100:02}"
+                facts.append(f" {label} ", style="reverse" if year_id == overview.year_id else "")
         facts.append("\n")
         last = overview.last_import
         if last is None:
@@ -83,17 +104,17 @@ class OverviewScreen(BokslutScreen):
         )
         self.query_one("#monthly-result", Sparkline).data = [float(result) for _month, result in months]
 
-    def _checks_text(self, overview: CompanyOverview) -> Text:
-        year = next(((start, end) for year_id, start, end in overview.years if year_id == overview.year_id), None)
-        if year is None:
-            return Text()
-        lines = [Text(t("overview.checks", start=year[0], end=year[1]), style="bold")]
+    def _checks_text(self, overview: CompanyOverview) -> Group:
+        """Each check's status, then its message wrapped under itself, so the result at its end always shows."""
+        if overview.year_id is None:
+            return Group()
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=max(len(t(f"status.{status}")) for status in CHECK_STYLES), no_wrap=True)
+        grid.add_column(ratio=1, overflow="fold")
         for check in overview.checks:
-            line = Text(no_wrap=True, overflow="ellipsis")
-            line.append(f"{t('status.' + check.status):<8} ", style=CHECK_STYLES.get(check.status, ""))
-            line.append(printable(check.message))
-            lines.append(line)
-        return Text("\n", no_wrap=True, overflow="ellipsis").join(lines)
+            status = Text(t("status." + check.status), style=CHECK_STYLES.get(check.status, ""))
+            grid.add_row(status, literal(check.message, wrap=True))
+        return Group(Text(t("overview.checks"), style="bold"), grid)
 
     def action_year(self, step: int) -> None:
         if self.overview is None or not self.overview.years:
@@ -102,6 +123,46 @@ class OverviewScreen(BokslutScreen):
         position = ids.index(self.overview.year_id) + step
         if 0 <= position < len(ids):
             self.load(ids[position])
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#overview", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_import_file(self) -> None:
+        field = self.query_one("#import-path", Input)
+        field.display = True
+        self.set_focus(field)
+
+    def action_back(self) -> None:
+        """Escape leaves the import field first, then the screen."""
+        field = self.query_one("#import-path", Input)
+        if field.display:
+            field.clear()
+            field.display = False
+            self.set_focus(None)
+        else:
+            self.app.pop_screen()
+
+    @on(Input.Submitted, "#import-path")
+    def start_import(self, event: Input.Submitted) -> None:
+        """Into this company: a file for another organisation number is asked about before it is imported."""
+        typed = event.value.strip()
+        if not typed or self.overview is None:
+            self.show_status(t("companies.no_path"))
+            return
+        self.app.start_import(Path(typed).expanduser(), company_org=self.overview.org_number or None)
+        self.action_back()
+
+    def show_import(self, job: ImportJob | None) -> None:
+        """The status line follows the newest import into this company."""
+        if job is None or self.overview is None or not job.company_org:
+            return
+        if job.company_org == self.overview.org_number:
+            self.show_status(import_status(job))
+
+    def show_status(self, status: str | Text) -> None:
+        line = self.query_one("#import-status", Static)
+        line.display = True
+        line.update(status)
 
     def action_trial_balance(self) -> None:
         if self.overview and self.overview.year_id:

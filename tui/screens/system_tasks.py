@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from core.activity import KINDS, STATUSES, ActivityEntry, list_activity
 from tui.i18n import format_time, t
 from tui.screens.base import BokslutScreen
 from tui.text import literal
 from tui.widgets.activity_panel import STATUS_STYLES, describe_counts
+from tui.widgets.row_table import RowTable
 
 HISTORY_SHOWN = 500
+COMPANY_WIDTH = 30  # at most: the message needs the room more
 
 
 def next_choice(current: str | None, choices: tuple[str, ...]) -> str | None:
@@ -34,19 +37,14 @@ class SystemTasksScreen(BokslutScreen):
         super().__init__()
         self.status: str | None = None
         self.kind: str | None = None
+        self.entries: list[ActivityEntry] = []
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="task-filter")
-        yield DataTable(id="tasks", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="tasks", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.set_title(t("tasks.title"))
-        table = self.query_one(DataTable)
-        table.add_column(t("column.started"), width=16)
-        table.add_column(t("column.kind"), width=7)
-        table.add_column(t("column.status"), width=10)
-        table.add_column(t("column.company"), width=18)
-        table.add_column(t("column.message"))
         self.app.store_changed.subscribe(self, lambda _: self.load())
         self.load()
 
@@ -62,17 +60,29 @@ class SystemTasksScreen(BokslutScreen):
         self.run_query(lambda: list_activity(self.db, status=status, kind=kind, limit=HISTORY_SHOWN), self.show)
 
     def show(self, entries: list[ActivityEntry]) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
-        for entry in entries:
+        self.entries = entries
+        self.lay_out()
+
+    def lay_out(self) -> None:
+        """The message takes the rest of the width and ends in … where it is cut."""
+        headers = [
+            t("column.started"), t("column.kind"), t("column.status"), t("column.company"), t("column.message")
+        ]  # fmt: skip
+        rows = []
+        for entry in self.entries:
             counts = describe_counts(entry.counts)
-            table.add_row(
+            cells = (
                 literal(format_time(entry.started)),
                 literal(t(f"kind.{entry.kind}")),
                 Text(t(f"status.{entry.status}"), style=STATUS_STYLES.get(entry.status, "")),
                 literal(entry.company_name),
                 literal(f"{counts}  {entry.message}" if counts else entry.message),
             )
+            rows.append((cells, None))
+        self.query_one(RowTable).show_rows(headers, rows, flexible=4, most={3: COMPANY_WIDTH})
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.lay_out()
 
     def action_cycle_status(self) -> None:
         self.status = next_choice(self.status, STATUSES)

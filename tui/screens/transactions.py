@@ -19,7 +19,7 @@ from core.analysis import (
 )
 from core.store.models import FiscalYear
 from tui.i18n import format_count, format_money, t
-from tui.screens.account import AccountScreen
+from tui.screens.account import ACCOUNT_WIDTH, VOUCHER_WIDTH, AccountScreen, voucher_label
 from tui.screens.base import BokslutScreen
 from tui.text import literal
 from tui.widgets.line_table import Column, LineTable
@@ -28,8 +28,8 @@ from tui.widgets.line_table import Column, LineTable
 def transaction_columns() -> list[Column]:
     return [
         Column(t("column.date"), lambda row: row.date.isoformat(), width=10),
-        Column(t("column.voucher"), lambda row: f"{row.series}{row.number}", width=6),
-        Column(t("column.account"), lambda row: row.account, width=6),
+        Column(t("column.voucher"), voucher_label, width=max(VOUCHER_WIDTH, len(t("column.voucher")))),
+        Column(t("column.account"), lambda row: row.account, width=max(ACCOUNT_WIDTH, len(t("column.account")))),
         Column(t("column.text"), lambda row: row.text),
         Column(t("column.amount"), lambda row: format_money(row.amount), width=14, align_right=True),
         Column(t("column.cost_center"), lambda row: row.cost_center, width=4),

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from core import ledger
 from core.store.models import Company, FiscalYear
@@ -14,6 +14,7 @@ from tui.i18n import format_count, format_money, t
 from tui.screens.account import AccountScreen
 from tui.screens.base import BokslutScreen
 from tui.text import literal
+from tui.widgets.row_table import RowTable
 
 
 class TrialBalanceScreen(BokslutScreen):
@@ -27,17 +28,13 @@ class TrialBalanceScreen(BokslutScreen):
         super().__init__()
         self.company_id = company_id
         self.fiscal_year_id = fiscal_year_id
+        self.balance: ledger.TrialBalance | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield DataTable(id="trial-balance", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="trial-balance", cursor_type="row", zebra_stripes=True)
         yield Static(id="summary")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column(t("column.account"), width=7)
-        table.add_column(t("column.name"), width=16)  # 80 columns: the amounts must fit whole
-        for key in ("column.opening", "column.movement", "column.closing"):
-            table.add_column(Text(t(key), justify="right"), width=14)
         self.run_query(
             lambda: ledger.trial_balance(
                 self.db, Company.get_by_id(self.company_id), FiscalYear.get_by_id(self.fiscal_year_id)
@@ -47,17 +44,8 @@ class TrialBalanceScreen(BokslutScreen):
 
     def show(self, balance: ledger.TrialBalance) -> None:
         self.set_title(t("trial_balance.title", start=balance.start, end=balance.end) + f"  {balance.company_name}")
-        table = self.query_one(DataTable)
-        for line in balance.accounts:
-            table.add_row(
-                literal(line.number),
-                literal(line.name),
-                *(
-                    Text(format_money(amount), justify="right")
-                    for amount in (line.opening, line.movement, line.closing)
-                ),
-                key=line.number,
-            )
+        self.balance = balance
+        self.lay_out()
         self.query_one("#summary", Static).update(
             t(
                 "trial_balance.summary",
@@ -67,10 +55,35 @@ class TrialBalanceScreen(BokslutScreen):
             )
         )
 
-    @on(DataTable.RowSelected)
+    def lay_out(self) -> None:
+        """The amounts always fit whole; the name takes the rest of the width, up to the longest name."""
+        if self.balance is None:
+            return
+        headers = [t("column.account"), t("column.name")] + [
+            Text(t(key), justify="right") for key in ("column.opening", "column.movement", "column.closing")
+        ]
+        rows = [
+            (
+                (
+                    literal(line.number),
+                    literal(line.name),
+                    *(
+                        Text(format_money(amount), justify="right")
+                        for amount in (line.opening, line.movement, line.closing)
+                    ),
+                ),
+                line.number,
+            )
+            for line in self.balance.accounts
+        ]
+        self.query_one(RowTable).show_rows(headers, rows, flexible=1)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.lay_out()
+
     def action_open(self) -> None:
-        """Enter on the table (the table selects the row) or Open from the command palette."""
-        table = self.query_one(DataTable)
+        """Enter on the table, or Open from the command palette."""
+        table = self.query_one(RowTable)
         if table.row_count:
             account = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
             self.app.push_screen(AccountScreen(self.fiscal_year_id, account))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from core.activity import ActivityEntry
+from core.activity import STATUSES, ActivityEntry
 from tui.i18n import format_count, format_time, t
 from core.text import printable
+from tui.jobs import ImportJob
+from tui.text import literal
 
 STATUS_STYLES = {"queued": "dim", "running": "bold yellow", "done": "green", "failed": "bold red"}
 
@@ -21,14 +23,36 @@ def describe_counts(counts: dict[str, int]) -> str:
     )
 
 
+def import_status(job: ImportJob) -> Text:
+    """The one line under an import field: queued, running with counts, done with the summary, or why it failed."""
+    name = job.path.name
+    if job.status == "queued":
+        status = t("companies.queued", file=name)
+    elif job.status == "running":
+        status = t("companies.importing", file=name, counts=describe_counts(job.counts))
+    elif job.status == "done":
+        status = t("companies.imported", summary=job.message)
+    else:
+        status = t("companies.failed", message=job.message)
+    return literal(status, style="bold red" if job.status == "failed" else "", wrap=True)
+
+
+def short_counts(counts: dict[str, int]) -> str:
+    """Vouchers/transactions/balances as bare numbers, as on the import overview: the line's room is the message's."""
+    if not counts:
+        return ""
+    return "/".join(format_count(counts.get(name, 0)) for name in ("vouchers", "transactions", "balances"))
+
+
 def activity_line(entry: ActivityEntry) -> Text:
     """One entry on one line: time, kind, status, counts and the message, the message taken literally."""
     line = Text(no_wrap=True, overflow="ellipsis")
     line.append(f"{format_time(entry.started, with_year=False):<11} {t('kind.' + entry.kind):<8} ")
-    line.append(f"{t('status.' + entry.status):<10} ", style=STATUS_STYLES.get(entry.status, ""))
-    counts = describe_counts(entry.counts)
+    status_width = max(len(t(f"status.{status}")) for status in STATUSES)
+    line.append(f"{t('status.' + entry.status):<{status_width}} ", style=STATUS_STYLES.get(entry.status, ""))
+    counts = short_counts(entry.counts)
     if counts:
-        line.append(counts + "  ")
+        line.append(counts + "  ", style="dim")
     line.append(printable(entry.message))
     return line
 
