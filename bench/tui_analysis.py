@@ -22,6 +22,7 @@ from pathlib import Path
 
 from bench.measure import Measurement, measure
 from bench.sie_import import OUT, ensure_file
+from tests.tui.pilot import settle
 
 JOBS = "bench.tui_analysis"
 STORE = OUT / "analysis.sqlite3"
@@ -108,18 +109,6 @@ def rows_on_screen(table, source: int | None = None) -> bool:
         if rows is None or offset >= len(rows):
             return False
     return True
-
-
-async def settle(pilot) -> None:
-    """Every worker finished and every message it posted handled (so steps never overlap)."""
-    app = pilot.app
-    for _ in range(1000):
-        await pilot.pause()
-        running = [worker for worker in app.workers if not worker.is_finished]
-        if not running:
-            return
-        await app.workers.wait_for_complete(running)
-    raise TimeoutError(f"workers still running: {running}")
 
 
 # --- the jobs (each runs in its own process) ----------------------------------------------------

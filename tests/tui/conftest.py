@@ -68,15 +68,3 @@ def make_app(data_dir):
 
     yield make
     set_language("en")
-
-
-async def settle(pilot) -> None:
-    """Wait until every worker has finished and every message they posted has been handled."""
-    app = pilot.app
-    for _ in range(100):
-        await pilot.pause()
-        running = [worker for worker in app.workers if not worker.is_finished]
-        if not running:
-            return
-        await app.workers.wait_for_complete(running)
-    raise AssertionError(f"workers still running: {running}")

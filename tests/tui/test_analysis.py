@@ -355,7 +355,8 @@ async def test_the_analysis_opens_on_the_recorded_count_and_trusts_only_a_counte
 ):
     """The screen shows the year at once on the import's recorded count, counts in the background, and reads
     the rows again if the store disagrees with the record."""
-    from tests.tui.conftest import SIZE, settle
+    from tests.tui.conftest import SIZE
+    from tests.tui.pilot import settle
     from tui.screens.transactions import TransactionsScreen
     from tui.widgets.line_table import LineTable
 

@@ -13,7 +13,8 @@ from core import ledger
 from core.analysis import TransactionFilter, TransactionQuery
 from core.demo import write_demo_sie
 from core.store.models import Company, Voucher
-from tests.tui.conftest import DEMO, HISTORY_SIE, MARKUP_SIE, SIZE, settle
+from tests.tui.conftest import DEMO, HISTORY_SIE, MARKUP_SIE, SIZE
+from tests.tui.pilot import settle
 from tui.messages import ImportJobChanged
 from tui.screens.account import AccountScreen
 from tui.screens.companies import CompaniesScreen

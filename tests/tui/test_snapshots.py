@@ -23,7 +23,7 @@ from core.config import Settings
 from core.demo import DemoSpec, write_demo_sie
 from core.importer import import_sie
 from core.store.db import open_store
-from tests.tui.conftest import settle
+from tests.tui.pilot import settle
 from tui.app import BokslutApp
 from tui.i18n import set_language
 from tui.preferences import Preferences

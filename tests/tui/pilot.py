@@ -1,0 +1,15 @@
+"""Waiting on the app the way a user waits: until its work is done, never for a fixed time."""
+
+from __future__ import annotations
+
+
+async def settle(pilot) -> None:
+    """Wait until every worker has finished and every message they posted has been handled."""
+    app = pilot.app
+    for _ in range(100):
+        await pilot.pause()
+        running = [worker for worker in app.workers if not worker.is_finished]
+        if not running:
+            return
+        await app.workers.wait_for_complete(running)
+    raise AssertionError(f"workers still running: {running}")
