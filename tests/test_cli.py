@@ -167,3 +167,21 @@ def test_a_usage_mistake_is_one_line_and_exit_2(cli):
 def test_an_empty_store_says_how_to_begin(cli):
     assert "bokslut import-sie FILE" in cli("companies").stdout
     assert cli("companies", "--json").json() == []
+
+
+def test_configured_limits_refuse_a_file_before_it_is_imported(cli, sample_file, tmp_path: Path):
+    official = str(sample_file(OFFICIAL))
+    few_objects = tmp_path / "few-objects.toml"
+    few_objects.write_text("[import]\nmax_objects_per_dimension = 2\n", encoding="utf-8")
+    refused = cli("--config", str(few_objects), "import-sie", official)
+    assert refused.returncode == 2
+    assert "dimension" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+
+    tiny_files = tmp_path / "tiny-files.toml"
+    tiny_files.write_text("[import]\nmax_file_mb = 1\n", encoding="utf-8")
+    big = tmp_path / "big.se"
+    big.write_bytes(Path(official).read_bytes() * 11)  # over 1 MB; refused before a byte is parsed
+    too_big = cli("--config", str(tiny_files), "import-sie", str(big))
+    assert too_big.returncode == 2
+    assert "MB" in too_big.stderr or "size" in too_big.stderr
+    assert cli("companies", "--json").json() == []
