@@ -200,7 +200,7 @@ class SieReader:
         limit_mb = self.limits.max_bytes / (1024 * 1024)
         return SieError(self.path, None, f"the file is larger than {limit_mb:g} MB",
                         expected="a SIE export of at most that size",
-                        hint="Export a shorter period, or raise the size limit.")
+                        hint="Export a shorter period, or raise max_file_mb under [import] in config.toml.")
 
     def _check_start(self) -> None:
         """Reject what is plainly not SIE (an HTML error page, a PDF) before a full pass."""
@@ -549,7 +549,7 @@ class SieReader:
             raise SieError(self.path, line,
                            f"dimension {dimension} has more than {self.limits.max_objects_per_dimension} objects",
                            expected=f"at most {self.limits.max_objects_per_dimension} objects per dimension",
-                           hint="Check that this is the right file, or raise the object limit.")
+                           hint="Check that this is the right file, or raise max_objects_per_dimension under [import] in config.toml.")
 
     # ---- header records --------------------------------------------------------------------
 
