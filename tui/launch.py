@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from core import cli
 from core.config import load_settings
-from core.errors import BokslutError
+from core.errors import BokslutError, user_message
 from core.store.db import open_store
-from core.errors import user_message
+from core.text import printable
 
 
 def _interface_options(argv: Sequence[str]) -> argparse.Namespace | None:
@@ -35,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         preferences = load_preferences(settings)
         db = open_store(settings.db_path)
     except (BokslutError, OSError) as error:
-        print(f"bokslut: {user_message(error)}", file=sys.stderr)
+        print(printable(f"bokslut: {user_message(error)}"), file=sys.stderr)
         return cli.EXIT_BAD_INPUT
     BokslutApp(db, settings, preferences).run()
     return cli.EXIT_OK

@@ -102,7 +102,8 @@ class OverviewScreen(BokslutScreen):
         self.query_one("#result-label", Label).update(
             t("overview.monthly_result", first=months[0][0], last=months[-1][0]) if months else ""
         )
-        self.query_one("#monthly-result", Sparkline).data = [float(result) for _month, result in months]
+        # Whole kronor: a chart needs no öre, and money is never a float.
+        self.query_one("#monthly-result", Sparkline).data = [int(result) for _month, result in months]
 
     def _checks_text(self, overview: CompanyOverview) -> Group:
         """Each check's status, then its message wrapped under itself, so the result at its end always shows."""
