@@ -434,7 +434,7 @@ class _Loader:
                     project,
                     _decimal_text(row.quantity),
                     row.text,
-                    iso(row.date),
+                    row.date and iso(row.date),  # most rows have no date of their own
                     row.signature,
                 )
             )

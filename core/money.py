@@ -10,9 +10,10 @@ ORE = Decimal("0.01")
 def to_ore(amount: Decimal) -> int:
     """Exact conversion; raises ValueError for sub-öre amounts so nothing is silently rounded."""
     ore = amount.scaleb(2)
-    if ore != ore.to_integral_value():
+    whole = int(ore)
+    if whole != ore:
         raise ValueError(f"amount {amount} has more than two decimals")
-    return int(ore)
+    return whole
 
 
 def round_to_ore(amount: Decimal) -> Decimal:
