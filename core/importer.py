@@ -7,7 +7,6 @@ and `Balance`), so a Fortnox `GET /3/sie/4` download goes through the same path 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -130,7 +129,7 @@ def import_sie(
     with activity.recorded("import", path.name, _known_company(company_org)) as record:
         reader = SieReader(path, limits)  # a missing or oversized file fails here, and is on record too
         return _import_recorded(
-            db, record, reader, path.name, _sha256(path), company_org, confirm_org_mismatch, source, on_progress
+            db, record, reader, path.name, reader.sha256, company_org, confirm_org_mismatch, source, on_progress
         )
 
 
@@ -184,14 +183,6 @@ def _import_recorded(
     record.counts = {"vouchers": result.vouchers, "transactions": result.transactions, "balances": result.balances}
     record.message = f"{file_name}: {result.summary()}"
     return result
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _objects_text(objects: tuple[tuple[str, str], ...]) -> str:

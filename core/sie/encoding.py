@@ -8,6 +8,7 @@ memory stays constant and pure-ASCII chunks cost almost nothing (`bytes.isascii`
 from __future__ import annotations
 
 import codecs
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,7 @@ class EncodingDecision:
     has_bom: bool  # a UTF-8 byte order mark that the text layer must skip
     non_ascii: bool  # False: every byte is ASCII, so all candidates read the same text
     clean: bool = True  # False: mostly UTF-8 with some invalid bytes, which read as U+FFFD
+    sha256: str = ""  # of the file's bytes, taken in the same pass so an import reads the file once less
 
     @property
     def codec(self) -> str:
@@ -54,8 +56,9 @@ def detect_encoding(path: str | Path, max_bytes: int | None = None) -> EncodingD
     """Valid UTF-8 with multi-byte sequences wins; otherwise CP437 unless Latin-1 letters dominate.
 
     Also bounds the line length to about two chunks, so the line-by-line read that follows
-    keeps its memory constant.
+    keeps its memory constant, and takes the file's SHA-256 on the way.
     """
+    digest = hashlib.sha256()
     utf8 = codecs.getincrementaldecoder(UTF8)()
     utf8_valid = True
     non_ascii = False
@@ -66,6 +69,7 @@ def detect_encoding(path: str | Path, max_bytes: int | None = None) -> EncodingD
         first = True
         while chunk := stream.read(CHUNK_SIZE):
             size += len(chunk)
+            digest.update(chunk)
             if max_bytes is not None and size > max_bytes:
                 raise FileTooLarge(f"file is larger than {max_bytes} bytes")
             if len(chunk) == CHUNK_SIZE and b"\n" not in chunk and b"\r" not in chunk:
@@ -98,9 +102,9 @@ def detect_encoding(path: str | Path, max_bytes: int | None = None) -> EncodingD
     elif utf8_valid:
         encoding = UTF8
     elif utf8_letters > max(cp437_letters, latin1_letters):
-        return EncodingDecision(UTF8, has_bom, non_ascii, clean=False)
+        return EncodingDecision(UTF8, has_bom, non_ascii, clean=False, sha256=digest.hexdigest())
     elif latin1_letters > cp437_letters:
         encoding = LATIN1 if cp1252_undefined else CP1252
     else:
         encoding = CP437
-    return EncodingDecision(encoding, has_bom and encoding == UTF8, non_ascii)
+    return EncodingDecision(encoding, has_bom and encoding == UTF8, non_ascii, sha256=digest.hexdigest())

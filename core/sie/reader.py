@@ -176,6 +176,7 @@ class SieReader:
             raise SieError(path, None, f"cannot read the file ({exc.strerror})",
                            hint="Check that the file exists and that you may read it.") from exc
         self.encoding = self._decision.encoding
+        self.sha256 = self._decision.sha256
         if self._decision.non_ascii and self.encoding != CP437:
             self._warn(None, f"the text is {self.encoding.upper()}, not CP437 (PC8) as SIE requires; "
                              f"read as {self.encoding.upper()}")

@@ -1,3 +1,4 @@
+import hashlib
 import datetime as dt
 import json
 import os
@@ -225,3 +226,13 @@ def test_malformed_org_number_in_the_file_is_a_warning_not_a_company_key(db):
     result = _import(db, header=make_header(org="12-34"))
     assert Company.get_by_id(result.company_id).org_number is None
     assert any("12-34" in warning.message for warning in result.warnings)
+
+
+def test_the_import_records_the_files_sha256(db, tmp_path):
+    path = tmp_path / "small.se"
+    path.write_bytes(
+        b'#FLAGGA 0\r\n#SIETYP 4\r\n#FNAMN "\x8e AB"\r\n#ORGNR 556123-4567\r\n#RAR 0 20240101 20241231\r\n'
+        b"#VER A 1 20240105\r\n{\r\n#TRANS 1930 {} 10.00\r\n#TRANS 3001 {} -10.00\r\n}\r\n"
+    )
+    import_sie(db, path)
+    assert ImportBatch.get().sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
