@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
@@ -27,6 +27,7 @@ class Settings:
     config_file: Path | None
     max_file_bytes: int = 100 * 1024 * 1024
     max_objects_per_dimension: int = 10_000
+    config: Mapping = field(default_factory=dict)  # the parsed file, for settings other layers own (the app's keys)
 
     @property
     def db_path(self) -> Path:
@@ -75,4 +76,5 @@ def load_settings(
         config_file=config_path if config_path.exists() else None,
         max_file_bytes=max_file_mb * 1024 * 1024,
         max_objects_per_dimension=_positive_int(config, "import", "max_objects_per_dimension", 10_000, config_path),
+        config=config,
     )

@@ -10,7 +10,6 @@ language = "sv"            # or "en"; default: Swedish when the locale is, else 
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -25,11 +24,8 @@ class Preferences:
 
 
 def load_preferences(settings: Settings, environ: Mapping[str, str] = os.environ) -> Preferences:
-    """Read after `load_settings`, which has already refused a missing or malformed file."""
-    config: dict = {}
-    if settings.config_file is not None:
-        with settings.config_file.open("rb") as handle:
-            config = tomllib.load(handle)
+    """From the file `load_settings` has already read, and refused if missing or malformed."""
+    config = settings.config
     where = settings.config_file
     language = config.get("language")
     if language is not None and language not in LANGUAGES:
