@@ -68,9 +68,17 @@ def cmd_companies(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _company(db, org_number: str | None):
+    """The CLI's way to name a company is --company, so a refusal says so."""
+    try:
+        return ledger.resolve_company(db, org_number)
+    except ledger.SeveralCompanies as error:
+        raise ledger.SeveralCompanies(f"{error}. Name one with --company ORGNR.") from None
+
+
 def cmd_trial_balance(args: argparse.Namespace, settings: Settings) -> int:
     db = open_store(settings.db_path)
-    company = ledger.resolve_company(db, args.company)
+    company = _company(db, args.company)
     year = ledger.resolve_fiscal_year(db, company, args.year)
     balance = ledger.trial_balance(db, company, year)
     if args.json:
@@ -99,7 +107,7 @@ def cmd_export_sie(args: argparse.Namespace, settings: Settings) -> int:
     from core.sie.writer import write_sie4e
 
     db = open_store(settings.db_path)
-    company = ledger.resolve_company(db, args.company)
+    company = _company(db, args.company)
     year = ledger.resolve_fiscal_year(db, company, args.year)
     header, balances, vouchers = ledger.export_year(db, company, year)
     write_sie4e(Path(args.path), header, balances, vouchers)

@@ -26,6 +26,10 @@ class NotInStore(BokslutError, LookupError):
     """The company or year asked for is not in the store; the message lists what is."""
 
 
+class SeveralCompanies(NotInStore):
+    """No company was named and the store holds more than one; each door says how to name one."""
+
+
 @dataclass(frozen=True, slots=True)
 class TrialBalanceLine:
     number: str
@@ -79,9 +83,11 @@ def resolve_company(db: pw.SqliteDatabase, org_number: str | None = None) -> Com
             raise NotInStore(f"no company with organisation number {org_number} in the store")
         return company
     companies = list_companies(db)
-    if len(companies) != 1:
-        names = ", ".join(f"{c.name} ({c.org_number or 'no organisation number'})" for c in companies) or "none"
-        raise NotInStore(f"choose a company by organisation number (--company); the store holds: {names}")
+    if not companies:
+        raise NotInStore("the store holds no company yet; import a SIE file first")
+    if len(companies) > 1:
+        names = ", ".join(f"{c.name} ({c.org_number or 'no organisation number'})" for c in companies)
+        raise SeveralCompanies(f"choose a company by organisation number; the store holds: {names}")
     return companies[0]
 
 

@@ -185,3 +185,9 @@ def test_configured_limits_refuse_a_file_before_it_is_imported(cli, sample_file,
     assert too_big.returncode == 2
     assert "MB" in too_big.stderr or "size" in too_big.stderr
     assert cli("companies", "--json").json() == []
+
+
+def test_trial_balance_of_an_empty_store_says_what_to_do(cli):
+    result = cli("trial-balance")
+    assert result.returncode == 2
+    assert "no company yet" in result.stderr and "import a SIE file" in result.stderr
