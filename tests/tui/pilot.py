@@ -13,3 +13,9 @@ async def settle(pilot) -> None:
             return
         await app.workers.wait_for_complete(running)
     raise AssertionError(f"workers still running: {running}")
+
+
+async def press(pilot, *keys: str) -> None:
+    """Press keys as a user would, then wait until the app has finished what they started."""
+    await pilot.press(*keys)
+    await settle(pilot)

@@ -356,7 +356,7 @@ async def test_the_analysis_opens_on_the_recorded_count_and_trusts_only_a_counte
     """The screen shows the year at once on the import's recorded count, counts in the background, and reads
     the rows again if the store disagrees with the record."""
     from tests.tui.conftest import SIZE
-    from tests.tui.pilot import settle
+    from tests.tui.pilot import press, settle
     from tui.screens.transactions import TransactionsScreen
     from tui.widgets.line_table import LineTable
 
@@ -364,11 +364,9 @@ async def test_the_analysis_opens_on_the_recorded_count_and_trusts_only_a_counte
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         year_id = app.screen.overview.year_id
-        await pilot.press("t")
-        await settle(pilot)
+        await press(pilot, "t")
         screen = app.screen
         assert isinstance(screen, TransactionsScreen)
         counted = year_extent(demo_store, year_id)
@@ -376,8 +374,7 @@ async def test_the_analysis_opens_on_the_recorded_count_and_trusts_only_a_counte
         table = screen.query_one(LineTable)
         assert table.count == counted.count == screen.pager.count
         assert screen.pager.query.extent.agrees_with(counted)
-        await pilot.press("end")
-        await settle(pilot)
+        await press(pilot, "end")
         assert table.cursor_row == all_rows(demo_store, year_id)[-1]
 
 

@@ -14,7 +14,7 @@ from core.analysis import TransactionFilter, TransactionQuery
 from core.demo import write_demo_sie
 from core.store.models import Company, Voucher
 from tests.tui.conftest import DEMO, HISTORY_SIE, MARKUP_SIE, SIZE
-from tests.tui.pilot import settle
+from tests.tui.pilot import press, settle
 from tui.messages import ImportJobChanged
 from tui.screens.account import AccountScreen
 from tui.screens.companies import CompaniesScreen
@@ -36,8 +36,7 @@ def static_text(screen, selector: str) -> str:
 async def submit_path(pilot, path) -> None:
     """Puts the path into the import field and presses Enter; typing a long path key by key only tests Input."""
     pilot.app.screen.query_one("#import-path", Input).value = str(path)
-    await pilot.press("enter")
-    await settle(pilot)
+    await press(pilot, "enter")
 
 
 def screen_text(app) -> str:
@@ -53,8 +52,7 @@ async def test_companies_overview_trial_balance_and_back(make_app, demo_store):
         assert isinstance(app.screen, CompaniesScreen)
         assert app.screen.query_one("#companies", DataTable).row_count == 1
 
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert isinstance(app.screen, OverviewScreen)
         assert "Nordljus Konsult AB" in static_text(app.screen, "#facts")
         shown = screen_text(app)
@@ -62,29 +60,24 @@ async def test_companies_overview_trial_balance_and_back(make_app, demo_store):
         assert len(app.screen.query_one(Sparkline).data) == 12
         latest = app.screen.overview.year_id
 
-        await pilot.press("left")
-        await settle(pilot)
+        await press(pilot, "left")
         assert app.screen.overview.year_id != latest
-        await pilot.press("right")
-        await settle(pilot)
+        await press(pilot, "right")
         assert app.screen.overview.year_id == latest
 
-        await pilot.press("b")
-        await settle(pilot)
+        await press(pilot, "b")
         assert isinstance(app.screen, TrialBalanceScreen)
         company = ledger.resolve_company(demo_store)
         expected = ledger.trial_balance(demo_store, company, ledger.resolve_fiscal_year(demo_store, company))
         table = app.screen.query_one(DataTable)
         assert table.row_count == len(expected.accounts)
 
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert isinstance(app.screen, AccountScreen)
         assert app.screen.account == expected.accounts[0].number
 
         for screen_type in (TrialBalanceScreen, OverviewScreen, CompaniesScreen):
-            await pilot.press("escape")
-            await settle(pilot)
+            await press(pilot, "escape")
             assert isinstance(app.screen, screen_type)
 
 
@@ -92,47 +85,38 @@ async def test_transaction_analysis_scrolls_filters_and_drills_down(make_app, de
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         year_id = app.screen.overview.year_id
-        await pilot.press("t")
-        await settle(pilot)
+        await press(pilot, "t")
         assert isinstance(app.screen, TransactionsScreen)
         table = app.screen.query_one(LineTable)
         total = TransactionQuery(demo_store, year_id).count()
         assert table.count == total
         assert static_text(app.screen, "#position") == f"Row 1 of {total:,}"
 
-        await pilot.press("end")
-        await settle(pilot)
+        await press(pilot, "end")
         assert static_text(app.screen, "#position") == f"Row {total:,} of {total:,}"
         assert table.cursor_row is not None
-        await pilot.press("pageup", "up", "home")
-        await settle(pilot)
+        await press(pilot, "pageup", "up", "home")
         assert table.cursor == 0
 
-        await pilot.press("f", *"account:1930", "enter")
-        await settle(pilot)
+        await press(pilot, "f", *"account:1930", "enter")
         bank_rows = TransactionQuery(demo_store, year_id, TransactionFilter(accounts=("1930", "1930"))).count()
         assert table.count == bank_rows > 0
         assert table.has_focus
 
-        await pilot.press("down", "enter")
-        await settle(pilot)
+        await press(pilot, "down", "enter")
         assert isinstance(app.screen, AccountScreen)
         assert app.screen.account == "1930"
         assert "Opening balance" in static_text(app.screen, "#opening")
         assert app.screen.query_one(LineTable).count == bank_rows
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
 
-        await pilot.press("slash", *"period:2025-13", "enter")
-        await settle(pilot)
+        await press(pilot, "slash", *"period:2025-13", "enter")
         assert "period '2025-13'" in static_text(app.screen, "#position")
         assert table.count == bank_rows  # the previous rows stay until a filter can be read
 
-        await pilot.press("escape", "escape")
-        await settle(pilot)
+        await press(pilot, "escape", "escape")
         assert isinstance(app.screen, OverviewScreen)
 
 
@@ -140,8 +124,7 @@ async def test_system_tasks_filter_by_status_and_kind(make_app, demo_store):
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f3")
-        await settle(pilot)
+        await press(pilot, "f3")
         assert isinstance(app.screen, SystemTasksScreen)
         table = app.screen.query_one(DataTable)
         assert table.row_count == 1
@@ -155,8 +138,7 @@ async def test_system_tasks_filter_by_status_and_kind(make_app, demo_store):
         await pilot.press("k", "k")  # import, then export
         await settle(pilot)
         assert app.screen.kind == "export" and table.row_count == 0
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert isinstance(app.screen, CompaniesScreen)
 
 
@@ -205,16 +187,13 @@ async def test_texts_from_sie_files_show_literally(make_app, store, data_dir):
         await settle(pilot)
         await submit_path(pilot, path)
         assert "[bold]Mark[/] AB" in screen_text(app)
-        await pilot.press("escape", "enter")
-        await settle(pilot)
+        await press(pilot, "escape", "enter")
         assert "[bold]Mark[/] AB" in screen_text(app)
-        await pilot.press("t")
-        await settle(pilot)
+        await press(pilot, "t")
         shown = screen_text(app)
         assert "[bold]x[/]  [31mred" in shown  # the escape character is blanked, the rest kept as typed
         assert "\x1b" not in shown
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert "[i]Bank[/i]" in screen_text(app)
 
 
@@ -222,8 +201,7 @@ async def test_help_palette_activity_toggle_and_keymap(make_app, demo_store):
     app = make_app(demo_store, keymap={"app.activity": "f6", "overview.trial_balance": "r"})
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         panel = app.screen.query_one("#activity")
         assert panel.display
         await pilot.press("f2")
@@ -236,23 +214,18 @@ async def test_help_palette_activity_toggle_and_keymap(make_app, demo_store):
         await pilot.press("b")  # remapped to r
         await settle(pilot)
         assert isinstance(app.screen, OverviewScreen)
-        await pilot.press("r")
-        await settle(pilot)
+        await press(pilot, "r")
         assert isinstance(app.screen, TrialBalanceScreen)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
 
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert {"Trial balance", "Transactions", "Back", "Help", "Log"} <= titles
-        await pilot.press("ctrl+p")
-        await settle(pilot)
+        await press(pilot, "ctrl+p")
         assert isinstance(app.screen, CommandPalette)
-        await pilot.press(*"Trial", "enter")
-        await settle(pilot)
+        await press(pilot, *"Trial", "enter")
         assert isinstance(app.screen, TrialBalanceScreen)
 
-        await pilot.press("f1")
-        await settle(pilot)
+        await press(pilot, "f1")
         assert isinstance(app.screen, HelpScreen)
         shown = screen_text(app)
         assert "Opening balance, the year's movement" in shown and "(app.activity)" in shown and "f6" in shown
@@ -273,10 +246,8 @@ async def test_the_analysis_reads_only_the_pages_on_screen(make_app, demo_store)
     messages = []
     async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
         await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
+        await press(pilot, "enter")
+        await press(pilot, "t")
         table = app.screen.query_one(LineTable)
         assert table.count > 3 * table.page_size
 
@@ -284,8 +255,7 @@ async def test_the_analysis_reads_only_the_pages_on_screen(make_app, demo_store)
             return {message.page for message in messages if isinstance(message, LineTable.PageWanted)}
 
         assert wanted() == {0}
-        await pilot.press("end")
-        await settle(pilot)
+        await press(pilot, "end")
         last_page = (table.count - 1) // table.page_size
         assert wanted() <= {0, last_page - 1, last_page} and last_page in wanted()
 
@@ -315,11 +285,9 @@ async def test_enter_opens_and_says_so_in_the_footer_and_help(make_app, demo_sto
         assert "⏎ Open" in screen_text(app)
         await pilot.press("f1")
         assert "(companies.open)" in screen_text(app)
-        await pilot.press("escape", "o")
-        await settle(pilot)
+        await press(pilot, "escape", "o")
         assert isinstance(app.screen, OverviewScreen)
-        await pilot.press("b")
-        await settle(pilot)
+        await press(pilot, "b")
         await pilot.press("f1")
         assert "(trial_balance.open)" in screen_text(app)
 
@@ -331,13 +299,11 @@ async def test_the_account_analysis_drills_down_to_the_voucher(make_app, store, 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await submit_path(pilot, path)
-        await pilot.press("escape", "enter", "t")
-        await settle(pilot)
+        await press(pilot, "escape", "enter", "t")
         await pilot.press("enter")  # the first row, 3001
         await settle(pilot)
         assert isinstance(app.screen, AccountScreen) and app.screen.account == "3001"
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert isinstance(app.screen, VoucherScreen)
         assert app.screen.query_one(DataTable).row_count == 4
         shown = screen_text(app)
@@ -345,15 +311,13 @@ async def test_the_account_analysis_drills_down_to_the_voucher(make_app, store, 
         assert "1:10" in shown and "row text" in shown and "Försäljning" in shown
         rows = [line for line in shown.splitlines() if "Kassa" in line or "Bank" in line]
         assert [("removed" in line, "added" in line) for line in rows] == [(True, False), (False, True), (False, False)]
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert isinstance(app.screen, AccountScreen)
 
 
 async def import_from_the_overview(pilot, path) -> None:
     """From Companies: open the first company, press i, give the path and Enter."""
-    await pilot.press("enter")
-    await settle(pilot)
+    await press(pilot, "enter")
     await pilot.press("i")
     assert pilot.app.screen.query_one("#import-path", Input).has_focus
     await submit_path(pilot, path)
@@ -384,8 +348,7 @@ async def test_a_file_for_another_company_is_asked_about_and_no_leaves_the_store
         assert isinstance(app.screen, ConfirmScreen)
         question = static_text(app.screen, "#question")
         assert question == "The file is for 556677-8899, this company is 556123-4567. Import anyway?"
-        await pilot.press("n")
-        await settle(pilot)
+        await press(pilot, "n")
         assert isinstance(app.screen, OverviewScreen)
         assert app.screen.overview.last_import.file_name != "other.se"
         assert "failed" in static_text(app.screen, "#activity")  # the refused attempt is on record
@@ -401,8 +364,7 @@ async def test_a_file_for_another_company_is_imported_when_the_user_says_yes(mak
         await import_from_the_overview(pilot, other)
         question = static_text(app.screen, "#question")
         assert question == "Filen gäller 556677-8899, det här företaget är 556123-4567. Importera ändå?"
-        await pilot.press("j")
-        await settle(pilot)
+        await press(pilot, "j")
         assert isinstance(app.screen, OverviewScreen)
         assert app.screen.overview.last_import.file_name == "other.se"
     assert [company.org_number for company in Company.select()] == ["5561234567"]
@@ -420,8 +382,7 @@ async def test_the_trial_balance_gives_the_name_the_room_a_wider_terminal_has(ma
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("enter", "b")
-        await settle(pilot)
+        await press(pilot, "enter", "b")
         table = app.screen.query_one(DataTable)
         names = [str(name) for name in table.get_column_at(1)]
         longest = max(len(name) for name in names)
@@ -437,8 +398,7 @@ async def test_the_overview_shows_the_chosen_year_and_scrolls_with_the_arrows(ma
     app = make_app(demo_store)
     async with app.run_test(size=(80, 16)) as pilot:
         await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         overview = app.screen.overview
         start, end = next((start, end) for year_id, start, end in overview.years if year_id == overview.year_id)
         assert f"Fiscal year {start}–{end}" in static_text(app.screen, "#facts")
