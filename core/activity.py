@@ -33,6 +33,19 @@ class ActivityEntry:
     message: str
     counts: dict[str, int] = field(default_factory=dict)
 
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "status": self.status,
+            "company": self.company_name,
+            "started": self.started.isoformat() if self.started else None,
+            "finished": self.finished.isoformat() if self.finished else None,
+            "seconds": (self.finished - self.started).total_seconds() if self.started and self.finished else None,
+            "message": self.message,
+            "counts": self.counts,
+        }
+
 
 def list_activity(
     db: pw.SqliteDatabase,

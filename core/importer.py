@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -128,9 +128,17 @@ def import_sie(
     path = Path(path)
     with activity.recorded("import", path.name, _known_company(company_org)) as record:
         reader = SieReader(path, limits)  # a missing or oversized file fails here, and is on record too
-        return _import_recorded(
-            db, record, reader, path.name, reader.sha256, company_org, confirm_org_mismatch, source, on_progress
-        )
+        files = [SourceFile(reader, path.name, reader.sha256)]
+        return _import_recorded(db, record, files, company_org, confirm_org_mismatch, source, on_progress)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One SIE document to load: a file on disk or a download, with the name the user knows it by."""
+
+    reader: SieSource
+    file_name: str
+    sha256: str = ""
 
 
 def import_source(
@@ -146,9 +154,38 @@ def import_source(
     batch_rows: int = BATCH_ROWS,
 ) -> ImportResult:
     """Import everything `reader` yields in one transaction, logging the attempt outside it."""
-    with activity.recorded("import", file_name, _known_company(company_org)) as record:
+    files = [SourceFile(reader, file_name, sha256)]
+    return import_sources(
+        db, files, subject=file_name, company_org=company_org, confirm_org_mismatch=confirm_org_mismatch,
+        source=source, on_progress=on_progress, batch_rows=batch_rows,
+    )[0]
+
+
+def import_sources(
+    db: pw.SqliteDatabase,
+    files: Sequence[SourceFile],
+    *,
+    subject: str,
+    company_org: str | None = None,
+    confirm_org_mismatch: bool = False,
+    source: str = "sie-file",
+    on_progress: Callable[[ImportProgress], None] | None = None,
+    batch_rows: int = BATCH_ROWS,
+    also: Callable[[int], None] | None = None,
+    record: activity.ActivityRecord | None = None,
+) -> list[ImportResult]:
+    """Several years in ONE transaction and one activity entry: they all land, or none does.
+
+    `also(company_id)` runs inside the same transaction, for what the source brings beside the books.
+    A caller whose work began before the files existed (a download) passes its own activity `record`.
+    """
+    if record is not None:
         return _import_recorded(
-            db, record, reader, file_name, sha256, company_org, confirm_org_mismatch, source, on_progress, batch_rows
+            db, record, files, company_org, confirm_org_mismatch, source, on_progress, batch_rows, also
+        )
+    with activity.recorded("import", subject, _known_company(company_org)) as record:
+        return _import_recorded(
+            db, record, files, company_org, confirm_org_mismatch, source, on_progress, batch_rows, also
         )
 
 
@@ -166,23 +203,37 @@ def _known_company(company_org: str | None) -> int | None:
 def _import_recorded(
     db: pw.SqliteDatabase,
     record: activity.ActivityRecord,
-    reader: SieSource,
-    file_name: str,
-    sha256: str,
+    files: Sequence[SourceFile],
     company_org: str | None,
     confirm_org_mismatch: bool,
     source: str,
     on_progress: Callable[[ImportProgress], None] | None,
     batch_rows: int = BATCH_ROWS,
-) -> ImportResult:
+    also: Callable[[int], None] | None = None,
+) -> list[ImportResult]:
     expected_org = normalise_org_number(company_org) if company_org is not None else None
+    results: list[ImportResult] = []
     with db.atomic("IMMEDIATE"):
-        loader = _Loader(db, reader, file_name, sha256, source, expected_org, confirm_org_mismatch, on_progress, batch_rows)
-        result = loader.run(record.id)
-    record.company_id = result.company_id
-    record.counts = {"vouchers": result.vouchers, "transactions": result.transactions, "balances": result.balances}
-    record.message = f"{file_name}: {result.summary()}"
-    return result
+        for file in files:
+            loader = _Loader(
+                db, file.reader, file.file_name, file.sha256, source, expected_org, confirm_org_mismatch,
+                on_progress, batch_rows,
+            )
+            results.append(loader.run(record.id))
+        company_id = results[-1].company_id
+        Company.update(last_import=utc_now()).where(Company.id == company_id).execute()
+        if also is not None:
+            also(company_id)
+    record.company_id = company_id
+    record.counts = {
+        "vouchers": sum(r.vouchers for r in results),
+        "transactions": sum(r.transactions for r in results),
+        "balances": sum(r.balances for r in results),
+    }
+    if len(results) > 1:
+        record.counts["years"] = len(results)
+    record.message = "; ".join(f"{file.file_name}: {result.summary()}" for file, result in zip(files, results))
+    return results
 
 
 def _objects_text(objects: tuple[tuple[str, str], ...]) -> str:

@@ -78,7 +78,11 @@ def list_companies(db: pw.SqliteDatabase) -> list[Company]:
 def resolve_company(db: pw.SqliteDatabase, org_number: str | None = None) -> Company:
     """The company with this organisation number, or the only one when none is given."""
     if org_number is not None:
-        company = Company.get_or_none(Company.org_number == normalise_org_number(org_number))
+        try:
+            digits = normalise_org_number(org_number)
+        except ValueError as error:
+            raise NotInStore(f"{error}; give it as NNNNNN-NNNN") from None
+        company = Company.get_or_none(Company.org_number == digits)
         if company is None:
             raise NotInStore(f"no company with organisation number {org_number} in the store")
         return company
@@ -89,6 +93,39 @@ def resolve_company(db: pw.SqliteDatabase, org_number: str | None = None) -> Com
         names = ", ".join(f"{c.name} ({c.org_number or 'no organisation number'})" for c in companies)
         raise SeveralCompanies(f"choose a company by organisation number; the store holds: {names}")
     return companies[0]
+
+
+SOURCES = ("sie-file", "fortnox")
+
+
+def add_company(db: pw.SqliteDatabase, name: str, org_number: str, source: str = "sie-file") -> Company:
+    """A company is known by its organisation number, so imports and Fortnox can be checked against it."""
+    try:
+        digits = normalise_org_number(org_number)
+    except ValueError as error:
+        raise BokslutError(f"{error}; give it as NNNNNN-NNNN") from None
+    if not digits:
+        raise BokslutError("a company needs an organisation number (NNNNNN-NNNN)")
+    if not name.strip():
+        raise BokslutError("a company needs a name")
+    _check_source(source)
+    with db.atomic():
+        existing = Company.get_or_none(Company.org_number == digits)
+        if existing is not None:
+            raise BokslutError(f"{format_org_number(digits)} is already in the store as {existing.name}")
+        return Company.create(name=name.strip(), org_number=digits, source=source)
+
+
+def set_source(db: pw.SqliteDatabase, company: Company, source: str) -> None:
+    """Switching the data source keeps the books; the next import comes from the new source."""
+    _check_source(source)
+    Company.update(source=source).where(Company.id == company.id).execute()
+    company.source = source
+
+
+def _check_source(source: str) -> None:
+    if source not in SOURCES:
+        raise BokslutError(f"unknown data source {source!r}; choose one of: {', '.join(SOURCES)}")
 
 
 def list_fiscal_years(db: pw.SqliteDatabase, company: Company) -> list[FiscalYear]:

@@ -191,3 +191,25 @@ def test_trial_balance_of_an_empty_store_says_what_to_do(cli):
     result = cli("trial-balance")
     assert result.returncode == 2
     assert "no company yet" in result.stderr and "import a SIE file" in result.stderr
+
+
+def test_company_add_then_switch_source(cli):
+    added = cli("company", "add", "--org-number", "556123-4567", "--name", "Nordljus Konsult AB", "--json")
+    assert added.returncode == 0, added.stderr
+    assert added.json()["org_number"] == "5561234567" and added.json()["source"] == "sie-file"
+    again = cli("company", "add", "--org-number", "5561234567", "--name", "Other")
+    assert (again.returncode, again.stderr.strip()) == (2, "bokslut: 556123-4567 is already in the store as Nordljus Konsult AB")
+    bad = cli("company", "add", "--org-number", "12-34", "--name", "X")
+    assert bad.returncode == 2 and "NNNNNN-NNNN" in bad.stderr and "Traceback" not in bad.stderr
+    assert cli("company", "source", "fortnox").returncode == 0
+    assert cli("companies", "--json").json()[0]["source"] == "fortnox"
+
+
+def test_activity_lists_imports_newest_first(cli, sample_file):
+    cli("import-sie", str(sample_file(OFFICIAL)))
+    cli("import-sie", str(sample_file(OFFICIAL)))
+    entries = cli("activity", "--json").json()
+    assert [(e["kind"], e["status"]) for e in entries] == [("import", "done")] * 2
+    assert entries[0]["id"] > entries[1]["id"]
+    assert entries[0]["counts"]["vouchers"] == 295 and entries[0]["seconds"] >= 0
+    assert "Övningsbolaget AB" in cli("activity").stdout

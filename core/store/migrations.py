@@ -169,9 +169,43 @@ def _create_v1_tables(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> None:
     )
 
 
+def _add_fortnox_source(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> None:
+    """Fortnox as a data source: the company's source and tenant, the year's Fortnox id, what the export dialog needs."""
+
+    class Base(pw.Model):
+        class Meta:
+            database = db
+            legacy_table_names = False
+
+    class FiscalYear(Base):
+        class Meta:
+            table_name = "fiscal_year"
+
+    class FortnoxSeries(Base):
+        fiscal_year = pw.ForeignKeyField(FiscalYear, on_delete="CASCADE")
+        code = pw.TextField()
+        description = pw.TextField()
+        manual = pw.BooleanField()
+
+        class Meta:
+            table_name = "fortnox_series"
+
+    migrate(
+        # SQL defaults too: the importer inserts with raw SQL that does not name the new columns.
+        migrator.add_column("company", "source", pw.TextField(default="sie-file", constraints=[pw.SQL("DEFAULT 'sie-file'")])),
+        migrator.add_column("company", "fortnox_tenant", pw.IntegerField(null=True)),
+        migrator.add_column("company", "locked_through", pw.DateField(null=True)),
+        migrator.add_column("company", "last_import", pw.DateTimeField(null=True)),
+        migrator.add_column("fiscal_year", "fortnox_id", pw.IntegerField(null=True)),
+        migrator.add_column("dimension_object", "active", pw.BooleanField(default=True, constraints=[pw.SQL("DEFAULT 1")])),
+    )
+    db.create_tables([FortnoxSeries])
+    migrate(migrator.add_index("fortnox_series", ("fiscal_year_id", "code"), unique=True))
+
+
 Migration = Callable[[pw.SqliteDatabase, SqliteMigrator], None]
 
-MIGRATIONS: tuple[Migration, ...] = (_create_v1_tables,)
+MIGRATIONS: tuple[Migration, ...] = (_create_v1_tables, _add_fortnox_source)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -47,12 +47,18 @@ class Company(BaseModel):
     name = pw.TextField()
     org_number = pw.TextField(null=True, unique=True)  # ten digits, see core.store.orgnr; NULL when unknown
     created = pw.DateTimeField(default=utc_now)
+    source = pw.TextField(default="sie-file")  # where its books come from: "sie-file" or "fortnox"
+    fortnox_tenant = pw.IntegerField(null=True)  # Fortnox DatabaseNumber, once connected
+    locked_through = pw.DateField(null=True)  # Fortnox's locked period, as of the last import
+    last_import = pw.DateTimeField(null=True)
 
     def to_json(self) -> dict:
         years = self.fiscal_years.order_by(FiscalYear.start)
         return {
             "name": self.name,
             "org_number": self.org_number or "",
+            "source": self.source,
+            "last_import": self.last_import.isoformat() if self.last_import else None,
             "fiscal_years": [{"start": fy.start.isoformat(), "end": fy.end.isoformat()} for fy in years],
         }
 
@@ -76,6 +82,7 @@ class FiscalYear(BaseModel):
     end = pw.DateField()
     # The import that loaded this year as year 0; NULL when only known as another file's year -1.
     batch = pw.ForeignKeyField(ImportBatch, null=True, on_delete="SET NULL")
+    fortnox_id = pw.IntegerField(null=True)  # Fortnox's financial year Id (small, not chronological)
 
 
 
@@ -102,6 +109,7 @@ class DimensionObject(BaseModel):
     dimension = pw.TextField()
     number = pw.TextField()
     name = pw.TextField(default="")
+    active = pw.BooleanField(default=True)
 
     class Meta:
         table_name = "dimension_object"
@@ -175,6 +183,18 @@ class IntegrityCheck(BaseModel):
         table_name = "integrity_check"
 
 
+class FortnoxSeries(BaseModel):
+    """A Fortnox voucher series of one financial year, as of the last import; the export dialog offers the manual ones."""
+
+    fiscal_year = pw.ForeignKeyField(FiscalYear, backref="fortnox_series", on_delete="CASCADE")
+    code = pw.TextField()
+    description = pw.TextField(default="")
+    manual = pw.BooleanField(default=False)
+
+    class Meta:
+        table_name = "fortnox_series"
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     SchemaVersion,
     Company,
@@ -188,4 +208,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Balance,
     ActivityLog,
     IntegrityCheck,
+    FortnoxSeries,
 )

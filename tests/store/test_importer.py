@@ -236,3 +236,26 @@ def test_the_import_records_the_files_sha256(db, tmp_path):
     )
     import_sie(db, path)
     assert ImportBatch.get().sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_several_years_land_together_or_not_at_all(db):
+    """A Fortnox import brings several years; if one fails, none of them may stay in the store."""
+    from core.importer import SourceFile, import_sources
+
+    earlier = dt.date(2023, 1, 1)
+    good = FakeSource(make_header(start=earlier, end=dt.date(2023, 12, 31)), consistent_year(earlier))
+    broken = FakeSource(make_header(), [voucher(1, START, ("1930", "1.001"), ("3001", "-1.001"))])
+    with pytest.raises(SieError, match="more than two decimals"):
+        import_sources(db, [SourceFile(good, "2023.se"), SourceFile(broken, "2024.se")], subject="two years")
+    assert (Company.select().count(), Voucher.select().count(), Balance.select().count()) == (0, 0, 0)
+    entry = ActivityLog.get()
+    assert (entry.kind, entry.status, entry.message.startswith("two years: ")) == ("import", "failed", True)
+
+    good = FakeSource(make_header(start=earlier, end=dt.date(2023, 12, 31)), consistent_year(earlier))
+    results = import_sources(
+        db, [SourceFile(good, "2023.se"), SourceFile(FakeSource(make_header(), consistent_year()), "2024.se")],
+        subject="two years",
+    )
+    assert [r.year_start for r in results] == [earlier, START]
+    assert json.loads(ActivityLog.get_by_id(results[0].activity_id).counts)["years"] == 2
+    assert Company.get().last_import is not None
