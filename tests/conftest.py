@@ -6,13 +6,25 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SAMPLE_FILES = SHARED / "sie" / "files"
+
+
+@pytest.fixture(autouse=True)
+def no_real_keyring():
+    """No test may read or write the user's own keyring; the file token store is what tests use."""
+    import keyring
+    from keyring.backends.fail import Keyring as FailKeyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FailKeyring())
+    yield
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture
@@ -43,19 +55,27 @@ class Cli:
     """Runs the installed console script as a user would, isolated from the user's own data and config."""
 
     data_dir: Path
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. the Fortnox sandbox's addresses
 
-    def __call__(self, *args: str, stdin: str | None = None) -> Run:
-        script = Path(sys.executable).with_name("bokslut")
-        env = {**os.environ, "BOKSLUT_CONFIG": str(self.data_dir / "no-config.toml")}
+    @property
+    def env(self) -> dict[str, str]:
+        """Never the user's own config, data or keyring: a test must not touch a real token."""
+        env = {
+            **os.environ,
+            "BOKSLUT_CONFIG": str(self.data_dir / "no-config.toml"),
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+            **self.extra_env,
+        }
         env.pop("BOKSLUT_DATA_DIR", None)
         (self.data_dir / "no-config.toml").touch()
+        return env
+
+    def command(self, *args: str) -> list[str]:
+        return [str(Path(sys.executable).with_name("bokslut")), "--data-dir", str(self.data_dir), *args]
+
+    def __call__(self, *args: str, stdin: str | None = None) -> Run:
         completed = subprocess.run(
-            [str(script), "--data-dir", str(self.data_dir), *args],
-            capture_output=True,
-            text=True,
-            input=stdin,
-            env=env,
-            timeout=300,
+            self.command(*args), capture_output=True, text=True, input=stdin, env=self.env, timeout=300
         )
         return Run(completed.returncode, completed.stdout, completed.stderr)
 
