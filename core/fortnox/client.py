@@ -320,10 +320,14 @@ class FortnoxClient:
 
 def _too_large(path: str, max_bytes: int, status: int) -> FortnoxError:
     return FortnoxError(
-        f"Fortnox's answer to GET {path} is larger than {max_bytes:,} bytes, the most bokslut accepts; "
-        "raise max_file_bytes in the config file if this is expected.",
+        f"Fortnox's answer to GET {path} is larger than the import limit of {_size(max_bytes)}; nothing was imported. "
+        "If the books really are this large, raise max_file_mb in the [import] table of the config file.",
         status=status,
     )
+
+
+def _size(count: int) -> str:
+    return f"{count // (1024 * 1024)} MB" if count >= 1024 * 1024 else f"{count:,} bytes".replace(",", " ")
 
 
 def _surely_unsent(error: httpx.TransportError) -> bool:

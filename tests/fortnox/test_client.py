@@ -571,7 +571,7 @@ async def test_get_to_file_streams_binary_and_refuses_beyond_the_limit(rig, tmp_
     async with rig.client(script) as client:
         assert await client.get_to_file("/sie/4", tmp_path / "export.se", {"financialyear": 1}) == len(sie)
         assert await client.get_bytes("/sie/4") == sie
-        with pytest.raises(FortnoxError, match="larger than 1,000 bytes"):
+        with pytest.raises(FortnoxError, match="import limit of 1 000 bytes"):
             await client.get_to_file("/sie/4", tmp_path / "big.se", max_bytes=1000)
     assert (tmp_path / "export.se").read_bytes() == sie
     assert sorted(path.name for path in tmp_path.iterdir()) == ["export.se"]  # no partial file left behind

@@ -1,0 +1,96 @@
+"""Importing from Fortnox while Fortnox misbehaves: the import completes with exactly the data of a calm one, or
+fails with one clear message and the store as it was. Real HTTP to the sandbox; only the waiting is fast-forwarded."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.activity import list_activity
+from core.config import Settings
+from core.errors import BokslutError
+from core.fortnox.connection import FortnoxCompanyMismatch
+from core.fortnox.errors import FortnoxUnavailable
+from core.fortnox.importer import import_from_fortnox
+from core.fortnox.tokens import open_token_store, token_key
+from core.fortnox.settings import fortnox_settings
+from core.store.models import Company, Voucher, VoucherRow
+from tests.fortnox.conftest import FJALLBACKEN
+from tests.store.conftest import dump
+
+BOOKS = {  # the books without row ids, which a re-import renews
+    "vouchers": "SELECT fy.start, v.series, v.number, v.date, v.text FROM voucher v JOIN fiscal_year fy ON fy.id = v.fiscal_year_id",
+    "rows": "SELECT fy.start, v.series, v.number, r.kind, r.account, r.amount, r.objects, r.text "
+    "FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id JOIN fiscal_year fy ON fy.id = r.fiscal_year_id",
+    "balances": "SELECT fy.start, b.kind, b.account, b.period, b.objects, b.amount FROM balance b "
+    "JOIN fiscal_year fy ON fy.id = b.fiscal_year_id",
+    "years": 'SELECT start, "end", fortnox_id FROM fiscal_year',
+    "accounts": "SELECT number, name FROM account",
+    "objects": "SELECT dimension, number, name, active FROM dimension_object",
+    "series": "SELECT fy.start, s.code, s.description, s.manual FROM fortnox_series s JOIN fiscal_year fy ON fy.id = s.fiscal_year_id",
+}
+
+
+def _books(db) -> dict:
+    return {name: sorted(db.execute_sql(sql).fetchall(), key=repr) for name, sql in BOOKS.items()}
+
+
+async def test_429_storms_5xx_and_dropped_connections_change_nothing_in_the_result(connected):
+    calm = await import_from_fortnox(connected.db, connected.settings, connected.company, all_years=True)
+    expected = _books(connected.db)
+    vouchers, rows = Voucher.select().count(), VoucherRow.select().count()
+
+    faults = connected.sandbox.sandbox.faults
+    faults.throttle(2, path="/3/sie")  # a 429 burst, then a dropped download, on the first year's file
+    faults.drop(1, path="/3/sie")
+    faults.fail(2, status=502, path="/3/financialyears")
+    faults.fail(1, status=500, path="/3/voucherseries")
+    faults.drop(1, path="/3/costcenters")
+    stormy = await import_from_fortnox(connected.db, connected.settings, connected.company, all_years=True)
+
+    assert [r.vouchers for r in stormy.years] == [r.vouchers for r in calm.years]
+    assert (Voucher.select().count(), VoucherRow.select().count()) == (vouchers, rows)  # replaced, not doubled
+    assert _books(connected.db) == expected
+    assert stormy.requests > calm.requests
+
+
+async def test_an_outage_that_outlasts_the_retries_leaves_the_store_as_it_was(connected):
+    await import_from_fortnox(connected.db, connected.settings, connected.company)
+    before = dump(connected.db)
+    connected.sandbox.sandbox.faults.fail(50, status=503, path="/3/sie")
+
+    with pytest.raises(FortnoxUnavailable) as failure:
+        await import_from_fortnox(connected.db, connected.settings, connected.company, all_years=True)
+
+    assert "try again" in str(failure.value)
+    assert dump(connected.db) == before
+    latest = list_activity(connected.db, company_id=connected.company.id)[0]
+    assert (latest.kind, latest.status) == ("import", "failed")
+    assert "try again" in latest.message
+
+
+async def test_a_token_for_another_fortnox_company_is_refused_before_anything_is_written(connected):
+    """Tokens are per company; should one ever be filed under the wrong company, the organisation number stops it."""
+    other = Company.create(name="Fjällbäcken Bygg & Fastighet AB", org_number="5590123450")
+    store = open_token_store(connected.settings, fortnox_settings(connected.settings))
+    store.save(token_key(FJALLBACKEN), store.load(token_key(connected.company.org_number)))
+    before = dump(connected.db)
+
+    with pytest.raises(FortnoxCompanyMismatch) as refusal:
+        await import_from_fortnox(connected.db, connected.settings, other)
+
+    assert "556123-4567" in str(refusal.value) and "559012-3450" in str(refusal.value)
+    assert dump(connected.db) == before
+
+
+async def test_a_download_over_the_size_limit_is_refused_with_the_limit_named(connected):
+    small = Settings(
+        data_dir=connected.settings.data_dir,
+        config_file=None,
+        max_file_bytes=10_000,
+        config=connected.settings.config,
+    )
+    before = dump(connected.db)
+    with pytest.raises(BokslutError) as refusal:
+        await import_from_fortnox(connected.db, small, connected.company)
+    assert "import limit of 10 000 bytes" in str(refusal.value) and "max_file_mb" in str(refusal.value)
+    assert dump(connected.db) == before
