@@ -128,6 +128,7 @@ class OAuthServer:
         self._codes: dict[str, _AuthorizationCode] = {}
         self._refresh_tokens: dict[str, _IssuedToken] = {}
         self._access_tokens: dict[str, _IssuedToken] = {}
+        self._ever_issued: list[str] = []  # codes and tokens, used or not, for the tests that hunt for leaks
 
     def __repr__(self) -> str:
         return f"OAuthServer(client_id={self._client_id!r}, tenants={len(self._tenants)})"
@@ -156,6 +157,11 @@ class OAuthServer:
         with self._lock:
             issued = self._refresh_tokens.get(refresh_token)
         return self._usable(issued)
+
+    def secrets_issued(self) -> list[str]:
+        """Every code, access and refresh token handed out so far: no byte of them may leak anywhere."""
+        with self._lock:
+            return list(self._ever_issued)
 
     def expire_access_tokens(self) -> None:
         """Lets a test make the next API call fail with 401 without moving the clock for everything else."""
@@ -239,6 +245,7 @@ class OAuthServer:
         connection = _Connection(tenant.tenant_id, checked.client_id, checked.scopes)
         with self._lock:
             self._codes[code] = _AuthorizationCode(connection, checked.redirect_uri, self._clock.now())
+            self._ever_issued.append(code)
         return _redirect(checked.redirect_uri, {"code": code, "state": checked.state}, status_code=status_code)
 
     # --- /token and /revoke --------------------------------------------------------------------------------
@@ -277,6 +284,7 @@ class OAuthServer:
         with self._lock:
             self._access_tokens[access_token] = _IssuedToken(connection, now + ACCESS_TOKEN_LIFETIME)
             self._refresh_tokens[refresh_token] = _IssuedToken(connection, now + REFRESH_TOKEN_LIFETIME)
+            self._ever_issued.extend((access_token, refresh_token))
         body = {
             "access_token": access_token,
             "expires_in": int(ACCESS_TOKEN_LIFETIME.total_seconds()),
