@@ -46,7 +46,9 @@ class FortnoxImportResult:
     org_number: str
     years: list[ImportResult] = field(default_factory=list)
     requests: int = 0
+    rate_limited: int = 0  # 429s Fortnox answered; with the client's own throttle this stays 0 on a quiet tenant
     seconds: float = 0.0
+    steps: list[tuple[str, float]] = field(default_factory=list)  # (what, seconds), in order
 
     def summary(self) -> str:
         spans = ", ".join(f"{r.year_start}..{r.year_end}" for r in self.years)
@@ -58,12 +60,17 @@ class FortnoxImportResult:
             f"{self.requests} requests in {self.seconds:.1f} s"
         )
 
+    def step_report(self) -> str:
+        return "; ".join(f"{what} {seconds:.1f} s" for what, seconds in self.steps)
+
     def to_json(self) -> dict:
         return {
             "company": {"name": self.company_name, "org_number": self.org_number},
             "years": [result.to_json() for result in self.years],
             "requests": self.requests,
+            "rate_limited": self.rate_limited,
             "seconds": round(self.seconds, 2),
+            "steps": [{"step": what, "seconds": round(seconds, 2)} for what, seconds in self.steps],
         }
 
 
@@ -101,17 +108,18 @@ async def import_from_fortnox(
     on_progress: Callable[[ImportProgress], None] | None = None,
     today: dt.date | None = None,
 ) -> FortnoxImportResult:
-    """Renew the connection, check the organisation number, fetch, then import all or nothing."""
-    say = on_step or (lambda _text: None)
-    started = time.monotonic()
+    """Renew the connection, check the organisation number, fetch, then import all or nothing.
+
+    Each step is timed; the activity entry keeps the counts and the steps with their durations.
+    """
+    steps = _Steps(on_step)
     with activity.recorded("import", "Fortnox", company.id) as record, tempfile.TemporaryDirectory(
         prefix="bokslut-fortnox-"
     ) as scratch:
         async with open_link(settings, company) as link:
-            say("renewing the Fortnox connection")
-            fetched = await _fetch(link, company, Path(scratch), settings, all_years=all_years, today=today or dt.date.today(), say=say)
-            requests = link.client.stats.requests
-        say("importing")
+            fetched = await _fetch(link, company, Path(scratch), settings, all_years=all_years, today=today or dt.date.today(), steps=steps)
+            stats = link.client.stats
+        steps.begin("import into the store")
         results = import_sources(
             db,
             fetched.files,
@@ -122,12 +130,38 @@ async def import_from_fortnox(
             also=lambda company_id: _store_metadata(company_id, fetched),
             record=record,
         )
+        steps.end()
         outcome = FortnoxImportResult(
-            company.name, company.org_number or "", results, requests, time.monotonic() - started
+            company.name, company.org_number or "", results, stats.requests, stats.rate_limited, steps.total, steps.done
         )
-        record.counts["requests"] = requests
-        record.message = f"Fortnox: {outcome.summary()}"
+        record.counts.update(requests=stats.requests, rate_limited=stats.rate_limited)
+        record.message = f"Fortnox: {outcome.summary()}. Steps: {outcome.step_report()}"
     return outcome
+
+
+class _Steps:
+    """Tells the caller what is happening now and remembers how long each step took."""
+
+    def __init__(self, on_step: Callable[[str], None] | None) -> None:
+        self._on_step = on_step
+        self._started = self._current_start = time.monotonic()
+        self._current: str | None = None
+        self.done: list[tuple[str, float]] = []
+
+    def begin(self, what: str) -> None:
+        self.end()
+        self._current, self._current_start = what, time.monotonic()
+        if self._on_step is not None:
+            self._on_step(what)
+
+    def end(self) -> None:
+        if self._current is not None:
+            self.done.append((self._current, time.monotonic() - self._current_start))
+            self._current = None
+
+    @property
+    def total(self) -> float:
+        return time.monotonic() - self._started
 
 
 async def _fetch(
@@ -138,9 +172,10 @@ async def _fetch(
     *,
     all_years: bool,
     today: dt.date,
-    say: Callable[[str], None],
+    steps: _Steps,
 ) -> _Fetched:
     client: FortnoxClient = link.client
+    steps.begin("renew the connection and check the company")
     found = await fortnox_company(client)
     require_same_company(company, found)
     years = [
@@ -154,7 +189,7 @@ async def _fetch(
     files: list[SourceFile] = []
     series: dict[int, list[dict]] = {}
     for year in chosen:
-        say(f"fetching {year.start}..{year.end}")
+        steps.begin(f"fetch {year.start}..{year.end}")
         path = scratch / f"fortnox-sie4-{year.start}-{year.end}.se"
         await client.get_to_file("/sie/4", path, params={"financialyear": year.fortnox_id}, max_bytes=settings.max_file_bytes)
         reader = SieReader(path, settings.sie_limits())
@@ -162,8 +197,8 @@ async def _fetch(
         series[year.fortnox_id] = await client.get_all(
             "/voucherseries", "VoucherSeriesCollection", params={"financialyear": year.fortnox_id}
         )
-    say("fetching cost centres, projects and the locked period")
-    return _Fetched(
+    steps.begin("fetch cost centres, projects and the locked period")
+    fetched = _Fetched(
         tenant=found.tenant,
         years=chosen,
         files=files,
@@ -172,6 +207,8 @@ async def _fetch(
         projects=await client.get_all("/projects", "Projects"),
         locked_through=await _locked_through(client),
     )
+    steps.end()
+    return fetched
 
 
 async def _locked_through(client: FortnoxClient) -> dt.date | None:

@@ -54,6 +54,10 @@ def test_connect_by_pasting_then_import_matches_fortnox(fortnox_cli, sandbox):
     activity = cli("activity", "--company", NORDLJUS, "--json").json()
     assert [(e["kind"], e["status"]) for e in activity] == [("import", "done"), ("connect", "done")]
     assert activity[0]["counts"]["years"] == 3 and activity[0]["counts"]["requests"] > 3
+    assert activity[0]["counts"]["rate_limited"] == 0  # the client's own throttle keeps under Fortnox's limit
+    assert "Steps: renew the connection and check the company " in activity[0]["message"]
+    assert "fetch 2025-01-01..2025-12-31" in activity[0]["message"]
+    assert [s["step"] for s in imported.json()["steps"]][-1] == "import into the store"
     assert _status(cli)["last_import"] is not None
 
     again = cli("import-fortnox", "--company", NORDLJUS, "--json")
