@@ -1,0 +1,57 @@
+"""Assembles the sandbox: companies, clock, OAuth server, API, rate limit and fault injection in one ASGI app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.applications import Starlette
+from starlette.routing import Mount
+from starlette.types import ASGIApp
+
+from core.fortnox.sandbox.api import FortnoxApi
+from core.fortnox.sandbox.clock import Clock
+from core.fortnox.sandbox.data import DEFAULT_VOUCHERS_PER_YEAR, Company, Tenant, VoucherData, build_companies
+from core.fortnox.sandbox.faults import FaultMiddleware, Faults
+from core.fortnox.sandbox.oauth import OAuthServer
+from core.fortnox.sandbox.ratelimit import SlidingWindowLimiter
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    client_id: str = "bokslut-sandbox"
+    client_secret: str = field(default="sandbox-secret", repr=False)
+    auto_consent: bool = False
+    vouchers_per_year: int = DEFAULT_VOUCHERS_PER_YEAR
+    rate_limit: bool = True
+
+
+class Sandbox:
+    """One running Fortnox stand-in; tests reach its state directly (clock, faults, companies, posted vouchers)."""
+
+    def __init__(self, config: SandboxConfig) -> None:
+        self.config = config
+        self.clock = Clock()
+        self.companies: dict[int, Company] = build_companies(config.vouchers_per_year)
+        self.tenants: list[Tenant] = [company.tenant for company in self.companies.values()]
+        self.oauth = OAuthServer(
+            self.clock, self.tenants, config.client_id, config.client_secret, auto_consent=config.auto_consent
+        )
+        self.faults = Faults()
+        limiter = SlidingWindowLimiter(self.clock) if config.rate_limit else None
+        api = FortnoxApi(self.companies, self.oauth, self.clock, limiter)
+        starlette = Starlette(routes=[Mount("/oauth-v1", routes=self.oauth.routes), Mount("/3", routes=api.routes)])
+        self.app: ASGIApp = FaultMiddleware(starlette, self.faults)
+
+    def __repr__(self) -> str:
+        return f"Sandbox(tenants={[tenant.tenant_id for tenant in self.tenants]})"
+
+    def company(self, tenant_id: int) -> Company:
+        return self.companies[tenant_id]
+
+    def vouchers_posted(self, tenant_id: int) -> list[VoucherData]:
+        """Vouchers committed through POST /3/vouchers, oldest first (also those whose answer was dropped)."""
+        return self.companies[tenant_id].posted()
+
+
+def create_sandbox(config: SandboxConfig | None = None) -> Sandbox:
+    return Sandbox(config or SandboxConfig())
