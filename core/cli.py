@@ -147,7 +147,6 @@ def cmd_connect(args: argparse.Namespace, settings: Settings) -> int:
 
     def show_listener(state: str) -> None:
         print(state, flush=True)
-        print("Or paste the address the browser ends on (or only the code) here and press Enter:", flush=True)
 
     result = asyncio.run(
         connect_company(settings, company, pasted=_stdin_lines(), on_url=show_url, on_listening=show_listener)

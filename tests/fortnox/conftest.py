@@ -73,7 +73,7 @@ def connect(cli, org_number: str, *, consent_for: str | None = None, via: str = 
         seen.append(line)
         if "/oauth-v1/auth?" in line:
             authorize_url = line.strip()
-        if line.startswith("Or paste"):
+        if line.startswith(("Listening on", "Not listening")):
             break
     assert authorize_url, "".join(seen) + process.stderr.read()
     redirect = give_consent_blocking(authorize_url, consent_for or org_number)
