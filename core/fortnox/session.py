@@ -5,7 +5,8 @@ stored token (another bokslut may have rotated it) and saves the new one before 
 a crash after Fortnox answered but before the save is the only way to lose the chain.
 
 Renewing at the first use in every session is what keeps the connection "valid 30 days, renewed on every import
-and export": each renewal restarts the count.
+and export": each renewal restarts the count. Past those days the connection is expired here too, even though
+Fortnox would still take the token for up to 45: what the status shows and what works must agree.
 
 When Fortnox rejects the stored token (invalid_grant) it is kept, marked rejected, so the status can say
 "expired" rather than "disconnected" until the user connects again or disconnects.
@@ -120,6 +121,12 @@ class Authorizer:
             raise _not_connected()
         if stored.rejected:
             raise ConnectionExpired(CONNECTION_EXPIRED)
+        lapsed = stored.obtained + timedelta(days=self._fortnox.connection_days)
+        if self._clock() >= lapsed:  # the promise is N days; the status already says expired, so must this
+            raise ConnectionExpired(
+                f"The Fortnox connection expired on {lapsed:%Y-%m-%d}: it lasts {self._fortnox.connection_days} days "
+                "after the last import or export. Connect again to renew it."
+            )
         try:
             tokens = await refresh(self._http, self._fortnox, stored.refresh_token, clock=self._clock)
         except ConnectionExpired:

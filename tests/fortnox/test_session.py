@@ -192,6 +192,16 @@ async def test_a_rejected_token_is_kept_as_expired(store, http, connected, fortn
     assert fortnox_server.rejected == [connected.refresh_token]  # not sent again
 
 
+async def test_past_the_connection_days_it_is_expired_here_too(store, http, connected, fortnox_server, tmp_path):
+    """Fortnox would take the token up to 45 days; the product promises 30, and the status says expired."""
+    clock = Clock()
+    clock.advance(days=20)  # connected 10 days before START: 30 days now
+    assert connection_state(store, KEY, FORTNOX, clock()).status == "expired"
+    with pytest.raises(ConnectionExpired, match="expired on 2026-12-14: it lasts 30 days.*Connect again"):
+        await authorizer(store, http, tmp_path, clock).access_token()
+    assert fortnox_server.rejected == [] and store.load(KEY) == connected  # nothing sent, nothing changed
+
+
 async def test_a_held_lock_times_out_with_a_clear_message(store, http, connected, tmp_path):
     with FileLock(tmp_path / "fortnox.lock"):
         with pytest.raises(BokslutError, match="Another bokslut has been renewing the Fortnox connection"):
