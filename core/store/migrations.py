@@ -203,9 +203,92 @@ def _add_fortnox_source(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> None
     migrate(migrator.add_index("fortnox_series", ("fiscal_year_id", "code"), unique=True))
 
 
+def _add_closing_entries(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> None:
+    """Closing entries, their rows, the export ledger (intent before every POST) and per-year rates."""
+
+    class Base(pw.Model):
+        class Meta:
+            database = db
+            legacy_table_names = False
+
+    class Company(Base):
+        pass
+
+    class FiscalYear(Base):
+        class Meta:
+            table_name = "fiscal_year"
+
+    class ClosingEntry(Base):
+        company = pw.ForeignKeyField(Company, on_delete="CASCADE")
+        fiscal_year = pw.ForeignKeyField(FiscalYear, on_delete="CASCADE")
+        date = pw.DateField()
+        text = pw.TextField()
+        status = pw.TextField()
+        marker = pw.TextField(unique=True)
+        deleted = pw.BooleanField()
+        reverses = pw.ForeignKeyField("self", null=True, on_delete="SET NULL")
+        template = pw.TextField()
+        created = pw.DateTimeField()
+        updated = pw.DateTimeField()
+        exported_to = pw.TextField(null=True)
+        exported_at = pw.DateTimeField(null=True)
+        fortnox_series = pw.TextField(null=True)
+        fortnox_number = pw.IntegerField(null=True)
+        fortnox_year = pw.IntegerField(null=True)
+        sie_file = pw.TextField(null=True)
+        failure = pw.TextField()
+        booked = pw.BooleanField()
+
+        class Meta:
+            table_name = "closing_entry"
+
+    class ClosingRow(Base):
+        entry = pw.ForeignKeyField(ClosingEntry, on_delete="CASCADE")
+        position = pw.IntegerField()
+        account = pw.TextField()
+        amount = pw.BigIntegerField()
+        cost_center = pw.TextField(null=True)
+        project = pw.TextField(null=True)
+        text = pw.TextField()
+
+        class Meta:
+            table_name = "closing_row"
+
+    class ExportAttempt(Base):
+        entry = pw.ForeignKeyField(ClosingEntry, on_delete="CASCADE")
+        target = pw.TextField()
+        series = pw.TextField()
+        fortnox_year = pw.IntegerField(null=True)
+        state = pw.TextField()
+        process = pw.TextField()
+        started = pw.DateTimeField()
+        finished = pw.DateTimeField(null=True)
+        voucher_number = pw.IntegerField(null=True)
+        message = pw.TextField()
+
+        class Meta:
+            table_name = "export_attempt"
+
+    class ClosingRate(Base):
+        fiscal_year = pw.ForeignKeyField(FiscalYear, on_delete="CASCADE")
+        name = pw.TextField()
+        value = pw.TextField()
+
+        class Meta:
+            table_name = "closing_rate"
+
+    db.create_tables([ClosingEntry, ClosingRow, ExportAttempt, ClosingRate])
+    migrate(
+        migrator.add_index("closing_entry", ("fiscal_year_id", "deleted", "date")),
+        migrator.add_index("closing_row", ("entry_id", "position"), unique=True),
+        migrator.add_index("export_attempt", ("entry_id", "state")),
+        migrator.add_index("closing_rate", ("fiscal_year_id", "name"), unique=True),
+    )
+
+
 Migration = Callable[[pw.SqliteDatabase, SqliteMigrator], None]
 
-MIGRATIONS: tuple[Migration, ...] = (_create_v1_tables, _add_fortnox_source)
+MIGRATIONS: tuple[Migration, ...] = (_create_v1_tables, _add_fortnox_source, _add_closing_entries)
 LATEST_VERSION = len(MIGRATIONS)
 
 

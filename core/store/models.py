@@ -195,6 +195,75 @@ class FortnoxSeries(BaseModel):
         table_name = "fortnox_series"
 
 
+class ClosingEntry(BaseModel):
+    """An adjustment the accountant makes at year end; it goes back to the books once (see core.closing)."""
+
+    company = pw.ForeignKeyField(Company, backref="closing_entries", on_delete="CASCADE")
+    fiscal_year = pw.ForeignKeyField(FiscalYear, backref="closing_entries", on_delete="CASCADE")
+    date = pw.DateField()
+    text = pw.TextField()
+    status = pw.TextField(default="not_exported")  # not_exported, exported, not_applicable, failed
+    marker = pw.TextField(unique=True)  # goes into the Fortnox voucher's Comments: finds it again after a lost answer
+    deleted = pw.BooleanField(default=False)  # soft delete: hidden, restorable
+    reverses = pw.ForeignKeyField("self", null=True, backref="reversals", on_delete="SET NULL")
+    template = pw.TextField(default="")  # the template it was made from, if any
+    created = pw.DateTimeField(default=utc_now)
+    updated = pw.DateTimeField(default=utc_now)
+    exported_to = pw.TextField(null=True)  # "fortnox" or "sie-file"
+    exported_at = pw.DateTimeField(null=True)
+    fortnox_series = pw.TextField(null=True)
+    fortnox_number = pw.IntegerField(null=True)
+    fortnox_year = pw.IntegerField(null=True)  # Fortnox's financial year Id
+    sie_file = pw.TextField(null=True)
+    failure = pw.TextField(default="")  # why the last export failed, in the user's words
+    booked = pw.BooleanField(default=False)  # a later import brought it back: the books hold it, do not add it again
+
+    class Meta:
+        table_name = "closing_entry"
+
+
+class ClosingRow(BaseModel):
+    entry = pw.ForeignKeyField(ClosingEntry, backref="rows", on_delete="CASCADE")
+    position = pw.IntegerField()
+    account = pw.TextField()
+    amount = OreField()  # debit positive, credit negative, as in SIE
+    cost_center = pw.TextField(null=True)
+    project = pw.TextField(null=True)
+    text = pw.TextField(default="")
+
+    class Meta:
+        table_name = "closing_row"
+
+
+class ExportAttempt(BaseModel):
+    """The export ledger: written (and committed) before each POST, so an unknown outcome is never resent blindly."""
+
+    entry = pw.ForeignKeyField(ClosingEntry, backref="attempts", on_delete="CASCADE")
+    target = pw.TextField()  # "fortnox" or "sie-file"
+    series = pw.TextField(default="")
+    fortnox_year = pw.IntegerField(null=True)
+    state = pw.TextField()  # intent, posted, failed, found (resolved by reading Fortnox), absent (resolved: not there)
+    process = pw.TextField(default="")  # "host:pid" that wrote the intent
+    started = pw.DateTimeField(default=utc_now)
+    finished = pw.DateTimeField(null=True)
+    voucher_number = pw.IntegerField(null=True)
+    message = pw.TextField(default="")
+
+    class Meta:
+        table_name = "export_attempt"
+
+
+class ClosingRate(BaseModel):
+    """A rate the templates use (tax, periodiseringsfond, depreciation), per fiscal year: the law changes them."""
+
+    fiscal_year = pw.ForeignKeyField(FiscalYear, backref="closing_rates", on_delete="CASCADE")
+    name = pw.TextField()
+    value = pw.TextField()  # decimal text, percent
+
+    class Meta:
+        table_name = "closing_rate"
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     SchemaVersion,
     Company,
@@ -209,4 +278,8 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     ActivityLog,
     IntegrityCheck,
     FortnoxSeries,
+    ClosingEntry,
+    ClosingRow,
+    ExportAttempt,
+    ClosingRate,
 )
