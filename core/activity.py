@@ -96,15 +96,24 @@ class ActivityRecord:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _this_process() -> str:
+def this_process() -> str:
+    """"host:pid": who is doing a piece of work, so others can tell whether it still runs."""
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def process_alive(process: str) -> bool:
+    """Whether the "host:pid" still runs; a process of another host is assumed alive (we cannot look)."""
+    host, _, pid = process.rpartition(":")
+    if host != socket.gethostname():
+        return True
+    return pid.isdigit() and _alive(int(pid))
 
 
 @contextmanager
 def recorded(kind: str, subject: str, company_id: int | None = None) -> Iterator[ActivityRecord]:
     """Log the work as running now, then as done or failed with the one-line reason the user sees."""
     entry = ActivityLog.create(
-        kind=kind, status="running", started=utc_now(), message=subject, company=company_id, process=_this_process()
+        kind=kind, status="running", started=utc_now(), message=subject, company=company_id, process=this_process()
     )
     record = ActivityRecord(entry.id, company_id, subject)
     try:
@@ -126,8 +135,7 @@ def close_interrupted() -> int:
     host = socket.gethostname()
     closed = 0
     for entry in ActivityLog.select().where(ActivityLog.status == "running", ActivityLog.process.startswith(f"{host}:")):
-        pid = int(entry.process.rsplit(":", 1)[1])
-        if _alive(pid):
+        if process_alive(entry.process):
             continue
         closed += ActivityLog.update(
             status="failed", finished=utc_now(), message=f"{entry.message}: interrupted, the process ended before it finished"
