@@ -17,6 +17,7 @@ from typing import Protocol
 import peewee as pw
 
 from core import activity, integrity
+from core.closing.booking import mark_booked
 from core.errors import BokslutError
 from core.integrity import CheckResult
 from core.money import to_ore
@@ -54,11 +55,12 @@ class OrgNumberMismatch(BokslutError):
 
 
 class VouchersOnlyFile(BokslutError):
-    """A file without #RAR (a 4I voucher file) must not replace a year loaded from a full export."""
+    """A voucher file (4I: no #RAR, or no balances before its vouchers, like an exported closing-entries file) must
+    not replace a year loaded from a full export."""
 
     def __init__(self, file_name: str, loaded_from: str, year: int) -> None:
         super().__init__(
-            f"{file_name} holds vouchers only (no #RAR), so importing it would replace the fiscal year {year} "
+            f"{file_name} holds vouchers only (no balances), so importing it would replace the fiscal year {year} "
             f"imported from {loaded_from} with just these vouchers. Import the full SIE 4E export of the year instead."
         )
 
@@ -313,6 +315,8 @@ class _Loader:
             self._begin(None)
         self._flush()
         self._write_chart()
+        if self.current_year is not None:
+            mark_booked(self.db, self.year_ids[0])  # exported closing entries these books now hold count once
         checks = self._run_checks()
         self.db.execute_sql(
             "UPDATE import_batch SET vouchers = ?, transactions = ?, balances = ?, finished = ?, status = 'done' "
@@ -350,7 +354,8 @@ class _Loader:
         )
         self.current_year = self._current_year_span(header, first_item)
         if self.current_year is not None:
-            self.year_ids[0] = self._take_over_current_year(*self.current_year)
+            vouchers_only = 0 not in header.years or isinstance(first_item, Voucher)  # balances come before #VER
+            self.year_ids[0] = self._take_over_current_year(*self.current_year, vouchers_only=vouchers_only)
         previous = header.years.get(-1)
         if previous is not None:
             previous_id = self._previous_year_id(previous.start, previous.end)
@@ -397,7 +402,7 @@ class _Loader:
             )
         return None
 
-    def _take_over_current_year(self, start: dt.date, end: dt.date) -> int:
+    def _take_over_current_year(self, start: dt.date, end: dt.date, *, vouchers_only: bool) -> int:
         """Re-importing a year replaces everything it held, so nothing is duplicated."""
         row = self._existing_year(start)
         if row is None:
@@ -407,7 +412,7 @@ class _Loader:
             )
         year_id, previous_batch = row
         self.replaced = previous_batch is not None
-        if self.replaced and 0 not in self.reader.header.years:
+        if self.replaced and vouchers_only:
             raise VouchersOnlyFile(self.file_name, self._file_name_of(previous_batch), start.year)
         for table in ("voucher_row", "voucher", "balance", "integrity_check"):
             self.db.execute_sql(f"DELETE FROM {table} WHERE fiscal_year_id = ?", (year_id,))

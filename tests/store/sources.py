@@ -85,3 +85,9 @@ def generated_vouchers(count: int, start: dt.date = START) -> Iterator[Voucher]:
             ("1930", f"{number}.25"),
             ("3001", f"-{number}.25"),
         )
+
+
+def generated_year(count: int, start: dt.date = START) -> Iterator[Voucher | Balance]:
+    """A full export's shape: a balance before the vouchers, so re-importing it may replace a year."""
+    yield balance("IB", 0, "1930", "0.00")
+    yield from generated_vouchers(count, start)

@@ -15,7 +15,7 @@ from core.store.db import open_store
 from core.sie.errors import SieError
 from core.store.models import ActivityLog, Balance, Company, FiscalYear, ImportBatch, Voucher, VoucherRow
 from tests.store.conftest import dump
-from tests.store.sources import END, ORG, START, FakeSource, balance, consistent_year, generated_vouchers, make_header, voucher
+from tests.store.sources import END, ORG, START, FakeSource, balance, consistent_year, generated_vouchers, generated_year, make_header, voucher
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -65,9 +65,18 @@ def test_reimport_replaces_the_year_without_duplicates(db):
 
 def test_reimport_with_fewer_vouchers_drops_the_old_ones(db):
     _import(db)
-    _import(db, [voucher(9, START, ("1930", "1"), ("3001", "-1"))])
+    _import(db, [balance("RES", 0, "3001", "-1"), voucher(9, START, ("1930", "1"), ("3001", "-1"))])
     assert [v.number for v in Voucher.select()] == ["9"]
-    assert Balance.select().join(FiscalYear).where(FiscalYear.start == START).count() == 0
+    assert Balance.select().join(FiscalYear).where(FiscalYear.start == START).count() == 1
+
+
+def test_a_voucher_file_with_rar_but_no_balances_does_not_replace_a_full_year(db):
+    """Like a closing-entries 4I file: #RAR 0 and vouchers only. Replacing the year with it would lose the books."""
+    _import(db)
+    before = dump(db, without=("activity_log", "import_batch"))
+    with pytest.raises(OrgNumberMismatch.__mro__[1], match="vouchers only .* Import the full SIE 4E"):
+        _import(db, [voucher(9, START, ("1930", "1"), ("3001", "-1"))], file_name="closing.si")
+    assert dump(db, without=("activity_log", "import_batch")) == before
 
 
 def test_previous_year_balances_only_fill_a_year_not_imported_itself(db):
@@ -159,7 +168,7 @@ _KILLED_IMPORT = """
 import os, signal, sys
 from core.importer import import_source
 from core.store.db import open_store
-from tests.store.sources import FakeSource, make_header, generated_vouchers
+from tests.store.sources import FakeSource, make_header, generated_year
 
 db = open_store(sys.argv[1])
 db.execute_sql("PRAGMA cache_size = 20")  # a tiny page cache makes SQLite spill uncommitted pages to the WAL
@@ -169,7 +178,7 @@ def die(progress):
         print(os.path.getsize(sys.argv[1] + "-wal"), flush=True)
         os.kill(os.getpid(), signal.SIGKILL)
 
-import_source(db, FakeSource(make_header(), generated_vouchers(3000)), batch_rows=500, on_progress=die)
+import_source(db, FakeSource(make_header(), generated_year(3000)), batch_rows=500, on_progress=die)
 """
 
 
@@ -210,7 +219,7 @@ def test_a_file_that_cannot_be_read_is_on_record_as_failed(db, tmp_path):
 def _peak_memory_of_import(db, vouchers: int) -> int:
     tracemalloc.start()
     try:
-        _import(db, generated_vouchers(vouchers), batch_rows=1000)
+        _import(db, generated_year(vouchers), batch_rows=1000)
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

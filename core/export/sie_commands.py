@@ -1,0 +1,35 @@
+"""`bokslut export-closing-sie`: the closing entries of a year as a SIE 4I file for the bookkeeping program."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from core.config import Settings
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    sub = commands.add_parser(
+        "export-closing-sie", help="write the year's closing entries not yet exported as a SIE 4I file"
+    )
+    sub.add_argument("--company", required=True, metavar="ORGNR", help="organisation number")
+    sub.add_argument("--year", type=int, required=True, metavar="YYYY", help="the calendar year the fiscal year ends in")
+    sub.add_argument("path", metavar="PATH", help="the new file, e.g. bokslut-2025.si (never overwritten)")
+    sub.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    sub.set_defaults(handler=cmd_export_closing_sie)
+
+
+def cmd_export_closing_sie(args: argparse.Namespace, settings: Settings) -> int:
+    from core import cli, ledger
+    from core.export.sie import export_closing_sie
+    from core.store.db import open_store
+
+    db = open_store(settings.db_path)
+    company = cli._company(db, args.company)
+    year = ledger.resolve_fiscal_year(db, company, args.year)
+    report = export_closing_sie(db, company, year, Path(args.path))
+    if args.json:
+        cli._print_json(report.to_json())
+    else:
+        cli._say(report.summary())
+    return cli.EXIT_OK

@@ -1,0 +1,166 @@
+"""Writing a report as JSON, CSV or XLSX.
+
+JSON: the report's `to_json()`, amounts as decimal strings like the rest of the CLI.
+
+CSV: for programs, not for Excel (use XLSX there): UTF-8 without a byte order mark, comma separated, decimal
+point, no thousands separator, "\\n" line ends. One row per report row, columns `level, kind, key, account,
+heading` and then one per amount column (the JSON column keys); a blank cell where the JSON has null.
+
+XLSX: one sheet; title, company, period and status on top, then a header row and the report rows. Amounts are
+numeric cells written from the exact decimal value (two decimals, no float arithmetic on the way), shown with
+the number format `#,##0.00`, which Excel renders with the reader's own separators (in Swedish: 1 234,50).
+Headings, sums and results are bold; indentation follows the row's level.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from core.money import round_to_ore
+from core.reports.statements import Report, company_line
+
+FORMATS = ("json", "csv", "xlsx")
+NUMBER_FORMAT = "#,##0.00"
+BOLD_KINDS = frozenset({"heading", "subtotal", "result", "total"})
+
+
+def json_text(report: Report) -> str:
+    return json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def csv_text(report: Report) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["level", "kind", "key", "account", "heading", *(column.key for column in report.columns)])
+    for row in report.rows:
+        writer.writerow(
+            [
+                row.level,
+                row.kind,
+                row.key,
+                row.account,
+                row.heading,
+                *("" if value is None else str(round_to_ore(value)) for value in row.values),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _cell_text(text: str) -> str:
+    """Names come from SIE files: characters XML cannot hold are dropped rather than failing the export."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def xlsx_bytes(report: Report) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = report.title[:31]
+    bold = Font(bold=True)
+
+    def text(row: int, column: int, value: str, font: Font | None = None, indent: int = 0):
+        cell = sheet.cell(row=row, column=column)
+        cell.value = _cell_text(value)
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+        if font is not None:
+            cell.font = font
+        if indent:
+            cell.alignment = Alignment(indent=indent)
+        return cell
+
+    def amount(row: int, column: int, value: Decimal | None, font: Font | None = None):
+        cell = sheet.cell(row=row, column=column)
+        if value is None:
+            return cell
+        cell.value = round_to_ore(value)  # a Decimal: openpyxl writes its exact digits as a number
+        cell.number_format = NUMBER_FORMAT
+        if font is not None:
+            cell.font = font
+        return cell
+
+    text(1, 1, report.title, Font(bold=True, size=14))
+    text(2, 1, company_line(report))
+    text(3, 1, f"Räkenskapsår {report.start.isoformat()}–{report.end.isoformat()}, {report.status}")
+    text(4, 1, report.sign_convention)
+    with_accounts = any(row.account for row in report.rows)
+    first_amount = 3 if with_accounts else 2
+    header = 6
+    if with_accounts:
+        text(header, 1, "Konto", bold)
+    text(header, first_amount - 1, "Rubrik" if report.kind != "trial-balance" else "Benämning", bold)
+    for offset, column in enumerate(report.columns):
+        cell = text(header, first_amount + offset, column.label, bold)
+        cell.alignment = Alignment(horizontal="right", wrap_text=True)
+    line = header
+    for row in report.rows:
+        line += 1
+        font = bold if row.kind in BOLD_KINDS else None
+        if with_accounts and row.account:
+            text(line, 1, row.account, font)
+        text(line, first_amount - 1, row.heading, font, indent=row.level)
+        for offset, value in enumerate(row.values):
+            amount(line, first_amount + offset, value, font)
+    line += 1  # a blank row before the notes
+    for note in report.notes:
+        line += 1
+        text(line, 1, note)
+    sheet.freeze_panes = sheet.cell(row=header + 1, column=first_amount)
+
+    heading_width = max(
+        [len(row.heading) + 2 * row.level for row in report.rows] + [len("Benämning")], default=10
+    )
+    if with_accounts:
+        sheet.column_dimensions["A"].width = 8
+    sheet.column_dimensions[get_column_letter(first_amount - 1)].width = min(heading_width + 2, 80)
+    for offset in range(len(report.columns)):
+        sheet.column_dimensions[get_column_letter(first_amount + offset)].width = 20
+    sheet.row_dimensions[header].height = 30
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def render(report: Report, format: str) -> bytes:
+    """The report as the bytes of a file in the given format."""
+    if format == "json":
+        return json_text(report).encode("utf-8")
+    if format == "csv":
+        return csv_text(report).encode("utf-8")
+    if format == "xlsx":
+        return xlsx_bytes(report)
+    raise ValueError(f"unknown format {format!r}; choose one of: {', '.join(FORMATS)}")
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Through a temporary file in the same directory, so a reader never sees half a report."""
+    path = Path(path)
+    try:
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:  # name the file the user asked for, not the temporary one
+        raise OSError(error.errno, error.strerror, str(path)) from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        umask = os.umask(0)  # mkstemp makes the file private; a report gets the permissions of any new file
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_report(report: Report, format: str, path: Path) -> None:
+    write_file(path, render(report, format))
