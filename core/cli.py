@@ -224,7 +224,7 @@ def cmd_trial_balance(args: argparse.Namespace, settings: Settings) -> int:
     db = open_store(settings.db_path)
     company = _company(db, args.company)
     year = ledger.resolve_fiscal_year(db, company, args.year)
-    balance = ledger.trial_balance(db, company, year)
+    balance = ledger.trial_balance(db, company, year, final=args.final)
     if args.json:
         _print_json(balance.to_json())
     else:
@@ -235,7 +235,8 @@ def cmd_trial_balance(args: argparse.Namespace, settings: Settings) -> int:
 def render_trial_balance(balance: ledger.TrialBalance) -> str:
     lines = [
         f"{balance.company_name} ({balance.org_number}), {balance.start}..{balance.end}: "
-        f"{balance.vouchers} vouchers, {balance.transactions} transactions",
+        f"{balance.vouchers} vouchers, {balance.transactions} transactions, "
+        + ("final (with closing entries)" if balance.final else "preliminary"),
         f"{'account':<8}{'name':<44}{'opening':>16}{'movement':>16}{'closing':>16}",
     ]
     for row in balance.accounts:
@@ -353,6 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = commands.add_parser("trial-balance", help="opening, movement and closing per account")
     sub.add_argument("--company")
     sub.add_argument("--year", type=int, help="the calendar year the fiscal year ends in (default: latest)")
+    sub.add_argument("--final", action="store_true", help="include the closing entries (default: preliminary)")
     sub.add_argument("--json", action="store_true")
     sub.set_defaults(handler=cmd_trial_balance)
 
@@ -364,6 +366,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = commands.add_parser("demo", help="import the generated demo company and print its trial balance")
     sub.set_defaults(handler=cmd_demo)
+
+    # Imported here, not at the top: these modules use this one's helpers.
+    from core.closing import commands as closing_commands
+    from core.export import fortnox_commands, sie_commands
+    from core.reports import commands as report_commands
+
+    for module in (closing_commands, fortnox_commands, sie_commands, report_commands):
+        module.register(commands)
     return parser
 
 

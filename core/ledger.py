@@ -14,6 +14,7 @@ from decimal import Decimal
 import peewee as pw
 
 from core import integrity
+from core.closing.entries import closing_movements
 from core.integrity import BALANCE_CLASSES, CheckResult
 from core.money import format_amount, from_ore
 from core.sie import model as sie
@@ -49,12 +50,14 @@ class TrialBalance:
     transactions: int
     accounts: tuple[TrialBalanceLine, ...]
     checks: tuple[CheckResult, ...]
+    final: bool = False  # movement includes the closing entries (core.closing) not yet in the books
 
     def to_json(self) -> dict:
         """The shape `bokslut trial-balance --json` prints; amounts as decimal strings."""
         return {
             "company": {"name": self.company_name, "org_number": self.org_number},
             "fiscal_year": {"start": self.start.isoformat(), "end": self.end.isoformat()},
+            "final": self.final,
             "vouchers": self.vouchers,
             "transactions": self.transactions,
             "accounts": [
@@ -143,8 +146,14 @@ def resolve_fiscal_year(db: pw.SqliteDatabase, company: Company, year: int | Non
     return max(years, key=lambda fy: fy.end)
 
 
-def trial_balance(db: pw.SqliteDatabase, company: Company, fiscal_year: FiscalYear) -> TrialBalance:
+def trial_balance(
+    db: pw.SqliteDatabase, company: Company, fiscal_year: FiscalYear, final: bool = False
+) -> TrialBalance:
+    """Preliminary: the imported books. Final: plus the closing entries that the books do not hold yet."""
     movement = integrity.transaction_totals(db, fiscal_year.id)
+    if final:
+        for account, amount in closing_movements(db, fiscal_year.id).items():
+            movement[account] = movement.get(account, 0) + amount
     opening = {
         account: amount
         for account, amount in db.execute_sql(
@@ -178,6 +187,7 @@ def trial_balance(db: pw.SqliteDatabase, company: Company, fiscal_year: FiscalYe
         transactions=transactions,
         accounts=lines,
         checks=tuple(integrity.stored_checks(db, fiscal_year.id)),
+        final=final,
     )
 
 

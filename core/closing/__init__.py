@@ -1,0 +1,1 @@
+"""Closing entries (bokslutsverifikationer): the year-end adjustments, their templates and rates."""

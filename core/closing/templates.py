@@ -1,0 +1,184 @@
+"""Templates for the usual year-end entries of an aktiebolag, with the amount suggested from the books.
+
+Suggestions read the final trial balance (the books plus the closing entries so far), so each template
+sees what earlier ones booked: tax after depreciation, the year's result after tax. Where something is
+already booked on the template's own cost account (7832, 8811, 8910), only the rest is suggested, so
+applying a template twice does not book it twice. Accounts follow BAS (domain.md 3.1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
+
+import peewee as pw
+
+from core import ledger
+from core.closing import rates
+from core.closing.entries import EntryDraft, RowDraft
+from core.errors import BokslutError
+from core.money import format_amount, round_to_ore
+from core.store.models import FiscalYear
+
+RESULT_CLASSES = tuple("345678")
+EQUIPMENT_ACCOUNTS = ("1220", "1228")  # acquisition values of inventarier, verktyg och installationer
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    title: str  # the entry's text, before the year
+    debit: str  # the account debited for a positive amount; "" when the user gives it (--account)
+    credit: str
+    description: str  # debit/credit accounts and how the amount is found: the CLI's help, the TUI's picker
+
+
+_ALL = (
+    Template(
+        "depreciation",
+        "Avskrivning inventarier",
+        "7832",
+        "1229",
+        "7832/1229: rate 'depreciation' x the closing balance of 1220-1228, less what 7832 holds",
+    ),
+    Template(
+        "accrued-expenses",
+        "Upplupna kostnader",
+        "",
+        "2990",
+        "your cost account (--account)/2990; give --amount",
+    ),
+    Template(
+        "prepaid-expenses",
+        "Förutbetalda kostnader",
+        "1790",
+        "",
+        "1790/your cost account (--account); give --amount",
+    ),
+    Template(
+        "tax",
+        "Skatt på årets resultat",
+        "8910",
+        "2512",
+        "8910/2512: rate 'tax' x the result before tax, whole kronor down, less what 8910 holds",
+    ),
+    Template(
+        "periodiseringsfond",
+        "Avsättning till periodiseringsfond",
+        "8811",
+        "2125",
+        "8811/2125: at most rate 'periodiseringsfond' x the result before appropriations and tax, less 8811",
+    ),
+    Template(
+        "excess-depreciation",
+        "Överavskrivningar",
+        "8853",
+        "2153",
+        "8853/2153; give --amount (negative to reduce)",
+    ),
+    Template(
+        "year-result",
+        "Årets resultat",
+        "8999",
+        "2099",
+        "8999/2099: the result of classes 3-8, so that they sum to zero",
+    ),
+)
+TEMPLATES: dict[str, Template] = {template.name: template for template in _ALL}
+
+
+class _Books:
+    """The final closing balances of one year, in kronor, and sums over account ranges."""
+
+    def __init__(self, db: pw.SqliteDatabase, fiscal_year: FiscalYear) -> None:
+        balance = ledger.trial_balance(db, fiscal_year.company, fiscal_year, final=True)
+        self.closing = {line.number: line.closing for line in balance.accounts}
+
+    def total(self, keep: Callable[[str], bool]) -> Decimal:
+        return sum((amount for number, amount in self.closing.items() if keep(number)), Decimal(0))
+
+    def of(self, account: str) -> Decimal:
+        return self.closing.get(account, Decimal(0))
+
+    def result(self, *excluded_prefixes: str) -> Decimal:
+        """Profit positive (result accounts hold income as credit, negative), without the excluded accounts."""
+        return -self.total(lambda n: n.startswith(RESULT_CLASSES) and not n.startswith(excluded_prefixes))
+
+
+def _whole_kronor_down(amount: Decimal) -> Decimal:
+    return amount.to_integral_value(rounding=ROUND_FLOOR)
+
+
+def _percent_of(rate: Decimal, base: Decimal) -> Decimal:
+    return base * rate / 100
+
+
+def _suggest(db: pw.SqliteDatabase, fiscal_year: FiscalYear, name: str) -> tuple[Decimal, str]:
+    """The suggested amount (debit on the template's debit account) and a sentence on how it was reached."""
+    books = _Books(db, fiscal_year)
+    if name == "depreciation":
+        low, high = EQUIPMENT_ACCOUNTS
+        base = books.total(lambda n: low <= n <= high)
+        percent = rates.rate(db, fiscal_year, "depreciation")
+        booked = books.of("7832")
+        amount = max(round_to_ore(_percent_of(percent, base)) - booked, Decimal(0))
+        basis = f"{percent} % of {format_amount(base)} on {low}-{high}, less {format_amount(booked)} on 7832"
+    elif name == "tax":
+        base = books.result("89")
+        percent = rates.rate(db, fiscal_year, "tax")
+        booked = books.of("8910")
+        amount = max(_whole_kronor_down(_percent_of(percent, max(base, Decimal(0)))) - booked, Decimal(0))
+        basis = f"{percent} % of the result before tax {format_amount(base)}, less {format_amount(booked)} on 8910"
+    elif name == "periodiseringsfond":
+        base = books.result("88", "89")
+        percent = rates.rate(db, fiscal_year, "periodiseringsfond")
+        booked = books.of("8811")
+        amount = max(_whole_kronor_down(_percent_of(percent, max(base, Decimal(0)))) - booked, Decimal(0))
+        basis = (
+            f"at most {percent} % of the result before appropriations and tax {format_amount(base)}, "
+            f"less {format_amount(booked)} on 8811"
+        )
+    elif name == "year-result":
+        amount = books.result()
+        basis = "classes 3-8 already sum to zero"
+    else:
+        raise BokslutError(f"the {name} template cannot suggest an amount; give one with --amount")
+    return amount, basis
+
+
+def template_draft(
+    db: pw.SqliteDatabase,
+    fiscal_year: FiscalYear,
+    name: str,
+    *,
+    amount: Decimal | None = None,
+    account: str | None = None,
+) -> EntryDraft:
+    """The template's entry dated year end; `amount` overrides the suggestion, a negative one swaps the sides."""
+    template = TEMPLATES.get(name)
+    if template is None:
+        raise BokslutError(f"unknown template {name!r}; the templates are: {', '.join(TEMPLATES)}")
+    debit, credit = template.debit, template.credit
+    if debit and credit:
+        if account is not None:
+            raise BokslutError(f"the {name} template has fixed accounts; --account is for the accrual templates")
+    elif not account:
+        raise BokslutError(f"the {name} template needs your cost account; give it with --account NNNN")
+    else:
+        debit, credit = debit or account, credit or account
+    if amount is None:
+        amount, basis = _suggest(db, fiscal_year, name)
+        if amount == 0:
+            raise BokslutError(f"nothing to book with the {name} template: {basis}; give --amount to book one anyway")
+    elif amount == 0:
+        raise BokslutError(f"the {name} template needs an amount other than zero")
+    if amount < 0:
+        debit, credit, amount = credit, debit, -amount
+    start, end = fiscal_year.start.year, fiscal_year.end.year
+    year = str(end) if start == end else f"{start}/{end}"
+    return EntryDraft(
+        date=None,
+        text=f"{template.title} {year}",
+        rows=(RowDraft(debit, amount, Decimal(0)), RowDraft(credit, Decimal(0), amount)),
+    )
