@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 import threading
@@ -19,13 +20,15 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from core.activity import ActivityEntry, list_activity
 from core.config import Settings
+from core.fortnox.oauth import ConnectionExpired
 from core.importer import ImportProgress, OrgNumberMismatch, import_sie
+from core.store.models import Company
 from core.store.orgnr import format_org_number
-from tui.bindings import translate_bindings
+from tui.bindings import full_name, translate_bindings
 from core.errors import user_message
 from tui.i18n import set_language, t
 from tui.jobs import ImportJob, count_transactions
-from tui.messages import ActivityLoaded, ImportJobChanged
+from tui.messages import ActivityLoaded, FortnoxWorkEnded, ImportJobChanged
 from tui.preferences import Preferences
 from tui.screens.base import BokslutScreen
 from tui.screens.companies import CompaniesScreen
@@ -102,11 +105,17 @@ class BokslutApp(App):
         self.post_message(ImportJobChanged(job))
         self.run_worker(partial(self._run_import, job), thread=True, group="import", exit_on_error=False)
 
+    def start_fortnox_import(self, company_id: int, company_org: str) -> None:
+        """Import the company from Fortnox through the same queue, progress and activity log as a SIE file."""
+        job = ImportJob(next(self._job_ids), None, company_org=company_org, fortnox_company_id=company_id)
+        self.post_message(ImportJobChanged(job))
+        self.run_worker(partial(self._run_import, job), thread=True, group="import", exit_on_error=False)
+
     def _run_import(self, job: ImportJob) -> None:
         """Runs in a worker thread: it only posts messages, never touches a widget."""
         with self._one_import_at_a_time, self.db.connection_context():
             try:
-                expected = count_transactions(job.path, self.settings.max_file_bytes)
+                expected = None if job.path is None else count_transactions(job.path, self.settings.max_file_bytes)
                 job = job.with_(status="running", expected_transactions=expected)
                 self.post_message(ImportJobChanged(job))
 
@@ -116,19 +125,55 @@ class BokslutApp(App):
                     )
                     self.post_message(ImportJobChanged(update))
 
-                result = import_sie(
-                    self.db, job.path, company_org=job.company_org, confirm_org_mismatch=job.confirm_org_mismatch,
-                    limits=self.settings.sie_limits(), on_progress=progress,
-                )  # fmt: skip
-                job = job.with_(
-                    status="done", vouchers=result.vouchers, transactions=result.transactions,
-                    balances=result.balances, message=result.summary(),
-                )  # fmt: skip
+                if job.fortnox_company_id is not None:
+                    job = self._import_from_fortnox(job)
+                else:
+                    result = import_sie(
+                        self.db, job.path, company_org=job.company_org, confirm_org_mismatch=job.confirm_org_mismatch,
+                        limits=self.settings.sie_limits(), on_progress=progress,
+                    )  # fmt: skip
+                    job = job.with_(
+                        status="done", vouchers=result.vouchers, transactions=result.transactions,
+                        balances=result.balances, message=result.summary(),
+                    )  # fmt: skip
+            except ConnectionExpired as error:  # the way out is on another screen: say where
+                job = job.with_(status="failed", message=f"{user_message(error)} {t('fortnox.connect_again')}")
             except OrgNumberMismatch as error:  # nothing was written; the user is asked (on_import_job_changed)
                 job = job.with_(status="failed", message=user_message(error), mismatch=(error.expected, error.found))
             except Exception as error:  # every failure is the user's to read, none may end the app
                 job = job.with_(status="failed", message=user_message(error))
             self.post_message(ImportJobChanged(job))
+
+    def _import_from_fortnox(self, job: ImportJob) -> ImportJob:
+        """In the import worker's thread, in an event loop of its own; each step and count is posted as it happens."""
+        from core.fortnox.importer import import_from_fortnox  # httpx and the Fortnox client load on first use
+
+        company = Company.get_by_id(job.fortnox_company_id)
+
+        def step(what: str) -> None:
+            nonlocal job
+            job = job.with_(step=what)
+            self.post_message(ImportJobChanged(job))
+
+        def counted(counts: ImportProgress) -> None:
+            self.post_message(ImportJobChanged(job.with_(
+                vouchers=counts.vouchers, transactions=counts.transactions, balances=counts.balances
+            )))  # fmt: skip
+
+        result = asyncio.run(
+            import_from_fortnox(self.db, self.settings, company, on_step=step, on_progress=counted)
+        )
+        return job.with_(
+            status="done", step="", message=result.summary(),
+            vouchers=sum(year.vouchers for year in result.years),
+            transactions=sum(year.transactions for year in result.years),
+            balances=sum(year.balances for year in result.years),
+        )  # fmt: skip
+
+    def on_fortnox_work_ended(self, _message: FortnoxWorkEnded) -> None:
+        """A connect or disconnect is on record, and a connect makes Fortnox the company's source."""
+        self.load_history()
+        self.store_changed.publish(None)
 
     def on_import_job_changed(self, message: ImportJobChanged) -> None:
         job = message.job
@@ -181,7 +226,7 @@ class BokslutApp(App):
             binding = active.binding
             if binding.id and binding.description and binding.action != "command_palette" and active.enabled:
                 yield SystemCommand(
-                    binding.description,
+                    full_name(binding),
                     f"{self.get_key_display(binding)}  ({binding.id})",
                     partial(self.run_action, binding.action, active.node),
                 )

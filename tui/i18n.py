@@ -35,9 +35,78 @@ TEXTS: dict[str, dict[str, str]] = {
         "key.status_filter": "Status",
         "key.kind_filter": "Typ",
         "key.close": "Stäng",
-        "key.import_here": "Importera",
+        "key.import_here": "Import",
         "key.yes": "Ja",
         "key.no": "Nej",
+        "key.fortnox_import": "Importera från Fortnox",
+        "key.settings": "Källa",
+        "key.import_settings": "Importinställningar",
+        "key.new_company": "Nytt företag",
+        "key.switch_source": "Datakälla",
+        "key.connect": "Anslut",
+        "key.disconnect": "Koppla från Fortnox-företag",
+        "key.disconnect_short": "Koppla från",
+        "key.copy_address": "Kopiera adress",
+        "key.retry": "Försök igen",
+        "key.cancel": "Avbryt",
+        "key.create": "Skapa",
+        "source.fortnox": "Fortnox",
+        "source.sie_file": "SIE-fil",
+        "overview.source": "Källa: {source}",
+        "companies.importing_step": "Importerar från {file}: {step} {counts}",
+        "fortnox.connected_days": "ansluten, {days} dagar kvar",
+        "fortnox.expired": "utgången: anslut igen",
+        "fortnox.disconnected": "inte ansluten",
+        "fortnox.connect_again": "Anslut igen: s (Importinställningar) i översikten, sedan c (Anslut).",
+        "settings.title": "Importinställningar",
+        "settings.source": "Datakälla (d byter)",
+        "settings.fortnox": "Koppling till Fortnox",
+        "settings.connection": "Läge",
+        "settings.token_store": "Token sparas i",
+        "settings.choose_fortnox": "Välj Fortnox som datakälla (d) för att ansluta.",
+        "settings.connect_hint": "Anslut (c): öppna en adress i en webbläsare på valfri dator och godkänn i Fortnox.",
+        "settings.switched": "Datakällan är nu {source}. Bokföringen finns kvar; nästa import hämtas därifrån.",
+        "settings.disconnect_question": "Koppla från {company} från Fortnox? Kopplingen återkallas hos Fortnox och "
+        "glöms här; den importerade bokföringen finns kvar.",
+        "settings.disconnecting": "Kopplar från Fortnox…",
+        "settings.disconnect_failed": "Inte frånkopplad: {message}",
+        "settings.disconnected": "Frånkopplad: Fortnox har återkallat kopplingen och den är glömd här.",
+        "settings.disconnected_already": "Frånkopplad: kopplingen är glömd här (Fortnox hade redan släppt den).",
+        "connect.title": "Anslut till Fortnox",
+        "connect.open": "Öppna adressen i en webbläsare, på den här eller en annan dator, och godkänn i Fortnox:",
+        "connect.preparing": "Förbereder adressen…",
+        "connect.next_ssh": "Sedan: med ssh -L {port}:127.0.0.1:{port} till den här datorn kommer svaret hit av sig "
+        "självt. Annars: kopiera adressen webbläsaren hamnar på (även om sidan inte laddas), klistra in den nedan "
+        "och tryck Enter.",
+        "connect.next_paste": "Sedan: kopiera adressen webbläsaren hamnar på (även om sidan inte laddas), klistra in "
+        "den nedan och tryck Enter.",
+        "connect.paste_placeholder": "Klistra in adressen webbläsaren hamnade på, eller koden (Enter)",
+        "connect.nothing_pasted": "Klistra in adressen webbläsaren hamnade på, eller koden.",
+        "connect.checking": "Kontrollerar svaret med Fortnox…",
+        "connect.connected": "Ansluten till {name} ({org}) i Fortnox. Kopplingen gäller i {days} dagar och förnyas "
+        "vid varje import och export.",
+        "connect.store": "Token sparas i {store}.",
+        "connect.failed": "Inte ansluten: {message}",
+        "connect.retry_hint": "Försök igen med en ny adress (r), eller gå tillbaka (Esc).",
+        "connect.copied": "Adressen är kopierad (OSC 52; i tmux behövs set -g set-clipboard on).",
+        "new_company.title": "Nytt företag",
+        "new_company.name": "Företagets namn",
+        "new_company.org_number": "Organisationsnummer",
+        "new_company.source": "Datakälla (Tab hit, pilar och Enter väljer)",
+        "new_company.no_name": "Skriv företagets namn.",
+        "new_company.no_org": "Skriv organisationsnumret (NNNNNN-NNNN).",
+        "help.settings": "Företagets datakälla och koppling till Fortnox. d byter datakälla mellan Fortnox och "
+        "SIE-fil; bokföringen finns kvar. c ansluter till Fortnox (en token som gäller i 30 dagar och förnyas vid "
+        "varje import och export), x kopplar från: kopplingen återkallas hos Fortnox och glöms här. Läget visar "
+        "hur många dagar kopplingen har kvar och var token sparas.",
+        "help.connect": "Anslut utan webbläsare på den här datorn: öppna adressen på valfri dator (Ctrl+Y kopierar "
+        "den med OSC 52) och godkänn i Fortnox. Med ssh -L till lyssnarens port kommer svaret hit av sig självt; "
+        "annars klistrar du in adressen webbläsaren hamnar på, eller koden, och trycker Enter. Programmet "
+        "kontrollerar att Fortnox-företaget har det här företagets organisationsnummer innan kopplingen sparas. "
+        "Esc avbryter.",
+        "help.new_company": "Ett nytt företag: namn, organisationsnummer och datakälla. Tab flyttar mellan fälten, "
+        "Enter i ett fält (eller Ctrl+S) skapar företaget. Med Fortnox som källa går du sedan vidare till "
+        "importinställningarna för att ansluta.",
         "confirm.yes": "Ja (j)",
         "confirm.no": "Nej (n)",
         "import.mismatch": "Filen gäller {found}, det här företaget är {expected}. Importera ändå?",
@@ -45,7 +114,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "Importera ändå?",
         "overview.import_placeholder": "Sökväg till en SIE-fil för företaget (Enter importerar, Esc avbryter)",
         "companies.title": "Företag",
-        "companies.none": "Inga företag ännu. Importera en SIE-fil nedan.",
+        "companies.none": "Inga företag ännu. Importera en SIE-fil nedan, eller Esc och n för ett nytt företag.",
         "companies.name": "Företag",
         "companies.org_number": "Org.nr",
         "companies.years": "Räkenskapsår",
@@ -123,11 +192,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "a–z, f1–f12, ctrl+o, shift+tab, enter, escape, up, pageup.",
         "help.companies": "Här finns alla företag i databasen. Välj ett med piltangenterna och Enter för att "
         "öppna importöversikten. Tryck i, skriv sökvägen till en SIE-fil och Enter för att importera; "
-        "importen körs i bakgrunden och syns i aktivitetsloggen.",
+        "importen körs i bakgrunden och syns i aktivitetsloggen. n startar ett nytt företag: namn, organisationsnummer "
+        "och datakälla.",
         "help.overview": "Företagets räkenskapsår, senaste import, kontrollerna för valt år och resultatet "
         "per månad. Byt år med vänster- och högerpil. Tryck i, skriv sökvägen till en SIE-fil och Enter för "
         "att importera den till det här företaget; gäller filen ett annat organisationsnummer frågar "
-        "programmet först.",
+        "programmet först. Med Fortnox som källa hämtar f bokföringen från Fortnox i stället; s öppnar "
+        "importinställningarna (datakälla, anslut, koppla från).",
         "help.trial_balance": "Ingående saldo, periodens rörelse och utgående saldo per konto. "
         "Enter öppnar kontoanalysen.",
         "help.transactions": "Årets alla transaktioner. Filtrera med f: konto:1930 eller konto:3000..3999, "
@@ -160,6 +231,76 @@ TEXTS: dict[str, dict[str, str]] = {
         "key.import_here": "Import",
         "key.yes": "Yes",
         "key.no": "No",
+        "key.fortnox_import": "Import from Fortnox",
+        "key.settings": "Source",
+        "key.import_settings": "Import settings",
+        "key.new_company": "New company",
+        "key.switch_source": "Data source",
+        "key.connect": "Connect",
+        "key.disconnect": "Disconnect Fortnox company",
+        "key.disconnect_short": "Disconnect",
+        "key.copy_address": "Copy address",
+        "key.retry": "Try again",
+        "key.cancel": "Cancel",
+        "key.create": "Create",
+        "source.fortnox": "Fortnox",
+        "source.sie_file": "SIE file",
+        "overview.source": "Source: {source}",
+        "companies.importing_step": "Importing from {file}: {step} {counts}",
+        "fortnox.connected_days": "connected, {days} days left",
+        "fortnox.expired": "expired: connect again",
+        "fortnox.disconnected": "not connected",
+        "fortnox.connect_again": "Connect again: s (Import settings) on the overview, then c (Connect).",
+        "settings.title": "Import settings",
+        "settings.source": "Data source (d switches)",
+        "settings.fortnox": "Fortnox connection",
+        "settings.connection": "State",
+        "settings.token_store": "Token kept in",
+        "settings.choose_fortnox": "Choose Fortnox as the data source (d) to connect.",
+        "settings.connect_hint": "Connect (c): open an address in a browser on any machine and approve in Fortnox.",
+        "settings.switched": "The data source is now {source}. The books stay; the next import comes from it.",
+        "settings.disconnect_question": "Disconnect {company} from Fortnox? The connection is revoked at Fortnox "
+        "and forgotten here; the imported books stay.",
+        "settings.disconnecting": "Disconnecting from Fortnox…",
+        "settings.disconnect_failed": "Not disconnected: {message}",
+        "settings.disconnected": "Disconnected: Fortnox revoked the connection and it is forgotten here.",
+        "settings.disconnected_already": "Disconnected: the connection is forgotten here (Fortnox had already let "
+        "it go).",
+        "connect.title": "Connect to Fortnox",
+        "connect.open": "Open this address in a browser, on this or any other machine, and approve in Fortnox:",
+        "connect.preparing": "Preparing the address…",
+        "connect.next_ssh": "Then: with ssh -L {port}:127.0.0.1:{port} to this machine the answer arrives here by "
+        "itself. Otherwise copy the address the browser ends on (even if the page does not load), paste it below "
+        "and press Enter.",
+        "connect.next_paste": "Then copy the address the browser ends on (even if the page does not load), paste it "
+        "below and press Enter.",
+        "connect.paste_placeholder": "Paste the address the browser ended on, or the code (Enter)",
+        "connect.nothing_pasted": "Paste the address the browser ended on, or the code.",
+        "connect.checking": "Checking the answer with Fortnox…",
+        "connect.connected": "Connected to {name} ({org}) in Fortnox. The connection lasts {days} days and is "
+        "renewed by every import and export.",
+        "connect.store": "The token is kept in the {store}.",
+        "connect.failed": "Not connected: {message}",
+        "connect.retry_hint": "Try again with a new address (r), or go back (Esc).",
+        "connect.copied": "Address copied (OSC 52; tmux needs set -g set-clipboard on).",
+        "new_company.title": "New company",
+        "new_company.name": "Company name",
+        "new_company.org_number": "Organisation number",
+        "new_company.source": "Data source (Tab here, arrows and Enter choose)",
+        "new_company.no_name": "Type the company's name.",
+        "new_company.no_org": "Type the organisation number (NNNNNN-NNNN).",
+        "help.settings": "The company's data source and Fortnox connection. d switches the source between Fortnox "
+        "and SIE file; the books stay. c connects to Fortnox (a token valid 30 days, renewed by every import and "
+        "export), x disconnects: the connection is revoked at Fortnox and forgotten here. The state shows the days "
+        "the connection has left and where the token is kept.",
+        "help.connect": "Connect with no browser on this machine: open the address on any machine (Ctrl+Y copies "
+        "it with OSC 52) and approve in Fortnox. With ssh -L to the listener's port the answer arrives here by "
+        "itself; otherwise paste the address the browser ends on, or the code, and press Enter. bokslut checks "
+        "that the Fortnox company has this company's organisation number before it keeps the connection. "
+        "Esc cancels.",
+        "help.new_company": "A new company: name, organisation number and data source. Tab moves between the "
+        "fields, Enter in a field (or Ctrl+S) creates the company. With Fortnox as the source you go on to the "
+        "import settings to connect.",
         "confirm.yes": "Yes (y)",
         "confirm.no": "No (n)",
         "import.mismatch": "The file is for {found}, this company is {expected}. Import anyway?",
@@ -167,7 +308,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "Import anyway?",
         "overview.import_placeholder": "Path of a SIE file for this company (Enter imports, Esc cancels)",
         "companies.title": "Companies",
-        "companies.none": "No companies yet. Import a SIE file below.",
+        "companies.none": "No companies yet. Import a SIE file below, or Esc and n for a new company.",
         "companies.name": "Company",
         "companies.org_number": "Org. no.",
         "companies.years": "Fiscal years",
@@ -245,10 +386,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "a–z, f1–f12, ctrl+o, shift+tab, enter, escape, up, pageup.",
         "help.companies": "Every company in the store. Choose one with the arrow keys and Enter to open its "
         "import overview. Press i, type the path of a SIE file and Enter to import it; the import runs "
-        "in the background and shows in the activity log.",
+        "in the background and shows in the activity log. n starts a new company: name, organisation number and data "
+        "source.",
         "help.overview": "The company's fiscal years, its last import, the checks of the chosen year and the "
         "result per month. Change the year with the left and right arrows. Press i, type the path of a SIE file "
-        "and Enter to import it into this company; a file for another organisation number is asked about first.",
+        "and Enter to import it into this company; a file for another organisation number is asked about first. "
+        "When Fortnox is the source, f imports from Fortnox instead; s opens the import settings (data source, "
+        "connect, disconnect).",
         "help.trial_balance": "Opening balance, the year's movement and closing balance per account. "
         "Enter opens the account analysis.",
         "help.transactions": "Every transaction of the year. Filter with f: account:1930 or account:3000..3999, "

@@ -1,4 +1,6 @@
-"""An import as the interface follows it: queued, running with counts, then done or failed."""
+"""An import as the interface follows it: queued, running with counts, then done or failed.
+
+A SIE file (`path`) or Fortnox (`fortnox_company_id`): both run through the app's one import queue."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ _TRANS_TAG = b"#TRANS"
 @dataclass(frozen=True, slots=True)
 class ImportJob:
     job_id: int
-    path: Path
+    path: Path | None  # the SIE file; None for an import from Fortnox
     status: str = "queued"  # queued, running, done, failed (as in the activity log)
     vouchers: int = 0
     transactions: int = 0
@@ -25,11 +27,23 @@ class ImportJob:
     company_org: str | None = None  # the company imported into (ten digits); None: the one the file names
     confirm_org_mismatch: bool = False  # the user said yes to a file for another organisation number
     mismatch: tuple[str, str] | None = None  # (this company's, the file's) org numbers when the import refused it
+    fortnox_company_id: int | None = None  # set: import this company from Fortnox instead of a file
+    step: str = ""  # what a Fortnox import is doing now (core's words)
     queued_at: dt.datetime = field(default_factory=utc_now)  # naive UTC, as the store keeps time
 
     @property
     def finished(self) -> bool:
         return self.status in ("done", "failed")
+
+    @property
+    def label(self) -> str:
+        """What the user calls the source: the file's name, or Fortnox."""
+        return self.path.name if self.path is not None else "Fortnox"
+
+    @property
+    def now_doing(self) -> str:
+        """For the activity log while it runs: the source, and a Fortnox import's current step."""
+        return f"{self.label}: {self.step}" if self.step else self.label
 
     @property
     def counts(self) -> dict[str, int]:
@@ -41,7 +55,7 @@ class ImportJob:
 
     def as_activity(self) -> ActivityEntry:
         return ActivityEntry(
-            None, "import", self.status, "", self.queued_at, None, self.message or self.path.name, self.counts
+            None, "import", self.status, "", self.queued_at, None, self.message or self.now_doing, self.counts
         )
 
 

@@ -31,3 +31,32 @@ class ActivityLoaded(Message):
     """The stored activity history, newest first, read after startup and after each job."""
 
     entries: list
+
+
+@dataclass
+class ConnectShown(Message):
+    """The connect worker has the address to open (`url`) or the listener's state (`listening`)."""
+
+    url: str | None = None
+    listening: str | None = None
+
+
+@dataclass
+class ConnectEnded(Message):
+    """A connect finished: `result` (a core ConnectResult) or `error`, one readable line; both None when cancelled."""
+
+    result: Any = None
+    error: str | None = None
+
+
+@dataclass
+class DisconnectEnded(Message):
+    """A disconnect finished: `revoked` (Fortnox confirmed) or `error`."""
+
+    revoked: bool = False
+    error: str | None = None
+
+
+@dataclass
+class FortnoxWorkEnded(Message):
+    """A connect or disconnect ended: the activity log and the company's source may have changed."""

@@ -20,7 +20,7 @@ DEMO = DemoSpec(vouchers_per_year=300, years=2)
 # A company whose texts look like markup and carry a terminal escape: they must show as typed.
 MARKUP_SIE = (
     '#FLAGGA 0\n#FORMAT PC8\n#SIETYP 4\n#FNAMN "[bold]Mark[/] AB"\n#ORGNR 556677-8899\n'
-    '#RAR 0 20250101 20251231\n#KONTO 1930 "[i]Bank[/i]"\n#KONTO 3001 "Sales"\n'
+    '#RAR 0 20250101 20251231\n#KONTO 1930 "[i]Bank[/i]"\n#KONTO 3001 "Sales"\n#RES 0 3001 -100.00\n'
     '#VER A 1 20250115 "[bold]x[/] \x1b[31mred"\n{\n#TRANS 1930 {} 100.00\n#TRANS 3001 {} -100.00\n}\n'
 )
 

@@ -19,3 +19,12 @@ async def press(pilot, *keys: str) -> None:
     """Press keys as a user would, then wait until the app has finished what they started."""
     await pilot.press(*keys)
     await settle(pilot)
+
+
+async def until(pilot, event, seconds: float = 30.0) -> None:
+    """Wait for an asyncio.Event the app sets when something it waits on outside (a browser, a paste) is ready,
+    then for the messages that came with it. For work that waits on the user, where `settle` would wait forever."""
+    import asyncio
+
+    await asyncio.wait_for(event.wait(), seconds)
+    await pilot.pause()

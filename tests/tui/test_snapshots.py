@@ -8,7 +8,8 @@ shown in UTC, animations are off and no input cursor blinks.
     .venv/bin/python -m pytest tests/tui/test_snapshots.py --snapshot-report report.html
 
 The 120×40 pictures are also the screenshots of docs/USER_GUIDE.md (docs/screens/*.svg): copy them there
-when a screen changes.
+when a screen changes. The import settings and connect screens are pictured at 80×24 (import-settings.svg,
+connect.svg): the size of a terminal opened over SSH.
 """
 
 from __future__ import annotations
@@ -173,3 +174,74 @@ def test_activity_panel_hidden(snap_compare, snapshot_app, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_swedish_import_overview(snap_compare, snapshot_app, size):
     assert snap_compare(snapshot_app("sv"), terminal_size=size, run_before=steps("enter"))
+
+
+FIXED_STATE = "fixed-state-for-the-picture"
+
+
+@pytest.fixture
+def fortnox_snapshot_app(tmp_path, monkeypatch):
+    """A Fortnox company connected two days ago (28 days left), its token in a file shown as ~/…, and the connect
+    address with a fixed `state` (a real one is random), so the settings and connect screens draw the same each time.
+
+    The listener binds the default redirect port, 8765, as a user's bokslut does: it must be free when this runs."""
+    import datetime as dt
+
+    import core.activity
+    import core.fortnox.connection
+    from core import ledger
+    from core.fortnox.oauth import AuthorizationRequest, authorization_request
+    from core.fortnox.tokens import FileTokenStore, StoredToken, TOKEN_FILE_NAME, token_key
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    monkeypatch.setenv("HOME", str(data_dir))
+    for name, value in {
+        "BOKSLUT_TOKEN_STORE": "file",
+        "BOKSLUT_FORTNOX_CLIENT_ID": "bokslut-demo",
+        "BOKSLUT_FORTNOX_CLIENT_SECRET": "not-a-secret",
+        "BOKSLUT_FORTNOX_REDIRECT_URI": "http://localhost:8765/callback",
+    }.items():
+        monkeypatch.setenv(name, value)
+    for name in ("BOKSLUT_FORTNOX_AUTH_URL", "BOKSLUT_FORTNOX_API_URL", "BOKSLUT_TOKEN_PASSPHRASE"):
+        monkeypatch.delenv(name, raising=False)
+
+    def fixed_request(fortnox) -> AuthorizationRequest:
+        request = authorization_request(fortnox)
+        return AuthorizationRequest(request.url.replace(request.state, FIXED_STATE), FIXED_STATE, request.redirect_uri)
+
+    monkeypatch.setattr(core.fortnox.connection, "authorization_request", fixed_request)
+    monkeypatch.setattr(core.activity, "utc_now", lambda: dt.datetime(2026, 1, 15, 9, 30))  # the connect's entry
+    db = open_store(data_dir / "bokslut.sqlite3")
+    ledger.add_company(db, "Nordljus Konsult AB", "556123-4567", "fortnox")
+    obtained = dt.datetime.now(dt.UTC) - dt.timedelta(days=2, hours=1)
+    FileTokenStore(data_dir / TOKEN_FILE_NAME).save(token_key("5561234567"), StoredToken("not-a-token", obtained, ""))
+    db.close()
+
+    def make(language: str = "en") -> BokslutApp:
+        app = BokslutApp(db, Settings(data_dir=data_dir, config_file=None), Preferences(language, {}))
+        app.animation_level = "none"
+        return app
+
+    yield make
+    db.close()
+    set_language("en")
+
+
+def test_import_settings(snap_compare, fortnox_snapshot_app):
+    """Fortnox is the source, connected with 28 days left, the token in a private file."""
+    assert snap_compare(fortnox_snapshot_app(), terminal_size=(80, 24), run_before=steps("enter", "s"))
+
+
+def test_connect(snap_compare, fortnox_snapshot_app):
+    """The address in full, the listener, what happens next and the paste field, waiting for the browser."""
+    from tests.tui.pilot import until
+
+    async def run(pilot) -> None:
+        await steps("enter", "s")(pilot)
+        await pilot.press("c")
+        await until(pilot, pilot.app.screen.waiting)
+        pilot.app.screen.query_one(Input).cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(fortnox_snapshot_app(), terminal_size=(80, 24), run_before=run)

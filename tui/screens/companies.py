@@ -14,6 +14,7 @@ from core.store.orgnr import format_org_number
 from tui.i18n import t
 from tui.jobs import ImportJob
 from tui.screens.base import BokslutScreen
+from tui.screens.new_company import NewCompanyScreen
 from tui.screens.overview import OverviewScreen
 from tui.text import literal
 from tui.widgets.activity_panel import import_status
@@ -25,6 +26,7 @@ class CompaniesScreen(BokslutScreen):
     BINDINGS = [
         Binding("enter", "open", "key.open", id="companies.open"),
         Binding("i", "focus_import", "key.import", id="companies.import"),
+        Binding("n", "new_company", "key.new_company", id="companies.new"),
         Binding("escape", "focus_list", show=False, id="companies.list"),
     ]
 
@@ -84,6 +86,9 @@ class CompaniesScreen(BokslutScreen):
 
     def action_focus_import(self) -> None:
         self.set_focus(self.query_one("#import-path", Input))
+
+    def action_new_company(self) -> None:
+        self.app.push_screen(NewCompanyScreen())
 
     def action_focus_list(self) -> None:
         self.set_focus(self.query_one("#companies", RowTable))

@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.bindings import translate_bindings
+from tui.bindings import full_name, translate_bindings
 from tui.i18n import t
 from tui.screens.base import BokslutScreen
 
@@ -34,7 +34,7 @@ class HelpScreen(ModalScreen):
         for active in self.helped.active_bindings.values():
             binding = active.binding
             if binding.id and binding.description:  # ours; Textual's own (scrolling, focus) are left out
-                text.append(f"{self.app.get_key_display(binding):>10}  {binding.description}  ")
+                text.append(f"{self.app.get_key_display(binding):>10}  {full_name(binding)}  ")
                 text.append(f"({binding.id})\n" if binding.id else "\n", style="dim")
         text.append("\n" + t("help.hint"), style="dim")
         with VerticalScroll() as scroll:

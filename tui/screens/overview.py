@@ -12,16 +12,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Input, Label, Sparkline, Static
+from textual.widgets import Input, Label, ProgressBar, Sparkline, Static
 
 from core.overview import CompanyOverview, company_overview
+from core.store.models import Company
 from core.store.orgnr import format_org_number
 from tui.i18n import format_count, format_time, t
 from tui.screens.base import BokslutScreen
 from tui.screens.transactions import TransactionsScreen
 from tui.screens.trial_balance import TrialBalanceScreen
 from core.text import printable
+from tui.fortnox import FortnoxStatus, read_status
 from tui.jobs import ImportJob
+from tui.screens.settings import SettingsScreen, connection_text, source_name
 from tui.text import literal
 from tui.widgets.activity_panel import import_status
 
@@ -34,7 +37,10 @@ class OverviewScreen(BokslutScreen):
     BINDINGS = [
         Binding("b", "trial_balance", "key.trial_balance", id="overview.trial_balance"),
         Binding("t", "transactions", "key.transactions", id="overview.transactions"),
-        Binding("i", "import_file", "key.import_here", id="overview.import"),
+        Binding("i", "import_file", "key.import_here", tooltip="key.import", id="overview.import"),
+        # f takes i's place when Fortnox is the source; the footer's short labels leave room at 80 columns
+        Binding("f", "fortnox_import", "key.import_here", tooltip="key.fortnox_import", id="overview.fortnox"),
+        Binding("s", "settings", "key.settings", tooltip="key.import_settings", id="overview.settings"),
         Binding("left", "year(-1)", "key.previous_year", show=False, id="overview.previous_year"),
         Binding("right", "year(1)", "key.next_year", show=False, id="overview.next_year"),
         Binding("up", "scroll(-1)", "key.scroll_up", show=False, id="overview.scroll_up"),
@@ -42,10 +48,12 @@ class OverviewScreen(BokslutScreen):
         Binding("escape", "back", "key.back", id="overview.back"),
     ]
 
-    def __init__(self, company_id: int) -> None:
+    def __init__(self, company_id: int, start_guide: bool = False) -> None:
         super().__init__()
         self.company_id = company_id
         self.overview: CompanyOverview | None = None
+        self.source: FortnoxStatus | None = None
+        self.start_guide = start_guide  # a new company: lead on to connecting it, or to its first file
 
     def compose_body(self) -> ComposeResult:
         # Not focusable, so ← and → change the year; ↑ and ↓ scroll it when long checks need more than 80×24.
@@ -55,6 +63,7 @@ class OverviewScreen(BokslutScreen):
             yield Label(id="result-label")
             yield Sparkline([], id="monthly-result")
         yield Input(placeholder=t("overview.import_placeholder"), id="import-path")
+        yield ProgressBar(id="import-progress", show_eta=False)
         yield Static(id="import-status")
 
     def on_mount(self) -> None:
@@ -63,14 +72,31 @@ class OverviewScreen(BokslutScreen):
         self.load(None)
 
     def load(self, year_id: int | None) -> None:
-        self.run_query(lambda: company_overview(self.db, self.company_id, year_id), self.show)
+        db, settings, company_id = self.db, self.app.settings, self.company_id
 
-    def show(self, overview: CompanyOverview) -> None:
+        def read() -> tuple[CompanyOverview, FortnoxStatus]:
+            fortnox = Company.get_by_id(company_id).source == "fortnox"  # only then is the token store asked
+            return company_overview(db, company_id, year_id), read_status(settings, company_id, connection=fortnox)
+
+        self.run_query(read, self.show)
+
+    def show(self, read: tuple[CompanyOverview, FortnoxStatus]) -> None:
+        overview, self.source = read
         self.overview = overview
+        self.refresh_bindings()
+        if self.start_guide:
+            self.start_guide = False
+            self.lead_on()
         self.set_title(f"{t('overview.title')}: {overview.name}")
         facts = Text(no_wrap=True, overflow="ellipsis")
         facts.append(printable(overview.name), style="bold")
-        facts.append("   " + t("overview.org_number", org=format_org_number(overview.org_number)) + "\n")
+        facts.append("   " + t("overview.org_number", org=format_org_number(overview.org_number)))
+        facts.append("   " + t("overview.source", source=source_name(self.source.source)))
+        if self.source.fortnox:
+            facts.append(" (")
+            facts.append_text(connection_text(self.source))
+            facts.append(")")
+        facts.append("\n")
         chosen = next(((start, end) for year_id, start, end in overview.years if year_id == overview.year_id), None)
         if chosen is None:
             facts.append(t("overview.no_years"))
@@ -154,11 +180,38 @@ class OverviewScreen(BokslutScreen):
         self.action_back()
 
     def show_import(self, job: ImportJob | None) -> None:
-        """The status line follows the newest import into this company."""
+        """The progress bar and status line follow the newest import into this company."""
         if job is None or self.overview is None or not job.company_org:
             return
         if job.company_org == self.overview.org_number:
+            bar = self.query_one("#import-progress", ProgressBar)
+            bar.display = job.status == "running"
+            bar.update(total=job.expected_transactions or None, progress=job.transactions)
             self.show_status(import_status(job))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """One import key: Fortnox's when it is the source, else the SIE file's (switch in the import settings)."""
+        if action == "fortnox_import":
+            return self.source is not None and self.source.fortnox
+        if action == "import_file":
+            return self.source is None or not self.source.fortnox
+        return True
+
+    def action_fortnox_import(self) -> None:
+        """An expired or missing connection fails with the way to connect again, and is on record like any import."""
+        if self.overview is None or self.source is None or not self.source.fortnox:
+            return
+        self.app.start_fortnox_import(self.company_id, self.overview.org_number)
+
+    def action_settings(self) -> None:
+        self.app.push_screen(SettingsScreen(self.company_id))
+
+    def lead_on(self) -> None:
+        """The start guide: a Fortnox company goes on to its import settings (to connect), a SIE one to its file."""
+        if self.source is not None and self.source.fortnox:
+            self.action_settings()
+        else:
+            self.action_import_file()
 
     def show_status(self, status: str | Text) -> None:
         line = self.query_one("#import-status", Static)

@@ -25,9 +25,12 @@ def describe_counts(counts: dict[str, int]) -> str:
 
 def import_status(job: ImportJob) -> Text:
     """The one line under an import field: queued, running with counts, done with the summary, or why it failed."""
-    name = job.path.name
+    name = job.label
     if job.status == "queued":
         status = t("companies.queued", file=name)
+    elif job.status == "running" and job.step:  # a Fortnox import: which step, then the counts once loading
+        counts = describe_counts(job.counts) if any(job.counts.values()) else ""
+        status = t("companies.importing_step", file=name, step=job.step, counts=counts).rstrip()
     elif job.status == "running":
         status = t("companies.importing", file=name, counts=describe_counts(job.counts))
     elif job.status == "done":

@@ -1,0 +1,192 @@
+"""Connect a company to Fortnox with no browser on this machine: open the address anywhere, approve, and either the
+redirect listener catches the answer (through `ssh -L`) or the user pastes the address the browser ends on."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+from urllib.parse import parse_qs, urlsplit
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Input, Static
+
+from core.errors import user_message
+from core.store.models import Company
+from core.store.orgnr import format_org_number
+from tui.fortnox import Conversation, tell
+from tui.i18n import t
+from tui.messages import ConnectEnded, ConnectShown, FortnoxWorkEnded
+from tui.screens.base import BokslutScreen
+from tui.text import literal
+
+
+def listener_port(authorize_url: str) -> str | None:
+    """The port of the redirect address inside the authorize URL: the one `ssh -L` must carry."""
+    redirect = parse_qs(urlsplit(authorize_url).query).get("redirect_uri", [""])[0]
+    parts = urlsplit(redirect)
+    if parts.scheme != "http" or parts.hostname not in ("localhost", "127.0.0.1"):
+        return None
+    return str(parts.port or 80)
+
+
+class ConnectScreen(BokslutScreen):
+    """The connection runs in a thread of the app's with its own event loop; Esc cancels it and the listener closes."""
+
+    HELP_KEY = "help.connect"
+    BINDINGS = [
+        Binding("ctrl+y", "copy", "key.copy_address", id="connect.copy"),  # a letter would go into the paste field
+        Binding("r", "retry", "key.retry", id="connect.retry"),
+        Binding("escape", "cancel", "key.cancel", id="connect.cancel"),
+    ]
+
+    def __init__(self, company_id: int) -> None:
+        super().__init__()
+        self.company_id = company_id
+        self.url: str | None = None
+        self.state = "starting"  # starting, waiting, checking, connected, failed
+        self.conversation: Conversation | None = None
+        self.waiting = asyncio.Event()  # set once the address and the listener's state are shown (tests wait on it)
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="connect", can_focus=False):
+            yield Static(t("connect.open"), id="connect-open")
+            yield Static(id="connect-url")
+            yield Static(id="connect-listener")
+            yield Static(id="connect-next")
+        yield Input(placeholder=t("connect.paste_placeholder"), id="connect-paste")
+        yield Static(id="connect-result")
+
+    def on_mount(self) -> None:
+        self.set_title(t("connect.title"))
+        self.start()
+
+    def start(self) -> None:
+        self.state, self.url = "starting", None
+        self.waiting.clear()
+        self.query_one("#connect-url", Static).update(Text(t("connect.preparing"), style="dim"))
+        self.query_one("#connect-listener", Static).update("")
+        self.query_one("#connect-next", Static).update("")
+        self.query_one("#connect-result", Static).update("")
+        field = self.query_one("#connect-paste", Input)
+        field.clear()
+        field.disabled = False
+        self.set_focus(field)
+        self.conversation = Conversation()
+        self.refresh_bindings()
+        # The app's worker, not this screen's: leaving the screen cancels the conversation, and the thread
+        # finishes (the listener closed, the attempt on record) before the app forgets it.
+        self.app.run_worker(
+            partial(self._connect, self.app, self.conversation), thread=True, group="fortnox", exit_on_error=False
+        )
+
+    def _connect(self, app, conversation: Conversation) -> None:
+        """In the worker thread: only messages leave it. `app` is handed in: once this screen has gone (Esc),
+        it no longer knows its app."""
+        from core.fortnox.connection import connect_company
+
+        settings = app.settings
+
+        def shown_url(url: str) -> None:
+            tell(self, ConnectShown(url=url))
+
+        def listening(state: str) -> None:
+            tell(self, ConnectShown(listening=state))
+
+        with app.db.connection_context():
+            try:
+                company = Company.get_by_id(self.company_id)
+                result = conversation.run(
+                    lambda lines: connect_company(
+                        settings, company, pasted=lines, on_url=shown_url, on_listening=listening
+                    )
+                )
+                tell(self, ConnectEnded(result=result))
+            except asyncio.CancelledError:
+                tell(self, ConnectEnded())
+            except Exception as error:  # a readable line, never a traceback; the attempt is on record
+                tell(self, ConnectEnded(error=user_message(error)))
+        app.post_message(FortnoxWorkEnded())
+
+    def on_connect_shown(self, message: ConnectShown) -> None:
+        if message.url is not None:
+            self.url = message.url
+            self.query_one("#connect-url", Static).update(literal(message.url, style="bold", wrap=True))
+            self.app.load_history()  # the connect is on record as running
+        if message.listening is not None:
+            self.state = "waiting"
+            self.query_one("#connect-listener", Static).update(literal(message.listening, wrap=True))
+            port = listener_port(self.url or "")
+            next_text = t("connect.next_ssh", port=port) if port else t("connect.next_paste")
+            self.query_one("#connect-next", Static).update(Text(next_text, style="dim"))
+            self.waiting.set()
+        self.refresh_bindings()
+
+    @on(Input.Submitted, "#connect-paste")
+    def pasted(self, event: Input.Submitted) -> None:
+        typed = event.value.strip()
+        if not typed:
+            self.show_result(literal(t("connect.nothing_pasted"), wrap=True))
+            return
+        if self.conversation is not None and self.conversation.paste(typed):
+            self.state = "checking"
+            event.input.disabled = True
+            self.show_result(literal(t("connect.checking"), wrap=True))
+
+    def on_connect_ended(self, message: ConnectEnded) -> None:
+        field = self.query_one("#connect-paste", Input)
+        field.disabled = True
+        self.set_focus(None)
+        if message.result is not None:
+            self.state = "connected"
+            found = message.result.company
+            words = t("connect.connected", name=found.name, org=format_org_number(found.org_number),
+                      days=message.result.days_left)  # fmt: skip
+            text = Text(overflow="fold")
+            text.append_text(literal(words, style="bold green", wrap=True))
+            text.append("\n")
+            text.append_text(literal(t("connect.store", store=message.result.store_kind), wrap=True))
+            if message.result.warning:
+                text.append("\n")
+                text.append_text(literal(message.result.warning, style="yellow", wrap=True))
+            self.show_result(text)
+        elif message.error is not None:
+            self.state = "failed"
+            text = Text(overflow="fold")
+            text.append_text(literal(t("connect.failed", message=message.error), style="bold red", wrap=True))
+            text.append("\n")
+            text.append_text(literal(t("connect.retry_hint"), wrap=True))
+            self.show_result(text)
+        self.refresh_bindings()
+
+    def show_result(self, text: Text) -> None:
+        self.query_one("#connect-result", Static).update(text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "copy":
+            return self.url is not None and self.state in ("waiting", "checking")
+        if action == "retry":
+            return self.state == "failed"
+        return True
+
+    def action_copy(self) -> None:
+        """OSC 52: the terminal (tmux with set-clipboard on) puts it on the clipboard of the machine in front."""
+        if self.url is not None:
+            self.app.copy_to_clipboard(self.url)
+            self.notify(t("connect.copied"), timeout=4)
+
+    def action_retry(self) -> None:
+        if self.state == "failed":
+            self.start()
+
+    def action_cancel(self) -> None:
+        if self.conversation is not None:
+            self.conversation.cancel()
+        self.app.pop_screen()
+
+    def on_unmount(self) -> None:
+        if self.conversation is not None:
+            self.conversation.cancel()
