@@ -1,0 +1,754 @@
+"""Closing entries to Fortnox as vouchers, each exactly once: the series choice, the preflight and the export.
+
+Exactly once rests on three things:
+
+- The export ledger. Before each POST an ExportAttempt in state "intent" is committed, inside an IMMEDIATE
+  transaction that first checks the entry: already exported, or claimed by another live bokslut, means hands off.
+  That claim is what lets two bokslut processes export the same year at once without doubling a voucher.
+- The marker. Each entry's unique marker goes into the voucher's Comments, so the voucher can be found again.
+- Resolution. An intent whose POST got no answer (time-out, dropped connection, 5xx, a killed process) is
+  uncertain. It is never sent again blindly: the series' vouchers are read and searched for the marker. Found
+  means exported with that number. Absent counts only once the POST is old enough that Fortnox can no longer be
+  working on it (`[export] unanswered_wait_seconds`), because a request the client gave up on may still commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import peewee as pw
+
+from core import activity
+from core.closing.entries import draft_of, rows_of, validate
+from core.config import Settings, _positive_int
+from core.errors import BokslutError, user_message
+from core.fortnox.client import FortnoxClient
+from core.fortnox.connection import FortnoxLink, company_status, fortnox_company, open_link, require_same_company
+from core.fortnox.errors import (
+    FortnoxForbidden,
+    FortnoxNotFound,
+    FortnoxOutcomeUnknown,
+    FortnoxRejected,
+    FortnoxUnauthorized,
+    FortnoxUnavailable,
+    fortnox_says,
+)
+from core.fortnox.importer import _locked_through
+from core.fortnox.oauth import ConnectionExpired, OAuthError
+from core.money import format_amount
+from core.store.models import ClosingEntry, ClosingRow, Company, ExportAttempt, FiscalYear, utc_now
+from core.store.orgnr import format_org_number
+
+TARGET = "fortnox"
+EXPORTABLE = ("not_exported", "failed")  # failed entries are tried again
+PRESELECTED_SERIES = "I"  # Fortnox's default series "Bokslut"
+UNANSWERED_WAIT_SECONDS = 120  # default of [export] unanswered_wait_seconds
+SENDS_PER_ENTRY = 3  # POSTs of one entry in one export whose answers may be lost before it waits for the next export
+COMMENT = "Bokslutsverifikation från bokslut, {marker}"
+_MARKER = re.compile(r"bokslut:[0-9a-f]{16}")
+_STOPS_THE_EXPORT = (FortnoxUnavailable, FortnoxUnauthorized, FortnoxForbidden, ConnectionExpired, OAuthError)
+
+# Entries this process is exporting now: an intent written by this very process is uncertain only if no
+# export running here still owns it (the app may run two exports at once).
+_OWNED: set[int] = set()
+
+
+class ReconnectNeeded(BokslutError):
+    """The help article's rule: an expired connection is renewed by a new import before an export."""
+
+    def __init__(self, company: Company, state: str) -> None:
+        org = format_org_number(company.org_number or "")
+        steps = f"run bokslut connect --company {org}, then bokslut import-fortnox --company {org}"
+        if state == "disconnected":
+            super().__init__(f"{company.name} is not connected to Fortnox, so nothing was exported; {steps}.")
+        else:
+            super().__init__(
+                f"The connection to Fortnox has expired for {company.name}: you need to perform a new import to "
+                f"reconnect before you can export ({steps})."
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesChoice:
+    code: str
+    description: str
+    manual: bool  # only manual series take vouchers posted through the API
+    preselected: bool
+
+    def to_json(self) -> dict:
+        return {
+            "code": self.code,
+            "description": self.description,
+            "manual": self.manual,
+            "preselected": self.preselected,
+        }
+
+
+@dataclass
+class Preflight:
+    """What an export would send and everything Fortnox would refuse in it, found before anything is sent."""
+
+    series: str
+    year_start: dt.date
+    year_end: dt.date
+    fortnox_year: int | None
+    entries: list[ClosingEntry]  # the candidates, in id order
+    general: list[str] = field(default_factory=list)  # problems of the export as a whole (series, year)
+    problems: dict[int, list[str]] = field(default_factory=dict)  # entry id -> its problems
+
+    @property
+    def clean(self) -> bool:
+        return not self.general and not self.problems
+
+    def problem_lines(self) -> list[str]:
+        by_id = {entry.id: entry for entry in self.entries}
+        lines = list(self.general)
+        for entry_id, problems in self.problems.items():
+            lines.append(f"entry {entry_id} ({by_id[entry_id].date}, {by_id[entry_id].text!r}):")
+            lines.extend(f"  {problem}" for problem in problems)
+        return lines
+
+    def to_json(self) -> dict:
+        return {
+            "clean": self.clean,
+            "series": self.series,
+            "financial_year": {
+                "start": self.year_start.isoformat(),
+                "end": self.year_end.isoformat(),
+                "fortnox_id": self.fortnox_year,
+            },
+            "general": self.general,
+            "problems": {str(entry_id): problems for entry_id, problems in self.problems.items()},
+            "entries": [
+                {
+                    "id": entry.id,
+                    "date": entry.date.isoformat(),
+                    "text": entry.text,
+                    "amount": format_amount(_debit_total(entry)),
+                    "problems": self.problems.get(entry.id, []),
+                }
+                for entry in self.entries
+            ],
+        }
+
+
+class PreflightNotClean(BokslutError):
+    """Nothing is sent until the preflight is clean; the problems are in .preflight."""
+
+    def __init__(self, preflight: Preflight) -> None:
+        self.preflight = preflight
+        count = len(preflight.general) + sum(len(problems) for problems in preflight.problems.values())
+        super().__init__(
+            f"the preflight of the export to Fortnox series {preflight.series} found {count} problem(s), so nothing "
+            "was sent; fix them and export again"
+        )
+
+
+class ExportNotConfirmed(BokslutError):
+    """The user saw the clean preflight and said no."""
+
+
+@dataclass(frozen=True, slots=True)
+class EntryResult:
+    """One step of one entry; the report keeps the last step of each."""
+
+    entry_id: int
+    outcome: str  # sent, found (after a lost answer), skipped, failed, unsent; "uncertain" only while it is checked
+    message: str
+    number: int | None = None
+
+    def to_json(self) -> dict:
+        return {"id": self.entry_id, "outcome": self.outcome, "number": self.number, "message": self.message}
+
+
+@dataclass
+class ExportReport:
+    series: str
+    fortnox_year: int
+    results: dict[int, EntryResult] = field(default_factory=dict)
+    resolved: int = 0  # unanswered POSTs settled by reading Fortnox (found or absent)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        outcomes = Counter(result.outcome for result in self.results.values())
+        counts = {name: outcomes[name] for name in ("sent", "found", "skipped", "failed", "unsent")}
+        return {**counts, "resolved": self.resolved}
+
+    def summary(self) -> str:
+        counts = self.counts
+        text = (
+            f"Fortnox series {self.series}: {counts['sent']} sent, {counts['found']} found after a lost answer, "
+            f"{counts['skipped']} skipped, {counts['failed']} failed"
+        )
+        if counts["unsent"]:
+            text += f", {counts['unsent']} unsent because Fortnox did not answer (export again later)"
+        return text + "."
+
+    def to_json(self) -> dict:
+        return {
+            "series": self.series,
+            "fortnox_year": self.fortnox_year,
+            "counts": self.counts,
+            "entries": [self.results[entry_id].to_json() for entry_id in sorted(self.results)],
+        }
+
+
+class ExportStopped(BokslutError):
+    """Fortnox could not be used any more (outage, permissions, connection); what was done is in .report."""
+
+    def __init__(self, error: BaseException, report: ExportReport) -> None:
+        self.report = report
+        done = report.counts["sent"] + report.counts["found"]
+        super().__init__(
+            f"{user_message(error).rstrip('.')}. The export stopped after {done} entries were exported; "
+            "export again to send the rest"
+        )
+
+
+# --- the series a user may choose --------------------------------------------------------------------
+
+
+async def voucher_series(
+    db: pw.SqliteDatabase, settings: Settings, company: Company, fiscal_year: FiscalYear
+) -> list[SeriesChoice]:
+    """Fetched fresh: series are per Fortnox financial year and the user may have just created one."""
+    async with _link(settings, company) as link:
+        year = await _fortnox_year(link.client, fiscal_year)
+        if year is None:
+            raise BokslutError(_no_fortnox_year(fiscal_year))
+        return _choices(await _series(link.client, year.id))
+
+
+def _choices(items: list[dict]) -> list[SeriesChoice]:
+    codes = {str(item.get("Code")): bool(item.get("Manual")) for item in items}
+    preselect = codes.get(PRESELECTED_SERIES, False)
+    return [
+        SeriesChoice(
+            code=str(item.get("Code")),
+            description=str(item.get("Description") or ""),
+            manual=bool(item.get("Manual")),
+            preselected=preselect and str(item.get("Code")) == PRESELECTED_SERIES,
+        )
+        for item in items
+    ]
+
+
+async def _series(client: FortnoxClient, year_id: int) -> list[dict]:
+    return await client.get_all("/voucherseries", "VoucherSeriesCollection", {"financialyear": year_id})
+
+
+# --- preflight ----------------------------------------------------------------------------------------
+
+
+async def preflight(
+    db: pw.SqliteDatabase,
+    settings: Settings,
+    company: Company,
+    fiscal_year: FiscalYear,
+    series: str,
+    entries: Iterable[ClosingEntry] | None = None,
+) -> Preflight:
+    """Every problem per entry, from fresh Fortnox data; `entries` narrows the check to some candidates."""
+    async with _link(settings, company) as link:
+        return await _preflight(db, link.client, company, fiscal_year, series, entries)
+
+
+def candidates(fiscal_year: FiscalYear) -> list[ClosingEntry]:
+    """The entries an export sends: not deleted, not yet exported, not marked not applicable."""
+    return list(
+        ClosingEntry.select()
+        .where(
+            ClosingEntry.fiscal_year == fiscal_year.id,
+            ClosingEntry.deleted == False,  # noqa: E712 (peewee expression)
+            ClosingEntry.status.in_(EXPORTABLE),
+        )
+        .order_by(ClosingEntry.id)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _FortnoxYear:
+    id: int
+    start: dt.date
+    end: dt.date
+
+
+async def _fortnox_year(client: FortnoxClient, fiscal_year: FiscalYear) -> _FortnoxYear | None:
+    """The import stores Fortnox's Id of the year; a year that came from a SIE file is looked up by its last day."""
+    if fiscal_year.fortnox_id is not None:
+        return _FortnoxYear(fiscal_year.fortnox_id, fiscal_year.start, fiscal_year.end)
+    found = (await client.get_json("/financialyears", {"date": fiscal_year.end.isoformat()})).get("FinancialYears")
+    if not found:
+        return None
+    item = found[0]
+    return _FortnoxYear(int(item["Id"]), dt.date.fromisoformat(item["FromDate"]), dt.date.fromisoformat(item["ToDate"]))
+
+
+def _no_fortnox_year(fiscal_year: FiscalYear) -> str:
+    return (
+        f"Fortnox has no financial year that holds {fiscal_year.end}; create the year "
+        f"{fiscal_year.start}..{fiscal_year.end} in Fortnox, then try again"
+    )
+
+
+async def _preflight(
+    db: pw.SqliteDatabase,
+    client: FortnoxClient,
+    company: Company,
+    fiscal_year: FiscalYear,
+    series: str,
+    entries: Iterable[ClosingEntry] | None,
+) -> Preflight:
+    require_same_company(company, await fortnox_company(client))  # never write into another company's books
+    chosen = candidates(fiscal_year)
+    if entries is not None:
+        wanted = {entry.id for entry in entries}
+        chosen = [entry for entry in chosen if entry.id in wanted]
+    year = await _fortnox_year(client, fiscal_year)
+    check = Preflight(series, fiscal_year.start, fiscal_year.end, year.id if year else None, chosen)
+    if year is None:
+        check.general.append(_no_fortnox_year(fiscal_year))
+        return check
+    if (year.start, year.end) != (fiscal_year.start, fiscal_year.end):
+        check.general.append(
+            f"Fortnox's financial year {year.start}..{year.end} does not match {fiscal_year.start}..{fiscal_year.end} "
+            "here; import from Fortnox again so the years agree"
+        )
+    check.general.extend(_series_problems(series, await _series(client, year.id), year))
+    if not chosen:
+        return check
+    rows = {entry.id: rows_of(entry) for entry in chosen}
+    every_row = [row for entry_rows in rows.values() for row in entry_rows]
+    chart = {
+        int(item["Number"]): item
+        for item in await client.get_all("/accounts", "Accounts", {"financialyear": year.id})
+    }
+    centres = await _codes(client, "/costcenters", "CostCenters", "Code") if _any(every_row, "cost_center") else {}
+    projects = await _codes(client, "/projects", "Projects", "ProjectNumber") if _any(every_row, "project") else {}
+    locked = await _locked_through(client)
+    label = f"{year.start}..{year.end}"
+    for entry in chosen:
+        problems = [str(problem) for problem in validate(db, fiscal_year, draft_of(entry))]
+        if locked is not None and entry.date <= locked:
+            problems.append(
+                f"date: {entry.date} is in Fortnox's locked period (locked through {locked}); "
+                "date the entry later or unlock the period in Fortnox"
+            )
+        for position, row in enumerate(rows[entry.id], start=1):
+            problems.extend(_row_problems(f"rows[{position}]", row, chart, centres, projects, label))
+        if problems:
+            check.problems[entry.id] = problems
+    return check
+
+
+def _series_problems(code: str, items: list[dict], year: _FortnoxYear) -> list[str]:
+    manual = sorted(str(item.get("Code")) for item in items if item.get("Manual"))
+    offer = f"choose one of the manual series {', '.join(manual)}" if manual else "create a manual series in Fortnox"
+    found = next((item for item in items if str(item.get("Code")) == code), None)
+    if found is None:
+        return [f"series: Fortnox has no voucher series {code} in the financial year {year.start}..{year.end}; {offer}"]
+    if not found.get("Manual"):
+        return [
+            f"series: voucher series {code} is not a manual series in Fortnox (Fortnox's own modules fill it); {offer}"
+        ]
+    return []
+
+
+async def _codes(client: FortnoxClient, path: str, key: str, code_field: str) -> dict[str, bool]:
+    """Code -> active."""
+    items = await client.get_all(path, key)
+    return {str(item.get(code_field)): item.get("Active", True) is not False for item in items}
+
+
+def _row_problems(
+    where: str,
+    row: ClosingRow,
+    chart: dict[int, dict],
+    centres: dict[str, bool],
+    projects: dict[str, bool],
+    year_label: str,
+) -> list[str]:
+    problems = []
+    account = chart.get(int(row.account)) if row.account.isdigit() else None
+    if row.account.isdigit() and account is None:
+        problems.append(
+            f"{where}.account: account {row.account} is not in Fortnox's chart of accounts for {year_label}; "
+            "add it in Fortnox or choose another account"
+        )
+    elif account is not None and account.get("Active") is False:
+        problems.append(
+            f"{where}.account: account {row.account} is not active in Fortnox ({year_label}); "
+            "activate it in Fortnox or choose another account"
+        )
+    for field_name, what, code, known, setting in (
+        ("cost_center", "cost centre", row.cost_center, centres, "CostCenterSettings"),
+        ("project", "project", row.project, projects, "ProjectSettings"),
+    ):
+        demand = (account or {}).get(setting)
+        if not code and demand == "MANDATORY":
+            problems.append(
+                f"{where}.{field_name}: account {row.account} requires a {what} in Fortnox; add one to the row"
+            )
+        if code and demand == "NOTALLOWED":
+            problems.append(
+                f"{where}.{field_name}: account {row.account} allows no {what} in Fortnox; remove {code} from the row"
+            )
+        if code and code not in known:
+            problems.append(
+                f"{where}.{field_name}: {what} {code} does not exist in Fortnox; create it there or remove it"
+            )
+        elif code and not known[code]:
+            problems.append(f"{where}.{field_name}: {what} {code} is inactive in Fortnox; activate it or remove it")
+    return problems
+
+
+def _any(rows: list[ClosingRow], field_name: str) -> bool:
+    """Cost centres and projects are fetched only when some row uses one: each request costs a quarter second."""
+    return any(getattr(row, field_name) for row in rows)
+
+
+def _debit_total(entry: ClosingEntry) -> Decimal:
+    return sum((row.amount for row in rows_of(entry) if row.amount > 0), Decimal(0))
+
+
+# --- export -------------------------------------------------------------------------------------------
+
+
+async def export_to_fortnox(
+    db: pw.SqliteDatabase,
+    settings: Settings,
+    company: Company,
+    fiscal_year: FiscalYear,
+    series: str,
+    *,
+    confirm_clean_preflight: bool | Callable[[Preflight], bool] = True,
+    on_entry: Callable[[EntryResult], None] | None = None,
+) -> ExportReport:
+    """Preflight, then send each candidate once; one activity with the counts and every entry's result.
+
+    `confirm_clean_preflight` is the user's go-ahead: True when already given, or a function asked with the clean
+    preflight (what will be sent) just before the first voucher goes out.
+    """
+    wait = dt.timedelta(seconds=unanswered_wait_seconds(settings))
+    with activity.recorded("export", f"Fortnox series {series}", company.id) as record:
+        async with _link(settings, company) as link:
+            check = await _preflight(db, link.client, company, fiscal_year, series, None)
+            if not check.clean:
+                raise PreflightNotClean(check)
+            if check.entries and not _confirmed(confirm_clean_preflight, check):
+                raise ExportNotConfirmed(
+                    f"the export of {len(check.entries)} entries to Fortnox series {series} was not confirmed; "
+                    "nothing was sent"
+                )
+            assert check.fortnox_year is not None  # a clean preflight found the year
+            exporter = _Exporter(db, link, series, check.fortnox_year, wait, record, on_entry)
+            await exporter.run([entry.id for entry in check.entries])
+        report = exporter.report
+        record.counts = report.counts
+        record.message = "\n".join(
+            [f"Export to {report.summary()}", *(_result_line(result) for result in report.results.values())]
+        )
+    return report
+
+
+def unanswered_wait_seconds(settings: Settings) -> int:
+    """How long after an unanswered POST its absence in Fortnox is believed; [export] unanswered_wait_seconds."""
+    return _positive_int(
+        dict(settings.config),
+        "export",
+        "unanswered_wait_seconds",
+        UNANSWERED_WAIT_SECONDS,
+        settings.config_file or Path("the config file"),
+    )
+
+
+def _confirmed(confirm: bool | Callable[[Preflight], bool], check: Preflight) -> bool:
+    return confirm(check) if callable(confirm) else bool(confirm)
+
+
+def _result_line(result: EntryResult) -> str:
+    return f"entry {result.entry_id}: {result.message}"
+
+
+@asynccontextmanager
+async def _link(settings: Settings, company: Company) -> AsyncIterator[FortnoxLink]:
+    try:
+        async with open_link(settings, company) as link:
+            yield link
+    except ConnectionExpired:
+        raise ReconnectNeeded(company, company_status(settings, company)["connection"]) from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Claimed:
+    attempt: ExportAttempt
+    body: dict
+
+
+@dataclass(frozen=True, slots=True)
+class _Uncertain:
+    attempt: ExportAttempt
+
+
+class _Exporter:
+    """One export run: claims, posts, and settles the POSTs whose answers were lost."""
+
+    def __init__(
+        self,
+        db: pw.SqliteDatabase,
+        link: FortnoxLink,
+        series: str,
+        fortnox_year: int,
+        wait: dt.timedelta,
+        record: activity.ActivityRecord,
+        on_entry: Callable[[EntryResult], None] | None,
+    ) -> None:
+        self.db = db
+        self.client = link.client
+        self.series = series
+        self.fortnox_year = fortnox_year
+        self.wait = wait
+        self.record = record
+        self.on_entry = on_entry
+        self.report = ExportReport(series, fortnox_year)
+        self.me = activity.this_process()
+        self.owned: set[int] = set()
+        self.pending: dict[int, ExportAttempt] = {}  # entry id -> its unanswered intent
+        self.sends: Counter[int] = Counter()
+
+    async def run(self, entry_ids: list[int]) -> None:
+        try:
+            for entry_id in entry_ids:
+                await self._export(entry_id)
+            await self._settle()
+        except ConnectionExpired:
+            raise  # the caller tells the user to reconnect
+        except _STOPS_THE_EXPORT as error:
+            raise ExportStopped(error, self.report) from error
+        finally:
+            _OWNED.difference_update(self.owned)  # unsettled intents stay for the next export to settle
+
+    # claiming
+
+    async def _export(self, entry_id: int, absent: ExportAttempt | None = None) -> None:
+        claim = self._claim(entry_id, absent)
+        if isinstance(claim, _Uncertain):
+            self.pending[entry_id] = claim.attempt
+        elif isinstance(claim, _Claimed):
+            await self._post(entry_id, claim)
+        else:
+            self._result(entry_id, "skipped", claim)
+
+    def _claim(self, entry_id: int, absent: ExportAttempt | None) -> _Claimed | _Uncertain | str:
+        """In one IMMEDIATE transaction: decide whose the entry is and, if ours to send, commit the intent.
+
+        Returns why the entry is skipped when it is not ours.
+        """
+        now = utc_now()
+        with self.db.atomic("IMMEDIATE"):
+            if absent is not None:  # the settled "absent" and the new intent commit together
+                ExportAttempt.update(state="absent", finished=now, message="not in Fortnox: sent again").where(
+                    ExportAttempt.id == absent.id, ExportAttempt.state == "intent"
+                ).execute()
+            entry = ClosingEntry.get_by_id(entry_id)
+            if entry.status == "exported":
+                if entry.exported_to == TARGET:
+                    return f"already exported as {entry.fortnox_series} {entry.fortnox_number}"
+                return f"already exported to {entry.sie_file or entry.exported_to}"
+            if entry.deleted or entry.status not in EXPORTABLE:
+                return "deleted or marked not applicable since the preflight"
+            intent = (
+                ExportAttempt.select()
+                .where(ExportAttempt.entry == entry_id, ExportAttempt.state == "intent")
+                .order_by(ExportAttempt.id.desc())
+                .first()
+            )
+            ours = entry_id in self.owned
+            if intent is not None:
+                if intent.process != self.me and activity.process_alive(intent.process):
+                    return f"being exported by another bokslut ({intent.process})"
+                if intent.process == self.me and entry_id in _OWNED and not ours:
+                    return "being exported by another export in this bokslut"
+                self._own(entry_id)
+                return _Uncertain(intent)
+            if entry_id in _OWNED and not ours:
+                return "being exported by another export in this bokslut"
+            attempt = ExportAttempt.create(
+                entry=entry_id,
+                target=TARGET,
+                series=self.series,
+                fortnox_year=self.fortnox_year,
+                state="intent",
+                process=self.me,
+                started=now,
+            )
+            body = _voucher(entry, rows_of(entry), self.series)
+        self._own(entry_id)
+        return _Claimed(attempt, body)
+
+    def _own(self, entry_id: int) -> None:
+        self.owned.add(entry_id)
+        _OWNED.add(entry_id)
+
+    # sending
+
+    async def _post(self, entry_id: int, claim: _Claimed) -> None:
+        self.sends[entry_id] += 1
+        try:
+            answer = await self.client.post_json("/vouchers", claim.body, {"financialyear": self.fortnox_year})
+            number = int(answer["Voucher"]["VoucherNumber"])
+        except (FortnoxRejected, FortnoxNotFound) as refusal:
+            self._refused(entry_id, claim.attempt, refusal)
+        except _STOPS_THE_EXPORT as error:  # refused before processing, or never sent: nothing is in Fortnox
+            self._close(claim.attempt, "failed", message=user_message(error))
+            raise
+        except (FortnoxOutcomeUnknown, KeyError, TypeError, ValueError) as unknown:
+            self.pending[entry_id] = claim.attempt
+            self._result(entry_id, "uncertain", f"no answer from Fortnox ({_reason(unknown)}); checking Fortnox")
+        else:
+            self._exported(entry_id, claim.attempt, number, "posted")
+            self._result(entry_id, "sent", f"sent as {claim.attempt.series} {number}", number)
+
+    def _refused(self, entry_id: int, attempt: ExportAttempt, refusal: FortnoxRejected | FortnoxNotFound) -> None:
+        says = fortnox_says(refusal.status or 400, refusal.code, refusal.fortnox_message)
+        reason = f"Fortnox refused the voucher{says}"
+        with self.db.atomic():
+            self._close(attempt, "failed", message=reason)
+            ClosingEntry.update(status="failed", failure=reason, updated=utc_now()).where(
+                ClosingEntry.id == entry_id, ClosingEntry.status != "exported"
+            ).execute()
+        self._result(entry_id, "failed", reason)
+
+    def _exported(self, entry_id: int, attempt: ExportAttempt, number: int, state: str) -> bool:
+        """False when another bokslut settled this attempt first (then the entry is claimed afresh)."""
+        now = utc_now()
+        with self.db.atomic():
+            if not self._close(attempt, state, number=number):
+                return False
+            ClosingEntry.update(
+                status="exported",
+                exported_to=TARGET,
+                exported_at=now,
+                fortnox_series=attempt.series,
+                fortnox_number=number,
+                fortnox_year=attempt.fortnox_year,
+                failure="",
+                updated=now,
+            ).where(ClosingEntry.id == entry_id).execute()
+        return True
+
+    def _close(self, attempt: ExportAttempt, state: str, *, number: int | None = None, message: str = "") -> bool:
+        return bool(
+            ExportAttempt.update(state=state, voucher_number=number, finished=utc_now(), message=message)
+            .where(ExportAttempt.id == attempt.id, ExportAttempt.state == "intent")
+            .execute()
+        )
+
+    # settling unanswered POSTs
+
+    async def _settle(self) -> None:
+        """Read the series for the markers of unanswered POSTs; send again only what is surely absent."""
+        while self.pending:
+            read_at = utc_now()  # the list shows every voucher committed before this moment
+            found: dict[tuple[str, int | None], dict[str, list[int]]] = {}
+            for attempt in self.pending.values():
+                key = (attempt.series, attempt.fortnox_year)
+                if key not in found:
+                    found[key] = await self._markers(*key)
+            progressed = False
+            for entry_id, attempt in list(self.pending.items()):
+                numbers = found[(attempt.series, attempt.fortnox_year)].get(ClosingEntry.get_by_id(entry_id).marker)
+                if numbers:
+                    del self.pending[entry_id]
+                    progressed = True
+                    self.report.resolved += 1
+                    await self._found(entry_id, attempt, numbers)
+                elif read_at >= _settled_at(attempt, self.wait):
+                    del self.pending[entry_id]
+                    progressed = True
+                    self.report.resolved += 1
+                    await self._absent(entry_id, attempt)
+            if self.pending and not progressed:
+                wake = min(_settled_at(attempt, self.wait) for attempt in self.pending.values())
+                await asyncio.sleep(max(0.0, (wake - dt.datetime.now(dt.UTC).replace(tzinfo=None)).total_seconds()))
+
+    async def _markers(self, series: str, year: int | None) -> dict[str, list[int]]:
+        markers: dict[str, list[int]] = {}
+        async for item in self.client.iter_all(f"/vouchers/sublist/{series}", "Vouchers", {"financialyear": year}):
+            for marker in _MARKER.findall(str(item.get("Comments") or "")):
+                markers.setdefault(marker, []).append(int(item["VoucherNumber"]))
+        return markers
+
+    async def _found(self, entry_id: int, attempt: ExportAttempt, numbers: list[int]) -> None:
+        number = min(numbers)
+        if not self._exported(entry_id, attempt, number, "found"):
+            await self._export(entry_id)
+            return
+        message = f"found in Fortnox as {attempt.series} {number} (its answer had been lost)"
+        if len(numbers) > 1:
+            listed = ", ".join(f"{attempt.series} {n}" for n in sorted(numbers))
+            message += f"; Fortnox holds it {len(numbers)} times ({listed}): reverse the extra ones in Fortnox"
+        self._result(entry_id, "found", message, number)
+
+    async def _absent(self, entry_id: int, attempt: ExportAttempt) -> None:
+        if self.sends[entry_id] < SENDS_PER_ENTRY:
+            await self._export(entry_id, absent=attempt)
+            return
+        self._close(attempt, "absent", message="not in Fortnox")
+        self._result(
+            entry_id, "unsent", f"not sent: Fortnox did not answer it {self.sends[entry_id]} times; export again later"
+        )
+
+    def _result(self, entry_id: int, outcome: str, message: str, number: int | None = None) -> None:
+        result = EntryResult(entry_id, outcome, message, number)
+        self.report.results[entry_id] = result
+        self.record.counts = self.report.counts  # kept current, so an interrupted export still shows its progress
+        if self.on_entry is not None:
+            self.on_entry(result)
+
+
+def _settled_at(attempt: ExportAttempt, wait: dt.timedelta) -> dt.datetime:
+    """`started` is stored to the second, rounded down: one second more keeps the wait a lower bound."""
+    return attempt.started + wait + dt.timedelta(seconds=1)
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, FortnoxOutcomeUnknown):
+        return "the answer was lost"
+    return f"its answer had no voucher number: {type(error).__name__}"
+
+
+def _voucher(entry: ClosingEntry, rows: list[ClosingRow], series: str) -> dict:
+    """The POST body; amounts stay Decimal (the client writes them with two decimals)."""
+    zero = Decimal(0)
+    voucher_rows = []
+    for row in rows:
+        voucher_row: dict = {
+            "Account": int(row.account),
+            "Debit": max(row.amount, zero),
+            "Credit": max(-row.amount, zero),
+        }
+        if row.cost_center:
+            voucher_row["CostCenter"] = row.cost_center
+        if row.project:
+            voucher_row["Project"] = row.project
+        if row.text:
+            voucher_row["TransactionInformation"] = row.text
+        voucher_rows.append(voucher_row)
+    return {
+        "Voucher": {
+            "Description": entry.text,
+            "TransactionDate": entry.date.isoformat(),
+            "VoucherSeries": series,
+            "Comments": COMMENT.format(marker=entry.marker),
+            "VoucherRows": voucher_rows,
+        }
+    }

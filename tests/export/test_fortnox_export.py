@@ -1,0 +1,165 @@
+"""`bokslut export-fortnox` against the sandbox over loopback: the series choice, a clean export, every preflight
+refusal, and an expired connection. Real `bokslut` processes and a real SQLite file; nothing is mocked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pty
+import re
+import subprocess
+
+from core.activity import list_activity
+from core.store.models import ClosingEntry, ClosingRow, ExportAttempt, FiscalYear
+from tests.export.conftest import NORDLJUS_TENANT, YEAR_2025_ID, draft
+from tests.fortnox.conftest import NORDLJUS, connect
+
+DAY = 24 * 3600
+
+
+def _posted(sandbox) -> list:
+    return sandbox.sandbox.vouchers_posted(NORDLJUS_TENANT)
+
+
+def _with_terminal(cli, args: tuple[str, ...], typed: str):
+    """Runs bokslut with a terminal on stdin (so it may ask) and the answer already typed."""
+    keyboard, terminal = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            cli.command(*args), stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli.env
+        )
+        os.write(keyboard, typed.encode())
+        out, err = process.communicate(timeout=120)
+    finally:
+        os.close(terminal)
+        os.close(keyboard)
+    return process.returncode, out, err
+
+
+def test_a_clean_export_sends_each_entry_once_and_records_where_it_went(nordljus, sandbox):
+    cli = nordljus.cli
+    depreciation = nordljus.add(
+        draft("Avskrivning inventarier 2025", ("7832", "12000.00", "10", None, "Plan 20 %"), ("1229", "-12000.00"))
+    )
+    accrual = nordljus.add(
+        draft(
+            "Upplupen IT-kostnad",
+            ("6540", "3500.50", "20", "0002", "Support december"),
+            ("2990", "-3500.50", None, None, "Upplupet"),
+        )
+    )
+    tax = nordljus.add(draft("Skatt på årets resultat", ("8910", "51234.00"), ("2512", "-51234.00")))
+
+    # A year that came from a SIE file has no Fortnox Id: Fortnox is asked for the year holding its last day.
+    FiscalYear.update(fortnox_id=None).where(FiscalYear.id == nordljus.year.id).execute()
+    series = cli("fortnox-series", "--company", NORDLJUS, "--year", "2025", "--json").json()
+    by_code = {item["code"]: (item["manual"], item["preselected"]) for item in series}
+    assert by_code["I"] == (True, True) and by_code["B"] == (False, False) and by_code["A"] == (True, False)
+    assert [item["code"] for item in series if item["preselected"]] == ["I"]
+
+    unasked = nordljus.export()  # no --yes and no terminal to ask on
+    assert unasked.returncode == 2 and "add --yes" in unasked.stderr
+    declined = _with_terminal(cli, ("export-fortnox", "--company", NORDLJUS, "--year", "2025", "--series", "I"), "n\n")
+    assert declined[0] == 2, declined
+    assert "3 closing entries will be sent to Fortnox series I" in declined[1]
+    assert "Skatt på årets resultat" in declined[1]
+    assert _posted(sandbox) == []
+
+    code, out, err = _with_terminal(
+        cli, ("export-fortnox", "--company", NORDLJUS, "--year", "2025", "--series", "I"), "y\n"
+    )
+    assert code == 0, err
+    assert re.findall(r"entry \d+: [^\n]*", out) == [
+        f"entry {depreciation.id}: sent as I 1", f"entry {accrual.id}: sent as I 2", f"entry {tax.id}: sent as I 3"
+    ]  # fmt: skip
+    assert "Fortnox series I: 3 sent, 0 found after a lost answer, 0 skipped, 0 failed." in out
+
+    posted = _posted(sandbox)
+    assert [(v.series, v.number, v.year_id) for v in posted] == [("I", n, YEAR_2025_ID) for n in (1, 2, 3)]
+    voucher = posted[1]
+    assert (voucher.description, voucher.transaction_date) == ("Upplupen IT-kostnad", dt.date(2025, 12, 31))
+    assert accrual.marker in voucher.comments and voucher.comments.startswith("Bokslutsverifikation från bokslut")
+    assert [(r.account, r.amount_ore, r.cost_center, r.project, r.transaction_information) for r in voucher.rows] == [
+        (6540, 350050, "20", "0002", "Support december"), (2990, -350050, "", "", "Upplupet")
+    ]  # fmt: skip
+
+    listed = cli("closing", "list", "--company", NORDLJUS, "--year", "2025", "--json").json()
+    assert [(e["id"], e["status"], e["fortnox"]) for e in listed] == [
+        (entry.id, "exported", {"series": "I", "number": number, "year": YEAR_2025_ID})
+        for entry, number in ((depreciation, 1), (accrual, 2), (tax, 3))
+    ]
+    assert [a.state for a in ExportAttempt.select().order_by(ExportAttempt.id)] == ["posted"] * 3
+
+    exports = list_activity(nordljus.db, kind="export")
+    assert [(e.status, e.counts.get("sent")) for e in exports] == [("done", 3), ("failed", None), ("failed", None)]
+    assert f"entry {accrual.id}: sent as I 2" in exports[0].message
+
+    again = nordljus.export("--yes", "--json")
+    assert again.returncode == 0, again.stderr
+    assert again.json()["entries"] == [] and again.json()["counts"]["sent"] == 0
+    assert len(_posted(sandbox)) == 3
+
+
+def test_the_preflight_lists_every_problem_per_entry_and_nothing_is_sent(nordljus, sandbox):
+    del sandbox.sandbox.company(NORDLJUS_TENANT).chart(YEAR_2025_ID)[6570]  # known here, gone from Fortnox's 2025 chart
+    add = nordljus.add
+    inactive = add(draft("Utvecklingsutgifter", ("1010", "1000"), ("2990", "-1000")))
+    not_in_chart = add(draft("Bankkostnader", ("6570", "250"), ("2990", "-250")))
+    no_cost_centre = add(draft("IT-tjänster", ("6540", "800"), ("2990", "-800")))
+    project_on_bank = add(draft("Bank med projekt", ("1930", "500", None, "0001"), ("2990", "-500")))
+    locked = add(draft("Avskrivning mars", ("7832", "100"), ("1229", "-100"), date=dt.date(2025, 3, 15)))
+    # Local validation refuses these three; an entry from an older bokslut or edited in the file must still be caught.
+    characters, too_long, unbalanced, clean = (
+        add(draft(f"Periodisering {n}", ("1790", "100"), ("5010", "-100"))) for n in range(4)
+    )
+    ClosingEntry.update(text="Hyra | ”januari”").where(ClosingEntry.id == characters.id).execute()
+    ClosingEntry.update(text="x" * 201).where(ClosingEntry.id == too_long.id).execute()
+    first_row = (ClosingRow.entry == unbalanced.id) & (ClosingRow.position == 1)
+    ClosingRow.update(amount=ClosingRow.amount + 1).where(first_row).execute()
+
+    refused = nordljus.export("--yes", "--json")
+    assert refused.returncode == 2
+    preflight = refused.json()
+    assert preflight["clean"] is False and preflight["general"] == []
+    problems = {int(entry_id): " | ".join(found) for entry_id, found in preflight["problems"].items()}
+    assert set(problems) == {e.id for e in (inactive, not_in_chart, no_cost_centre, project_on_bank, locked,
+                                            characters, too_long, unbalanced)}  # fmt: skip
+    assert "account 1010 is not active in Fortnox" in problems[inactive.id]
+    assert "account 6570 is not in Fortnox's chart of accounts for 2025-01-01..2025-12-31" in problems[not_in_chart.id]
+    assert "rows[1].cost_center: account 6540 requires a cost centre" in problems[no_cost_centre.id]
+    assert "rows[1].project: account 1930 allows no project in Fortnox; remove 0001" in problems[project_on_bank.id]
+    assert "2025-03-15 is in Fortnox's locked period (locked through 2025-03-31)" in problems[locked.id]
+    assert "'|'" in problems[characters.id] and "'”'" in problems[characters.id]
+    assert "201 characters long; Fortnox allows at most 200" in problems[too_long.id]
+    assert "not balanced" in problems[unbalanced.id]
+    assert f"entry {locked.id} (2025-03-15, 'Avskrivning mars'):" in refused.stderr  # the text form, one per line
+    assert {entry["id"] for entry in preflight["entries"]} >= {clean.id}
+
+    missing = nordljus.export("--yes", "--json", series="Z")
+    assert missing.returncode == 2
+    assert missing.json()["general"][0].startswith("series: Fortnox has no voucher series Z in the financial year")
+    not_manual = nordljus.export("--yes", "--json", series="B")
+    assert "voucher series B is not a manual series" in not_manual.json()["general"][0]
+    assert "choose one of the manual series A, F, G, H, I, J, K, M" in not_manual.json()["general"][0]
+
+    assert _posted(sandbox) == []
+    assert not ExportAttempt.select().exists()
+    assert {e.status for e in ClosingEntry.select()} == {"not_exported"}
+
+
+def test_an_expired_connection_is_renewed_by_a_new_import_before_exporting(nordljus, sandbox):
+    entry = nordljus.add(draft("Skatt på årets resultat", ("8910", "1000.00"), ("2512", "-1000.00")))
+    sandbox.sandbox.clock.advance(46 * DAY)  # past the refresh token's 45 days at Fortnox
+
+    refused = nordljus.export("--yes")
+    assert refused.returncode == 2
+    assert "you need to perform a new import to reconnect before you can export" in refused.stderr
+    assert "bokslut connect --company 556123-4567, then bokslut import-fortnox --company 556123-4567" in refused.stderr
+    assert _posted(sandbox) == [] and ClosingEntry.get_by_id(entry.id).status == "not_exported"
+
+    assert connect(nordljus.cli, NORDLJUS).returncode == 0
+    assert nordljus.cli("import-fortnox", "--company", NORDLJUS).returncode == 0
+    done = nordljus.export("--yes", "--json")
+    assert done.returncode == 0, done.stderr
+    assert done.json()["counts"]["sent"] == 1 and ClosingEntry.get_by_id(entry.id).fortnox_number == 1
+
