@@ -15,8 +15,8 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	rm -rf $(CURDIR)/.demo
 	$(BIN)/bokslut --data-dir $(CURDIR)/.demo demo
-	@if [ -t 0 ] && [ -t 1 ]; then $(BIN)/bokslut --data-dir $(CURDIR)/.demo; \
-	else echo "no terminal here: open the app with $(BIN)/bokslut --data-dir $(CURDIR)/.demo"; fi
+	@if [ -t 0 ] && [ -t 1 ]; then $(BIN)/bokslut --data-dir $(CURDIR)/.demo --sandbox; \
+	else echo "no terminal here: open the app with $(BIN)/bokslut --data-dir $(CURDIR)/.demo --sandbox"; fi
 
 # tmux drives the end-to-end terminal test; installed from the system's packages where we may.
 system-deps:

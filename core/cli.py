@@ -261,9 +261,11 @@ def cmd_export_sie(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from core.demo import DemoSpec, write_demo_sie
+    """A SIE-file company to look at; the Fortnox company is left for the user to create, connect and import
+    (`bokslut --sandbox`, which `make demo` opens next, serves its Fortnox)."""
+    from core.demo import SECOND_DEMO, write_demo_sie
 
-    spec = DemoSpec()
+    spec = SECOND_DEMO
     db = open_store(settings.db_path)
     files_dir = settings.data_dir / "demo-files"
     files_dir.mkdir(parents=True, exist_ok=True)
@@ -273,7 +275,17 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         _say(result.summary())
     company = ledger.resolve_company(db, spec.org_number)
     _say(render_trial_balance(ledger.trial_balance(db, company, ledger.resolve_fiscal_year(db, company, None))))
+    _say(DEMO_WALK)
     return EXIT_OK
+
+
+DEMO_WALK = """
+The Fortnox walk-through (bokslut --sandbox serves a Fortnox sandbox on 127.0.0.1):
+  n            new company: Nordljus Konsult AB, 556123-4567, data source Fortnox
+  s, c         import settings, connect; Ctrl+O approves in the sandbox (a browser elsewhere would too)
+  f            import from Fortnox: three years
+  t, enter     transactions, drill down; F1 explains every screen, F2 shows the activity log
+Closing entries and their export: bokslut closing ... and bokslut export-fortnox ... (see README)."""
 
 
 def _fail(message: str) -> int:

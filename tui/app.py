@@ -6,7 +6,7 @@ import asyncio
 import itertools
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
@@ -51,12 +51,20 @@ class BokslutApp(App):
         Binding("ctrl+p", "command_palette", "key.palette", show=False, id="app.palette"),  # the footer docks it right
     ]
 
-    def __init__(self, db: pw.SqliteDatabase, settings: Settings, preferences: Preferences) -> None:
+    def __init__(
+        self,
+        db: pw.SqliteDatabase,
+        settings: Settings,
+        preferences: Preferences,
+        sandbox_consent: Callable[[str, str], str] | None = None,
+    ) -> None:
         set_language(preferences.language)
         super().__init__()
         translate_bindings(self)
         self.db = db
         self.settings = settings
+        # With the built-in sandbox (the demo) consent can be given from here: (authorize URL, org nr) -> redirect URL.
+        self.sandbox_consent = sandbox_consent
         self.keymap = preferences.keymap
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             self.animation_level = "none"  # scrolling and paging must be instant over SSH

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
+import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from core import cli
 from core.config import load_settings
@@ -18,6 +21,7 @@ def _interface_options(argv: Sequence[str]) -> argparse.Namespace | None:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--data-dir")
     parser.add_argument("--config")
+    parser.add_argument("--sandbox", action="store_true")
     options, rest = parser.parse_known_args(argv)
     return None if rest else options
 
@@ -37,8 +41,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (BokslutError, OSError) as error:
         print(printable(f"bokslut: {user_message(error)}"), file=sys.stderr)
         return cli.EXIT_BAD_INPUT
-    BokslutApp(db, settings, preferences).run()
+    if not options.sandbox:
+        BokslutApp(db, settings, preferences).run()
+        return cli.EXIT_OK
+    with demo_sandbox() as consent:
+        BokslutApp(db, settings, preferences, sandbox_consent=consent).run()
     return cli.EXIT_OK
+
+
+@contextmanager
+def demo_sandbox() -> Iterator[Callable[[str, str], str]]:
+    """`bokslut --sandbox` (make demo): the built-in Fortnox sandbox on loopback, this process pointed at it, tokens
+    in a file (never the user's keyring), and consent given from the app instead of a browser."""
+    from core.fortnox.sandbox.browser import give_consent_blocking
+    from core.fortnox.sandbox.serve import running_sandbox
+
+    with running_sandbox(redirect_uri=f"http://127.0.0.1:{_free_port()}/callback") as sandbox:
+        os.environ.update(
+            BOKSLUT_FORTNOX_CLIENT_ID=sandbox.client_id,
+            BOKSLUT_FORTNOX_CLIENT_SECRET=sandbox.client_secret,
+            BOKSLUT_FORTNOX_REDIRECT_URI=sandbox.redirect_uri,
+            BOKSLUT_FORTNOX_AUTH_URL=sandbox.auth_url,
+            BOKSLUT_FORTNOX_API_URL=sandbox.api_url,
+            BOKSLUT_TOKEN_STORE="file",
+        )
+        yield give_consent_blocking
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 if __name__ == "__main__":

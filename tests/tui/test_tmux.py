@@ -133,3 +133,40 @@ def test_when_the_terminal_goes_away_a_running_import_rolls_back_and_the_app_exi
     else:
         assert (entry.status, Voucher.select().count()) == ("failed", 0)
         assert entry.message.endswith("interrupted, the process ended before it finished")
+
+
+def test_the_demo_walk_new_company_connect_in_the_sandbox_and_import(tmux, data_dir, tmp_path):
+    """`make demo`'s app: the built-in sandbox on loopback, everything done with keys in one terminal."""
+    config = tmp_path / "config.toml"
+    config.write_text('language = "en"\n', encoding="utf-8")
+    command = ["env", f"BOKSLUT_CONFIG={config}", *bokslut_command(), "--data-dir", str(data_dir), "--sandbox"]
+    tmux.run("new-session", "-d", "-x", "100", "-y", "30", "-s", "app", shlex.join(command))
+
+    tmux.wait_for("No companies yet")
+    tmux.keys("Escape")  # out of the file field the empty store starts in
+    tmux.wait_for("New company")  # the footer: also, an Escape straight before a key would read as Alt+key
+    tmux.keys("n")
+    tmux.wait_for("Organisation number")
+    tmux.keys("Nordljus Konsult AB", literal=True)
+    tmux.keys("Enter")  # Enter creates; without a number the form says so and puts the cursor there
+    tmux.wait_for("Type the organisation number")
+    tmux.keys("556123-4567", literal=True)
+    tmux.keys("Enter")
+    tmux.wait_for("c Connect")  # the footer: the screen is ready for its keys
+    tmux.keys("c")
+    tmux.wait_for("Listening on http://127.0.0.1:")
+    tmux.keys("C-o")
+    tmux.wait_for("Connected to Nordljus Konsult AB (556123-4567)")
+    tmux.keys("Escape")
+    tmux.wait_for("Disconnect")  # back on the import settings, now connected
+    tmux.keys("Escape")
+    tmux.wait_for("f Import")
+    tmux.keys("f")
+    tmux.wait_for("no differences")  # the checks of the imported year: the import has finished
+
+    db = open_store(data_dir / "bokslut.sqlite3")
+    kinds = [(entry.kind, entry.status) for entry in ActivityLog.select().order_by(ActivityLog.id)]
+    assert kinds == [("connect", "done"), ("import", "done")]
+    assert Voucher.select().count() > 1000
+    db.close()
+    tmux.keys("C-q")

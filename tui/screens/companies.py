@@ -33,6 +33,7 @@ class CompaniesScreen(BokslutScreen):
     def __init__(self) -> None:
         super().__init__()
         self.companies: list = []  # (id, name, org number, years) as last read, laid out again on a resize
+        self.offered_import = False  # the empty store puts the cursor in the file field, once
 
     def compose_body(self) -> ComposeResult:
         yield RowTable(id="companies", cursor_type="row", zebra_stripes=True)
@@ -67,7 +68,9 @@ class CompaniesScreen(BokslutScreen):
         self.lay_out()
         if not companies and self.app.last_job is None:  # the hint must not hide how an import ended
             self.query_one("#import-status", Static).update(t("companies.none"))
-            self.set_focus(self.query_one("#import-path", Input))
+            if not self.offered_import:  # once: a later refresh must not pull the cursor back from where the user went
+                self.offered_import = True
+                self.set_focus(self.query_one("#import-path", Input))
 
     def lay_out(self) -> None:
         """The years column fits every year; the name takes what is left."""

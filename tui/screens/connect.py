@@ -39,6 +39,7 @@ class ConnectScreen(BokslutScreen):
     HELP_KEY = "help.connect"
     BINDINGS = [
         Binding("ctrl+y", "copy", "key.copy_address", id="connect.copy"),  # a letter would go into the paste field
+        Binding("ctrl+o", "sandbox_consent", "key.sandbox_consent", id="connect.sandbox"),
         Binding("r", "retry", "key.retry", id="connect.retry"),
         Binding("escape", "cancel", "key.cancel", id="connect.cancel"),
     ]
@@ -170,6 +171,8 @@ class ConnectScreen(BokslutScreen):
             return self.url is not None and self.state in ("waiting", "checking")
         if action == "retry":
             return self.state == "failed"
+        if action == "sandbox_consent":
+            return self.app.sandbox_consent is not None and self.url is not None and self.state == "waiting"
         return True
 
     def action_copy(self) -> None:
@@ -177,6 +180,33 @@ class ConnectScreen(BokslutScreen):
         if self.url is not None:
             self.app.copy_to_clipboard(self.url)
             self.notify(t("connect.copied"), timeout=4)
+
+    def action_sandbox_consent(self) -> None:
+        """The demo's stand-in for the browser: the sandbox's consent page is answered here, and the address it
+        ends on is pasted like a user would."""
+        if self.url is None or self.app.sandbox_consent is None:
+            return
+        self.state = "checking"
+        self.query_one("#connect-paste", Input).disabled = True
+        self.show_result(literal(t("connect.checking"), wrap=True))
+        self.refresh_bindings()
+        self.app.run_worker(
+            partial(self._consent_in_sandbox, self.app, self.url, self.conversation),
+            thread=True, group="fortnox", exit_on_error=False,
+        )
+
+    def _consent_in_sandbox(self, app, url: str, conversation: Conversation | None) -> None:
+        with app.db.connection_context():
+            org_number = Company.get_by_id(self.company_id).org_number or ""
+        try:
+            redirect = app.sandbox_consent(url, org_number)
+        except Exception as error:  # e.g. the sandbox has no such company: shown like any failed connect
+            tell(self, ConnectEnded(error=user_message(error)))
+            if conversation is not None:
+                conversation.cancel()
+            return
+        if conversation is not None:
+            conversation.paste(redirect)
 
     def action_retry(self) -> None:
         if self.state == "failed":
