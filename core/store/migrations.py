@@ -286,9 +286,78 @@ def _add_closing_entries(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> Non
     )
 
 
+def _add_checks_and_periods(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> None:
+    """The check engine's results and settings, and the periods of period closing."""
+
+    class Base(pw.Model):
+        class Meta:
+            database = db
+            legacy_table_names = False
+
+    class Company(Base):
+        pass
+
+    class FiscalYear(Base):
+        class Meta:
+            table_name = "fiscal_year"
+
+    class CheckResult(Base):
+        fiscal_year = pw.ForeignKeyField(FiscalYear, on_delete="CASCADE")
+        period = pw.TextField()
+        check_id = pw.TextField()
+        status = pw.TextField()
+        message = pw.TextField()
+        details = pw.TextField()
+        data_hash = pw.TextField()
+        computed = pw.DateTimeField()
+        stale = pw.BooleanField()
+        done_by = pw.TextField(null=True)
+        done_at = pw.DateTimeField(null=True)
+
+        class Meta:
+            table_name = "check_result"
+
+    class CheckSetting(Base):
+        company = pw.ForeignKeyField(Company, on_delete="CASCADE")
+        check_id = pw.TextField()
+        kind = pw.TextField()
+        name = pw.TextField()
+        params = pw.TextField()
+        enabled = pw.BooleanField()
+
+        class Meta:
+            table_name = "check_setting"
+
+    class Period(Base):
+        fiscal_year = pw.ForeignKeyField(FiscalYear, on_delete="CASCADE")
+        position = pw.IntegerField()
+        key = pw.TextField()
+        start = pw.DateField()
+        end = pw.DateField()
+        locked = pw.BooleanField()
+        unlocked = pw.BooleanField()
+        changed_by = pw.TextField(null=True)
+        changed_at = pw.DateTimeField(null=True)
+
+    db.create_tables([CheckResult, CheckSetting, Period])
+    migrate(
+        migrator.add_column(
+            "fiscal_year", "period_kind", pw.TextField(default="month", constraints=[pw.SQL("DEFAULT 'month'")])
+        ),
+        migrator.add_index("check_result", ("fiscal_year_id", "period", "check_id"), unique=True),
+        migrator.add_index("check_setting", ("company_id", "check_id"), unique=True),
+        migrator.add_index("period", ("fiscal_year_id", "position"), unique=True),
+    )
+
+
 Migration = Callable[[pw.SqliteDatabase, SqliteMigrator], None]
 
-MIGRATIONS: tuple[Migration, ...] = (_create_v1_tables, _add_fortnox_source, _add_closing_entries)
+MIGRATIONS: tuple[Migration, ...] = (
+    _create_v1_tables,
+    _add_fortnox_source,
+    _add_closing_entries,
+    _add_checks_and_periods,
+)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -83,6 +83,7 @@ class FiscalYear(BaseModel):
     # The import that loaded this year as year 0; NULL when only known as another file's year -1.
     batch = pw.ForeignKeyField(ImportBatch, null=True, on_delete="SET NULL")
     fortnox_id = pw.IntegerField(null=True)  # Fortnox's financial year Id (small, not chronological)
+    period_kind = pw.TextField(default="month")  # "month" or "quarter": how period closing divides the year
 
 
 
@@ -264,6 +265,53 @@ class ClosingRate(BaseModel):
         table_name = "closing_rate"
 
 
+class CheckResult(BaseModel):
+    """One check's outcome for a year ("" period) or a period ("YYYYMM" / "YYYYQn" / "year-end")."""
+
+    fiscal_year = pw.ForeignKeyField(FiscalYear, backref="check_results", on_delete="CASCADE")
+    period = pw.TextField(default="")
+    check_id = pw.TextField()
+    status = pw.TextField()  # red (found something), orange (could not run), green (nothing found), done (by the user)
+    message = pw.TextField(default="")
+    details = pw.TextField(default="[]")  # JSON: the rows behind a red result
+    data_hash = pw.TextField(default="")  # of the data the result was computed from: a change clears "done"
+    computed = pw.DateTimeField(default=utc_now)
+    stale = pw.BooleanField(default=False)  # an import or a closing entry changed since; re-run on request
+    done_by = pw.TextField(null=True)
+    done_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "check_result"
+
+
+class CheckSetting(BaseModel):
+    """A built-in check switched off, or a user's own check of a parameterised kind."""
+
+    company = pw.ForeignKeyField(Company, backref="check_settings", on_delete="CASCADE")
+    check_id = pw.TextField()
+    kind = pw.TextField(default="builtin")  # builtin, amount-threshold, transaction-count, empty-accounts
+    name = pw.TextField(default="")
+    params = pw.TextField(default="{}")  # JSON
+    enabled = pw.BooleanField(default=True)
+
+    class Meta:
+        table_name = "check_setting"
+
+
+class Period(BaseModel):
+    """A period of a fiscal year for period closing; the year-end period comes after the last month."""
+
+    fiscal_year = pw.ForeignKeyField(FiscalYear, backref="periods", on_delete="CASCADE")
+    position = pw.IntegerField()
+    key = pw.TextField()  # "YYYYMM", "YYYYQn" or "year-end"
+    start = pw.DateField()
+    end = pw.DateField()
+    locked = pw.BooleanField(default=False)
+    unlocked = pw.BooleanField(default=False)  # temporarily unlocked: the next period waits
+    changed_by = pw.TextField(null=True)
+    changed_at = pw.DateTimeField(null=True)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     SchemaVersion,
     Company,
@@ -282,4 +330,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     ClosingRow,
     ExportAttempt,
     ClosingRate,
+    CheckResult,
+    CheckSetting,
+    Period,
 )
