@@ -53,7 +53,7 @@ def _read_config(path: Path, explicit: bool) -> dict:
         raise ConfigError(f"{path}: not valid TOML ({error}). Fix the file or remove it to use the defaults.") from None
 
 
-def _positive_int(config: dict, section: str, key: str, default: int, path: Path) -> int:
+def positive_int(config: dict, section: str, key: str, default: int, path: Path) -> int:
     value = config.get(section, {}).get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
         raise ConfigError(f"{path}: [{section}] {key} must be a positive whole number, not {value!r}.")
@@ -70,11 +70,11 @@ def load_settings(
     config = _read_config(config_path, explicit=bool(explicit_config))
     chosen_dir = data_dir or environ.get("BOKSLUT_DATA_DIR") or config.get("data_dir")
     resolved_dir = Path(chosen_dir).expanduser() if chosen_dir else Path(platformdirs.user_data_dir(APP_NAME))
-    max_file_mb = _positive_int(config, "import", "max_file_mb", 100, config_path)
+    max_file_mb = positive_int(config, "import", "max_file_mb", 100, config_path)
     return Settings(
         data_dir=resolved_dir.resolve(),
         config_file=config_path if config_path.exists() else None,
         max_file_bytes=max_file_mb * 1024 * 1024,
-        max_objects_per_dimension=_positive_int(config, "import", "max_objects_per_dimension", 10_000, config_path),
+        max_objects_per_dimension=positive_int(config, "import", "max_objects_per_dimension", 10_000, config_path),
         config=config,
     )

@@ -28,7 +28,7 @@ import peewee as pw
 
 from core import activity
 from core.closing.entries import draft_of, rows_of, validate
-from core.config import Settings, _positive_int
+from core.config import Settings, positive_int
 from core.errors import BokslutError, user_message
 from core.fortnox.client import FortnoxClient
 from core.fortnox.connection import FortnoxLink, company_status, fortnox_company, open_link, require_same_company
@@ -41,7 +41,7 @@ from core.fortnox.errors import (
     FortnoxUnavailable,
     fortnox_says,
 )
-from core.fortnox.importer import _locked_through
+from core.fortnox.importer import locked_through
 from core.fortnox.oauth import ConnectionExpired, OAuthError
 from core.money import format_amount
 from core.store.models import ClosingEntry, ClosingRow, Company, ExportAttempt, FiscalYear, utc_now
@@ -333,7 +333,7 @@ async def _preflight(
     }
     centres = await _codes(client, "/costcenters", "CostCenters", "Code") if _any(every_row, "cost_center") else {}
     projects = await _codes(client, "/projects", "Projects", "ProjectNumber") if _any(every_row, "project") else {}
-    locked = await _locked_through(client)
+    locked = await locked_through(client)
     label = f"{year.start}..{year.end}"
     for entry in chosen:
         problems = [str(problem) for problem in validate(db, fiscal_year, draft_of(entry))]
@@ -461,7 +461,7 @@ async def export_to_fortnox(
 
 def unanswered_wait_seconds(settings: Settings) -> int:
     """How long after an unanswered POST its absence in Fortnox is believed; [export] unanswered_wait_seconds."""
-    return _positive_int(
+    return positive_int(
         dict(settings.config),
         "export",
         "unanswered_wait_seconds",

@@ -205,13 +205,13 @@ async def _fetch(
         series=series,
         cost_centres=await client.get_all("/costcenters", "CostCenters"),
         projects=await client.get_all("/projects", "Projects"),
-        locked_through=await _locked_through(client),
+        locked_through=await locked_through(client),
     )
     steps.end()
     return fetched
 
 
-async def _locked_through(client: FortnoxClient) -> dt.date | None:
+async def locked_through(client: FortnoxClient) -> dt.date | None:
     """Fortnox omits EndDate, or sends null or "", when nothing is locked; an unknown lock is stored as none."""
     try:
         locked = (await client.get_json("/settings/lockedperiod")).get("LockedPeriod") or {}

@@ -20,13 +20,21 @@ class StoreTooNew(BokslutError):
     """Opening a newer store with an older program must not corrupt it; the user upgrades instead."""
 
 
-def _create_v1_tables(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> None:
-    """The first schema, frozen here: companies, years, chart, vouchers, balances, log, checks."""
+def _frozen_base(db: pw.SqliteDatabase) -> type[pw.Model]:
+    """Each migration declares the tables as they were then, on a base bound to the database being migrated."""
 
     class Base(pw.Model):
         class Meta:
             database = db
             legacy_table_names = False
+
+    return Base
+
+
+def _create_v1_tables(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> None:
+    """The first schema, frozen here: companies, years, chart, vouchers, balances, log, checks."""
+
+    Base = _frozen_base(db)
 
     class SchemaVersion(Base):
         version = pw.IntegerField()
@@ -172,10 +180,7 @@ def _create_v1_tables(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> None:
 def _add_fortnox_source(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> None:
     """Fortnox as a data source: the company's source and tenant, the year's Fortnox id, what the export dialog needs."""
 
-    class Base(pw.Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = _frozen_base(db)
 
     class FiscalYear(Base):
         class Meta:
@@ -206,10 +211,7 @@ def _add_fortnox_source(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> None
 def _add_closing_entries(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> None:
     """Closing entries, their rows, the export ledger (intent before every POST) and per-year rates."""
 
-    class Base(pw.Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = _frozen_base(db)
 
     class Company(Base):
         pass
@@ -289,10 +291,7 @@ def _add_closing_entries(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> Non
 def _add_checks_and_periods(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> None:
     """The check engine's results and settings, and the periods of period closing."""
 
-    class Base(pw.Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = _frozen_base(db)
 
     class Company(Base):
         pass
