@@ -380,11 +380,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.set_defaults(handler=cmd_demo)
 
     # Imported here, not at the top: these modules use this one's helpers.
+    from core import period_commands
     from core.closing import commands as closing_commands
     from core.export import fortnox_commands, sie_commands
     from core.reports import commands as report_commands
 
-    for module in (closing_commands, fortnox_commands, sie_commands, report_commands):
+    for module in (closing_commands, fortnox_commands, sie_commands, report_commands, period_commands):
         module.register(commands)
     return parser
 

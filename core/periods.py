@@ -1,0 +1,229 @@
+"""Period closing: a fiscal year divided into months (or calendar quarters) and the year-end period, locked in order.
+
+A locked period is reconciled: checks skip it and closing entries dated in it are refused. The periods are
+locked one after the other; a locked period may be temporarily unlocked, and while it is, the open period
+after it is paused (it cannot be locked) and no other period may be unlocked, so one period is open at a time.
+
+Where a date belongs: the store keeps no period per entry, so a date names exactly one period. Months are
+calendar months and quarters calendar quarters (the VAT periods), clipped to the fiscal year, so a first year
+that starts mid-month or lasts 18 months simply has a short or an extra period. The year-end period follows
+the last month and is the year's last day only: that day belongs to the last month until the last month is
+locked, and to the year-end period after. Visma lets year-end entries fall anywhere in the last month; here
+they are dated on the balance date (create_entry's default), so locking a month locks all of its days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import re
+
+import peewee as pw
+
+from core.errors import BokslutError
+from core.store.models import FiscalYear, Period, utc_now
+
+KINDS = ("month", "quarter")
+YEAR_END = "year-end"
+STATES = ("locked", "unlocked", "open", "paused", "not started")
+
+_MONTH = re.compile(r"(\d{4})-?(\d{2})")
+_QUARTER = re.compile(r"(\d{4})-?[Qq]([1-4])")
+
+
+def _layout(fiscal_year: FiscalYear) -> list[tuple[str, dt.date, dt.date]]:
+    """(key, start, end) of every period the year's kind gives, the year-end period last."""
+    months = 3 if fiscal_year.period_kind == "quarter" else 1
+    spans = []
+    start = fiscal_year.start
+    while start <= fiscal_year.end:
+        first_month = start.month - (start.month - 1) % months  # of the calendar month or quarter holding `start`
+        following = first_month - 1 + months  # months after January of start's year
+        next_start = dt.date(start.year + following // 12, following % 12 + 1, 1)
+        key = f"{start.year}Q{first_month // 3 + 1}" if months == 3 else f"{start.year}{start.month:02d}"
+        spans.append((key, start, min(next_start - dt.timedelta(days=1), fiscal_year.end)))
+        start = next_start
+    spans.append((YEAR_END, fiscal_year.end, fiscal_year.end))
+    return spans
+
+
+def _stored(fiscal_year: FiscalYear) -> list[Period]:
+    return list(Period.select().where(Period.fiscal_year == fiscal_year.id).order_by(Period.position))
+
+
+def periods(db: pw.SqliteDatabase, fiscal_year: FiscalYear) -> list[Period]:
+    """The year's periods in order, created on first use (and re-laid while none has ever been locked)."""
+    layout = _layout(fiscal_year)
+    rows = _stored(fiscal_year)
+    if [(p.key, p.start, p.end) for p in rows] == layout or any(p.locked or p.unlocked for p in rows):
+        return rows
+    with db.atomic():
+        Period.delete().where(Period.fiscal_year == fiscal_year.id).execute()
+        Period.insert_many(
+            [
+                {"fiscal_year": fiscal_year.id, "position": position, "key": key, "start": start, "end": end}
+                for position, (key, start, end) in enumerate(layout, start=1)
+            ]
+        ).execute()
+    return _stored(fiscal_year)
+
+
+def label(period: Period) -> str:
+    """How a user writes the period: 2025-03, 2025Q1 or year-end."""
+    key = period.key
+    return f"{key[:4]}-{key[4:]}" if len(key) == 6 and key.isdigit() else key
+
+
+def states(rows: list[Period]) -> list[str]:
+    """Each period's state, in order: the first period not locked is open (or unlocked, which pauses the next)."""
+    result = []
+    waiting = 0  # periods not locked seen so far
+    previous_unlocked = False
+    for period in rows:
+        if period.locked:
+            result.append("locked")
+            continue
+        if period.unlocked:
+            result.append("unlocked")
+        elif waiting == 0:
+            result.append("open")
+        else:
+            result.append("paused" if waiting == 1 and previous_unlocked else "not started")
+        previous_unlocked = waiting == 0 and period.unlocked
+        waiting += 1
+    return result
+
+
+def period_json(period: Period, state: str) -> dict:
+    return {
+        "key": period.key,
+        "label": label(period),
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "state": state,
+        "locked": period.locked,
+        "changed_by": period.changed_by,
+        "changed_at": period.changed_at.isoformat() if period.changed_at else None,
+    }
+
+
+def _year_words(fiscal_year: FiscalYear) -> str:
+    return f"fiscal year {fiscal_year.start}..{fiscal_year.end}"
+
+
+def find_period(db: pw.SqliteDatabase, fiscal_year: FiscalYear, text: str) -> Period:
+    """The period a user names as 2025-03, 202503, 2025Q1 or year-end."""
+    text = text.strip()
+    month, quarter = _MONTH.fullmatch(text), _QUARTER.fullmatch(text)
+    if text.casefold() == YEAR_END:
+        key = YEAR_END
+    elif month and 1 <= int(month[2]) <= 12:
+        key = f"{month[1]}{month[2]}"
+    elif quarter:
+        key = f"{quarter[1]}Q{quarter[2]}"
+    else:
+        raise BokslutError(f"{text!r} is not a period; give it as 2025-03, 202503, 2025Q1 or year-end")
+    rows = periods(db, fiscal_year)
+    for period in rows:
+        if period.key == key:
+            return period
+    divided = "quarters" if fiscal_year.period_kind == "quarter" else "months"
+    raise BokslutError(
+        f"{text} is not a period of {_year_words(fiscal_year)}, which is divided into {divided} "
+        f"{label(rows[0])}..{label(rows[-2])} and year-end; list them with bokslut period list"
+    )
+
+
+def _who() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in this environment (e.g. a container without a passwd entry)
+        return "unknown"
+
+
+def _stamp(period: Period, *, locked: bool, unlocked: bool) -> Period:
+    Period.update(locked=locked, unlocked=unlocked, changed_by=_who(), changed_at=utc_now()).where(
+        Period.id == period.id
+    ).execute()
+    return Period.get_by_id(period.id)
+
+
+def lock_period(db: pw.SqliteDatabase, fiscal_year: FiscalYear, text: str) -> Period:
+    """Only after every earlier period is locked: a period is reconciled on top of the ones before it."""
+    with db.atomic():
+        period = find_period(db, fiscal_year, text)
+        if period.locked:
+            raise BokslutError(f"period {label(period)} of {_year_words(fiscal_year)} is already locked")
+        for earlier in _stored(fiscal_year):
+            if earlier.position < period.position and not earlier.locked:
+                how = "is temporarily unlocked; lock it again" if earlier.unlocked else "is not locked; lock it"
+                raise BokslutError(
+                    f"period {label(period)} cannot be locked yet: the earlier period {label(earlier)} {how} first"
+                )
+        return _stamp(period, locked=True, unlocked=False)
+
+
+def unlock_period(db: pw.SqliteDatabase, fiscal_year: FiscalYear, text: str) -> Period:
+    """Temporarily: later locked periods stay locked and the open one waits until this one is locked again."""
+    with db.atomic():
+        period = find_period(db, fiscal_year, text)
+        if not period.locked:
+            state = "already temporarily unlocked" if period.unlocked else "not locked"
+            raise BokslutError(f"period {label(period)} of {_year_words(fiscal_year)} is {state}")
+        for other in _stored(fiscal_year):
+            if other.unlocked:
+                raise BokslutError(
+                    f"period {label(other)} is already temporarily unlocked; lock it again before unlocking "
+                    f"{label(period)}, so that one period is open at a time"
+                )
+        return _stamp(period, locked=False, unlocked=True)
+
+
+def set_period_kind(db: pw.SqliteDatabase, fiscal_year: FiscalYear, kind: str) -> list[Period]:
+    """Months or quarters; refused once a period has been locked, as the locks would no longer mean anything."""
+    if kind not in KINDS:
+        raise BokslutError(f"{kind!r} is not a period kind; choose month or quarter")
+    with db.atomic():
+        touched = [p for p in _stored(fiscal_year) if p.locked or p.unlocked]
+        if touched and kind != fiscal_year.period_kind:
+            raise BokslutError(
+                f"the periods of {_year_words(fiscal_year)} cannot become {kind}s: period {label(touched[0])} "
+                f"has been locked; unlocking does not undo that, so the year stays by {fiscal_year.period_kind}"
+            )
+        FiscalYear.update(period_kind=kind).where(FiscalYear.id == fiscal_year.id).execute()
+        fiscal_year.period_kind = kind
+        return periods(db, fiscal_year)
+
+
+def period_of(db: pw.SqliteDatabase, fiscal_year: FiscalYear, day: dt.date) -> Period | None:
+    """The stored period `day` belongs to (see the module note on the last day); None outside the year or before
+    the periods exist, when nothing can be locked."""
+    rows = _stored(fiscal_year)
+    if len(rows) < 2 or not fiscal_year.start <= day <= fiscal_year.end:
+        return None
+    *regular, year_end = rows
+    if day == fiscal_year.end and regular[-1].locked:
+        return year_end
+    return next((p for p in regular if p.start <= day <= p.end), None)
+
+
+def is_locked(db: pw.SqliteDatabase, fiscal_year: FiscalYear, day: dt.date) -> bool:
+    period = period_of(db, fiscal_year, day)
+    return period is not None and period.locked
+
+
+def locked_periods(db: pw.SqliteDatabase, fiscal_year: FiscalYear) -> list[Period]:
+    """What the checks skip: reconciled periods are not re-checked. Read only; creates no rows."""
+    return [p for p in _stored(fiscal_year) if p.locked]
+
+
+def locked_problem(db: pw.SqliteDatabase, fiscal_year: FiscalYear, day: dt.date) -> str | None:
+    """Why a closing entry may not be dated `day`, or None: the sentence entry validation shows."""
+    period = period_of(db, fiscal_year, day)
+    if period is None or not period.locked:
+        return None
+    name = "the year-end period" if period.key == YEAR_END else f"period {label(period)}"
+    return (
+        f"{day} lies in {name}, which is locked; date the entry in an open period or unlock it first "
+        f"(bokslut period unlock {label(period)} --year {fiscal_year.end.year})"
+    )
