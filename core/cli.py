@@ -381,11 +381,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Imported here, not at the top: these modules use this one's helpers.
     from core import period_commands
+    from core.checks import commands as check_commands
     from core.closing import commands as closing_commands
     from core.export import fortnox_commands, sie_commands
     from core.reports import commands as report_commands
 
-    for module in (closing_commands, fortnox_commands, sie_commands, report_commands, period_commands):
+    for module in (closing_commands, fortnox_commands, sie_commands, report_commands, period_commands, check_commands):
         module.register(commands)
     return parser
 

@@ -17,6 +17,7 @@ from typing import Protocol
 import peewee as pw
 
 from core import activity, integrity
+from core.checks import before_import
 from core.closing.booking import mark_booked
 from core.errors import BokslutError
 from core.integrity import CheckResult
@@ -404,6 +405,7 @@ class _Loader:
 
     def _take_over_current_year(self, start: dt.date, end: dt.date, *, vouchers_only: bool) -> int:
         """Re-importing a year replaces everything it held, so nothing is duplicated."""
+        before_import(self.db, self.company_id, start)  # check results go stale; the replaced vouchers are kept
         row = self._existing_year(start)
         if row is None:
             return self._insert(

@@ -15,9 +15,11 @@ from decimal import Decimal, InvalidOperation
 
 import peewee as pw
 
+from core.checks import mark_stale
 from core.closing.texts import DESCRIPTION_MAX, ROW_TEXT_MAX, text_problem
 from core.errors import BokslutError
 from core.money import format_amount
+from core.periods import locked_problem
 from core.store.models import (
     Account,
     ClosingEntry,
@@ -206,6 +208,8 @@ def validate(db: pw.SqliteDatabase, fiscal_year: FiscalYear, draft: EntryDraft) 
         problems.append(
             Problem("date", f"{draft.date} is outside the fiscal year {fiscal_year.start}..{fiscal_year.end}")
         )
+    if issue := locked_problem(db, fiscal_year, draft.date or fiscal_year.end):
+        problems.append(Problem("date", issue))
     if not draft.text.strip():
         problems.append(Problem("text", "the entry needs a text; Fortnox requires a description"))
     elif issue := _line_problem(draft.text, DESCRIPTION_MAX):
@@ -306,6 +310,7 @@ def create_entry(
             reverses=reverses.id if reverses is not None else None,
         )
         _save_rows(entry, draft)
+        mark_stale(db, fiscal_year.id)
     return entry
 
 
@@ -368,6 +373,7 @@ def update_entry(db: pw.SqliteDatabase, entry: ClosingEntry, draft: EntryDraft) 
         date = draft.date or entry.fiscal_year.end
         _guarded_update(db, entry, "edited", date=date, text=draft.text, status=status, failure=failure)
         _save_rows(entry, draft)
+        mark_stale(db, entry.fiscal_year_id)
     return _refresh(entry)
 
 
@@ -375,11 +381,13 @@ def delete_entry(db: pw.SqliteDatabase, entry: ClosingEntry) -> ClosingEntry:
     """Soft: the entry is hidden from lists and balances, and can be restored."""
     _refuse_if_frozen(_refresh(entry), "deleted")
     _guarded_update(db, entry, "deleted", deleted=True)
+    mark_stale(db, entry.fiscal_year_id)
     return _refresh(entry)
 
 
 def restore_entry(db: pw.SqliteDatabase, entry: ClosingEntry) -> ClosingEntry:
     ClosingEntry.update(deleted=False, updated=utc_now()).where(ClosingEntry.id == entry.id).execute()
+    mark_stale(db, entry.fiscal_year_id)
     return _refresh(entry)
 
 

@@ -1,0 +1,122 @@
+"""`bokslut checks ...`: run, list and mark check results, switch checks off and on, add the user's own.
+
+    bokslut checks run|list --company ORGNR --year YYYY [--period YYYYMM] [--json]
+    bokslut checks done ID|CHECK_ID [--company ORGNR --year YYYY --period YYYYMM] [--json]
+    bokslut checks disable|enable CHECK_ID --company ORGNR
+    bokslut checks add --company ORGNR --kind KIND --name NAME --params JSON
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from core import ledger
+from core.checks import custom, engine
+from core.cli import EXIT_OK, _company, _print_json, _say
+from core.config import Settings
+from core.errors import BokslutError
+from core.store.db import open_store
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    checks = commands.add_parser("checks", help="transaction analysis: run the checks of a year and mark results done")
+    actions = checks.add_subparsers(dest="checks_command", metavar="ACTION", required=True)
+    for name, handler, help_text in (
+        ("run", cmd_run, "run the enabled checks (the year and every unlocked month, or one --period)"),
+        ("list", cmd_list, "the stored results, stale ones marked"),
+    ):
+        sub = actions.add_parser(name, help=help_text)
+        _year_arguments(sub)
+        sub.add_argument("--json", action="store_true")
+        sub.set_defaults(handler=handler)
+    sub = actions.add_parser("done", help="mark a red result done (by its id, or by check id with --year)")
+    sub.add_argument("target", metavar="ID|CHECK_ID")
+    _year_arguments(sub)
+    sub.add_argument("--json", action="store_true")
+    sub.set_defaults(handler=cmd_done)
+    for name, enabled in (("disable", False), ("enable", True)):
+        sub = actions.add_parser(name, help=f"{name} a check for the company")
+        sub.add_argument("check_id", metavar="CHECK_ID")
+        sub.add_argument("--company", help="organisation number (default: the only company in the store)")
+        sub.set_defaults(handler=cmd_enable, enabled=enabled)
+    sub = actions.add_parser("add", help="add an own check of a parameterised kind")
+    sub.add_argument("--company", help="organisation number (default: the only company in the store)")
+    sub.add_argument("--kind", required=True, choices=custom.KINDS)
+    sub.add_argument("--name", required=True)
+    sub.add_argument("--params", required=True, metavar="JSON", help='e.g. {"accounts": ["5410"], "above": "10000"}')
+    sub.add_argument("--json", action="store_true")
+    sub.set_defaults(handler=cmd_add)
+
+
+def _year_arguments(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--company", help="organisation number (default: the only company in the store)")
+    sub.add_argument("--year", type=int, help="the calendar year the fiscal year ends in (default: latest)")
+    sub.add_argument("--period", metavar="YYYYMM", help="one month of the fiscal year")
+
+
+def _show(results: list, as_json: bool) -> None:
+    if as_json:
+        _print_json([engine.result_json(result) for result in results])
+        return
+    counts = {status: sum(r.status == status for r in results) for status in ("red", "orange", "green", "done")}
+    stale = ", stale: run again" if any(r.stale for r in results) else ""
+    _say(", ".join(f"{n} {status}" for status, n in counts.items()) + stale)
+    for result in results:
+        done = f" (done by {result.done_by} {result.done_at:%Y-%m-%d %H:%M})" if result.status == "done" else ""
+        stale = " (stale)" if result.stale else ""
+        where = result.period or "year"
+        _say(f"{result.id:>6}  {result.status:<7}{where:<8}{result.check_id:<22}{result.message}{done}{stale}")
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    db = open_store(settings.db_path)
+    company = _company(db, args.company)
+    year = ledger.resolve_fiscal_year(db, company, args.year)
+    _show(engine.run_checks(db, company, year, args.period), args.json)
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
+    db = open_store(settings.db_path)
+    company = _company(db, args.company)
+    year = ledger.resolve_fiscal_year(db, company, args.year)
+    _show(engine.list_results(db, company, year, args.period), args.json)
+    return EXIT_OK
+
+
+def cmd_done(args: argparse.Namespace, settings: Settings) -> int:
+    db = open_store(settings.db_path)
+    company = _company(db, args.company)
+    year = None if args.target.isdigit() else ledger.resolve_fiscal_year(db, company, args.year)
+    result = engine.mark_done(db, engine.get_result(db, company, args.target, year, args.period or ""))
+    if args.json:
+        _print_json(engine.result_json(result))
+    else:
+        _say(f"{result.check_id} {result.period or 'year'}: done by {result.done_by}")
+    return EXIT_OK
+
+
+def cmd_enable(args: argparse.Namespace, settings: Settings) -> int:
+    db = open_store(settings.db_path)
+    company = _company(db, args.company)
+    check = engine.set_enabled(db, company, args.check_id, args.enabled)
+    _say(f"{company.name}: {check.id} is {'enabled' if args.enabled else 'disabled'}")
+    return EXIT_OK
+
+
+def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        params = json.loads(args.params)
+    except json.JSONDecodeError as error:
+        raise BokslutError(f"--params is not valid JSON ({error.msg} at column {error.colno}); "
+                           'give an object like {"accounts": ["5410"], "above": "10000"}') from None  # fmt: skip
+    db = open_store(settings.db_path)
+    company = _company(db, args.company)
+    setting = custom.add_check(db, company, args.kind, args.name, params)
+    if args.json:
+        _print_json({"check_id": setting.check_id, "kind": setting.kind, "name": setting.name,
+                     "params": json.loads(setting.params), "enabled": setting.enabled})  # fmt: skip
+    else:
+        _say(f"{company.name}: added check {setting.check_id} ({setting.kind})")
+    return EXIT_OK

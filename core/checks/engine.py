@@ -1,0 +1,327 @@
+"""Running checks and keeping their results: one result per check, fiscal year and period.
+
+A result is red (found something, with the rows behind it), orange (could not run), green (nothing found) or
+done (a red result the user has marked). Its `data_hash` covers what the check found, so a re-run that finds
+the same keeps "done", and one that finds anything else clears it. Messages are structured for translation:
+`details` holds {"message": {"key", "params"}, "rows": [...]}, the `message` column the English text.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import getpass
+import hashlib
+import json
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import peewee as pw
+
+from core import integrity
+from core.errors import BokslutError
+from core.store.models import CheckResult, CheckSetting, Company, FiscalYear, Period, utc_now
+
+RED, ORANGE, GREEN, DONE = "red", "orange", "green", "done"
+MAX_ROWS = 1000  # rows kept behind a red result; the message's count is the full number
+WORKERS = 2  # the checks are SQLite reads; two connections keep two cores busy
+HIDDEN_PREFIX = "_"  # results the engine keeps for itself (voucher fingerprints), never listed
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What one check says about one period ("" for the year)."""
+
+    status: str
+    key: str  # the message key under the check's id: "<check id>.<key>"
+    text: str  # English
+    params: dict = field(default_factory=dict)
+    rows: tuple[dict, ...] = ()
+    period: str = ""
+
+
+def outcome(
+    rows: list[dict], found: str, clean: str, *, period: str = "", count: int | None = None, **params
+) -> Finding:
+    """Red with the rows when there are any, else green. `found` may use {count} (default: the rows) and the params."""
+    if rows:
+        params = {"count": len(rows) if count is None else count, **params}
+        return Finding(RED, "found", found.format(**params), params, tuple(rows[:MAX_ROWS]), period)
+    return Finding(GREEN, "clean", clean.format(**params), params, (), period)
+
+
+def not_run(key: str, text: str, *, period: str = "", **params) -> Finding:
+    return Finding(ORANGE, key, text.format(**params), params, (), period)
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    id: str
+    name: str  # English title
+    run: Callable[["Context"], list[Finding]]
+    per_period: bool = False  # findings per month, each compared with other periods
+    builtin: bool = True
+    kind: str = "builtin"
+    params: dict = field(default_factory=dict)
+
+
+class Context:
+    """What the checks of one run share; each query runs at most once."""
+
+    def __init__(self, db: pw.SqliteDatabase, fiscal_year: FiscalYear, periods: list[str]) -> None:
+        self.db = db
+        self.year = fiscal_year
+        self.periods = periods  # the months to report on ("YYYYMM")
+
+    def rows(self, sql: str, *params) -> list[tuple]:
+        return self.db.execute_sql(sql, params).fetchall()
+
+    @cached_property
+    def previous(self) -> FiscalYear | None:
+        return FiscalYear.get_or_none(
+            FiscalYear.company == self.year.company_id, FiscalYear.end == self.year.start - dt.timedelta(days=1)
+        )
+
+    @cached_property
+    def movement(self) -> dict[str, int]:
+        return integrity.transaction_totals(self.db, self.year.id)
+
+    @cached_property
+    def has_vouchers(self) -> bool:
+        return bool(self.rows("SELECT 1 FROM voucher WHERE fiscal_year_id = ? LIMIT 1", self.year.id))
+
+    @cached_property
+    def balance_kinds(self) -> set[str]:
+        kinds = self.rows("SELECT DISTINCT kind FROM balance WHERE fiscal_year_id = ?", self.year.id)
+        return {kind for (kind,) in kinds}
+
+    @cached_property
+    def integrity(self) -> dict[str, integrity.CheckResult]:
+        """The checks the importer ran on these very rows and stored with the year."""
+        return {result.check_id: result for result in integrity.stored_checks(self.db, self.year.id)}
+
+    @cached_property
+    def opening(self) -> dict[str, int]:
+        return dict(
+            self.rows(
+                "SELECT account, SUM(amount) FROM balance WHERE fiscal_year_id = ? AND kind = 'IB' AND objects = '' "
+                "GROUP BY account",
+                self.year.id,
+            )
+        )
+
+    @cached_property
+    def monthly(self) -> dict[tuple[str, str], tuple[int, float, float]]:
+        """(account, "YYYYMM") -> (#TRANS rows, Σ|amount|, Σamount²) over this year and the previous one."""
+        years = [self.year.id] + ([self.previous.id] if self.previous else [])
+        cursor = self.db.execute_sql(
+            "SELECT r.account, substr(v.date, 1, 4) || substr(v.date, 6, 2) AS month, COUNT(*), "
+            "TOTAL(ABS(r.amount)), TOTAL(r.amount * 1.0 * r.amount) "
+            "FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id "
+            f"WHERE r.fiscal_year_id IN ({','.join('?' * len(years))}) AND r.kind = 'TRANS' GROUP BY r.account, month",
+            years,
+        )
+        return {(account, month): (count, total, squares) for account, month, count, total, squares in cursor}
+
+    @cached_property
+    def months_with_data(self) -> list[str]:
+        return sorted({month for _, month in self.monthly})
+
+
+def months_of(fiscal_year: FiscalYear) -> list[str]:
+    months, day = [], fiscal_year.start.replace(day=1)
+    while day <= fiscal_year.end:
+        months.append(f"{day:%Y%m}")
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def month_span(month: str) -> tuple[dt.date, dt.date]:
+    year, number = int(month[:4]), int(month[4:])
+    return dt.date(year, number, 1), dt.date(year, number, calendar.monthrange(year, number)[1])
+
+
+def all_checks(db: pw.SqliteDatabase, company: Company) -> list[tuple[Check, bool]]:
+    """Every check of the company with whether it is enabled: the built-in ones first, then the user's own."""
+    from core.checks import builtin, custom
+
+    settings = {s.check_id: s for s in CheckSetting.select().where(CheckSetting.company == company.id)}
+    checks = [(check, settings[check.id].enabled if check.id in settings else True) for check in builtin.CHECKS]
+    for setting in sorted(settings.values(), key=lambda s: s.id):
+        if setting.kind != "builtin":
+            checks.append((custom.build(setting), setting.enabled))
+    return checks
+
+
+def _data_hash(finding: Finding) -> str:
+    document = [finding.status, finding.key, finding.params, list(finding.rows)]
+    return hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def _locked_months(fiscal_year: FiscalYear) -> set[str]:
+    """Months inside a locked period, whether the year is closed by month or by quarter."""
+    spans = Period.select(Period.start, Period.end).where(Period.fiscal_year == fiscal_year.id, Period.locked).tuples()
+    return {
+        month for month in months_of(fiscal_year) for start, end in spans
+        if start <= month_span(month)[0] and month_span(month)[1] <= end
+    }  # fmt: skip
+
+
+def run_checks(
+    db: pw.SqliteDatabase, company: Company, fiscal_year: FiscalYear, period: str | None = None
+) -> list[CheckResult]:
+    """Runs the enabled checks: for the year and every unlocked month, or with `period` only that month's checks.
+
+    Locked periods are not re-checked. Results of disabled checks are removed.
+    """
+    months = months_of(fiscal_year)
+    if period is not None and period not in months:
+        raise BokslutError(
+            f"period {period} is not in the fiscal year {fiscal_year.start}..{fiscal_year.end}; "
+            f"give a month as YYYYMM between {months[0]} and {months[-1]}"
+        )
+    locked = _locked_months(fiscal_year)
+    wanted = [m for m in ([period] if period else months) if m not in locked]
+    context = Context(db, fiscal_year, wanted)
+    checks = all_checks(db, company)
+    selected = [
+        check for check, enabled in checks
+        if enabled and (check.per_period or period is None) and (wanted or not check.per_period)
+    ]  # fmt: skip
+    with ThreadPoolExecutor(WORKERS, thread_name_prefix="checks") as pool:
+        runs = [(check.id, pool.submit(_run_in_worker, db, check, context)) for check in selected]
+        findings = [(check_id, finding) for check_id, run in runs for finding in run.result()]
+    disabled = [check.id for check, enabled in checks if not enabled]
+    _store(db, fiscal_year, findings, disabled)
+    return list_results(db, company, fiscal_year, period)
+
+
+def _run_in_worker(db: pw.SqliteDatabase, check: Check, context: Context) -> list[Finding]:
+    """Each worker thread reads through its own connection (WAL lets them read at once); closed when done."""
+    try:
+        return check.run(context)
+    finally:
+        db.close()
+
+
+def _store(db: pw.SqliteDatabase, fiscal_year: FiscalYear, findings: list[tuple[str, Finding]], disabled: list[str]):
+    existing = {
+        (period, check_id): (status, data_hash, done_by, done_at)
+        for period, check_id, status, data_hash, done_by, done_at in db.execute_sql(
+            "SELECT period, check_id, status, data_hash, done_by, done_at FROM check_result WHERE fiscal_year_id = ?",
+            (fiscal_year.id,),
+        )
+    }
+    now = utc_now().isoformat(sep=" ")
+    values = []
+    for check_id, finding in findings:
+        data_hash = _data_hash(finding)
+        status, done_by, done_at = finding.status, None, None
+        before = existing.get((finding.period, check_id))
+        if before and before[0] == DONE and before[1] == data_hash and finding.status == RED:
+            status, done_by, done_at = DONE, before[2], before[3]
+        message = {"key": f"{check_id}.{finding.key}", "params": finding.params}
+        details = {"message": message, "rows": list(finding.rows)}
+        values.append(
+            (fiscal_year.id, finding.period, check_id, status, finding.text,
+             json.dumps(details, ensure_ascii=False, default=str), data_hash, now, done_by, done_at)
+        )  # fmt: skip
+    with db.atomic():
+        db.cursor().executemany(
+            "INSERT INTO check_result (fiscal_year_id, period, check_id, status, message, details, data_hash, "
+            "computed, stale, done_by, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) "
+            "ON CONFLICT (fiscal_year_id, period, check_id) DO UPDATE SET status = excluded.status, "
+            "message = excluded.message, details = excluded.details, data_hash = excluded.data_hash, "
+            "computed = excluded.computed, stale = 0, done_by = excluded.done_by, done_at = excluded.done_at",
+            values,
+        )
+        if disabled:
+            CheckResult.delete().where(
+                CheckResult.fiscal_year == fiscal_year.id, CheckResult.check_id.in_(disabled)
+            ).execute()
+
+
+def list_results(
+    db: pw.SqliteDatabase, company: Company, fiscal_year: FiscalYear, period: str | None = None
+) -> list[CheckResult]:
+    """The stored results of the enabled checks, year results first, then by period; hidden ones left out."""
+    enabled = [check.id for check, on in all_checks(db, company) if on]
+    order = {check_id: position for position, check_id in enumerate(enabled)}
+    query = CheckResult.select().where(CheckResult.fiscal_year == fiscal_year.id, CheckResult.check_id.in_(enabled))
+    if period is not None:
+        query = query.where(CheckResult.period == period)
+    return sorted(query, key=lambda r: (r.period, order[r.check_id]))
+
+
+def get_result(
+    db: pw.SqliteDatabase, company: Company, target: str, fiscal_year: FiscalYear | None, period: str = ""
+) -> CheckResult:
+    """A result by its id (digits), or by check id within `fiscal_year` and `period`."""
+    if target.isdigit():
+        result = CheckResult.get_or_none(CheckResult.id == int(target))
+        if result is None or result.fiscal_year.company_id != company.id:
+            raise BokslutError(f"there is no check result {target} for {company.name}; see bokslut checks list")
+        return result
+    if fiscal_year is None:
+        raise BokslutError(f"name the fiscal year of check {target} with --year YYYY")
+    result = CheckResult.get_or_none(
+        CheckResult.fiscal_year == fiscal_year.id, CheckResult.check_id == target, CheckResult.period == period
+    )
+    if result is None or target.startswith(HIDDEN_PREFIX):
+        where = f"period {period}" if period else "the year"
+        raise BokslutError(
+            f"check {target} has no result for {where} of {fiscal_year.start}..{fiscal_year.end}; "
+            "run it first with bokslut checks run"
+        )
+    return result
+
+
+def mark_done(db: pw.SqliteDatabase, result: CheckResult) -> CheckResult:
+    """Only a red result can be done; the mark lasts until the check finds something else."""
+    if result.status == DONE:
+        return result
+    if result.status != RED:
+        raise BokslutError(
+            f"check {result.check_id} is {result.status}, not red; "
+            "only a result that found something can be marked done"
+        )
+    CheckResult.update(status=DONE, done_by=getpass.getuser(), done_at=utc_now()).where(
+        CheckResult.id == result.id
+    ).execute()
+    return CheckResult.get_by_id(result.id)
+
+
+def set_enabled(db: pw.SqliteDatabase, company: Company, check_id: str, enabled: bool) -> Check:
+    """Built-in checks are switched off with a setting row; the user's own have theirs already."""
+    known = {check.id: check for check, _ in all_checks(db, company)}
+    if check_id not in known:
+        raise BokslutError(f"there is no check {check_id!r}; the checks are: {', '.join(known)}")
+    with db.atomic():
+        updated = CheckSetting.update(enabled=enabled).where(
+            CheckSetting.company == company.id, CheckSetting.check_id == check_id
+        ).execute()
+        if not updated:
+            CheckSetting.create(company=company.id, check_id=check_id, kind="builtin", enabled=enabled)
+    return known[check_id]
+
+
+def result_json(result: CheckResult) -> dict:
+    """The shape of `bokslut checks list --json`: the TUI translates `message_key` with `params`."""
+    details = json.loads(result.details)
+    message = details["message"]
+    return {
+        "id": result.id,
+        "check_id": result.check_id,
+        "period": result.period,
+        "status": result.status,
+        "stale": result.stale,
+        "message": result.message,
+        "message_key": message["key"],
+        "params": message["params"],
+        "rows": details["rows"],
+        "computed": result.computed.isoformat() if result.computed else None,
+        "done_by": result.done_by,
+        "done_at": result.done_at.isoformat() if result.done_at else None,
+    }
