@@ -30,7 +30,6 @@ from tui.i18n import set_language, t
 from tui.jobs import ImportJob, count_transactions
 from tui.messages import ActivityLoaded, FortnoxWorkEnded, ImportJobChanged
 from tui.preferences import Preferences
-from tui.screens.base import BokslutScreen
 from tui.screens.companies import CompaniesScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
@@ -220,7 +219,8 @@ class BokslutApp(App):
     # --- help, palette, navigation ---------------------------------------------------------------
 
     def action_help(self) -> None:
-        if isinstance(self.screen, BokslutScreen):
+        """Every screen with a help text, the dialogs too (the series dialog, the template picker)."""
+        if hasattr(self.screen, "HELP_KEY"):
             self.push_screen(HelpScreen(self.screen))
 
     def action_system_tasks(self) -> None:

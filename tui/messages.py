@@ -60,3 +60,34 @@ class DisconnectEnded(Message):
 @dataclass
 class FortnoxWorkEnded(Message):
     """A connect or disconnect ended: the activity log and the company's source may have changed."""
+
+
+@dataclass
+class SeriesRead(Message):
+    """The target year's voucher series (core SeriesChoice) came from Fortnox, or `error` says why not."""
+
+    series: list | None = None
+    error: str | None = None
+
+
+@dataclass
+class PreflightDone(Message):
+    """A preflight ended: `preflight` (core Preflight) or `error`, one readable line."""
+
+    preflight: Any = None
+    error: str | None = None
+
+
+@dataclass
+class ExportProgressed(Message):
+    """One entry of a running export reached a step (core EntryResult)."""
+
+    result: Any
+
+
+@dataclass
+class ExportEnded(Message):
+    """An export ended: `summary` of what was done, `error` when it stopped; the store holds each entry's status."""
+
+    summary: str = ""
+    error: str | None = None

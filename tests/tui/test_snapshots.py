@@ -9,7 +9,8 @@ shown in UTC, animations are off and no input cursor blinks.
 
 The 120×40 pictures are also the screenshots of docs/USER_GUIDE.md (docs/screens/*.svg): copy them there
 when a screen changes. The import settings and connect screens are pictured at 80×24 (import-settings.svg,
-connect.svg): the size of a terminal opened over SSH.
+connect.svg): the size of a terminal opened over SSH, and so are the closing entries, their editor and the series
+dialog (closing.svg, closing-editor.svg, series.svg).
 """
 
 from __future__ import annotations
@@ -245,3 +246,79 @@ def test_connect(snap_compare, fortnox_snapshot_app):
         await pilot.pause()
 
     assert snap_compare(fortnox_snapshot_app(), terminal_size=(80, 24), run_before=run)
+
+
+@pytest.fixture(scope="module")
+def closing_snapshot_store(tmp_path_factory):
+    """One demo year with three closing entries, one of each status an export leaves (fixed, as a picture needs)."""
+    from decimal import Decimal
+
+    from core import ledger
+    from core.closing.entries import EntryDraft, RowDraft, create_entry
+
+    data_dir = tmp_path_factory.mktemp("closing-snapshot-data")
+    db = open_store(data_dir / "bokslut.sqlite3")
+    import_sie(db, write_demo_sie(DemoSpec(years=1), data_dir / "demo.se"))
+    db.connect(reuse_if_open=True)
+    company = ledger.resolve_company(db)
+    year = ledger.resolve_fiscal_year(db, company)
+
+    def add(text: str, debit: str, credit: str, amount: str) -> int:
+        rows = (RowDraft(debit, Decimal(amount), Decimal(0)), RowDraft(credit, Decimal(0), Decimal(amount)))
+        return create_entry(db, company, year, EntryDraft(None, text, rows)).id
+
+    exported = add("Avskrivning inventarier", "7832", "1229", "12000.00")
+    failed = add("Upplupen hyra december", "5010", "2990", "18500.00")
+    add("Förutbetald försäkring", "1790", "6310", "4200.00")
+    with db.atomic():
+        for statement in filter(str.strip, FIXED_TIMES.split(";")):
+            db.execute_sql(statement)
+        db.execute_sql(
+            "UPDATE closing_entry SET status = 'exported', exported_to = 'fortnox', fortnox_series = 'I', "
+            f"fortnox_number = 1 WHERE id = {exported}"
+        )
+        db.execute_sql(
+            "UPDATE closing_entry SET status = 'failed', failure = 'Fortnox refused the voucher: account 2990 "
+            f"is not active' WHERE id = {failed}"
+        )
+        db.execute_sql("UPDATE company SET source = 'fortnox'")
+    db.close()
+    yield db, data_dir
+    db.close()
+
+
+@pytest.fixture
+def closing_snapshot_app(closing_snapshot_store, monkeypatch):
+    """The voucher series as the sandbox's Nordljus has them in 2025, without a connection: the dialog's picture
+    is of the dialog, not of Fortnox (tests/tui/test_closing_screens.py drives it against the sandbox)."""
+    import tui.screens.series
+    from core.export.fortnox import SeriesChoice
+
+    async def series(*_args) -> list[SeriesChoice]:
+        described = [("A", "Redovisning", True), ("B", "Kundfakturor", False), ("C", "Kundinbetalningar", False),
+                     ("I", "Bokslut", True), ("M", "Manuella", True)]  # fmt: skip
+        return [SeriesChoice(code, text, manual, code == "I") for code, text, manual in described]
+
+    monkeypatch.setattr(tui.screens.series, "voucher_series", series)
+    db, data_dir = closing_snapshot_store
+    app = BokslutApp(db, Settings(data_dir=data_dir, config_file=None), Preferences("en", {}))
+    app.animation_level = "none"
+    yield app
+    set_language("en")
+
+
+def test_closing_entries(snap_compare, closing_snapshot_app):
+    """Each status: exported with its Fortnox number, failed with the reason, not exported."""
+    assert snap_compare(closing_snapshot_app, terminal_size=(80, 24), run_before=steps("enter", "e"))
+
+
+def test_closing_entry_editor(snap_compare, closing_snapshot_app):
+    """An entry with a row added and an account typed by name: the lookup, the balance off by the new row's
+    amount, and the problems at their fields."""
+    run = steps("enter", "e", "down", "enter", "ctrl+n", typed("kontorsmat"), "tab", typed("100"))
+    assert snap_compare(closing_snapshot_app, terminal_size=(80, 24), run_before=run)
+
+
+def test_series_dialog(snap_compare, closing_snapshot_app):
+    """Only manual series can be chosen; I is preselected."""
+    assert snap_compare(closing_snapshot_app, terminal_size=(80, 24), run_before=steps("enter", "e", "x"))

@@ -37,6 +37,7 @@ class OverviewScreen(BokslutScreen):
     BINDINGS = [
         Binding("b", "trial_balance", "key.trial_balance", id="overview.trial_balance"),
         Binding("t", "transactions", "key.transactions", id="overview.transactions"),
+        Binding("e", "closing", "key.closing", id="overview.closing"),
         Binding("i", "import_file", "key.import_here", tooltip="key.import", id="overview.import"),
         # f takes i's place when Fortnox is the source; the footer's short labels leave room at 80 columns
         Binding("f", "fortnox_import", "key.import_here", tooltip="key.fortnox_import", id="overview.fortnox"),
@@ -45,7 +46,7 @@ class OverviewScreen(BokslutScreen):
         Binding("right", "year(1)", "key.next_year", show=False, id="overview.next_year"),
         Binding("up", "scroll(-1)", "key.scroll_up", show=False, id="overview.scroll_up"),
         Binding("down", "scroll(1)", "key.scroll_down", show=False, id="overview.scroll_down"),
-        Binding("escape", "back", "key.back", id="overview.back"),
+        Binding("escape", "back", "key.back", show=False, id="overview.back"),  # 80 columns: F1 keeps its place
     ]
 
     def __init__(self, company_id: int, start_guide: bool = False) -> None:
@@ -221,6 +222,12 @@ class OverviewScreen(BokslutScreen):
     def action_trial_balance(self) -> None:
         if self.overview and self.overview.year_id:
             self.app.push_screen(TrialBalanceScreen(self.company_id, self.overview.year_id))
+
+    def action_closing(self) -> None:
+        if self.overview and self.overview.year_id:
+            from tui.screens.closing import ClosingScreen  # the closing screens load on first use
+
+            self.app.push_screen(ClosingScreen(self.overview.year_id))
 
     def action_transactions(self) -> None:
         if self.overview and self.overview.year_id:

@@ -1,0 +1,376 @@
+"""One closing entry in an editable grid: date, text and rows (account, debit, credit, cost centre, project, row
+text), with the account looked up by number or name as it is typed, the balance live, and core's validation
+shown at the field it concerns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.suggester import Suggester
+from textual.widgets import Input, Label, Static
+
+from core.closing import entries as closing
+from core.errors import BokslutError, user_message
+from core.store.models import Account, ClosingEntry, FiscalYear
+from tui.i18n import format_money, t
+from tui.screens.base import BokslutScreen
+from tui.text import literal
+
+FIELD_TEXTS = {
+    "account": "column.account", "debit": "editor.debit", "credit": "editor.credit",
+    "cost_center": "editor.cost_center", "project": "editor.project", "text": "editor.row_text",
+}  # fmt: skip
+FIELDS = tuple(FIELD_TEXTS)
+SUGGESTIONS_SHOWN = 4
+_FIELD = re.compile(r"rows\[(\d+)\](?:\.(\w+))?")  # core's names of a row ("rows[2]") or its field
+
+
+def parse_amount(typed: str) -> Decimal | None:
+    """An amount as a Swedish or an English reader types it ("1 234,50", "1,234.50"): spaces go, and a comma is the
+    decimal sign unless there is a dot too. Empty is zero; None when it is not an amount."""
+    text = typed.strip().replace(" ", "").replace("\u00a0", "")
+    if not text:
+        return Decimal(0)
+    text = text.replace(",", "") if "." in text else text.replace(",", ".")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() else None
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """The company's accounts, read once in a worker; looked up on the UI thread as the user types."""
+
+    accounts: tuple[tuple[str, str], ...]  # (number, name) in number order
+
+    def matches(self, typed: str) -> list[tuple[str, str]]:
+        """By number prefix when digits are typed, else by words in the name."""
+        typed = typed.strip()
+        if not typed:
+            return []
+        if typed.isdigit():
+            return [account for account in self.accounts if account[0].startswith(typed)]
+        words = typed.lower().split()
+        return [account for account in self.accounts if all(word in account[1].lower() for word in words)]
+
+    def name(self, number: str) -> str | None:
+        return next((name for found, name in self.accounts if found == number), None)
+
+
+class AccountSuggester(Suggester):
+    """The rest of the first account number that starts with what is typed (→ takes it)."""
+
+    def __init__(self, screen: EntryEditorScreen) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.editor = screen
+
+    async def get_suggestion(self, value: str) -> str | None:
+        chart = self.editor.chart
+        if chart is None or not value.isdigit():
+            return None
+        found = chart.matches(value)
+        return found[0][0] if found else None
+
+
+class RowEditor(Horizontal):
+    """One row of the grid: an Input per field, found by its class."""
+
+    def __init__(self, row: closing.RowDraft, suggester: Suggester) -> None:
+        super().__init__(classes="entry-row")
+        self.row = row
+        self.suggester = suggester
+
+    def compose(self) -> ComposeResult:
+        row = self.row
+        values = (
+            row.account, _amount_text(row.debit), _amount_text(row.credit), row.cost_center or "", row.project or "",
+            row.text,
+        )  # fmt: skip
+        for field, value in zip(FIELDS, values, strict=True):
+            yield Input(value, classes=field, suggester=self.suggester if field == "account" else None, compact=True)
+
+    def field(self, name: str) -> Input:
+        return self.query_one(f".{name}", Input)
+
+
+def _amount_text(amount: Decimal) -> str:
+    return "" if amount == 0 else f"{amount:.2f}"
+
+
+class EntryEditorScreen(BokslutScreen):
+    """A new entry (empty, or a template's draft) or an existing one; Ctrl+S saves, Esc leaves without saving."""
+
+    HELP_KEY = "help.editor"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", id="editor.save"),
+        Binding("ctrl+n", "add_row", "key.add_row", id="editor.add_row"),
+        Binding("ctrl+r", "remove_row", "key.remove_row", id="editor.remove_row"),
+        Binding("escape", "app.pop_screen", "key.cancel", id="editor.cancel"),
+    ]
+
+    def __init__(
+        self,
+        fiscal_year_id: int,
+        entry_id: int | None = None,
+        draft: closing.EntryDraft | None = None,
+        template: str = "",
+    ) -> None:
+        super().__init__()
+        self.fiscal_year_id = fiscal_year_id
+        self.entry_id = entry_id
+        self.draft = draft
+        self.template = template
+        self.chart: Chart | None = None
+        self.year_end: dt.date | None = None
+        self.suggester = AccountSuggester(self)
+        self.problems: list[closing.Problem] = []
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="entry-head"):
+            yield Label(t("editor.date"))
+            yield Input(id="entry-date", placeholder="YYYY-MM-DD", compact=True)
+            yield Label(t("editor.text"))
+            yield Input(id="entry-text", compact=True)
+        header = Text(" ", no_wrap=True, overflow="ellipsis")  # over the text inside each field, past its padding
+        for key, width in (
+            ("column.account", 8), ("editor.debit", 14), ("editor.credit", 14), ("column.cost_center", 6),
+            ("column.project", 7), ("editor.row_text", 20),
+        ):  # fmt: skip
+            header.append(f"{t(key)[: width - 1]:<{width}}", style="bold")
+        yield Static(header, id="rows-header")
+        yield VerticalScroll(id="entry-rows", can_focus=False)
+        yield Static(id="account-suggestions")
+        yield Static(id="entry-balance")
+        with VerticalScroll(id="entry-problems-box", can_focus=False):
+            yield Static(id="entry-problems")
+
+    def on_mount(self) -> None:
+        self.set_title(t("editor.title_new" if self.entry_id is None else "editor.title_edit", entry=self.entry_id))
+        fiscal_year_id, entry_id, draft = self.fiscal_year_id, self.entry_id, self.draft
+
+        def read() -> tuple[Chart, dt.date, closing.EntryDraft]:
+            year = FiscalYear.get_by_id(fiscal_year_id)
+            numbers = (
+                Account.select(Account.number, Account.name)
+                .where(Account.company == year.company_id)
+                .order_by(Account.number)
+                .tuples()
+            )
+            if entry_id is not None:
+                loaded = closing.draft_of(ClosingEntry.get_by_id(entry_id))
+            else:
+                empty = closing.RowDraft("", Decimal(0), Decimal(0))
+                loaded = draft or closing.EntryDraft(None, "", (empty, empty))
+            return Chart(tuple(numbers)), year.end, loaded
+
+        self.run_query(read, self.fill, group="open")
+
+    def fill(self, read: tuple[Chart, dt.date, closing.EntryDraft]) -> None:
+        self.chart, self.year_end, draft = read
+        self.query_one("#entry-date", Input).value = (draft.date or self.year_end).isoformat()
+        self.query_one("#entry-text", Input).value = draft.text
+        rows = self.query_one("#entry-rows", VerticalScroll)
+        rows.mount_all([RowEditor(row, self.suggester) for row in draft.rows])
+        self.call_after_refresh(self.focus_first)
+
+    def focus_first(self) -> None:
+        """Text first when empty (a new entry), else the first row's account."""
+        text = self.query_one("#entry-text", Input)
+        self.set_focus(text if not text.value else self.rows()[0].field("account"))
+        self.show_balance()
+
+    def rows(self) -> list[RowEditor]:
+        return list(self.query(RowEditor))
+
+    # --- the draft as typed ----------------------------------------------------------------------
+
+    def read_draft(self) -> tuple[closing.EntryDraft, list[closing.Problem]]:
+        """The fields as a draft, and what cannot even be read (a date, an amount) as problems of those fields."""
+        problems: list[closing.Problem] = []
+        typed_date = self.query_one("#entry-date", Input).value.strip()
+        date = None
+        if typed_date:
+            try:
+                date = dt.date.fromisoformat(typed_date)
+            except ValueError:
+                problems.append(closing.Problem("date", t("editor.bad_date", date=typed_date)))
+        rows = []
+        for number, row in enumerate(self.rows(), start=1):
+            amounts = []
+            for side in ("debit", "credit"):
+                amount = parse_amount(row.field(side).value)
+                if amount is None:
+                    problems.append(closing.Problem(f"rows[{number}].{side}", t("editor.bad_amount")))
+                amounts.append(amount or Decimal(0))
+            rows.append(
+                closing.RowDraft(
+                    account=row.field("account").value.strip(),
+                    debit=amounts[0],
+                    credit=amounts[1],
+                    cost_center=row.field("cost_center").value.strip() or None,
+                    project=row.field("project").value.strip() or None,
+                    text=row.field("text").value,
+                )
+            )
+        return closing.EntryDraft(date, self.query_one("#entry-text", Input).value, tuple(rows)), problems
+
+    @on(Input.Changed)
+    def changed(self, event: Input.Changed) -> None:
+        if self.chart is None:
+            return
+        if event.input.has_class("account"):
+            self.show_suggestions(event.value)
+        self.show_balance()
+        self.check()
+
+    def show_balance(self) -> None:
+        draft, _unreadable = self.read_draft()
+        debit = sum((row.debit for row in draft.rows), Decimal(0))
+        credit = sum((row.credit for row in draft.rows), Decimal(0))
+        difference = debit - credit
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(t("editor.balance", debit=format_money(debit), credit=format_money(credit)) + "   ")
+        text.append(
+            t("editor.difference", difference=format_money(difference)),
+            style="bold green" if difference == 0 else "bold red",
+        )
+        self.query_one("#entry-balance", Static).update(text)
+
+    def show_suggestions(self, typed: str) -> None:
+        found = self.chart.matches(typed) if self.chart else []
+        line = Text(no_wrap=True, overflow="ellipsis", style="dim")
+        for number, name in found[:SUGGESTIONS_SHOWN]:
+            line.append_text(literal(f"{number} {name}   "))
+        if not found and typed.strip():
+            line.append(t("editor.no_account"))
+        self.query_one("#account-suggestions", Static).update(line)
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        """Enter takes the account looked up (by name too), and moves on like Tab."""
+        if event.input.has_class("account"):
+            self.take_account(event.input)
+        self.focus_next()
+
+    @on(Input.Blurred)
+    def blurred(self, event: Input.Blurred) -> None:
+        if event.input.has_class("account"):
+            self.take_account(event.input)
+
+    def take_account(self, field: Input) -> None:
+        """A name typed, or a number only one account starts with, becomes that account's number."""
+        typed = field.value.strip()
+        if self.chart is None or not typed or self.chart.name(typed) is not None:
+            return
+        found = self.chart.matches(typed)
+        if found and (not typed.isdigit() or len(found) == 1):
+            field.value = found[0][0]
+            self.query_one("#account-suggestions", Static).update(literal(f"{found[0][0]} {found[0][1]}"))
+
+    # --- validation, saving ------------------------------------------------------------------------
+
+    def check(self) -> None:
+        """Core's validation in a worker, the newest draft winning; shown at each field."""
+        draft, unreadable = self.read_draft()
+        db, fiscal_year_id = self.db, self.fiscal_year_id
+        self.run_query(
+            lambda: closing.validate(db, FiscalYear.get_by_id(fiscal_year_id), draft),
+            lambda found: self.show_problems(unreadable + found),
+            group="validate",
+        )
+
+    def show_problems(self, problems: list[closing.Problem]) -> None:
+        self.problems = problems
+        for field in self.query(Input):
+            field.remove_class("-problem")
+        lines = Text(overflow="fold")
+        for problem in problems:
+            widget = self.widget_for(problem.field)
+            if widget is not None:
+                widget.add_class("-problem")
+            lines.append(self.field_name(problem.field) + ": ", style="bold red")
+            lines.append_text(literal(problem.message, wrap=True))
+            lines.append("\n")
+        lines.rstrip()
+        self.query_one("#entry-problems", Static).update(lines)
+
+    def widget_for(self, field: str) -> Input | None:
+        if field in ("date", "text"):
+            return self.query_one(f"#entry-{field}", Input)
+        found = _FIELD.fullmatch(field)
+        rows = self.rows()
+        if found and 1 <= int(found[1]) <= len(rows) and found[2] in FIELDS:
+            return rows[int(found[1]) - 1].field(found[2])
+        return None
+
+    @staticmethod
+    def field_name(field: str) -> str:
+        """"rows[2].account" as the user reads it: "Row 2, account"."""
+        if field in ("date", "text"):
+            return t(f"editor.{field}")
+        found = _FIELD.fullmatch(field)
+        if found is None:
+            return t("editor.rows") if field == "rows" else field
+        name = t(FIELD_TEXTS[found[2]]).lower() if found[2] in FIELDS else ""
+        return t("editor.row", row=found[1]) + (f", {name}" if name else "")
+
+    def action_add_row(self) -> None:
+        row = RowEditor(closing.RowDraft("", Decimal(0), Decimal(0)), self.suggester)
+        self.query_one("#entry-rows", VerticalScroll).mount(row)
+        self.call_after_refresh(lambda: self.set_focus(row.field("account")))
+
+    def action_remove_row(self) -> None:
+        """The row holding the focus goes (an entry keeps at least one row to type into)."""
+        rows = self.rows()
+        focused = self.focused
+        current = next((row for row in rows if focused is not None and focused in row.children), None)
+        if current is None or len(rows) < 2:
+            return
+        following = rows[rows.index(current) - 1 if current is rows[-1] else rows.index(current) + 1]
+        self.set_focus(following.field("account"))
+        current.remove()
+        self.call_after_refresh(self.after_rows_changed)
+
+    def after_rows_changed(self) -> None:
+        self.show_balance()
+        self.check()
+
+    def action_save(self) -> None:
+        draft, unreadable = self.read_draft()
+        if unreadable:
+            self.show_problems(unreadable)
+            return
+        db, fiscal_year_id, entry_id, template = self.db, self.fiscal_year_id, self.entry_id, self.template
+
+        def save() -> int | list[closing.Problem] | str:
+            try:
+                if entry_id is not None:
+                    return closing.update_entry(db, ClosingEntry.get_by_id(entry_id), draft).id
+                year = FiscalYear.get_by_id(fiscal_year_id)
+                return closing.create_entry(db, year.company, year, draft, template=template).id
+            except closing.ClosingEntryInvalid as invalid:
+                return invalid.problems
+            except BokslutError as error:
+                return user_message(error)
+
+        self.run_query(save, self.saved, group="save")
+
+    def saved(self, outcome: int | list[closing.Problem] | str) -> None:
+        if isinstance(outcome, list):
+            self.show_problems(outcome)
+        elif isinstance(outcome, str):
+            self.query_one("#entry-problems", Static).update(literal(outcome, style="bold red", wrap=True))
+        else:
+            self.notify(t("editor.saved", entry=outcome), timeout=4)
+            self.app.store_changed.publish(None)
+            self.app.pop_screen()
