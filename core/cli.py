@@ -285,7 +285,7 @@ The Fortnox walk-through (bokslut --sandbox serves a Fortnox sandbox on 127.0.0.
   s, c         import settings, connect; Ctrl+O approves in the sandbox (a browser elsewhere would too)
   f            import from Fortnox: three years
   t, enter     transactions, drill down; F1 explains every screen, F2 shows the activity log
-Closing entries and their export: bokslut closing ... and bokslut export-fortnox ... (see README)."""
+  e            closing entries: n new, t template, x choose the Fortnox series, check and export"""
 
 
 def _fail(message: str) -> int:
