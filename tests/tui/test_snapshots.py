@@ -229,12 +229,14 @@ def fortnox_snapshot_app(tmp_path, monkeypatch):
     set_language("en")
 
 
-def test_import_settings(snap_compare, fortnox_snapshot_app):
+@pytest.mark.parametrize("size", SIZES)
+def test_import_settings(snap_compare, fortnox_snapshot_app, size):
     """Fortnox is the source, connected with 28 days left, the token in a private file."""
-    assert snap_compare(fortnox_snapshot_app(), terminal_size=(80, 24), run_before=steps("enter", "s"))
+    assert snap_compare(fortnox_snapshot_app(), terminal_size=size, run_before=steps("enter", "s"))
 
 
-def test_connect(snap_compare, fortnox_snapshot_app):
+@pytest.mark.parametrize("size", SIZES)
+def test_connect(snap_compare, fortnox_snapshot_app, size):
     """The address in full, the listener, what happens next and the paste field, waiting for the browser."""
     from tests.tui.pilot import until
 
@@ -245,7 +247,7 @@ def test_connect(snap_compare, fortnox_snapshot_app):
         pilot.app.screen.query_one(Input).cursor_blink = False
         await pilot.pause()
 
-    assert snap_compare(fortnox_snapshot_app(), terminal_size=(80, 24), run_before=run)
+    assert snap_compare(fortnox_snapshot_app(), terminal_size=size, run_before=run)
 
 
 @pytest.fixture(scope="module")
@@ -307,18 +309,21 @@ def closing_snapshot_app(closing_snapshot_store, monkeypatch):
     set_language("en")
 
 
-def test_closing_entries(snap_compare, closing_snapshot_app):
+@pytest.mark.parametrize("size", SIZES)
+def test_closing_entries(snap_compare, closing_snapshot_app, size):
     """Each status: exported with its Fortnox number, failed with the reason, not exported."""
-    assert snap_compare(closing_snapshot_app, terminal_size=(80, 24), run_before=steps("enter", "e"))
+    assert snap_compare(closing_snapshot_app, terminal_size=size, run_before=steps("enter", "e"))
 
 
-def test_closing_entry_editor(snap_compare, closing_snapshot_app):
+@pytest.mark.parametrize("size", SIZES)
+def test_closing_entry_editor(snap_compare, closing_snapshot_app, size):
     """An entry with a row added and an account typed by name: the lookup, the balance off by the new row's
     amount, and the problems at their fields."""
     run = steps("enter", "e", "down", "enter", "ctrl+n", typed("kontorsmat"), "tab", typed("100"))
-    assert snap_compare(closing_snapshot_app, terminal_size=(80, 24), run_before=run)
+    assert snap_compare(closing_snapshot_app, terminal_size=size, run_before=run)
 
 
-def test_series_dialog(snap_compare, closing_snapshot_app):
+@pytest.mark.parametrize("size", SIZES)
+def test_series_dialog(snap_compare, closing_snapshot_app, size):
     """Only manual series can be chosen; I is preselected."""
-    assert snap_compare(closing_snapshot_app, terminal_size=(80, 24), run_before=steps("enter", "e", "x"))
+    assert snap_compare(closing_snapshot_app, terminal_size=size, run_before=steps("enter", "e", "x"))
