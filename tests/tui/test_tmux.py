@@ -17,7 +17,7 @@ from core.analysis import TransactionFilter, TransactionQuery
 from core.demo import DemoSpec, write_demo_sie
 from core.importer import import_sie
 from core.store.db import open_store
-from core.store.models import ActivityLog, Company, FiscalYear, Voucher
+from core.store.models import ActivityLog, ClosingEntry, Company, FiscalYear, Voucher
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -135,7 +135,7 @@ def test_when_the_terminal_goes_away_a_running_import_rolls_back_and_the_app_exi
         assert entry.message.endswith("interrupted, the process ended before it finished")
 
 
-def test_the_demo_walk_new_company_connect_in_the_sandbox_and_import(tmux, data_dir, tmp_path):
+def test_the_demo_walk_from_a_new_company_to_an_exported_closing_entry(tmux, data_dir, tmp_path):
     """`make demo` as a newcomer meets it: the demo store, then the app with the built-in sandbox on loopback,
     everything done with keys in one terminal."""
     config = tmp_path / "config.toml"
@@ -166,9 +166,28 @@ def test_the_demo_walk_new_company_connect_in_the_sandbox_and_import(tmux, data_
     tmux.keys("f")
     tmux.wait_for("no differences")  # the checks of the imported year: the import has finished
 
+    tmux.keys("e")  # closing entries: a depreciation from its template, then export it to series I
+    tmux.wait_for("t Template")
+    tmux.keys("t")
+    tmux.wait_for("Avskrivning inventarier")
+    tmux.keys("C-s")  # the first template, depreciation, with the amount computed from the books
+    tmux.wait_for("Save")
+    tmux.keys("C-s")
+    tmux.wait_for("not exported")
+    tmux.keys("x")
+    tmux.wait_for("c checks, x exports")
+    tmux.keys("c")
+    tmux.wait_for("The check is clean")
+    tmux.keys("x")
+    tmux.wait_for("Done:")
+    tmux.keys("Escape")
+    tmux.wait_for("Fortnox I 1")
+
     db = open_store(data_dir / "bokslut.sqlite3")
     kinds = [(entry.kind, entry.status) for entry in ActivityLog.select().order_by(ActivityLog.id)]
-    assert kinds == [("import", "done")] * 3 + [("connect", "done"), ("import", "done")]  # the demo's SIE years first
+    assert kinds == [("import", "done")] * 3 + [("connect", "done"), ("import", "done"), ("export", "done")]
     assert Voucher.select().join(FiscalYear).join(Company).where(Company.org_number == "5561234567").count() > 1000
+    entry = ClosingEntry.get()
+    assert (entry.status, entry.fortnox_series, entry.fortnox_number, entry.template) == ("exported", "I", 1, "depreciation")
     db.close()
     tmux.keys("C-q")
