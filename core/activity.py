@@ -6,6 +6,7 @@ Entries are written outside the work's own transaction, so a failed or killed jo
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
 import os
 import socket
@@ -94,6 +95,14 @@ class ActivityRecord:
     company_id: int | None = None
     message: str = ""
     counts: dict[str, int] = field(default_factory=dict)
+
+
+def current_user() -> str:
+    """Who marks a check done or locks a period; a container may have no login name."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def this_process() -> str:

@@ -15,11 +15,11 @@ they are dated on the balance date (create_entry's default), so locking a month 
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import re
 
 import peewee as pw
 
+from core.activity import current_user
 from core.errors import BokslutError
 from core.store.models import FiscalYear, Period, utc_now
 
@@ -134,15 +134,8 @@ def find_period(db: pw.SqliteDatabase, fiscal_year: FiscalYear, text: str) -> Pe
     )
 
 
-def _who() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name in this environment (e.g. a container without a passwd entry)
-        return "unknown"
-
-
 def _stamp(period: Period, *, locked: bool, unlocked: bool) -> Period:
-    Period.update(locked=locked, unlocked=unlocked, changed_by=_who(), changed_at=utc_now()).where(
+    Period.update(locked=locked, unlocked=unlocked, changed_by=current_user(), changed_at=utc_now()).where(
         Period.id == period.id
     ).execute()
     return Period.get_by_id(period.id)

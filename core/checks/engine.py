@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import getpass
 import hashlib
 import json
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from functools import cached_property
 import peewee as pw
 
 from core import integrity
+from core.activity import current_user
 from core.errors import BokslutError
 from core.store.models import CheckResult, CheckSetting, Company, FiscalYear, Period, utc_now
 
@@ -287,7 +287,7 @@ def mark_done(db: pw.SqliteDatabase, result: CheckResult) -> CheckResult:
             f"check {result.check_id} is {result.status}, not red; "
             "only a result that found something can be marked done"
         )
-    CheckResult.update(status=DONE, done_by=getpass.getuser(), done_at=utc_now()).where(
+    CheckResult.update(status=DONE, done_by=current_user(), done_at=utc_now()).where(
         CheckResult.id == result.id
     ).execute()
     return CheckResult.get_by_id(result.id)

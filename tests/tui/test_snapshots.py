@@ -327,3 +327,24 @@ def test_closing_entry_editor(snap_compare, closing_snapshot_app, size):
 def test_series_dialog(snap_compare, closing_snapshot_app, size):
     """Only manual series can be chosen; I is preselected."""
     assert snap_compare(closing_snapshot_app, terminal_size=size, run_before=steps("enter", "e", "x"))
+
+
+@pytest.fixture
+def checks_snapshot_app(snapshot_store, tmp_path):
+    """Running the checks writes their results: into a copy of the shared store, which the other pictures read."""
+    import shutil
+
+    db, data_dir = snapshot_store
+    db.close()
+    shutil.copy(data_dir / "bokslut.sqlite3", tmp_path / "bokslut.sqlite3")
+    copy = open_store(tmp_path / "bokslut.sqlite3")
+    app = BokslutApp(copy, Settings(data_dir=tmp_path, config_file=None), Preferences("en", {}))
+    app.animation_level = "none"
+    yield app
+    copy.close()
+    set_language("en")
+
+
+def test_checks_screen(snap_compare, checks_snapshot_app):
+    """The results of the latest year after r, at the size of a terminal opened over SSH."""
+    assert snap_compare(checks_snapshot_app, terminal_size=(80, 24), run_before=steps("enter", "k", "r"))

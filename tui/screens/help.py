@@ -33,7 +33,7 @@ class HelpScreen(ModalScreen):
         text.append(f"\n\n{t('help.keys')}\n", style="bold")
         for active in self.helped.active_bindings.values():
             binding = active.binding
-            if binding.id and binding.description:  # ours; Textual's own (scrolling, focus) are left out
+            if binding.id and binding.description:  # ours; Textual's own (scrolling, focus) left out
                 text.append(f"{self.app.get_key_display(binding):>10}  {full_name(binding)}  ")
                 text.append(f"({binding.id})\n" if binding.id else "\n", style="dim")
         text.append("\n" + t("help.hint"), style="dim")

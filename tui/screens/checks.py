@@ -1,0 +1,328 @@
+"""The checks of one year: each result with its status, drill-down to the rows behind it, marking it done,
+running the checks again, and the company's check settings (built-in checks switched on and off)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from core.checks import engine
+from core.errors import BokslutError, user_message
+from core.store.models import CheckResult, Company, FiscalYear
+from tui.i18n import format_count, format_time, t
+from tui.screens.base import BokslutScreen
+from tui.text import literal
+from tui.widgets.row_table import RowTable
+
+STATUS_STYLES = {"red": "bold red", "orange": "yellow", "green": "green", "done": "cyan"}
+
+
+@dataclass(frozen=True, slots=True)
+class ResultLine:
+    result_id: int
+    check_id: str
+    name: str
+    period: str
+    status: str
+    stale: bool
+    message: str
+    rows: int
+    done_by: str | None
+    done_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChecksYear:
+    start: dt.date
+    end: dt.date
+    company_name: str
+    lines: tuple[ResultLine, ...]
+
+
+def read_results(db, company_id: int, fiscal_year_id: int, run: bool) -> ChecksYear | str:
+    """In a worker: the stored results, after running the checks when `run`; a refusal comes back as text."""
+    company, year = Company.get_by_id(company_id), FiscalYear.get_by_id(fiscal_year_id)
+    try:
+        results = engine.run_checks(db, company, year) if run else engine.list_results(db, company, year)
+    except BokslutError as error:
+        return user_message(error)
+    names = {check.id: check.name for check, _enabled in engine.all_checks(db, company)}
+    lines = []
+    for result in results:
+        document = engine.result_json(result)
+        lines.append(
+            ResultLine(
+                result.id, result.check_id, names.get(result.check_id, result.check_id), result.period,
+                result.status, bool(result.stale), result.message, len(document["rows"]), result.done_by,
+                result.done_at,
+            )
+        )  # fmt: skip
+    return ChecksYear(year.start, year.end, company.name, tuple(lines))
+
+
+def period_words(period: str) -> str:
+    """"" is the whole year; 202503 is written 2025-03."""
+    if not period:
+        return t("checks.year")
+    return f"{period[:4]}-{period[4:]}" if len(period) == 6 and period.isdigit() else period
+
+
+class ChecksScreen(BokslutScreen):
+    HELP_KEY = "help.checks"
+    BINDINGS = [
+        Binding("r", "run", "key.run_checks", id="checks.run"),
+        Binding("enter", "rows", "key.rows", id="checks.rows"),
+        Binding("d", "done", "key.mark_done", id="checks.done"),
+        Binding("c", "settings", "key.check_settings", id="checks.settings"),
+        Binding("escape", "app.pop_screen", "key.back", id="checks.back"),
+    ]
+
+    def __init__(self, company_id: int, fiscal_year_id: int) -> None:
+        super().__init__()
+        self.company_id = company_id
+        self.fiscal_year_id = fiscal_year_id
+        self.year: ChecksYear | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield RowTable(id="check-results", cursor_type="row", zebra_stripes=True)
+        yield Static(id="check-detail")  # the highlighted result in full
+        yield Static(id="checks-status")  # what the keys did
+
+    def on_mount(self) -> None:
+        self.set_title(t("checks.title"))
+        self.app.store_changed.subscribe(self, lambda _: self.load())
+        self.load()
+
+    def load(self, run: bool = False, done: str = "") -> None:
+        db, company_id, fiscal_year_id = self.db, self.company_id, self.fiscal_year_id
+
+        def after(read: ChecksYear | str) -> None:
+            if isinstance(read, str):
+                self.show_status(literal(read, style="bold red", wrap=True))
+                return
+            self.show(read)
+            if done:
+                self.show_status(done)
+
+        group = "run" if run else "load"
+        self.run_query(lambda: read_results(db, company_id, fiscal_year_id, run), after, group=group)
+
+    def show(self, year: ChecksYear) -> None:
+        self.year = year
+        self.set_title(t("checks.title_year", start=year.start, end=year.end) + f"  {year.company_name}")
+        self.lay_out()
+        if not year.lines:
+            self.show_status(t("checks.none"))
+        self.refresh_bindings()
+
+    def lay_out(self) -> None:
+        if self.year is None:
+            return
+        headers = [t("column.status"), t("column.check"), t("column.period"), t("column.message")]
+        rows = []
+        for line in self.year.lines:
+            status = Text(t(f"status.{line.status}"), style=STATUS_STYLES.get(line.status, ""))
+            if line.stale:
+                status.append(" " + t("checks.stale"), style="dim")
+            rows.append(
+                ((status, literal(line.name), period_words(line.period), literal(line.message)), str(line.result_id))
+            )
+        self.query_one(RowTable).show_rows(headers, rows, flexible=3, most={1: 24})
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.lay_out()
+
+    def current(self) -> ResultLine | None:
+        table = self.query_one(RowTable)
+        if self.year is None or not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((line for line in self.year.lines if str(line.result_id) == key), None)
+
+    def on_data_table_row_highlighted(self, _event) -> None:
+        """The whole message of the highlighted result, and who marked it done and when."""
+        self.refresh_bindings()
+        line = self.current()
+        if line is None:
+            return
+        text = literal(line.message, wrap=True)
+        if line.status == "done":
+            text.append("\n" + t("checks.done_by", who=line.done_by or "", when=format_time(line.done_at)))
+        self.query_one("#check-detail", Static).update(text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        line = self.current() if self.year is not None else None
+        if action == "rows":
+            return line is not None and line.rows > 0
+        if action == "done":
+            return line is not None and line.status == "red"
+        return True
+
+    def action_run(self) -> None:
+        self.show_status(t("checks.running"))
+        self.load(run=True, done=t("checks.ran"))
+
+    def action_rows(self) -> None:
+        line = self.current()
+        if line is not None and line.rows:
+            self.app.push_screen(CheckRowsScreen(line.result_id, line.name, period_words(line.period)))
+
+    def action_done(self) -> None:
+        line = self.current()
+        if line is None or line.status != "red":
+            return
+        db, result_id = self.db, line.result_id
+
+        def run() -> str:
+            try:
+                result = engine.mark_done(db, CheckResult.get_by_id(result_id))
+            except BokslutError as error:
+                return user_message(error)
+            return t("checks.marked_done", who=result.done_by or "", when=format_time(result.done_at))
+
+        self.run_query(run, lambda message: self.load(done=message), group="done")
+
+    def action_settings(self) -> None:
+        self.app.push_screen(CheckSettingsScreen(self.company_id), lambda _: self.load())
+
+    def show_status(self, status: str | Text) -> None:
+        self.query_one("#checks-status", Static).update(
+            status if isinstance(status, Text) else literal(status, wrap=True)
+        )
+
+
+class CheckRowsScreen(BokslutScreen):
+    """The rows behind a red result, as the check found them (at most the engine's MAX_ROWS)."""
+
+    HELP_KEY = "help.check_rows"
+    BINDINGS = [Binding("escape", "app.pop_screen", "key.back", id="check_rows.back")]
+
+    def __init__(self, result_id: int, name: str, period: str) -> None:
+        super().__init__()
+        self.result_id = result_id
+        self.check_name = name
+        self.period = period
+        self.rows: list[dict] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield RowTable(id="check-rows", cursor_type="row", zebra_stripes=True)
+        yield Static(id="check-rows-status")
+
+    def on_mount(self) -> None:
+        self.set_title(f"{self.check_name}  {self.period}")
+        result_id = self.result_id
+        self.run_query(lambda: engine.result_json(CheckResult.get_by_id(result_id)), self.show)
+
+    def show(self, document: dict) -> None:
+        self.rows = document["rows"]
+        self.query_one("#check-rows-status", Static).update(
+            literal(t("checks.rows_count", count=format_count(len(self.rows))) + "  " + document["message"], wrap=True)
+        )
+        self.lay_out()
+
+    def lay_out(self) -> None:
+        columns: list[str] = []
+        for row in self.rows:
+            columns.extend(key for key in row if key not in columns)
+        if not columns:
+            return
+        rows = [
+            (tuple(literal("" if row.get(column) is None else row.get(column)) for column in columns), None)
+            for row in self.rows
+        ]
+        headers = [literal(column) for column in columns]
+        most = dict.fromkeys(range(len(columns)), 30)
+        self.query_one(RowTable).show_rows(headers, rows, flexible=len(columns) - 1, most=most)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.lay_out()
+
+
+@dataclass(frozen=True, slots=True)
+class SettingLine:
+    check_id: str
+    name: str
+    builtin: bool
+    enabled: bool
+
+
+class CheckSettingsScreen(BokslutScreen):
+    """Built-in checks are switched on and off here (space); they are not edited."""
+
+    HELP_KEY = "help.check_settings"
+    BINDINGS = [
+        Binding("space", "toggle", "key.toggle", id="check_settings.toggle"),
+        Binding("escape", "back", "key.back", id="check_settings.back"),
+    ]
+
+    def __init__(self, company_id: int) -> None:
+        super().__init__()
+        self.company_id = company_id
+        self.lines: list[SettingLine] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield RowTable(id="check-settings", cursor_type="row", zebra_stripes=True)
+        yield Static(id="check-settings-status")
+
+    def on_mount(self) -> None:
+        self.set_title(t("check_settings.title"))
+        self.load()
+
+    def load(self, done: str = "") -> None:
+        db, company_id = self.db, self.company_id
+
+        def read() -> list[SettingLine]:
+            checks = engine.all_checks(db, Company.get_by_id(company_id))
+            return [SettingLine(check.id, check.name, check.builtin, enabled) for check, enabled in checks]
+
+        def after(lines: list[SettingLine]) -> None:
+            self.lines = lines
+            self.lay_out()
+            status = self.query_one("#check-settings-status", Static)
+            status.update(literal(done or t("check_settings.hint"), wrap=True))
+
+        self.run_query(read, after)
+
+    def lay_out(self) -> None:
+        headers = ["", t("column.check"), t("column.id")]
+        rows = [
+            (
+                (
+                    Text("[x]" if line.enabled else "[ ]", style="green" if line.enabled else "dim"),
+                    literal(line.name),
+                    literal(line.check_id, style="dim"),
+                ),
+                line.check_id,
+            )
+            for line in self.lines
+        ]
+        self.query_one(RowTable).show_rows(headers, rows, flexible=1)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.lay_out()
+
+    def action_toggle(self) -> None:
+        table = self.query_one(RowTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        line = next(line for line in self.lines if line.check_id == key)
+        db, company_id, enabled = self.db, self.company_id, not line.enabled
+
+        def run() -> str:
+            try:
+                engine.set_enabled(db, Company.get_by_id(company_id), line.check_id, enabled)
+            except BokslutError as error:
+                return user_message(error)
+            return t("check_settings.enabled" if enabled else "check_settings.disabled", name=line.name)
+
+        self.run_query(run, lambda message: self.load(done=message), group="toggle")
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,164 @@
+"""The periods of one year with their state: locked, temporarily unlocked, open, paused or not started;
+l locks the highlighted period, u unlocks it for a while (each asked about first)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from core import periods as core_periods
+from core.errors import BokslutError, user_message
+from core.store.models import FiscalYear
+from tui.i18n import format_time, t
+from tui.screens.base import BokslutScreen
+from tui.screens.confirm import ConfirmScreen
+from tui.text import literal
+from tui.widgets.row_table import RowTable
+
+STATE_STYLES = {"locked": "green", "unlocked": "bold yellow", "open": "bold", "paused": "yellow", "not_started": "dim"}
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodLine:
+    label: str
+    start: dt.date
+    end: dt.date
+    state: str  # as core.periods.STATES, with "not started" as not_started
+    changed_by: str | None
+    changed_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodsYear:
+    start: dt.date
+    end: dt.date
+    lines: tuple[PeriodLine, ...]
+
+
+def read_periods(db, fiscal_year_id: int) -> PeriodsYear:
+    year = FiscalYear.get_by_id(fiscal_year_id)
+    rows = core_periods.periods(db, year)
+    lines = tuple(
+        PeriodLine(core_periods.label(row), row.start, row.end, state.replace(" ", "_"), row.changed_by, row.changed_at)
+        for row, state in zip(rows, core_periods.states(rows), strict=True)
+    )
+    return PeriodsYear(year.start, year.end, lines)
+
+
+class PeriodsScreen(BokslutScreen):
+    HELP_KEY = "help.periods"
+    BINDINGS = [
+        Binding("l", "lock", "key.lock", id="periods.lock"),
+        Binding("u", "unlock", "key.unlock", id="periods.unlock"),
+        Binding("escape", "app.pop_screen", "key.back", id="periods.back"),
+    ]
+
+    def __init__(self, fiscal_year_id: int) -> None:
+        super().__init__()
+        self.fiscal_year_id = fiscal_year_id
+        self.year: PeriodsYear | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield RowTable(id="periods", cursor_type="row", zebra_stripes=True)
+        yield Static(id="periods-status")
+
+    def on_mount(self) -> None:
+        self.set_title(t("periods.title"))
+        self.app.store_changed.subscribe(self, lambda _: self.load())
+        self.load()
+
+    def load(self) -> None:
+        db, fiscal_year_id = self.db, self.fiscal_year_id
+        self.run_query(lambda: read_periods(db, fiscal_year_id), self.show)
+
+    def show(self, year: PeriodsYear) -> None:
+        self.year = year
+        self.set_title(t("periods.title_year", start=year.start, end=year.end))
+        self.lay_out()
+        self.refresh_bindings()
+
+    def lay_out(self) -> None:
+        if self.year is None:
+            return
+        headers = [t("column.period"), t("column.start"), t("column.end"), t("column.state"), t("column.changed")]
+        rows = [
+            (
+                (
+                    literal(line.label),
+                    line.start.isoformat(),
+                    line.end.isoformat(),
+                    Text(t(f"status.{line.state}"), style=STATE_STYLES.get(line.state, "")),
+                    literal(f"{line.changed_by or ''} {format_time(line.changed_at)}".strip()),
+                ),
+                line.label,
+            )
+            for line in self.year.lines
+        ]
+        self.query_one(RowTable).show_rows(headers, rows, flexible=4)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.lay_out()
+
+    def current(self) -> PeriodLine | None:
+        table = self.query_one(RowTable)
+        if self.year is None or not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((line for line in self.year.lines if line.label == key), None)
+
+    def on_data_table_row_highlighted(self, _event) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        line = self.current() if self.year is not None else None
+        if action == "lock":
+            return line is not None and line.state != "locked"
+        if action == "unlock":
+            return line is not None and line.state == "locked"
+        return True
+
+    def action_lock(self) -> None:
+        self.change(True)
+
+    def action_unlock(self) -> None:
+        self.change(False)
+
+    def change(self, lock: bool) -> None:
+        """Asked first; core's refusal (an earlier period not locked, another one unlocked) is the status line's."""
+        line = self.current()
+        if line is None:
+            return
+        db, fiscal_year_id, label = self.db, self.fiscal_year_id, line.label
+
+        def run() -> str:
+            year = FiscalYear.get_by_id(fiscal_year_id)
+            try:
+                (core_periods.lock_period if lock else core_periods.unlock_period)(db, year, label)
+            except BokslutError as error:
+                return user_message(error)
+            return ""
+
+        def after(error: str) -> None:
+            if error:
+                self.show_status(literal(error, style="bold red", wrap=True))
+            else:
+                self.show_status(t("periods.locked" if lock else "periods.unlocked", period=label))
+            self.app.store_changed.publish(None)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_query(run, after, group="change")
+
+        question = t("periods.ask_lock" if lock else "periods.ask_unlock", period=label)
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    def show_status(self, status: str | Text) -> None:
+        self.query_one("#periods-status", Static).update(
+            status if isinstance(status, Text) else literal(status, wrap=True)
+        )

@@ -1,0 +1,175 @@
+"""The reports of one year: trial balance, income statement and balance sheet, each with the previous year
+beside it, preliminary (without closing entries) or final; w writes the shown report to an XLSX file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input, Static
+
+from core.errors import BokslutError, user_message
+from core.reports.formats import write_file, xlsx_bytes
+from core.reports.statements import Report, build_report
+from core.store.models import Company, FiscalYear
+from tui.i18n import format_money, t
+from tui.screens.base import BokslutScreen
+from tui.text import literal
+from tui.widgets.row_table import RowTable
+
+KIND_NAMES = {
+    "trial-balance": "reports.trial_balance",
+    "income-statement": "reports.income_statement",
+    "balance-sheet": "reports.balance_sheet",
+}
+BOLD_KINDS = frozenset({"heading", "subtotal", "result", "total"})
+
+
+class ReportsScreen(BokslutScreen):
+    HELP_KEY = "help.reports"
+    BINDINGS = [
+        Binding("1", "kind('trial-balance')", "key.report_trial_balance", id="reports.trial_balance"),
+        Binding("2", "kind('income-statement')", "key.report_income_statement", id="reports.income_statement"),
+        Binding("3", "kind('balance-sheet')", "key.report_balance_sheet", id="reports.balance_sheet"),
+        Binding("f", "final", "key.final", tooltip="key.final_toggle", id="reports.final"),
+        Binding("w", "write", "key.write_xlsx", id="reports.write"),
+        Binding("escape", "back", "key.back", id="reports.back"),
+    ]
+
+    def __init__(self, company_id: int, fiscal_year_id: int) -> None:
+        super().__init__()
+        self.company_id = company_id
+        self.fiscal_year_id = fiscal_year_id
+        self.kind = "trial-balance"
+        self.final = False
+        self.report: Report | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield RowTable(id="report", cursor_type="row")
+        yield Input(placeholder=t("reports.path_placeholder"), id="report-path")
+        yield Static(id="report-status")
+
+    def on_mount(self) -> None:
+        self.set_title(t("reports.title"))
+        self.app.store_changed.subscribe(self, lambda _: self.load())
+        self.load()
+
+    def load(self) -> None:
+        db, company_id, fiscal_year_id, kind, final = (
+            self.db, self.company_id, self.fiscal_year_id, self.kind, self.final
+        )  # fmt: skip
+
+        def read() -> Report | str:
+            try:
+                company, year = Company.get_by_id(company_id), FiscalYear.get_by_id(fiscal_year_id)
+                return build_report(db, company, year, kind, final=final)
+            except BokslutError as error:
+                return user_message(error)
+
+        self.run_query(read, self.show)
+
+    def show(self, report: Report | str) -> None:
+        if isinstance(report, str):
+            self.show_status(literal(report, style="bold red", wrap=True))
+            return
+        self.report = report
+        which = t("reports.final" if report.final else "reports.preliminary")
+        self.set_title(f"{t(KIND_NAMES[report.kind])} {report.start}–{report.end} ({which})  {report.company_name}")
+        self.lay_out()
+
+    def lay_out(self) -> None:
+        report = self.report
+        if report is None:
+            return
+        headers = [t("column.row")] + [
+            Text(self.header(report, column.key, column.label), justify="right") for column in report.columns
+        ]
+        rows = []
+        for index, row in enumerate(report.rows):
+            style = "bold" if row.kind in BOLD_KINDS else ""
+            heading = f"{row.account} {row.heading}" if row.account and row.account not in row.heading else row.heading
+            cells = [literal("  " * row.level + heading, style=style)]
+            cells += [
+                Text("" if value is None else format_money(value), justify="right", style=style) for value in row.values
+            ]
+            rows.append((cells, str(index)))
+        # An amount column is as wide as its widest amount (a long header is cut), so the row names keep room.
+        most = {
+            index: max([10, *(len(str(cells[index])) for cells, _key in rows)])
+            for index in range(1, len(headers))
+        }  # fmt: skip
+        self.query_one(RowTable).show_rows(headers, rows, flexible=0, most=most)
+
+    @staticmethod
+    def header(report: Report, key: str, label: str) -> str:
+        """The trial balance's columns by our short names; a statement's by its period, as core writes it."""
+        if report.kind != "trial-balance":
+            return label
+        names = {
+            "opening": "column.opening", "movement": "column.movement", "closing": "column.closing",
+            "previous": "column.previous_closing",
+        }  # fmt: skip
+        return t(names[key]) if key in names else label
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.lay_out()
+
+    def action_kind(self, kind: str) -> None:
+        self.kind = kind
+        self.load()
+
+    def action_final(self) -> None:
+        self.final = not self.final
+        self.show_status(t("reports.final" if self.final else "reports.preliminary"))
+        self.load()
+
+    def default_path(self) -> Path:
+        report = self.report
+        which = "final" if self.final else "preliminary"
+        year = report.end.year if report else ""
+        return self.app.settings.data_dir / f"{self.kind}-{year}-{which}.xlsx"
+
+    def action_write(self) -> None:
+        if self.report is None:
+            return
+        field = self.query_one("#report-path", Input)
+        field.value = str(self.default_path())
+        field.display = True
+        self.set_focus(field)
+
+    def action_back(self) -> None:
+        """Escape leaves the file field first, then the screen."""
+        field = self.query_one("#report-path", Input)
+        if field.display:
+            field.clear()
+            field.display = False
+            self.set_focus(self.query_one(RowTable))
+        else:
+            self.app.pop_screen()
+
+    @on(Input.Submitted, "#report-path")
+    def write(self, event: Input.Submitted) -> None:
+        typed, report = event.value.strip(), self.report
+        if not typed or report is None:
+            self.show_status(t("reports.no_path"))
+            return
+        path = Path(typed).expanduser()
+
+        def run() -> Text:
+            try:
+                write_file(path, xlsx_bytes(report))
+            except OSError as error:
+                return literal(t("reports.write_failed", message=user_message(error)), style="bold red", wrap=True)
+            return literal(t("reports.written", path=str(path)), wrap=True)
+
+        self.action_back()
+        self.show_status(t("reports.writing"))
+        self.run_query(run, self.show_status, group="write")
+
+    def show_status(self, status: str | Text) -> None:
+        self.query_one("#report-status", Static).update(
+            status if isinstance(status, Text) else literal(status, wrap=True)
+        )
