@@ -7,12 +7,13 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, get_current_worker
 
 from core.analysis import KeysetPager
 from tui.bindings import translate_bindings
 from tui.messages import QueryDone
+from tui.widgets.row_table import RowTable
 from tui.text import literal
 from tui.widgets.activity_panel import ActivityPanel
 from tui.widgets.line_table import LineTable
@@ -36,6 +37,16 @@ class BokslutScreen(Screen):
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
+
+    def leave_field_or_screen(self, field_selector: str) -> None:
+        """Escape closes an open path field first (back to the table), and the screen only when none is open."""
+        field = self.query_one(field_selector, Input)
+        if field.display:
+            field.clear()
+            field.display = False
+            self.set_focus(self.query_one(RowTable))
+        else:
+            self.app.pop_screen()
 
     def set_title(self, text: str) -> None:
         """Titles often hold company names from SIE files, so they go in as plain text."""

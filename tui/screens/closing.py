@@ -269,14 +269,7 @@ class ClosingScreen(BokslutScreen):
             self.set_focus(field)
 
     def action_back(self) -> None:
-        """Escape leaves the file field first, then the screen."""
-        field = self.query_one("#sie-path", Input)
-        if field.display:
-            field.clear()
-            field.display = False
-            self.set_focus(self.query_one(RowTable))
-        else:
-            self.app.pop_screen()
+        self.leave_field_or_screen("#sie-path")
 
     @on(Input.Submitted, "#sie-path")
     def export_sie(self, event: Input.Submitted) -> None:

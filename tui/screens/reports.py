@@ -141,14 +141,7 @@ class ReportsScreen(BokslutScreen):
         self.set_focus(field)
 
     def action_back(self) -> None:
-        """Escape leaves the file field first, then the screen."""
-        field = self.query_one("#report-path", Input)
-        if field.display:
-            field.clear()
-            field.display = False
-            self.set_focus(self.query_one(RowTable))
-        else:
-            self.app.pop_screen()
+        self.leave_field_or_screen("#report-path")
 
     @on(Input.Submitted, "#report-path")
     def write(self, event: Input.Submitted) -> None:
