@@ -142,10 +142,12 @@ def _finish(record: ActivityRecord, status: str, message: str) -> None:
 def close_interrupted() -> int:
     """Mark as failed the entries left running by processes of this host that no longer exist (kill -9, power loss)."""
     host = socket.gethostname()
+    running = ActivityLog.select().where(ActivityLog.status == "running", ActivityLog.process.startswith(f"{host}:"))
+    # Read all first: an UPDATE inside an open read would have to upgrade it, and SQLite refuses that at once
+    # ("database is locked", no waiting) when another process has written since the read began.
+    interrupted = [entry for entry in list(running) if not process_alive(entry.process)]
     closed = 0
-    for entry in ActivityLog.select().where(ActivityLog.status == "running", ActivityLog.process.startswith(f"{host}:")):
-        if process_alive(entry.process):
-            continue
+    for entry in interrupted:
         closed += ActivityLog.update(
             status="failed", finished=utc_now(), message=f"{entry.message}: interrupted, the process ended before it finished"
         ).where(ActivityLog.id == entry.id, ActivityLog.status == "running").execute()
