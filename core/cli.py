@@ -84,7 +84,7 @@ def cmd_company_add(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_company_source(args: argparse.Namespace, settings: Settings) -> int:
     db = open_store(settings.db_path)
-    company = _company(db, args.company)
+    company = named_company(db, args.company)
     ledger.set_source(db, company, args.source)
     _say(f"{company.name}: data source is now {company.source}")
     return EXIT_OK
@@ -92,7 +92,7 @@ def cmd_company_source(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_activity(args: argparse.Namespace, settings: Settings) -> int:
     db = open_store(settings.db_path)
-    company_id = _company(db, args.company).id if args.company else None
+    company_id = named_company(db, args.company).id if args.company else None
     entries = activity.list_activity(db, company_id=company_id, kind=args.kind, limit=args.limit)
     if args.json:
         _print_json([entry.to_json() for entry in entries])
@@ -138,7 +138,7 @@ def cmd_connect(args: argparse.Namespace, settings: Settings) -> int:
     from core.fortnox.connection import connect_company
 
     db = open_store(settings.db_path)
-    company = _company(db, args.company)
+    company = named_company(db, args.company)
 
     def show_url(url: str) -> None:
         print(f"Open this address in a browser, on this or any other machine, and approve in Fortnox:\n\n{url}\n", flush=True)
@@ -165,7 +165,7 @@ def cmd_import_fortnox(args: argparse.Namespace, settings: Settings) -> int:
     from core.fortnox.importer import import_from_fortnox
 
     db = open_store(settings.db_path)
-    company = _company(db, args.company)
+    company = named_company(db, args.company)
     step = None if args.json else (lambda text: print(f"{text} ...", file=sys.stderr, flush=True))
     result = asyncio.run(import_from_fortnox(db, settings, company, all_years=args.all_years, on_step=step))
     if args.json:
@@ -179,7 +179,7 @@ def cmd_disconnect(args: argparse.Namespace, settings: Settings) -> int:
     from core.fortnox.connection import disconnect_company
 
     db = open_store(settings.db_path)
-    company = _company(db, args.company)
+    company = named_company(db, args.company)
     revoked = asyncio.run(disconnect_company(settings, company))
     _say(f"{company.name} is disconnected from Fortnox" + ("." if revoked else " (Fortnox had already let the token go)."))
     return EXIT_OK
@@ -189,7 +189,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     from core.fortnox.connection import company_status
 
     db = open_store(settings.db_path)
-    companies = [_company(db, args.company)] if args.company else ledger.list_companies(db)
+    companies = [named_company(db, args.company)] if args.company else ledger.list_companies(db)
     statuses = [company_status(settings, company) for company in companies]
     if args.json:
         _print_json(statuses)
@@ -212,7 +212,7 @@ def cmd_sandbox(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _company(db, org_number: str | None):
+def named_company(db, org_number: str | None):
     """The CLI's way to name a company is --company, so a refusal says so."""
     try:
         return ledger.resolve_company(db, org_number)
@@ -220,10 +220,15 @@ def _company(db, org_number: str | None):
         raise ledger.SeveralCompanies(f"{error}. Name one with --company ORGNR.") from None
 
 
-def cmd_trial_balance(args: argparse.Namespace, settings: Settings) -> int:
+def company_year(args: argparse.Namespace, settings: Settings):
+    """(store, company, fiscal year) from --company and --year: what most commands start with."""
     db = open_store(settings.db_path)
-    company = _company(db, args.company)
-    year = ledger.resolve_fiscal_year(db, company, args.year)
+    company = named_company(db, args.company)
+    return db, company, ledger.resolve_fiscal_year(db, company, args.year)
+
+
+def cmd_trial_balance(args: argparse.Namespace, settings: Settings) -> int:
+    db, company, year = company_year(args, settings)
     balance = ledger.trial_balance(db, company, year, final=args.final)
     if args.json:
         _print_json(balance.to_json())
@@ -251,9 +256,7 @@ def render_trial_balance(balance: ledger.TrialBalance) -> str:
 def cmd_export_sie(args: argparse.Namespace, settings: Settings) -> int:
     from core.sie.writer import write_sie4e
 
-    db = open_store(settings.db_path)
-    company = _company(db, args.company)
-    year = ledger.resolve_fiscal_year(db, company, args.year)
+    db, company, year = company_year(args, settings)
     header, balances, vouchers = ledger.export_year(db, company, year)
     write_sie4e(Path(args.path), header, balances, vouchers)
     print(f"wrote {args.path}")

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from core import ledger, periods
-from core.cli import EXIT_OK, _company, _print_json, _say
+from core import periods
+from core.cli import EXIT_OK, _print_json, _say, company_year
 from core.config import Settings
-from core.store.db import open_store
 from core.store.models import Company, FiscalYear, Period
-
-
-def _year(args: argparse.Namespace, settings: Settings):
-    db = open_store(settings.db_path)
-    company = _company(db, args.company)
-    return db, company, ledger.resolve_fiscal_year(db, company, args.year)
 
 
 def _line(period: Period, state: str) -> str:
@@ -41,13 +34,13 @@ def _show(db, company: Company, fiscal_year: FiscalYear, as_json: bool) -> None:
 
 
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
-    _show(*_year(args, settings), args.json)
+    _show(*company_year(args, settings), args.json)
     return EXIT_OK
 
 
 def _changed(lock: bool):
     def run(args: argparse.Namespace, settings: Settings) -> int:
-        db, company, fiscal_year = _year(args, settings)
+        db, company, fiscal_year = company_year(args, settings)
         change = periods.lock_period if lock else periods.unlock_period
         period = change(db, fiscal_year, args.period)
         rows = periods.periods(db, fiscal_year)
@@ -62,7 +55,7 @@ def _changed(lock: bool):
 
 
 def cmd_kind(args: argparse.Namespace, settings: Settings) -> int:
-    db, company, fiscal_year = _year(args, settings)
+    db, company, fiscal_year = company_year(args, settings)
     periods.set_period_kind(db, fiscal_year, args.kind)
     _show(db, company, fiscal_year, args.json)
     return EXIT_OK

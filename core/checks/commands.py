@@ -13,7 +13,7 @@ import json
 
 from core import ledger
 from core.checks import custom, engine
-from core.cli import EXIT_OK, _company, _print_json, _say
+from core.cli import EXIT_OK, named_company, _print_json, _say, company_year
 from core.config import Settings
 from core.errors import BokslutError
 from core.store.db import open_store
@@ -70,24 +70,20 @@ def _show(results: list, as_json: bool) -> None:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    db = open_store(settings.db_path)
-    company = _company(db, args.company)
-    year = ledger.resolve_fiscal_year(db, company, args.year)
+    db, company, year = company_year(args, settings)
     _show(engine.run_checks(db, company, year, args.period), args.json)
     return EXIT_OK
 
 
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
-    db = open_store(settings.db_path)
-    company = _company(db, args.company)
-    year = ledger.resolve_fiscal_year(db, company, args.year)
+    db, company, year = company_year(args, settings)
     _show(engine.list_results(db, company, year, args.period), args.json)
     return EXIT_OK
 
 
 def cmd_done(args: argparse.Namespace, settings: Settings) -> int:
     db = open_store(settings.db_path)
-    company = _company(db, args.company)
+    company = named_company(db, args.company)
     year = None if args.target.isdigit() else ledger.resolve_fiscal_year(db, company, args.year)
     result = engine.mark_done(db, engine.get_result(db, company, args.target, year, args.period or ""))
     if args.json:
@@ -99,7 +95,7 @@ def cmd_done(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_enable(args: argparse.Namespace, settings: Settings) -> int:
     db = open_store(settings.db_path)
-    company = _company(db, args.company)
+    company = named_company(db, args.company)
     check = engine.set_enabled(db, company, args.check_id, args.enabled)
     _say(f"{company.name}: {check.id} is {'enabled' if args.enabled else 'disabled'}")
     return EXIT_OK
@@ -112,7 +108,7 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
         raise BokslutError(f"--params is not valid JSON ({error.msg} at column {error.colno}); "
                            'give an object like {"accounts": ["5410"], "above": "10000"}') from None  # fmt: skip
     db = open_store(settings.db_path)
-    company = _company(db, args.company)
+    company = named_company(db, args.company)
     setting = custom.add_check(db, company, args.kind, args.name, params)
     if args.json:
         _print_json({"check_id": setting.check_id, "kind": setting.kind, "name": setting.name,

@@ -9,8 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from core import ledger
-from core.cli import EXIT_BAD_INPUT, EXIT_OK, _company, _print_json, _say
+from core.cli import EXIT_BAD_INPUT, EXIT_OK, _print_json, _say, company_year
 from core.closing import entries, rates
 from core.closing.templates import TEMPLATES, template_draft
 from core.config import Settings
@@ -106,21 +105,14 @@ def _show(entry: ClosingEntry, as_json: bool) -> int:
     return EXIT_OK
 
 
-def _year(db, args: argparse.Namespace):
-    company = _company(db, args.company)
-    return company, ledger.resolve_fiscal_year(db, company, args.year)
-
-
 def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
-    db = open_store(settings.db_path)
-    company, year = _year(db, args)
+    db, company, year = company_year(args, settings)
     draft = _read_draft(args.from_json)
     return _show(entries.create_entry(db, company, year, draft), args.json)
 
 
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
-    db = open_store(settings.db_path)
-    company, year = _year(db, args)
+    db, company, year = company_year(args, settings)
     found = entries.list_entries(db, year, include_deleted=args.deleted)
     if args.json:
         _print_json([entries.entry_json(entry) for entry in found])
@@ -159,8 +151,7 @@ def cmd_not_applicable(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
-    db = open_store(settings.db_path)
-    company, year = _year(db, args)
+    db, company, year = company_year(args, settings)
     draft = template_draft(db, year, args.name, amount=args.amount, account=args.account)
     if args.print:
         _print_json(entries.draft_json(draft))
@@ -169,8 +160,7 @@ def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
-    db = open_store(settings.db_path)
-    _, year = _year(db, args)
+    db, _, year = company_year(args, settings)
     for setting in args.set or ():
         name, equals, value = setting.partition("=")
         if not equals:

@@ -7,11 +7,9 @@ import asyncio
 import sys
 from typing import TYPE_CHECKING
 
-from core import ledger
-from core.cli import EXIT_BAD_INPUT, EXIT_OK, _company, _print_json, _say
+from core.cli import EXIT_BAD_INPUT, EXIT_OK, _print_json, _say, company_year
 from core.config import Settings
 from core.errors import BokslutError
-from core.store.db import open_store
 from core.text import printable
 
 if TYPE_CHECKING:  # the export itself loads only when a command runs, keeping every other command quick
@@ -41,9 +39,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def cmd_fortnox_series(args: argparse.Namespace, settings: Settings) -> int:
     from core.export.fortnox import voucher_series
 
-    db = open_store(settings.db_path)
-    company = _company(db, args.company)
-    year = ledger.resolve_fiscal_year(db, company, args.year)
+    db, company, year = company_year(args, settings)
     choices = asyncio.run(voucher_series(db, settings, company, year))
     if args.json:
         _print_json([choice.to_json() for choice in choices])
@@ -57,9 +53,7 @@ def cmd_fortnox_series(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_export_fortnox(args: argparse.Namespace, settings: Settings) -> int:
     from core.export.fortnox import ExportStopped, PreflightNotClean, export_to_fortnox
 
-    db = open_store(settings.db_path)
-    company = _company(db, args.company)
-    year = ledger.resolve_fiscal_year(db, company, args.year)
+    db, company, year = company_year(args, settings)
     confirm = True if args.yes else _ask if sys.stdin.isatty() else _refuse_unasked
     progress = None if args.json else (lambda result: _say(f"entry {result.entry_id}: {result.message}"))
     try:

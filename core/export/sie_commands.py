@@ -20,13 +20,11 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_export_closing_sie(args: argparse.Namespace, settings: Settings) -> int:
-    from core import cli, ledger
+    from core import cli
+    from core.cli import company_year
     from core.export.sie import export_closing_sie
-    from core.store.db import open_store
 
-    db = open_store(settings.db_path)
-    company = cli._company(db, args.company)
-    year = ledger.resolve_fiscal_year(db, company, args.year)
+    db, company, year = company_year(args, settings)
     report = export_closing_sie(db, company, year, Path(args.path))
     if args.json:
         cli._print_json(report.to_json())

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from core import ledger
+from core.cli import company_year
 from core.errors import BokslutError
 from core.reports.formats import FORMATS, render, write_file
 from core.reports.statements import build_report
@@ -43,7 +43,6 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_report(args: argparse.Namespace, settings) -> int:
-    from core.store.db import open_store
 
     if args.format == "xlsx" and not args.output:
         raise BokslutError("an XLSX report is a file: give it a path with --output PATH")
@@ -52,12 +51,7 @@ def cmd_report(args: argparse.Namespace, settings) -> int:
         raise BokslutError(f"{output} is a directory; give --output a file name")
     if output is not None and not output.parent.is_dir():
         raise BokslutError(f"{output.parent} does not exist; create it or give --output another path")
-    db = open_store(settings.db_path)
-    try:
-        company = ledger.resolve_company(db, args.company)
-    except ledger.SeveralCompanies as error:
-        raise ledger.SeveralCompanies(f"{error}. Name one with --company ORGNR.") from None
-    fiscal_year = ledger.resolve_fiscal_year(db, company, args.year)
+    db, company, fiscal_year = company_year(args, settings)
     report = build_report(
         db, company, fiscal_year, args.report_kind, final=args.final, accounts=getattr(args, "accounts", False)
     )
