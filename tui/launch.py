@@ -57,14 +57,7 @@ def demo_sandbox() -> Iterator[Callable[[str, str], str]]:
     from core.fortnox.sandbox.serve import running_sandbox
 
     with running_sandbox(redirect_uri=f"http://127.0.0.1:{_free_port()}/callback") as sandbox:
-        os.environ.update(
-            BOKSLUT_FORTNOX_CLIENT_ID=sandbox.client_id,
-            BOKSLUT_FORTNOX_CLIENT_SECRET=sandbox.client_secret,
-            BOKSLUT_FORTNOX_REDIRECT_URI=sandbox.redirect_uri,
-            BOKSLUT_FORTNOX_AUTH_URL=sandbox.auth_url,
-            BOKSLUT_FORTNOX_API_URL=sandbox.api_url,
-            BOKSLUT_TOKEN_STORE="file",
-        )
+        os.environ.update(sandbox.environment(), BOKSLUT_TOKEN_STORE="file")
         yield give_consent_blocking
 
 

@@ -32,6 +32,7 @@ from core.store.models import (
 )
 
 STATUSES = ("not_exported", "exported", "not_applicable", "failed")
+EXPORTABLE = ("not_exported", "failed")  # what an export sends; a failed entry is tried again
 COST_CENTRE_DIMENSION = "1"
 PROJECT_DIMENSION = "6"
 REVERSAL_PREFIX = "Återföring: "

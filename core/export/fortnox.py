@@ -27,7 +27,7 @@ from pathlib import Path
 import peewee as pw
 
 from core import activity
-from core.closing.entries import draft_of, rows_of, validate
+from core.closing.entries import EXPORTABLE, draft_of, rows_of, validate
 from core.config import Settings, positive_int
 from core.errors import BokslutError, user_message
 from core.fortnox.client import FortnoxClient
@@ -48,7 +48,6 @@ from core.store.models import ClosingEntry, ClosingRow, Company, ExportAttempt, 
 from core.store.orgnr import format_org_number
 
 TARGET = "fortnox"
-EXPORTABLE = ("not_exported", "failed")  # failed entries are tried again
 PRESELECTED_SERIES = "I"  # Fortnox's default series "Bokslut"
 UNANSWERED_WAIT_SECONDS = 120  # default of [export] unanswered_wait_seconds
 SENDS_PER_ENTRY = 3  # POSTs of one entry in one export whose answers may be lost before it waits for the next export

@@ -20,7 +20,7 @@ import peewee as pw
 
 from core import activity
 from core.closing.booking import marked_text
-from core.closing.entries import COST_CENTRE_DIMENSION, PROJECT_DIMENSION, draft_of, rows_of, validate
+from core.closing.entries import COST_CENTRE_DIMENSION, EXPORTABLE, PROJECT_DIMENSION, draft_of, rows_of, validate
 from core.errors import BokslutError
 from core.sie import model as sie
 from core.sie.writer import write_sie4i
@@ -37,7 +37,6 @@ from core.store.models import (
 from core.store.orgnr import format_org_number
 
 TARGET = "sie-file"
-EXPORTABLE = ("not_exported", "failed")
 # Reserved dimensions (§8.17) a company may use without declaring them in its own file.
 _DIMENSION_NAMES = {COST_CENTRE_DIMENSION: "Kostnadsställe", PROJECT_DIMENSION: "Projekt"}
 

@@ -26,14 +26,7 @@ def free_port() -> int:
 
 
 def sandbox_env(running: RunningSandbox) -> dict[str, str]:
-    return {
-        "BOKSLUT_FORTNOX_CLIENT_ID": running.client_id,
-        "BOKSLUT_FORTNOX_CLIENT_SECRET": running.client_secret,
-        "BOKSLUT_FORTNOX_REDIRECT_URI": running.redirect_uri,
-        "BOKSLUT_FORTNOX_AUTH_URL": running.auth_url,
-        "BOKSLUT_FORTNOX_API_URL": running.api_url,
-        "BOKSLUT_TOKEN_STORE": "file",
-    }
+    return {**running.environment(), "BOKSLUT_TOKEN_STORE": "file"}
 
 
 @pytest.fixture

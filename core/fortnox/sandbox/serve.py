@@ -43,6 +43,16 @@ class RunningSandbox:
     def api_url(self) -> str:
         return self.base_url + "/3"
 
+    def environment(self) -> dict[str, str]:
+        """The settings that point bokslut at this sandbox (its client secret is its own, not a real secret)."""
+        return {
+            "BOKSLUT_FORTNOX_CLIENT_ID": self.client_id,
+            "BOKSLUT_FORTNOX_CLIENT_SECRET": self.client_secret,
+            "BOKSLUT_FORTNOX_REDIRECT_URI": self.redirect_uri,
+            "BOKSLUT_FORTNOX_AUTH_URL": self.auth_url,
+            "BOKSLUT_FORTNOX_API_URL": self.api_url,
+        }
+
 
 @contextmanager
 def running_sandbox(
@@ -66,14 +76,7 @@ def serve_forever(port: int, config: SandboxConfig | None = None) -> None:
 def shell_assignments(running: RunningSandbox) -> str:
     """Shell lines to eval or source (`bokslut sandbox > sandbox.env &` then `. ./sandbox.env`); the companies
     follow as comments so the shell ignores them."""
-    settings = {
-        "BOKSLUT_FORTNOX_CLIENT_ID": running.client_id,
-        "BOKSLUT_FORTNOX_CLIENT_SECRET": running.client_secret,  # the sandbox's own, not a real secret
-        "BOKSLUT_FORTNOX_REDIRECT_URI": running.redirect_uri,
-        "BOKSLUT_FORTNOX_AUTH_URL": running.auth_url,
-        "BOKSLUT_FORTNOX_API_URL": running.api_url,
-    }
-    lines = [f"export {name}={shlex.quote(value)}" for name, value in settings.items()]
+    lines = [f"export {name}={shlex.quote(value)}" for name, value in running.environment().items()]
     # Collapsing whitespace keeps a name with a line break from ending the comment inside an eval.
     lines += [
         f"# company: {' '.join(tenant.org_number.split())} {' '.join(tenant.name.split())}"
