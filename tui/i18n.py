@@ -11,7 +11,9 @@ import os
 from collections.abc import Mapping
 from decimal import Decimal
 
+from core.errors import translate_with
 from core.money import round_to_ore
+from core.sie.reader import FIX_HINT
 
 LANGUAGES = ("sv", "en")
 
@@ -99,7 +101,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "help.settings": "Företagets datakälla och koppling till Fortnox. d byter datakälla mellan Fortnox och "
         "SIE-fil; bokföringen finns kvar. c ansluter till Fortnox (en token som gäller i 30 dagar och förnyas vid "
         "varje import och export), x kopplar från: kopplingen återkallas hos Fortnox och glöms här. Läget visar "
-        "hur många dagar kopplingen har kvar och var token sparas.",
+        "hur många dagar kopplingen har kvar och var token sparas. l byter gränssnittets språk (sparas i "
+        "konfigurationsfilen), y börjar ett nytt år.",
         "help.connect": "Anslut utan webbläsare på den här datorn: öppna adressen på valfri dator (Ctrl+Y kopierar "
         "den med OSC 52) och godkänn i Fortnox. Med ssh -L till lyssnarens port kommer svaret hit av sig självt; "
         "annars klistrar du in adressen webbläsaren hamnar på, eller koden, och trycker Enter. Programmet "
@@ -286,7 +289,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "help.editor": "Datum, text och rader. Tab och Enter flyttar mellan fälten. Skriv kontonummer eller en del "
         "av kontots namn: förslagen visas under raderna, höger pil tar förslaget och Enter tar det första "
         "kontot. Balansen räknas medan du skriver (grön vid noll) och felen visas vid fälten. Ctrl+N ny rad, "
-        "Ctrl+R tar bort raden, Ctrl+S sparar, Esc avbryter.",
+        "Ctrl+R tar bort raden, Ctrl+S sparar, Esc avbryter (och frågar först om något har ändrats).",
         "help.series": "Välj den verifikationsserie i Fortnox som bokslutstransaktionerna ska bokföras i; bara "
         "manuella serier kan väljas och I (Bokslut) är förvald. c kontrollerar allt mot Fortnox innan något "
         "skickas, och x exporterar när kontrollen är ren. Varje transaktion skickas en gång och får status "
@@ -352,8 +355,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "reports.balance_sheet": "Balansräkning",
         "reports.final": "slutlig, med bokslutstransaktioner",
         "reports.preliminary": "preliminär, utan bokslutstransaktioner",
-        "reports.path_placeholder": "XLSX-fil att skriva (Enter skriver, Esc avbryter)",
-        "reports.no_path": "Skriv sökvägen till XLSX-filen.",
+        "reports.path_placeholder": "{format}-fil att skriva (Enter skriver, Esc avbryter)",
+        "reports.no_path": "Skriv sökvägen till filen.",
         "reports.writing": "Skriver…",
         "reports.written": "Skriven: {path}",
         "reports.write_failed": "Det gick inte att skriva filen: {message}",
@@ -362,11 +365,263 @@ TEXTS: dict[str, dict[str, str]] = {
         "klart, c öppnar inställningarna där inbyggda kontroller slås på och av.",
         "help.check_rows": "Raderna som kontrollen hittade, som de lagrades.",
         "help.check_settings": "Företagets kontroller. Blanksteg slår på eller av den markerade; inbyggda kontroller "
-        "kan inte ändras.",
+        "kan inte ändras. a lägger till en egen kontroll.",
         "help.periods": "Årets perioder med läge: låst, tillfälligt upplåst, öppen, pausad eller ej påbörjad. l "
-        "låser den markerade perioden (efter de tidigare), u låser upp den tillfälligt.",
+        "låser den markerade perioden (efter de tidigare), u låser upp den tillfälligt. k växlar mellan månader "
+        "och kvartal så länge ingen period har låsts.",
         "help.reports": "1 saldobalans, 2 resultaträkning, 3 balansräkning, med föregående år bredvid. f växlar "
-        "mellan preliminär (utan bokslutstransaktioner) och slutlig. w skriver rapporten till en XLSX-fil.",
+        "mellan preliminär (utan bokslutstransaktioner) och slutlig. w skriver rapporten till en XLSX-fil, c till "
+        "en CSV-fil.",
+        "editor.discard_question": "Kasta ändringarna i transaktionen?",
+        "key.period_kind": "Mån/kvartal",
+        "key.period_kind_full": "Byt mellan månader och kvartal",
+        "periods.by_month": "per månad",
+        "periods.by_quarter": "per kvartal",
+        "periods.kind_changed": "Perioderna är nu {kind}.",
+        "key.write_csv": "CSV",
+        "key.language": "Språk",
+        "key.new_year": "Nytt år",
+        "settings.interface": "Gränssnitt",
+        "settings.language": "Språk",
+        "settings.language_failed": "Språket kunde inte sparas: {message}",
+        "language.sv": "Svenska",
+        "language.en": "English",
+        "key.next_step": "Vidare",
+        "new_year.title": "Nytt år",
+        "new_year.years": "Kända räkenskapsår",
+        "new_year.next": "Nästa år",
+        "new_year.as_source_says": "(som datakällan anger när året importeras)",
+        "new_year.hint_file": "Enter: skriv sökvägen till det nya årets SIE-fil. d byter datakälla.",
+        "new_year.hint_connect": "Enter: anslut till Fortnox, sedan importeras det nya året. d byter datakälla.",
+        "new_year.hint_import": "Enter: importera det nya året från Fortnox. d byter datakälla.",
+        "new_year.path_placeholder": "Det nya årets SIE-fil (Enter importerar, Esc avbryter)",
+        "help.new_year": "Ett nytt räkenskapsår: företagets kända år och nästa års väntade datum. Året skapas av "
+        "importen, som Fortnox eller SIE-filens #RAR anger det. d byter datakälla mellan Fortnox och SIE-fil. "
+        "Enter går vidare: ansluter till Fortnox om kopplingen saknas, annars importeras året därifrån; för en "
+        "SIE-fil skrivs sökvägen till det nya årets fil.",
+        "key.add_check": "Ny kontroll",
+        "check_settings.added": "{name} är tillagd.",
+        "check_kind.amount_threshold": "Belopp över eller under en gräns",
+        "check_kind.transaction_count": "Antal transaktioner per månad",
+        "check_kind.empty_accounts": "Konton som ska vara tomma",
+        "new_check.title": "Ny kontroll",
+        "new_check.name": "Namn",
+        "new_check.kind": "Typ (Tab hit, pilar och Enter väljer)",
+        "new_check.accounts": "Konton (t.ex. 1930, 5400..5499)",
+        "new_check.above": "Över belopp",
+        "new_check.below": "Under belopp",
+        "new_check.min": "Minst antal transaktioner per månad",
+        "new_check.max": "Högst antal transaktioner per månad",
+        "new_check.this_check": "kontrollen",
+        "new_check.no_name": "Ge kontrollen ett namn.",
+        "new_check.no_accounts": "Ange minst ett konto.",
+        "new_check.bad_amount": "{typed} är inget belopp; skriv t.ex. 10000,00.",
+        "new_check.bad_count": "{typed} är inget heltal.",
+        "new_check.no_bound_amount": "Ange ett belopp över eller under (eller båda).",
+        "new_check.no_bound_count": "Ange minst eller högst (eller båda).",
+        "help.new_check": "En egen kontroll: ett namn, en typ och kontona (nummer eller intervall som 5400..5499). "
+        "Belopp över eller under en gräns och antal transaktioner per månad frågar efter sina gränser. Ctrl+S "
+        "sparar, Esc avbryter; felen visas vid fälten.",
+        # check names (by check id) and messages (check.<id or custom kind>.<message key>; shared reasons check.<key>)
+        "check_name.voucher-balance": "Verifikationer som inte balanserar",
+        "check_name.closing-balances": "IB + transaktioner skiljer sig från UB",
+        "check_name.results": "Transaktionerna skiljer sig från #RES",
+        "check_name.voucher-numbering": "Luckor och dubbletter i verifikationsnumreringen",
+        "check_name.voucher-dates": "Verifikationer daterade utanför räkenskapsåret",
+        "check_name.opening-balance": "IB skiljer sig från föregående års UB",
+        "check_name.result-transferred": "Föregående års resultat inte överfört",
+        "check_name.unusual-sign": "Balanskonton med ovanligt tecken",
+        "check_name.unusual-counts": "Ovanligt många transaktioner på ett konto",
+        "check_name.unusual-amounts": "Ovanligt höga belopp",
+        "check_name.count-vs-last-year": "Transaktioner per konto mot samma månad i fjol",
+        "check_name.vat-settlement": "Bokförd moms mot momsredovisningen på 2650",
+        "check_name.vat-rate": "Moms som inte är väntad andel av underlaget",
+        "check_name.possible-duplicates": "Möjliga dubbletter",
+        "check_name.round-amounts": "Jämna belopp",
+        "check_name.weekend-postings": "Bokföringar på helger",
+        "check_name.changed-vouchers": "Verifikationer ändrade eller borttagna sedan förra importen",
+        "check.no-vouchers": "året har inga verifikationer (en SIE-fil av typ 1–3 har bara saldon)",
+        "check.no-previous-year": "föregående års transaktioner är inte importerade",
+        "check.too-few-periods": "behöver {needed} tidigare perioder med transaktioner, hittade {found}",
+        "check.voucher-balance.found": "{count} verifikationer balanserar inte (debet ≠ kredit)",
+        "check.voucher-balance.clean": "alla verifikationer balanserar",
+        "check.closing-balances.no-balances": "året har inga #IB eller #UB att jämföra med",
+        "check.closing-balances.found": "{count} balanskonton där #IB + transaktioner ≠ #UB",
+        "check.closing-balances.clean": "#IB + transaktioner = #UB på alla balanskonton",
+        "check.results.no-res": "året har inget #RES att jämföra med",
+        "check.results.found": "{count} resultatkonton där transaktionerna ≠ #RES",
+        "check.results.clean": "transaktionerna är lika med #RES på alla resultatkonton",
+        "check.voucher-numbering.found": "{count} luckor eller dubbletter i verifikationsnumreringen",
+        "check.voucher-numbering.clean": "inga luckor eller dubbletter i någon serie",
+        "check.voucher-dates.found": "{count} verifikationer är daterade utanför räkenskapsåret",
+        "check.voucher-dates.clean": "alla verifikationer är daterade inom räkenskapsåret",
+        "check.opening-balance.no-previous-year": "föregående år är inte importerat: inget utgående saldo att jämföra med",
+        "check.opening-balance.no-previous-closing": "föregående år har inget #UB att jämföra med",
+        "check.opening-balance.found": "{count} konton där #IB ≠ föregående års #UB",
+        "check.opening-balance.clean": "#IB är lika med föregående års #UB på alla konton",
+        "check.result-transferred.no-opening": "året har inget #IB",
+        "check.result-transferred.found": "föregående års resultat är inte överfört: {count} konton med ingående saldo",
+        "check.result-transferred.clean": "föregående års resultat är överfört",
+        "check.unusual-sign.found": "{count} balanskonton med ovanligt tecken",
+        "check.unusual-sign.clean": "alla balanskonton har sitt vanliga tecken",
+        "check.unusual-counts.found": "{count} konton med ovanligt många transaktioner",
+        "check.unusual-counts.clean": "inget konto har ovanligt många transaktioner",
+        "check.unusual-amounts.found": "{count} transaktioner med ovanligt höga belopp",
+        "check.unusual-amounts.clean": "ingen transaktion har ovanligt högt belopp",
+        "check.count-vs-last-year.found": "{count} konton med ett annat antal transaktioner än samma månad i fjol",
+        "check.count-vs-last-year.clean": "alla konton har ungefär lika många transaktioner som samma månad i fjol",
+        "check.vat-settlement.no-settlement": "moms är bokförd men ingen verifikation redovisar den på {account}",
+        "check.vat-settlement.found": "{count} momsredovisningar skiljer sig från momsen som bokförts i deras period",
+        "check.vat-settlement.clean": "momsredovisningarna stämmer med den bokförda momsen (eller ingen moms är bokförd)",
+        "check.vat-rate.found": "{count} momsrader är inte väntad andel av sitt underlag",
+        "check.vat-rate.clean": "alla momsrader är väntad andel av sitt underlag",
+        "check.possible-duplicates.found": "{count} möjliga dubbletter: samma belopp, resultatkonto och datum i två "
+        "verifikationer",
+        "check.possible-duplicates.clean": "inga möjliga dubbletter",
+        "check.round-amounts.found": "{count} jämna belopp (hela tusental från {minimum}) på resultatkonton",
+        "check.round-amounts.clean": "inga jämna belopp på resultatkonton",
+        "check.weekend-postings.found": "{count} verifikationer är daterade på en helg",
+        "check.weekend-postings.clean": "ingen verifikation är daterad på en helg",
+        "check.changed-vouchers.no-previous-import": "året har importerats en gång, så det finns inget att jämföra med",
+        "check.changed-vouchers.found": "{count} verifikationer ändrade eller borttagna i källan sedan förra importen",
+        "check.changed-vouchers.clean": "ingen verifikation ändrad eller borttagen sedan förra importen",
+        "check.amount-threshold.found": "{count} transaktioner utanför beloppsgränserna",
+        "check.amount-threshold.clean": "ingen transaktion utanför beloppsgränserna",
+        "check.transaction-count.found": "antalet transaktioner är utanför {expected}",
+        "check.transaction-count.clean": "antalet transaktioner är inom {expected}",
+        "check.empty-accounts.found": "{count} transaktioner på konton som ska vara tomma",
+        "check.empty-accounts.clean": "kontona som ska vara tomma är tomma",
+        # the rows behind a finding: column names and the words the checks write in them
+        "check_column.series": "Serie",
+        "check_column.number": "Nr",
+        "check_column.date": "Datum",
+        "check_column.account": "Konto",
+        "check_column.amount": "Belopp",
+        "check_column.problem": "Problem",
+        "check_column.expected": "Väntat",
+        "check_column.found": "Funnet",
+        "check_column.after": "Efter",
+        "check_column.before": "Före",
+        "check_column.missing": "Saknas",
+        "check_column.deviation": "Avvikelse",
+        "check_column.compared_with": "Jämfört med",
+        "check_column.limit": "Gräns",
+        "check_column.period": "Period",
+        "check_column.base": "Underlag",
+        "check_column.vouchers": "Verifikationer",
+        "check_column.weekday": "Veckodag",
+        "check_column.voucher": "Ver",
+        "check_word.duplicate": "dubblett",
+        "check_word.gap": "lucka",
+        "check_word.removed": "borttagen",
+        "check_word.changed": "ändrad",
+        "check_word.debit": "debet",
+        "check_word.credit": "kredit",
+        "check_word.Saturday": "lördag",
+        "check_word.Sunday": "söndag",
+        # closing-entry templates (by template name)
+        "template_text.depreciation": "7832/1229: satsen för avskrivning × utgående saldo på 1220–1228, minus det "
+        "som redan finns på 7832",
+        "template_text.accrued-expenses": "ditt kostnadskonto/2990; ange beloppet",
+        "template_text.prepaid-expenses": "1790/ditt kostnadskonto; ange beloppet",
+        "template_text.tax": "8910/2512: skattesatsen × resultatet före skatt, hela kronor nedåt, minus det som redan "
+        "finns på 8910",
+        "template_text.periodiseringsfond": "8811/2125: högst satsen för periodiseringsfond × resultatet före "
+        "bokslutsdispositioner och skatt, minus 8811",
+        "template_text.excess-depreciation": "8853/2153; ange beloppet (negativt för att minska)",
+        "template_text.year-result": "8999/2099: resultatet av klass 3–8, så att de summerar till noll",
+        # a Fortnox import's steps, and the redirect listener
+        "step.check-company": "förnyar kopplingen och kontrollerar företaget",
+        "step.fetch-year": "hämtar {start}–{end}",
+        "step.fetch-metadata": "hämtar kostnadsställen, projekt och låst period",
+        "step.store": "sparar i databasen",
+        "listener.listening": "Lyssnar på {url} efter svaret från Fortnox (eller klistra in adressen webbläsaren "
+        "hamnar på).",
+        "listener.not_listening": "Lyssnar inte efter svaret från Fortnox: {reason}. Kopiera adressen webbläsaren "
+        "hamnar på när du har godkänt i Fortnox (även om sidan inte laddas) och klistra in den här.",
+        "listener_reason.not-started": "lyssnaren har inte startat",
+        "listener_reason.not-loopback": "omdirigeringsadressen är inte http://localhost",
+        "listener_reason.port-in-use": "port {port} används av ett annat program",
+        # errors from core, by their key (the English is core's own sentence)
+        "error.cancelled": "avbruten",
+        "error.os_error": "{where}{reason}. Kontrollera sökvägen och behörigheterna.",
+        "error.sie_file": "{where}: {problem}",
+        "error.sie_where_line": "{file}, rad {line}",
+        "error.sie_field": "fält {field}",
+        "error.sie_expected": "förväntat {expected}",
+        "error.sie_fix_hint": "Rätta raden eller exportera filen igen från bokföringsprogrammet.",
+        "error.fortnox_company_mismatch": "Fortnox-företaget {fortnox_name} har organisationsnummer {fortnox_org}, men "
+        "{company} har {org}; inget ändrades. Anslut igen och välj rätt företag i Fortnox.",
+        "error.fortnox_no_org_number": "{company} saknar organisationsnummer; Fortnox kontrolleras mot det.",
+        "error.fortnox_expired": "Kopplingen till Fortnox har gått ut eller återkallats; anslut igen för att förnya "
+        "den.",
+        "error.fortnox_not_connected": "bokslut är inte anslutet till Fortnox för det här företaget. Anslut till "
+        "Fortnox först.",
+        "error.fortnox_expired_on": "Kopplingen till Fortnox gick ut {date}: den gäller {days} dagar efter den senaste "
+        "importen eller exporten. Anslut igen för att förnya den.",
+        "error.fortnox_code_rejected": "Fortnox godtog inte auktoriseringskoden: den fungerar en gång, i 10 minuter och "
+        "bara med samma omdirigeringsadress. Anslut igen.",
+        "error.fortnox_unreachable": "Kunde inte nå Fortnox inloggningstjänst på {url} ({reason}). Kontrollera "
+        "nätverket och försök igen.",
+        "error.fortnox_other_attempt": "Svaret kommer från ett annat inloggningsförsök (state stämmer inte). Använd "
+        "webbläsarfönstret från det här försöket, eller anslut igen.",
+        "error.fortnox_nothing_pasted": "Inget klistrades in. Klistra in hela adressen från webbläsaren efter att du "
+        "godkänt i Fortnox.",
+        "error.fortnox_401": "Fortnox godtog inte åtkomsttoken ens efter förnyelse{says}. Anslut bokslut till Fortnox "
+        "igen.",
+        "error.fortnox_403_scope": "Fortnox nekade åtkomst till {path}{says}. Kopplingen fick inte behörigheten "
+        "(scope) som krävs; anslut till Fortnox igen och godkänn den.",
+        "error.fortnox_403_licence": "Fortnox nekade åtkomst till {path}{says}. Företaget har ingen Fortnox-licens för "
+        "den här delen av Fortnox; dess administratör måste lägga till den.",
+        "error.fortnox_403_other": "Fortnox nekade åtkomst till {path}{says}. Kopplingen saknar en behörighet (scope) "
+        "eller företaget en Fortnox-licens för den; anslut igen eller fråga administratören.",
+        "error.fortnox_404": "Fortnox hittade inget på {method} {path}{says}.",
+        "error.fortnox_refused": "Fortnox avvisade {method} {path}{says}.",
+        "integrity.voucher-balance": "Verifikationer vars #TRANS-rader inte summerar till noll",
+        "integrity.closing-balances": "Balanskonton där #IB + Σ#TRANS ≠ #UB",
+        "integrity.results": "Resultatkonton där Σ#TRANS ≠ #RES",
+        "integrity.opening-vs-file": "Årets #IB ≠ föregående års #UB i samma fil",
+        "integrity.opening-vs-store": "Årets #IB ≠ #UB för föregående år som redan är importerat",
+        "integrity.voucher-dates": "Verifikationer daterade utanför räkenskapsåret",
+        "integrity_outcome.no-differences": "inga skillnader",
+        "integrity_outcome.differences": "{count} skillnader",
+        "integrity_outcome.no-vouchers": "inte kontrollerat, året har inga verifikationer (SIE typ 1–3 har bara saldon)",
+        "integrity_outcome.no-balances": "inte kontrollerat, året har inga #IB eller #UB",
+        "integrity_outcome.no-res": "inte kontrollerat, året har inget #RES",
+        "integrity_outcome.no-previous-in-file": "inte kontrollerat, filen har inget #UB -1",
+        "integrity_outcome.no-previous-in-store": "inte kontrollerat, inget importerat föregående år med #UB",
+        "error.closing_invalid": "Bokslutstransaktionen är inte giltig:",
+        "problem.outside_year": "{date} ligger utanför räkenskapsåret {start}–{end}",
+        "problem.no_text": "transaktionen behöver en text; Fortnox kräver en beskrivning",
+        "problem.too_few_rows": "en transaktion behöver minst två rader; den har {count}",
+        "problem.no_account": "ange ett kontonummer",
+        "problem.not_account": "{account} är inget kontonummer; Fortnox konton har fyra siffror, 1000–9999",
+        "problem.unknown_account": "konto {account} finns inte i företagets kontoplan",
+        "problem.suggestions": "; menade du {suggestions}?",
+        "problem.negative": "{amount} är negativt; för det till andra sidan",
+        "problem.too_large": "{amount} är för stort; håll dig under {limit}",
+        "problem.decimals": "{amount} har mer än två decimaler; ange hela ören",
+        "problem.both_sides": "ange antingen debet eller kredit, inte båda",
+        "problem.no_amount": "raden saknar belopp; ange debet eller kredit",
+        "problem.no_cost_center": "kostnadsställe {code} finns inte i företaget",
+        "problem.no_project": "projekt {code} finns inte i företaget",
+        "problem.unbalanced": "balanserar inte: debet {debit}, kredit {credit}, en differens på {difference}",
+        "error.fortnox_callback": "Anslutningen till Fortnox misslyckades: {words}{detail}. Anslut igen för att "
+        "försöka på nytt.",
+        "error.fortnox_callback_detail": " (Fortnox sa: {description})",
+        "error.fortnox_no_code": "Fortnox skickade tillbaka webbläsaren utan auktoriseringskod. Fortnox-kontot kan "
+        "vara spärrat (till exempel en obetald Fortnox-faktura) eller så avbröts inloggningen; logga in i Fortnox "
+        "och kontrollera, anslut sedan igen.",
+        "oauth_error.access_denied": "du godkände inte i Fortnox",
+        "oauth_error.invalid_scope": "Fortnox-appen är inte registrerad för alla behörigheter (scopes) som bokslut "
+        "ber om; slå på dem för appen i Fortnox Developer Portal",
+        "oauth_error.invalid_request": "Fortnox fann inloggningsbegäran felaktig",
+        "oauth_error.unauthorized_client": "den här Fortnox-appen får inte använda auktoriseringskodflödet",
+        "oauth_error.server_error": "Fortnox fick ett internt fel",
+        "oauth_error.temporarily_unavailable": "Fortnox inloggning är tillfälligt otillgänglig",
+        "oauth_error.other": "Fortnox svarade {error}",
+        "connect.scope_warning": "Fortnox gav inte behörigheten {scopes}; de delar av importen som behöver den "
+        "misslyckas. Slå på den för appen i Fortnox Developer Portal och anslut igen.",
     },
     "en": {
         "key.quit": "Quit",
@@ -452,7 +707,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "help.settings": "The company's data source and Fortnox connection. d switches the source between Fortnox "
         "and SIE file; the books stay. c connects to Fortnox (a token valid 30 days, renewed by every import and "
         "export), x disconnects: the connection is revoked at Fortnox and forgotten here. The state shows the days "
-        "the connection has left and where the token is kept.",
+        "the connection has left and where the token is kept. l switches the interface's language (saved in the "
+        "config file), y starts a new year.",
         "help.connect": "Connect with no browser on this machine: open the address on any machine (Ctrl+Y copies "
         "it with OSC 52) and approve in Fortnox. With ssh -L to the listener's port the answer arrives here by "
         "itself; otherwise paste the address the browser ends on, or the code, and press Enter. bokslut checks "
@@ -639,7 +895,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "help.editor": "Date, text and rows. Tab and Enter move between the fields. Type an account number or part "
         "of the account's name: the matches show under the rows, the right arrow takes the suggestion and Enter "
         "the first account. The balance is summed as you type (green at zero) and problems show at their fields. "
-        "Ctrl+N adds a row, Ctrl+R removes it, Ctrl+S saves, Esc cancels.",
+        "Ctrl+N adds a row, Ctrl+R removes it, Ctrl+S saves, Esc cancels (asking first when something was changed).",
         "help.series": "Choose the Fortnox voucher series the closing entries are posted to; only manual series can "
         "be chosen and I (Bokslut) is preselected. c checks everything against Fortnox before anything is sent, "
         "and x exports once the check is clean. Each entry is sent once and gets the status exported with its "
@@ -705,8 +961,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "reports.balance_sheet": "Balance sheet",
         "reports.final": "final, with closing entries",
         "reports.preliminary": "preliminary, without closing entries",
-        "reports.path_placeholder": "XLSX file to write (Enter writes, Esc cancels)",
-        "reports.no_path": "Type the path of the XLSX file.",
+        "reports.path_placeholder": "{format} file to write (Enter writes, Esc cancels)",
+        "reports.no_path": "Type the path of the file.",
         "reports.writing": "Writing…",
         "reports.written": "Written: {path}",
         "reports.write_failed": "The file could not be written: {message}",
@@ -715,11 +971,255 @@ TEXTS: dict[str, dict[str, str]] = {
         "it done, c opens the settings where built-in checks are switched on and off.",
         "help.check_rows": "The rows the check found, as they were stored.",
         "help.check_settings": "The company's checks. Space switches the highlighted one on or off; built-in checks "
-        "cannot be edited.",
+        "cannot be edited. a adds a check of your own.",
         "help.periods": "The year's periods with their state: locked, temporarily unlocked, open, paused or not "
-        "started. l locks the highlighted period (after the earlier ones), u unlocks it for a while.",
+        "started. l locks the highlighted period (after the earlier ones), u unlocks it for a while. k switches "
+        "between months and quarters while no period has been locked.",
         "help.reports": "1 trial balance, 2 income statement, 3 balance sheet, with the previous year beside it. f "
-        "switches between preliminary (without closing entries) and final. w writes the report to an XLSX file.",
+        "switches between preliminary (without closing entries) and final. w writes the report to an XLSX file, c "
+        "to a CSV file.",
+        "editor.discard_question": "Discard the changes to the entry?",
+        "key.period_kind": "Month/qtr",
+        "key.period_kind_full": "Switch between months and quarters",
+        "periods.by_month": "by month",
+        "periods.by_quarter": "by quarter",
+        "periods.kind_changed": "The periods are now {kind}.",
+        "key.write_csv": "CSV",
+        "key.language": "Language",
+        "key.new_year": "New year",
+        "settings.interface": "Interface",
+        "settings.language": "Language",
+        "settings.language_failed": "The language could not be saved: {message}",
+        "language.sv": "Svenska",
+        "language.en": "English",
+        "key.next_step": "Continue",
+        "new_year.title": "New year",
+        "new_year.years": "Financial years known",
+        "new_year.next": "Next year",
+        "new_year.as_source_says": "(as the data source says when the year is imported)",
+        "new_year.hint_file": "Enter: type the path of the new year's SIE file. d switches the data source.",
+        "new_year.hint_connect": "Enter: connect to Fortnox, then the new year is imported. d switches the data source.",
+        "new_year.hint_import": "Enter: import the new year from Fortnox. d switches the data source.",
+        "new_year.path_placeholder": "The new year's SIE file (Enter imports, Esc cancels)",
+        "help.new_year": "A new financial year: the company's years known and the next year's expected dates. The "
+        "year is made by the import, as Fortnox or the SIE file's #RAR says. d switches the data source between "
+        "Fortnox and SIE file. Enter goes on: it connects to Fortnox when there is no connection, else imports the "
+        "year from there; for a SIE file, type the path of the new year's file.",
+        "key.add_check": "New check",
+        "check_settings.added": "{name} is added.",
+        "check_kind.amount_threshold": "Amount above or below a limit",
+        "check_kind.transaction_count": "Number of transactions per month",
+        "check_kind.empty_accounts": "Accounts that must stay empty",
+        "new_check.title": "New check",
+        "new_check.name": "Name",
+        "new_check.kind": "Kind (Tab here, arrows and Enter choose)",
+        "new_check.accounts": "Accounts (e.g. 1930, 5400..5499)",
+        "new_check.above": "Above amount",
+        "new_check.below": "Below amount",
+        "new_check.min": "At least this many transactions per month",
+        "new_check.max": "At most this many transactions per month",
+        "new_check.this_check": "the check",
+        "new_check.no_name": "Give the check a name.",
+        "new_check.no_accounts": "Give at least one account.",
+        "new_check.bad_amount": "{typed} is not an amount; give it like 10000.00.",
+        "new_check.bad_count": "{typed} is not a whole number.",
+        "new_check.no_bound_amount": "Give an amount above or below (or both).",
+        "new_check.no_bound_count": "Give at least or at most (or both).",
+        "help.new_check": "A check of your own: a name, a kind and the accounts (numbers or ranges like 5400..5499). "
+        "Amount limits and the number of transactions per month ask for their bounds. Ctrl+S saves, Esc cancels; "
+        "problems show at their fields.",
+        "check_name.voucher-balance": "Vouchers that do not balance",
+        "check_name.closing-balances": "#IB + transactions differs from #UB",
+        "check_name.results": "Transactions differ from #RES",
+        "check_name.voucher-numbering": "Gaps and duplicates in voucher numbering",
+        "check_name.voucher-dates": "Vouchers dated outside the fiscal year",
+        "check_name.opening-balance": "Opening balance differs from the previous year's closing",
+        "check_name.result-transferred": "Previous year's result not transferred",
+        "check_name.unusual-sign": "Balance accounts with the unusual sign",
+        "check_name.unusual-counts": "Unusually many transactions on an account",
+        "check_name.unusual-amounts": "Unusually high amounts",
+        "check_name.count-vs-last-year": "Transactions per account against the same month last year",
+        "check_name.vat-settlement": "Booked VAT against the settlement on 2650",
+        "check_name.vat-rate": "VAT not the expected share of its base",
+        "check_name.possible-duplicates": "Possible duplicates",
+        "check_name.round-amounts": "Round amounts",
+        "check_name.weekend-postings": "Postings on weekends",
+        "check_name.changed-vouchers": "Vouchers changed or removed since the previous import",
+        "check.no-vouchers": "the year has no vouchers (a SIE file of type 1-3 carries balances only)",
+        "check.no-previous-year": "the previous year's transactions are not imported",
+        "check.too-few-periods": "needs {needed} earlier periods with transactions, found {found}",
+        "check.voucher-balance.found": "{count} vouchers do not balance (debit ≠ credit)",
+        "check.voucher-balance.clean": "every voucher balances",
+        "check.closing-balances.no-balances": "the year has no #IB or #UB to compare with",
+        "check.closing-balances.found": "{count} balance accounts where #IB + transactions ≠ #UB",
+        "check.closing-balances.clean": "#IB + transactions = #UB on every balance account",
+        "check.results.no-res": "the year has no #RES to compare with",
+        "check.results.found": "{count} result accounts where the transactions ≠ #RES",
+        "check.results.clean": "the transactions equal #RES on every result account",
+        "check.voucher-numbering.found": "{count} gaps or duplicates in the voucher numbering",
+        "check.voucher-numbering.clean": "no gaps or duplicates in any series",
+        "check.voucher-dates.found": "{count} vouchers are dated outside the fiscal year",
+        "check.voucher-dates.clean": "every voucher is dated within the fiscal year",
+        "check.opening-balance.no-previous-year": "the previous year is not imported: no closing balance to compare with",
+        "check.opening-balance.no-previous-closing": "the previous year has no #UB to compare with",
+        "check.opening-balance.found": "{count} accounts where #IB ≠ the previous year's #UB",
+        "check.opening-balance.clean": "#IB equals the previous year's #UB on every account",
+        "check.result-transferred.no-opening": "the year has no #IB",
+        "check.result-transferred.found": "the previous year's result is not transferred: {count} accounts with an "
+        "opening balance",
+        "check.result-transferred.clean": "the previous year's result is transferred",
+        "check.unusual-sign.found": "{count} balance accounts with the unusual sign",
+        "check.unusual-sign.clean": "every balance account has its usual sign",
+        "check.unusual-counts.found": "{count} accounts with unusually many transactions",
+        "check.unusual-counts.clean": "no account has unusually many transactions",
+        "check.unusual-amounts.found": "{count} transactions with unusually high amounts",
+        "check.unusual-amounts.clean": "no transaction has an unusually high amount",
+        "check.count-vs-last-year.found": "{count} accounts with another number of transactions than the month last year",
+        "check.count-vs-last-year.clean": "every account has about as many transactions as the same month last year",
+        "check.vat-settlement.no-settlement": "VAT is booked but no voucher settles it on {account}",
+        "check.vat-settlement.found": "{count} VAT settlements differ from the VAT booked in their period",
+        "check.vat-settlement.clean": "every VAT settlement matches the VAT booked in its period (or no VAT is booked)",
+        "check.vat-rate.found": "{count} VAT rows are not the expected share of their base",
+        "check.vat-rate.clean": "every VAT row is the expected share of its base",
+        "check.possible-duplicates.found": "{count} possible duplicates: the same amount, result account and date in two "
+        "vouchers",
+        "check.possible-duplicates.clean": "no possible duplicates",
+        "check.round-amounts.found": "{count} round amounts (whole thousands from {minimum}) on result accounts",
+        "check.round-amounts.clean": "no round amounts on result accounts",
+        "check.weekend-postings.found": "{count} vouchers are dated on a weekend",
+        "check.weekend-postings.clean": "no voucher is dated on a weekend",
+        "check.changed-vouchers.no-previous-import": "the year has been imported once, so there is nothing to compare "
+        "with",
+        "check.changed-vouchers.found": "{count} vouchers changed or removed in the source since the previous import",
+        "check.changed-vouchers.clean": "no voucher changed or removed since the previous import",
+        "check.amount-threshold.found": "{count} transactions beyond the amount limits",
+        "check.amount-threshold.clean": "no transaction beyond the amount limits",
+        "check.transaction-count.found": "the number of transactions is outside {expected}",
+        "check.transaction-count.clean": "the number of transactions is within {expected}",
+        "check.empty-accounts.found": "{count} transactions on accounts that must stay empty",
+        "check.empty-accounts.clean": "the accounts that must stay empty are empty",
+        "check_column.series": "Series",
+        "check_column.number": "No.",
+        "check_column.date": "Date",
+        "check_column.account": "Account",
+        "check_column.amount": "Amount",
+        "check_column.problem": "Problem",
+        "check_column.expected": "Expected",
+        "check_column.found": "Found",
+        "check_column.after": "After",
+        "check_column.before": "Before",
+        "check_column.missing": "Missing",
+        "check_column.deviation": "Deviation",
+        "check_column.compared_with": "Compared with",
+        "check_column.limit": "Limit",
+        "check_column.period": "Period",
+        "check_column.base": "Base",
+        "check_column.vouchers": "Vouchers",
+        "check_column.weekday": "Weekday",
+        "check_column.voucher": "Voucher",
+        "check_word.duplicate": "duplicate",
+        "check_word.gap": "gap",
+        "check_word.removed": "removed",
+        "check_word.changed": "changed",
+        "check_word.debit": "debit",
+        "check_word.credit": "credit",
+        "check_word.Saturday": "Saturday",
+        "check_word.Sunday": "Sunday",
+        "template_text.depreciation": "7832/1229: the depreciation rate x the closing balance of 1220-1228, less what "
+        "7832 holds",
+        "template_text.accrued-expenses": "your cost account/2990; give the amount",
+        "template_text.prepaid-expenses": "1790/your cost account; give the amount",
+        "template_text.tax": "8910/2512: the tax rate x the result before tax, whole kronor down, less what 8910 holds",
+        "template_text.periodiseringsfond": "8811/2125: at most the periodiseringsfond rate x the result before "
+        "appropriations and tax, less 8811",
+        "template_text.excess-depreciation": "8853/2153; give the amount (negative to reduce)",
+        "template_text.year-result": "8999/2099: the result of classes 3-8, so that they sum to zero",
+        "step.check-company": "renew the connection and check the company",
+        "step.fetch-year": "fetch {start}..{end}",
+        "step.fetch-metadata": "fetch cost centres, projects and the locked period",
+        "step.store": "import into the store",
+        "listener.listening": "Listening on {url} for Fortnox's answer (or paste the address the browser ends up on).",
+        "listener.not_listening": "Not listening for Fortnox's answer: {reason}. After approving in Fortnox, copy the "
+        "address the browser ends up on (even if the page does not load) and paste it here.",
+        "listener_reason.not-started": "it has not started",
+        "listener_reason.not-loopback": "the redirect address is not http://localhost",
+        "listener_reason.port-in-use": "port {port} is in use by another program",
+        "error.cancelled": "cancelled",
+        "error.os_error": "{where}{reason}. Check the path and its permissions.",
+        "error.sie_file": "{where}: {problem}",
+        "error.sie_where_line": "{file}:{line}",
+        "error.sie_field": "field {field}",
+        "error.sie_expected": "expected {expected}",
+        "error.sie_fix_hint": "Correct the line or export the file again from the bookkeeping program.",
+        "error.fortnox_company_mismatch": "the Fortnox company {fortnox_name} has organisation number {fortnox_org}, "
+        "but {company} is {org}; nothing was changed. Connect again and choose the right company in Fortnox.",
+        "error.fortnox_no_org_number": "{company} has no organisation number; Fortnox is checked against it",
+        "error.fortnox_expired": "The Fortnox connection has expired or was revoked; connect again to renew it.",
+        "error.fortnox_not_connected": "bokslut is not connected to Fortnox for this company. Connect to Fortnox first.",
+        "error.fortnox_expired_on": "The Fortnox connection expired on {date}: it lasts {days} days after the last "
+        "import or export. Connect again to renew it.",
+        "error.fortnox_code_rejected": "Fortnox rejected the authorization code: it works once and only for 10 minutes, "
+        "and only with the same redirect address. Connect again.",
+        "error.fortnox_unreachable": "Could not reach Fortnox's sign-in service at {url} ({reason}). Check the network "
+        "connection and try again.",
+        "error.fortnox_other_attempt": "The answer is from a different sign-in attempt (its state does not match). Use "
+        "the browser window this attempt opened, or connect again.",
+        "error.fortnox_nothing_pasted": "Nothing was pasted. Paste the whole address from the browser after approving "
+        "in Fortnox.",
+        "error.fortnox_401": "Fortnox did not accept the access token even after refreshing it{says}. Reconnect bokslut "
+        "to Fortnox.",
+        "error.fortnox_403_scope": "Fortnox refused access to {path}{says}. The connection was not granted the "
+        "permission (scope) this needs; reconnect to Fortnox and approve it.",
+        "error.fortnox_403_licence": "Fortnox refused access to {path}{says}. The company has no Fortnox licence for "
+        "this part of Fortnox; its administrator must add it.",
+        "error.fortnox_403_other": "Fortnox refused access to {path}{says}. The connection lacks a permission (scope) "
+        "or the company lacks a Fortnox licence for it; reconnect, or ask its administrator.",
+        "error.fortnox_404": "Fortnox found nothing at {method} {path}{says}.",
+        "error.fortnox_refused": "Fortnox refused {method} {path}{says}.",
+        "integrity.voucher-balance": "Vouchers whose #TRANS rows do not sum to zero",
+        "integrity.closing-balances": "Balance accounts where #IB + Σ#TRANS ≠ #UB",
+        "integrity.results": "Result accounts where Σ#TRANS ≠ #RES",
+        "integrity.opening-vs-file": "#IB of the year ≠ #UB of the previous year in the same file",
+        "integrity.opening-vs-store": "#IB of the year ≠ #UB of the previous year already in the store",
+        "integrity.voucher-dates": "Vouchers dated outside the fiscal year",
+        "integrity_outcome.no-differences": "no differences",
+        "integrity_outcome.differences": "{count} differences",
+        "integrity_outcome.no-vouchers": "not checked, the year has no vouchers (SIE types 1-3 carry balances only)",
+        "integrity_outcome.no-balances": "not checked, the year has no #IB or #UB",
+        "integrity_outcome.no-res": "not checked, the year has no #RES",
+        "integrity_outcome.no-previous-in-file": "not checked, the file has no #UB -1",
+        "integrity_outcome.no-previous-in-store": "not checked, no imported previous year with #UB",
+        "error.closing_invalid": "The closing entry is not valid:",
+        "problem.outside_year": "{date} is outside the fiscal year {start}..{end}",
+        "problem.no_text": "the entry needs a text; Fortnox requires a description",
+        "problem.too_few_rows": "an entry needs at least two rows; it has {count}",
+        "problem.no_account": "give an account number",
+        "problem.not_account": "{account} is not an account number; Fortnox accounts are four digits, 1000-9999",
+        "problem.unknown_account": "account {account} is not in the company's chart",
+        "problem.suggestions": "; did you mean {suggestions}?",
+        "problem.negative": "{amount} is negative; put it on the other side",
+        "problem.too_large": "{amount} is too large; stay below {limit}",
+        "problem.decimals": "{amount} has more than two decimals; give whole öre",
+        "problem.both_sides": "give either a debit or a credit, not both",
+        "problem.no_amount": "the row has no amount; give a debit or a credit",
+        "problem.no_cost_center": "cost centre {code} does not exist in the company",
+        "problem.no_project": "project {code} does not exist in the company",
+        "problem.unbalanced": "not balanced: debit {debit}, credit {credit}, a difference of {difference}",
+        "error.fortnox_callback": "Connecting to Fortnox failed: {words}{detail}. Connect again to retry.",
+        "error.fortnox_callback_detail": " (Fortnox said: {description})",
+        "error.fortnox_no_code": "Fortnox sent the browser back without an authorization code. The Fortnox account "
+        "may be locked (for example an unpaid Fortnox invoice) or the sign-in was interrupted; log in to Fortnox to "
+        "check, then connect again.",
+        "oauth_error.access_denied": "consent was not given in Fortnox",
+        "oauth_error.invalid_scope": "the Fortnox app is not registered for all the scopes bokslut asks for; enable "
+        "them on the app in Fortnox's Developer Portal",
+        "oauth_error.invalid_request": "Fortnox found the sign-in request malformed",
+        "oauth_error.unauthorized_client": "this Fortnox app may not use the authorization-code flow",
+        "oauth_error.server_error": "Fortnox had an internal error",
+        "oauth_error.temporarily_unavailable": "Fortnox's sign-in is temporarily unavailable",
+        "oauth_error.other": "Fortnox answered {error}",
+        "connect.scope_warning": "Fortnox did not grant the scope(s) {scopes}; the parts of the import that need "
+        "them will fail. Enable them on the app in Fortnox's Developer Portal and connect again.",
     },
 }
 
@@ -735,10 +1235,12 @@ def choose_language(configured: str | None, environ: Mapping[str, str] = os.envi
 
 
 def set_language(language: str) -> None:
+    """Also for core's keyed errors: every user_message() in the app then speaks this language."""
     global _language
     if language not in TEXTS:
         raise ValueError(f"language {language!r} is not one of {', '.join(LANGUAGES)}")
     _language = language
+    translate_with(error_words)
 
 
 def language() -> str:
@@ -767,3 +1269,53 @@ def format_time(moment: dt.datetime | None, with_year: bool = True) -> str:
 def format_count(count: int) -> str:
     grouped = f"{count:,}"
     return grouped.replace(",", "\u00a0") if _language == "sv" else grouped
+
+
+def error_words(key: str, params: dict) -> str | None:
+    """A core error's sentence in the reader's language; None (core's English) for a key without a text here."""
+    if key == "sie_file":
+        return _sie_words(params)
+    if key == "fortnox_callback":
+        error, description = params["error"], params["description"]
+        known = f"oauth_error.{error}" in TEXTS[_language]
+        words = t(f"oauth_error.{error}") if known else t("oauth_error.other", error=repr(error))
+        detail = t("error.fortnox_callback_detail", description=description) if description else ""
+        return t("error.fortnox_callback", words=words, detail=detail)
+    if key == "closing_invalid":  # in the app the subject is the entry on screen
+        return "\n".join([t("error.closing_invalid"), *(f"  {p.field}: {problem_words(p)}" for p in params["problems"])])
+    text = TEXTS[_language].get(f"error.{key}")
+    return None if text is None else text.format(**params)
+
+
+def _sie_words(params: dict) -> str:
+    """Where, what was found, and what to do; the problem itself is the reader's English."""
+    where = t("error.sie_where_line", file=params["file"], line=params["line"]) if params["line"] else params["file"]
+    parts = [t("error.sie_file", where=where, problem=params["problem"])]
+    if params["field"]:
+        parts.append(t("error.sie_field", field=params["field"]))
+    if params["expected"]:
+        parts.append(t("error.sie_expected", expected=params["expected"]))
+    text, hint = "; ".join(parts), params["hint"]
+    if hint == FIX_HINT:
+        hint = t("error.sie_fix_hint")
+    return f"{text}. {hint}" if hint else text
+
+
+def template_description(name: str) -> str:
+    """A closing-entry template's accounts and how its amount is found (core's description is the CLI's help)."""
+    return t(f"template_text.{name}")
+
+
+def problem_words(problem) -> str:
+    """A closing entry's problem (core.closing.entries.Problem) in the reader's language, amounts the reader's way;
+    one without a key stays as core wrote it."""
+    if not problem.key:
+        return problem.message
+    values = {name: format_money(v) if isinstance(v, Decimal) else v for name, v in problem.params.items()}
+    if problem.key == "too_large":
+        values["limit"] = format_count(problem.params["limit"])
+    text = t(f"problem.{problem.key}", **values)
+    if problem.key == "unknown_account" and problem.params["suggestions"]:
+        text += t("problem.suggestions", suggestions=problem.params["suggestions"])
+    return text
+

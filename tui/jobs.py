@@ -7,9 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.activity import ActivityEntry
 from core.store.models import utc_now
+from tui.i18n import t
+
+if TYPE_CHECKING:  # the Fortnox importer (httpx and its client) loads on the first Fortnox import
+    from core.fortnox.importer import Step
 
 _TRANS_TAG = b"#TRANS"
 
@@ -28,8 +33,12 @@ class ImportJob:
     confirm_org_mismatch: bool = False  # the user said yes to a file for another organisation number
     mismatch: tuple[str, str] | None = None  # (this company's, the file's) org numbers when the import refused it
     fortnox_company_id: int | None = None  # set: import this company from Fortnox instead of a file
-    step: str = ""  # what a Fortnox import is doing now (core's words)
+    step: str | Step = ""  # what a Fortnox import is doing now: core's Step becomes the reader's words
     queued_at: dt.datetime = field(default_factory=utc_now)  # naive UTC, as the store keeps time
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.step, str):  # a core Step
+            object.__setattr__(self, "step", t(f"step.{self.step.key}", **self.step.params))
 
     @property
     def finished(self) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 import peewee as pw
@@ -33,6 +33,13 @@ from core.store.models import (
 
 STATUSES = ("not_exported", "exported", "not_applicable", "failed")
 EXPORTABLE = ("not_exported", "failed")  # what an export sends; a failed entry is tried again
+
+
+def export_lock(fiscal_year_id: int) -> tuple[str, int]:
+    """The lock every export of a year's entries claims under (Fortnox or SIE), so no entry is sent twice."""
+    return ("closing-export", fiscal_year_id)
+
+
 COST_CENTRE_DIMENSION = "1"
 PROJECT_DIMENSION = "6"
 REVERSAL_PREFIX = "Återföring: "
@@ -59,7 +66,9 @@ class EntryDraft:
 @dataclass(frozen=True)
 class Problem:
     field: str  # "date", "text", "rows", "rows[2].account" (rows counted from 1, as the user sees them)
-    message: str
+    message: str  # English
+    key: str = ""  # names the message for an interface in another language; "" when only `message` says it
+    params: dict = field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
@@ -68,10 +77,13 @@ class Problem:
 class ClosingEntryInvalid(BokslutError):
     """Every problem of one entry at once, so the user fixes them in one go rather than one per attempt."""
 
+    key = "closing_invalid"
+
     def __init__(self, subject: str, problems: list[Problem]) -> None:
         self.subject = subject
         self.problems = problems
-        super().__init__(f"{subject} is not valid:\n" + "\n".join(f"  {problem}" for problem in problems))
+        english = f"{subject} is not valid:\n" + "\n".join(f"  {problem}" for problem in problems)
+        super().__init__(english, params={"subject": subject, "problems": problems})
 
 
 # --- reading the CLI's JSON shape ------------------------------------------------------------
@@ -164,16 +176,19 @@ def parse_entry(document: object, source: str = "") -> EntryDraft:
 # --- validation ------------------------------------------------------------------------------
 
 
-def _account_problem(account: str, chart: dict[str, str]) -> str | None:
+def _account_problem(account: str, chart: dict[str, str], where: str) -> Problem | None:
     if not account:
-        return "give an account number"
+        return Problem(where, "give an account number", "no_account")
     if not (len(account) == 4 and account.isdigit() and account[0] != "0"):
-        return f"{account!r} is not an account number; Fortnox accounts are four digits, 1000-9999"
+        message = f"{account!r} is not an account number; Fortnox accounts are four digits, 1000-9999"
+        return Problem(where, message, "not_account", {"account": account})
     if account in chart:
         return None
     nearby = [number for number in chart if number[:3] == account[:3]] or difflib.get_close_matches(account, chart, 3)
-    hint = f"; did you mean {', '.join(f'{n} {chart[n]}'.strip() for n in sorted(nearby)[:3])}?" if nearby else ""
-    return f"account {account} is not in the company's chart{hint}"
+    suggestions = ", ".join(f"{n} {chart[n]}".strip() for n in sorted(nearby)[:3])
+    hint = f"; did you mean {suggestions}?" if nearby else ""
+    message = f"account {account} is not in the company's chart{hint}"
+    return Problem(where, message, "unknown_account", {"account": account, "suggestions": suggestions})
 
 
 def _row_amount_problems(row: RowDraft, where: str) -> list[Problem]:
@@ -182,16 +197,19 @@ def _row_amount_problems(row: RowDraft, where: str) -> list[Problem]:
         if not amount.is_finite():
             problems.append(Problem(f"{where}.{side}", f"{amount} is not an amount"))
         elif amount < 0:
-            problems.append(Problem(f"{where}.{side}", f"{amount} is negative; put it on the other side"))
+            message = f"{amount} is negative; put it on the other side"
+            problems.append(Problem(f"{where}.{side}", message, "negative", {"amount": amount}))
         elif amount >= AMOUNT_LIMIT:
-            problems.append(Problem(f"{where}.{side}", f"{amount} is too large; stay below {AMOUNT_LIMIT:,}"))
+            message = f"{amount} is too large; stay below {AMOUNT_LIMIT:,}"
+            problems.append(Problem(f"{where}.{side}", message, "too_large", {"amount": amount, "limit": AMOUNT_LIMIT}))
         elif amount != amount.quantize(Decimal("0.01")):
-            problems.append(Problem(f"{where}.{side}", f"{amount} has more than two decimals; give whole öre"))
+            message = f"{amount} has more than two decimals; give whole öre"
+            problems.append(Problem(f"{where}.{side}", message, "decimals", {"amount": amount}))
     if not problems:
         if row.debit > 0 and row.credit > 0:
-            problems.append(Problem(where, "give either a debit or a credit, not both"))
+            problems.append(Problem(where, "give either a debit or a credit, not both", "both_sides"))
         elif row.debit == 0 and row.credit == 0:
-            problems.append(Problem(where, "the row has no amount; give a debit or a credit"))
+            problems.append(Problem(where, "the row has no amount; give a debit or a credit", "no_amount"))
     return problems
 
 
@@ -206,17 +224,18 @@ def validate(db: pw.SqliteDatabase, fiscal_year: FiscalYear, draft: EntryDraft) 
     """Everything wrong with the draft, per field; an empty list means it can be saved and exported."""
     problems: list[Problem] = []
     if draft.date is not None and not fiscal_year.start <= draft.date <= fiscal_year.end:
-        problems.append(
-            Problem("date", f"{draft.date} is outside the fiscal year {fiscal_year.start}..{fiscal_year.end}")
-        )
+        message = f"{draft.date} is outside the fiscal year {fiscal_year.start}..{fiscal_year.end}"
+        params = {"date": draft.date, "start": fiscal_year.start, "end": fiscal_year.end}
+        problems.append(Problem("date", message, "outside_year", params))
     if issue := locked_problem(db, fiscal_year, draft.date or fiscal_year.end):
         problems.append(Problem("date", issue))
     if not draft.text.strip():
-        problems.append(Problem("text", "the entry needs a text; Fortnox requires a description"))
+        problems.append(Problem("text", "the entry needs a text; Fortnox requires a description", "no_text"))
     elif issue := _line_problem(draft.text, DESCRIPTION_MAX):
         problems.append(Problem("text", issue))
     if len(draft.rows) < 2:
-        problems.append(Problem("rows", f"an entry needs at least two rows; it has {len(draft.rows)}"))
+        message = f"an entry needs at least two rows; it has {len(draft.rows)}"
+        problems.append(Problem("rows", message, "too_few_rows", {"count": len(draft.rows)}))
     company_id = fiscal_year.company_id
     chart = dict(Account.select(Account.number, Account.name).where(Account.company == company_id).tuples())
     objects = set(
@@ -227,8 +246,8 @@ def validate(db: pw.SqliteDatabase, fiscal_year: FiscalYear, draft: EntryDraft) 
     amounts_valid = True
     for number, row in enumerate(draft.rows, start=1):
         where = f"rows[{number}]"
-        if issue := _account_problem(row.account, chart):
-            problems.append(Problem(f"{where}.account", issue))
+        if problem := _account_problem(row.account, chart, f"{where}.account"):
+            problems.append(problem)
         amount_problems = _row_amount_problems(row, where)
         amounts_valid = amounts_valid and not amount_problems
         problems.extend(amount_problems)
@@ -238,20 +257,20 @@ def validate(db: pw.SqliteDatabase, fiscal_year: FiscalYear, draft: EntryDraft) 
         ):
             code = getattr(row, field)
             if code is not None and (dimension, code) not in objects:
-                problems.append(Problem(f"{where}.{field}", f"{what} {code} does not exist in the company"))
+                message = f"{what} {code} does not exist in the company"
+                problems.append(Problem(f"{where}.{field}", message, f"no_{field}", {"code": code}))
         if issue := _line_problem(row.text, ROW_TEXT_MAX):
             problems.append(Problem(f"{where}.text", issue))
     if amounts_valid and len(draft.rows) >= 2:
         debit = sum((row.debit for row in draft.rows), Decimal(0))
         credit = sum((row.credit for row in draft.rows), Decimal(0))
         if debit != credit:
-            problems.append(
-                Problem(
-                    "rows",
-                    f"not balanced: debit {format_amount(debit)}, credit {format_amount(credit)}, "
-                    f"a difference of {format_amount(abs(debit - credit))}",
-                )
+            message = (
+                f"not balanced: debit {format_amount(debit)}, credit {format_amount(credit)}, "
+                f"a difference of {format_amount(abs(debit - credit))}"
             )
+            params = {"debit": debit, "credit": credit, "difference": abs(debit - credit)}
+            problems.append(Problem("rows", message, "unbalanced", params))
     return problems
 
 

@@ -19,8 +19,8 @@ from core.config import Settings
 from core.errors import BokslutError
 from core.fortnox.client import FortnoxClient
 from core.fortnox.throttle import shared_limiter
-from core.fortnox.listener import wait_for_code
-from core.fortnox.oauth import TokenSet, authorization_request, exchange_code, revoke, scope_warning
+from core.fortnox.listener import Announcement, wait_for_code
+from core.fortnox.oauth import TokenSet, authorization_request, exchange_code, missing_scopes, revoke, scope_warning
 from core.fortnox.session import Authorizer, connection_state, disconnect
 from core.fortnox.settings import FortnoxSettings, fortnox_settings
 from core.fortnox.tokens import StoredToken, TokenStore, open_token_store, token_key
@@ -31,11 +31,18 @@ from core.store.orgnr import format_org_number, normalise_org_number
 class FortnoxCompanyMismatch(BokslutError):
     """Data from another company must never land in this one, so connect and import stop before writing."""
 
+    key = "fortnox_company_mismatch"
+
     def __init__(self, company: Company, fortnox_name: str, fortnox_org: str) -> None:
+        params = {
+            "fortnox_name": fortnox_name, "fortnox_org": format_org_number(fortnox_org),
+            "company": company.name, "org": format_org_number(company.org_number or ""),
+        }  # fmt: skip
         super().__init__(
-            f"the Fortnox company {fortnox_name} has organisation number {format_org_number(fortnox_org) or 'none'}, "
-            f"but {company.name} is {format_org_number(company.org_number or '')}; nothing was changed. "
-            "Connect again and choose the right company in Fortnox."
+            f"the Fortnox company {fortnox_name} has organisation number {params['fortnox_org'] or 'none'}, "
+            f"but {company.name} is {params['org']}; nothing was changed. "
+            "Connect again and choose the right company in Fortnox.",
+            params=params,
         )
 
 
@@ -52,6 +59,7 @@ class ConnectResult:
     store_kind: str
     days_left: int
     warning: str | None  # scopes Fortnox did not grant
+    missing_scopes: tuple[str, ...] = ()  # the same, by name
 
 
 @dataclass(slots=True)
@@ -67,7 +75,10 @@ def _parts(settings: Settings, company: Company) -> tuple[FortnoxSettings, Token
     fortnox = fortnox_settings(settings)
     fortnox.require_client()
     if not company.org_number:
-        raise BokslutError(f"{company.name} has no organisation number; Fortnox is checked against it")
+        raise BokslutError(
+            f"{company.name} has no organisation number; Fortnox is checked against it",
+            key="fortnox_no_org_number", params={"company": company.name},
+        )
     return fortnox, open_token_store(settings, fortnox), token_key(company.org_number)
 
 
@@ -119,7 +130,7 @@ async def connect_company(
     *,
     pasted: AsyncIterator[str] | None,
     on_url: Callable[[str], None],
-    on_listening: Callable[[str], None] | None = None,
+    on_listening: Callable[[Announcement], None] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> ConnectResult:
     """Consent in a browser (here or on another machine), then check it is this company before keeping the token."""
@@ -144,7 +155,9 @@ async def connect_company(
         store.save(key, StoredToken(tokens.refresh_token, dt.datetime.now(dt.UTC), tokens.scope))
         Company.update(source="fortnox", fortnox_tenant=found.tenant).where(Company.id == company.id).execute()
         record.message = f"connected to Fortnox: {found.name} ({format_org_number(found.org_number)})"
-    return ConnectResult(found, store.kind, fortnox.connection_days, scope_warning(tokens.scope))
+    return ConnectResult(
+        found, store.kind, fortnox.connection_days, scope_warning(tokens.scope), missing_scopes(tokens.scope)
+    )
 
 
 async def disconnect_company(

@@ -19,9 +19,16 @@ class FortnoxError(BokslutError):
     """str() is the whole message for the user; the attributes let code decide by status and Fortnox's code."""
 
     def __init__(
-        self, message: str, *, status: int | None = None, code: int | None = None, fortnox_message: str | None = None
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: int | None = None,
+        fortnox_message: str | None = None,
+        key: str | None = None,
+        params: dict | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, key=key, params=params)
         self.status = status
         self.code = code
         self.fortnox_message = fortnox_message
@@ -96,24 +103,26 @@ def error_for_refusal(method: str, path: str, status: int, body: bytes) -> Fortn
     code, message = parse_error_body(body)
     says = fortnox_says(status, code, message)
     details = {"status": status, "code": code, "fortnox_message": message}
+    words = {"key": f"fortnox_{status}", "params": {"says": says, "method": method, "path": path}}
     if status == 401:
         return FortnoxUnauthorized(
             f"Fortnox did not accept the access token even after refreshing it{says}. Reconnect bokslut to Fortnox.",
-            **details,
+            **details, **words,
         )
     if status == 403:
-        return FortnoxForbidden(f"Fortnox refused access to {path}{says}. {_forbidden_advice(code)}", **details)
+        reason = "scope" if code == SCOPE_NOT_GRANTED else "licence" if code in NO_LICENCE_CODES else "other"
+        words["key"] = f"fortnox_403_{reason}"
+        advice = _FORBIDDEN_ADVICE[reason]
+        return FortnoxForbidden(f"Fortnox refused access to {path}{says}. {advice}", **details, **words)
     if status == 404:
-        return FortnoxNotFound(f"Fortnox found nothing at {method} {path}{says}.", **details)
-    return FortnoxRejected(f"Fortnox refused {method} {path}{says}.", **details)
+        return FortnoxNotFound(f"Fortnox found nothing at {method} {path}{says}.", **details, **words)
+    words["key"] = "fortnox_refused"
+    return FortnoxRejected(f"Fortnox refused {method} {path}{says}.", **details, **words)
 
 
-def _forbidden_advice(code: int | None) -> str:
-    if code == SCOPE_NOT_GRANTED:
-        return "The connection was not granted the permission (scope) this needs; reconnect to Fortnox and approve it."
-    if code in NO_LICENCE_CODES:
-        return "The company has no Fortnox licence for this part of Fortnox; its administrator must add it."
-    return (
-        "The connection lacks a permission (scope) or the company lacks a Fortnox licence for it; "
-        "reconnect, or ask its administrator."
-    )
+_FORBIDDEN_ADVICE = {
+    "scope": "The connection was not granted the permission (scope) this needs; reconnect to Fortnox and approve it.",
+    "licence": "The company has no Fortnox licence for this part of Fortnox; its administrator must add it.",
+    "other": "The connection lacks a permission (scope) or the company lacks a Fortnox licence for it; "
+    "reconnect, or ask its administrator.",
+}

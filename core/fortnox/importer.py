@@ -104,7 +104,7 @@ async def import_from_fortnox(
     company: Company,
     *,
     all_years: bool = False,
-    on_step: Callable[[str], None] | None = None,
+    on_step: Callable[[Step], None] | None = None,
     on_progress: Callable[[ImportProgress], None] | None = None,
     today: dt.date | None = None,
 ) -> FortnoxImportResult:
@@ -119,7 +119,7 @@ async def import_from_fortnox(
         async with open_link(settings, company) as link:
             fetched = await _fetch(link, company, Path(scratch), settings, all_years=all_years, today=today or dt.date.today(), steps=steps)
             stats = link.client.stats
-        steps.begin("import into the store")
+        steps.begin("store")
         results = import_sources(
             db,
             fetched.files,
@@ -139,24 +139,43 @@ async def import_from_fortnox(
     return outcome
 
 
+STEPS = {  # each step's key and its English words
+    "check-company": "renew the connection and check the company",
+    "fetch-year": "fetch {start}..{end}",
+    "fetch-metadata": "fetch cost centres, projects and the locked period",
+    "store": "import into the store",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What an import is doing now: str() is the English, `key` (in STEPS) and `params` let the app translate it."""
+
+    key: str
+    params: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return STEPS[self.key].format(**self.params)
+
+
 class _Steps:
     """Tells the caller what is happening now and remembers how long each step took."""
 
-    def __init__(self, on_step: Callable[[str], None] | None) -> None:
+    def __init__(self, on_step: Callable[[Step], None] | None) -> None:
         self._on_step = on_step
         self._started = self._current_start = time.monotonic()
-        self._current: str | None = None
+        self._current: Step | None = None
         self.done: list[tuple[str, float]] = []
 
-    def begin(self, what: str) -> None:
+    def begin(self, key: str, **params: object) -> None:
         self.end()
-        self._current, self._current_start = what, time.monotonic()
+        self._current, self._current_start = Step(key, params), time.monotonic()
         if self._on_step is not None:
-            self._on_step(what)
+            self._on_step(self._current)
 
     def end(self) -> None:
         if self._current is not None:
-            self.done.append((self._current, time.monotonic() - self._current_start))
+            self.done.append((str(self._current), time.monotonic() - self._current_start))
             self._current = None
 
     @property
@@ -175,7 +194,7 @@ async def _fetch(
     steps: _Steps,
 ) -> _Fetched:
     client: FortnoxClient = link.client
-    steps.begin("renew the connection and check the company")
+    steps.begin("check-company")
     found = await fortnox_company(client)
     require_same_company(company, found)
     years = [
@@ -189,7 +208,7 @@ async def _fetch(
     files: list[SourceFile] = []
     series: dict[int, list[dict]] = {}
     for year in chosen:
-        steps.begin(f"fetch {year.start}..{year.end}")
+        steps.begin("fetch-year", start=year.start, end=year.end)
         path = scratch / f"fortnox-sie4-{year.start}-{year.end}.se"
         await client.get_to_file("/sie/4", path, params={"financialyear": year.fortnox_id}, max_bytes=settings.max_file_bytes)
         reader = SieReader(path, settings.sie_limits())
@@ -197,7 +216,7 @@ async def _fetch(
         series[year.fortnox_id] = await client.get_all(
             "/voucherseries", "VoucherSeriesCollection", params={"financialyear": year.fortnox_id}
         )
-    steps.begin("fetch cost centres, projects and the locked period")
+    steps.begin("fetch-metadata")
     fetched = _Fetched(
         tenant=found.tenant,
         years=chosen,

@@ -26,6 +26,8 @@ class ListenerState:
     listening: bool
     url: str  # where it listens, or would have
     reason: str = ""  # why it does not listen
+    why: str = ""  # the reason's key: not-started, not-loopback, port-in-use; "" when only `reason` says it
+    port: int | None = None
 
     def describe(self) -> str:
         if self.listening:
@@ -34,6 +36,18 @@ class ListenerState:
             f"Not listening for Fortnox's answer: {self.reason}. After approving in Fortnox, copy the address "
             "the browser ends up on (even if the page does not load) and paste it here."
         )
+
+
+class Announcement(str):
+    """What `on_listening` is told: the English sentence (the CLI prints it) carrying the state itself, so the app
+    can say it in its own language."""
+
+    state: ListenerState
+
+    def __new__(cls, state: ListenerState) -> Announcement:
+        announcement = super().__new__(cls, state.describe())
+        announcement.state = state
+        return announcement
 
 
 class RedirectListener:
@@ -46,10 +60,10 @@ class RedirectListener:
         self._port = parts.port or 80
         url = f"http://{LISTEN_HOST}:{self._port}{self._path}"
         self._on_this_computer = parts.scheme == "http" and parts.hostname in _LOOPBACK_NAMES
-        self.state = ListenerState(False, url, "it has not started")
+        self.state = ListenerState(False, url, "it has not started", "not-started", self._port)
         if not self._on_this_computer:
             why = f"the redirect address {request.redirect_uri} is not http://localhost"
-            self.state = ListenerState(False, url, why)
+            self.state = ListenerState(False, url, why, "not-loopback", self._port)
         self._server: asyncio.Server | None = None
         self._handlers: set[asyncio.Task] = set()
         self._result: asyncio.Future[str] | None = None
@@ -61,10 +75,13 @@ class RedirectListener:
         try:
             self._server = await asyncio.start_server(self._handle, LISTEN_HOST, self._port, limit=_MAX_REQUEST_HEAD)
         except OSError as error:
-            why = "it is in use by another program" if error.errno == errno.EADDRINUSE else error.strerror or str(error)
-            self.state = ListenerState(False, self.state.url, f"port {self._port} on {LISTEN_HOST}: {why}")
+            in_use = error.errno == errno.EADDRINUSE
+            why = "it is in use by another program" if in_use else error.strerror or str(error)
+            key = "port-in-use" if in_use else ""
+            reason = f"port {self._port} on {LISTEN_HOST}: {why}"
+            self.state = ListenerState(False, self.state.url, reason, key, self._port)
         else:
-            self.state = ListenerState(True, self.state.url)
+            self.state = ListenerState(True, self.state.url, port=self._port)
         return self
 
     async def __aexit__(self, *exc_info) -> None:
@@ -115,13 +132,13 @@ async def wait_for_code(
     request: AuthorizationRequest,
     pasted: AsyncIterator[str] | None,
     *,
-    on_listening: Callable[[str], None] | None = None,
+    on_listening: Callable[[Announcement], None] | None = None,
 ) -> str:
     """Whichever comes first: the browser's redirect or a pasted line. A bad one raises OAuthError; retrying is
     the caller's choice (a new authorization request, so an old address cannot be replayed)."""
     async with RedirectListener(request) as listener:
         if on_listening is not None:
-            on_listening(listener.state.describe())
+            on_listening(Announcement(listener.state))
         waiting: set[asyncio.Future] = set()
         if listener.state.listening:
             waiting.add(asyncio.ensure_future(listener.callback()))

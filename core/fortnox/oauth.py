@@ -20,7 +20,7 @@ from core.fortnox.settings import FortnoxSettings
 
 SCOPES = ("companyinformation", "bookkeeping", "costcenter", "project", "settings")
 
-_ERROR_WORDS = {
+ERROR_WORDS = {
     "access_denied": "consent was not given in Fortnox",
     "invalid_scope": "the Fortnox app is not registered for all the scopes bokslut asks for "
     f"({' '.join(SCOPES)}); enable them on the app in Fortnox's Developer Portal",
@@ -40,6 +40,11 @@ class OAuthError(BokslutError):
 
 class ConnectionExpired(BokslutError):
     """The user must connect to Fortnox again (no token, or Fortnox rejected it)."""
+
+
+def connection_expired() -> ConnectionExpired:
+    """Fortnox no longer accepts the refresh token: it lapsed, was used, or was revoked."""
+    return ConnectionExpired(CONNECTION_EXPIRED, key="fortnox_expired")
 
 
 def utc_now() -> datetime:
@@ -102,7 +107,10 @@ def code_from_callback(text: str, expected_state: str) -> str:
     """The code from what the user pasted: the address bar, just its query, or the bare code."""
     text = text.strip()
     if not text:
-        raise OAuthError("Nothing was pasted. Paste the whole address from the browser after approving in Fortnox.")
+        raise OAuthError(
+            "Nothing was pasted. Paste the whole address from the browser after approving in Fortnox.",
+            key="fortnox_nothing_pasted",
+        )
     if "://" in text:
         return code_from_query(urlsplit(text).query, expected_state)
     if "=" in text:
@@ -118,27 +126,32 @@ def code_from_query(query: str, expected_state: str, *, require_state: bool = Fa
     if foreign or (state is None and require_state):
         raise OAuthError(
             "The answer is from a different sign-in attempt (its state does not match). "
-            "Use the browser window this attempt opened, or connect again."
+            "Use the browser window this attempt opened, or connect again.",
+            key="fortnox_other_attempt",
         )
     if "error" in parameters:
-        raise OAuthError(_callback_error_message(parameters["error"], parameters.get("error_description", "")))
+        raise _callback_error(parameters["error"], parameters.get("error_description", ""))
     code = parameters.get("code", "")
     if not code:
-        raise OAuthError(_no_code_message())
+        raise _no_code()
     return code
 
 
-def _callback_error_message(error: str, description: str) -> str:
-    words = _ERROR_WORDS.get(error, f"Fortnox answered {error!r}")
+def _callback_error(error: str, description: str) -> OAuthError:
+    words = ERROR_WORDS.get(error, f"Fortnox answered {error!r}")
     detail = f" (Fortnox said: {description})" if description else ""
-    return f"Connecting to Fortnox failed: {words}{detail}. Connect again to retry."
+    return OAuthError(
+        f"Connecting to Fortnox failed: {words}{detail}. Connect again to retry.",
+        key="fortnox_callback", params={"error": error, "description": description},
+    )
 
 
-def _no_code_message() -> str:
-    return (
+def _no_code() -> OAuthError:
+    return OAuthError(
         "Fortnox sent the browser back without an authorization code. The Fortnox account may be locked "
         "(for example an unpaid Fortnox invoice) or the sign-in was interrupted; log in to Fortnox to check, "
-        "then connect again."
+        "then connect again.",
+        key="fortnox_no_code",
     )
 
 
@@ -152,9 +165,10 @@ async def exchange_code(
 ) -> TokenSet:
     # Fortnox demands the same redirect_uri here even when the authorize call left it out.
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
-    expired = (
+    expired = ConnectionExpired(
         "Fortnox rejected the authorization code: it works once and only for 10 minutes, "
-        "and only with the same redirect address. Connect again."
+        "and only with the same redirect address. Connect again.",
+        key="fortnox_code_rejected",
     )
     return _token_set(await _post_token_endpoint(http, fortnox, "token", form, expired), clock())
 
@@ -167,22 +181,23 @@ async def refresh(
     clock: Callable[[], datetime] = utc_now,
 ) -> TokenSet:
     form = {"grant_type": "refresh_token", "refresh_token": refresh_token}
-    return _token_set(await _post_token_endpoint(http, fortnox, "token", form, CONNECTION_EXPIRED), clock())
+    return _token_set(await _post_token_endpoint(http, fortnox, "token", form, connection_expired()), clock())
 
 
 async def revoke(http: httpx.AsyncClient, fortnox: FortnoxSettings, refresh_token: str) -> bool:
     """True if Fortnox revoked it; False if Fortnox no longer knew it as valid (nothing left to revoke)."""
     form = {"token_type_hint": "refresh_token", "token": refresh_token}
     try:
-        body = await _post_token_endpoint(http, fortnox, "revoke", form, "already invalid")
+        body = await _post_token_endpoint(http, fortnox, "revoke", form, ConnectionExpired("already invalid"))
     except ConnectionExpired:
         return False
     return body.get("revoked") is True
 
 
 async def _post_token_endpoint(
-    http: httpx.AsyncClient, fortnox: FortnoxSettings, endpoint: str, form: dict[str, str], expired_message: str
+    http: httpx.AsyncClient, fortnox: FortnoxSettings, endpoint: str, form: dict[str, str], expired: ConnectionExpired
 ) -> dict:
+    """`expired` is raised when Fortnox says invalid_grant: what that means depends on the grant."""
     fortnox.require_client()
     url = f"{fortnox.auth_url}/{endpoint}"
     try:
@@ -195,14 +210,15 @@ async def _post_token_endpoint(
     except httpx.TransportError as error:
         raise OAuthError(
             f"Could not reach Fortnox's sign-in service at {url} ({type(error).__name__}). "
-            "Check the network connection and try again."
+            "Check the network connection and try again.",
+            key="fortnox_unreachable", params={"url": url, "reason": type(error).__name__},
         ) from None
     body = _json_body(response)  # text/html and text/plain bodies carry JSON too
     if response.status_code == 200 and body is not None:
         return body
     error = str((body or {}).get("error", ""))
     if error == "invalid_grant":
-        raise ConnectionExpired(expired_message)
+        raise expired
     if error == "invalid_client" or response.status_code == 401:
         raise OAuthError(
             f"Fortnox rejected the app's credentials for client id {fortnox.client_id!r}. Check client_id and "
@@ -214,7 +230,7 @@ async def _post_token_endpoint(
             f"Fortnox's sign-in service answered HTTP {response.status_code}. Try again in a few minutes."
         )
     if error:
-        raise OAuthError(_callback_error_message(error, str((body or {}).get("error_description", ""))))
+        raise _callback_error(error, str((body or {}).get("error_description", "")))
     raise OAuthError(
         f"Fortnox's sign-in service answered HTTP {response.status_code} with no usable answer. "
         "Check auth_url in the [fortnox] settings, then try again."

@@ -26,7 +26,15 @@ import httpx
 from filelock import FileLock, Timeout
 
 from core.errors import BokslutError
-from core.fortnox.oauth import CONNECTION_EXPIRED, ConnectionExpired, TokenSet, exchange_code, refresh, revoke, utc_now
+from core.fortnox.oauth import (
+    ConnectionExpired,
+    TokenSet,
+    connection_expired,
+    exchange_code,
+    refresh,
+    revoke,
+    utc_now,
+)
 from core.fortnox.settings import FortnoxSettings
 from core.fortnox.tokens import StoredToken, TokenStore
 
@@ -36,7 +44,9 @@ LOCK_POLL_SECONDS = 0.05
 
 
 def _not_connected() -> ConnectionExpired:
-    return ConnectionExpired("bokslut is not connected to Fortnox for this company. Connect to Fortnox first.")
+    return ConnectionExpired(
+        "bokslut is not connected to Fortnox for this company. Connect to Fortnox first.", key="fortnox_not_connected"
+    )
 
 
 class Authorizer:
@@ -120,12 +130,14 @@ class Authorizer:
         if stored is None:
             raise _not_connected()
         if stored.rejected:
-            raise ConnectionExpired(CONNECTION_EXPIRED)
+            raise connection_expired()
         lapsed = stored.obtained + timedelta(days=self._fortnox.connection_days)
         if self._clock() >= lapsed:  # the promise is N days; the status already says expired, so must this
             raise ConnectionExpired(
                 f"The Fortnox connection expired on {lapsed:%Y-%m-%d}: it lasts {self._fortnox.connection_days} days "
-                "after the last import or export. Connect again to renew it."
+                "after the last import or export. Connect again to renew it.",
+                key="fortnox_expired_on",
+                params={"date": f"{lapsed:%Y-%m-%d}", "days": self._fortnox.connection_days},
             )
         try:
             tokens = await refresh(self._http, self._fortnox, stored.refresh_token, clock=self._clock)

@@ -9,7 +9,11 @@ from core.errors import BokslutError
 
 
 class SieError(BokslutError):
-    """A file the reader will not accept; the message says where, what was expected and what to do."""
+    """A file the reader will not accept; the message says where, what was expected and what to do.
+
+    Keyed by its frame (file, line, field, expected): `problem`, `expected` and `hint` are the reader's English."""
+
+    key = "sie_file"
 
     def __init__(
         self,
@@ -27,7 +31,8 @@ class SieError(BokslutError):
         self.field = field
         self.expected = expected
         self.hint = hint
-        super().__init__(self.message)
+        params = dict(file=self.path, line=line, problem=problem, field=field, expected=expected, hint=hint)
+        super().__init__(self.message, params=params)
 
     @property
     def message(self) -> str:

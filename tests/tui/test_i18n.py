@@ -28,16 +28,20 @@ def test_both_languages_take_the_same_placeholders():
 
 
 KEY = r"""["']([a-z_]+\.[a-z_]+)["']"""
+BY_VALUE = (
+    "status.", "kind.", "check.", "check_name.", "check_column.", "check_word.", "template_text.", "step.",
+    "listener_reason.", "error.", "integrity.", "integrity_outcome.", "problem.", "oauth_error.",
+)  # fmt: skip
 
 
 def test_every_key_in_the_code_exists_and_every_text_is_used():
     """Keys are string literals in tui/: t() calls, binding descriptions ("key.…"), HELP_KEY.
-    Status and kind texts are looked up by the value the store holds."""
+    Texts under BY_VALUE are looked up by a value from the store or core; the tests below hold them to core."""
     source = "\n".join(path.read_text(encoding="utf-8") for path in TUI.rglob("*.py") if path.name != "i18n.py")
     looked_up = set(re.findall(r"\bt\(\s*f?" + KEY, source)) | set(re.findall(r"""["'](key\.[a-z_]+)["']""", source))
     assert len(looked_up) > 40
     assert looked_up - TEXTS["en"].keys() == set()
-    by_value = {key for key in TEXTS["en"] if key.startswith(("status.", "kind."))}
+    by_value = {key for key in TEXTS["en"] if key.startswith(BY_VALUE)}
     assert TEXTS["en"].keys() - set(re.findall(KEY, source)) - by_value == set()
 
 
@@ -70,3 +74,76 @@ def test_every_status_and_kind_the_store_can_hold_has_a_text():
 
     keys = {f"status.{status}" for status in (*STATUSES, OK, WARNING, ERROR)} | {f"kind.{kind}" for kind in KINDS}
     assert keys - TEXTS["en"].keys() == set()
+
+
+def builtin_message_keys() -> dict[str, set[str]]:
+    """Every message key each built-in check can store, read from core/checks/builtin.py: the keys of `not_run`
+    calls and `outcome` ("found", "clean") in the check's function and the module's helpers it calls."""
+    import ast
+
+    import core.checks.builtin as builtin
+
+    tree = ast.parse(Path(builtin.__file__).read_text(encoding="utf-8"))
+    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+
+    def keys_of(name: str, seen: set[str]) -> set[str]:
+        keys: set[str] = set()
+        for node in ast.walk(functions[name]):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                continue
+            called = node.func.id
+            if called == "outcome":
+                keys |= {"found", "clean"}
+            elif called == "not_run":
+                keys.add(node.args[0].value)
+            elif called in functions and called not in seen:
+                keys |= keys_of(called, seen | {called})
+        return keys
+
+    return {check.id: keys_of(check.run.__name__, {check.run.__name__}) for check in builtin.CHECKS}
+
+
+def test_every_builtin_check_has_a_name_and_every_message_in_both_languages():
+    """A new check, or a new message of one, without its texts fails here."""
+    keys = builtin_message_keys()
+    assert len(keys) == 17 and keys["vat-settlement"] == {"no-settlement", "found", "clean"}
+    for language in ("sv", "en"):
+        texts = TEXTS[language]
+        missing = {f"check_name.{check_id}" for check_id in keys} - texts.keys()
+        missing |= {
+            f"{check_id}.{key}" for check_id, found in keys.items() for key in found
+            if f"check.{check_id}.{key}" not in texts and f"check.{key}" not in texts
+        }  # fmt: skip
+        assert missing == set(), language
+
+
+def test_every_kind_of_own_check_has_its_messages():
+    from core.checks.custom import KINDS
+
+    expected = {f"check.{kind}.{key}" for kind in KINDS for key in ("found", "clean")}
+    assert expected - TEXTS["sv"].keys() == set()
+
+
+def test_check_texts_are_only_for_checks_that_exist():
+    from core.checks.builtin import BUILTIN_IDS
+    from core.checks.custom import KINDS
+
+    keys = builtin_message_keys()
+    shared = set().union(*keys.values())
+    for key in TEXTS["en"]:
+        if key.startswith("check_name."):
+            assert key.removeprefix("check_name.") in BUILTIN_IDS, key
+        elif key.startswith("check."):
+            owner, _, message = key.removeprefix("check.").rpartition(".")
+            assert (owner in keys and message in keys[owner]) or owner in KINDS or (not owner and message in shared), key
+
+
+def test_every_template_step_and_listener_reason_has_a_text():
+    from core.closing.templates import TEMPLATES
+    from core.fortnox.importer import STEPS
+
+    expected = {f"template_text.{name}" for name in TEMPLATES} | {f"step.{key}" for key in STEPS}
+    expected |= {f"listener_reason.{why}" for why in ("not-started", "not-loopback", "port-in-use")}
+    assert expected - TEXTS["sv"].keys() == set()
+    by_core = {key for key in TEXTS["en"] if key.startswith(("template_text.", "step."))}
+    assert by_core == {key for key in expected if key.startswith(("template_text.", "step."))}

@@ -4,7 +4,9 @@ running the checks again, and the company's check settings (built-in checks swit
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from rich.text import Text
 from textual import events
@@ -15,12 +17,42 @@ from textual.widgets import Static
 from core.checks import engine
 from core.errors import BokslutError, user_message
 from core.store.models import CheckResult, Company, FiscalYear
-from tui.i18n import format_count, format_time, t
+from tui.i18n import TEXTS, format_count, format_money, format_time, language, t
 from tui.screens.base import BokslutScreen
 from tui.text import literal
 from tui.widgets.row_table import RowTable
 
 STATUS_STYLES = {"red": "bold red", "orange": "yellow", "green": "green", "done": "cyan"}
+AMOUNT = re.compile(r"-?\d+\.\d\d")  # core writes amounts in a check's params and rows as SIE does: 1234.50
+
+
+def reader_value(value: object) -> object:
+    """Counts and amounts as the reader writes numbers; the words the checks use, translated; the rest as it is."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_count(value)
+    if isinstance(value, str):
+        if AMOUNT.fullmatch(value):
+            return format_money(Decimal(value))
+        if f"check_word.{value}" in TEXTS[language()]:
+            return t(f"check_word.{value}")
+    return value
+
+
+def check_name(check: engine.Check) -> str:
+    """A built-in check's name in the reader's language; the user's own checks keep the name they were given."""
+    return t(f"check_name.{check.id}") if check.builtin else check.name
+
+
+def check_message(check: engine.Check | None, message_key: str, params: dict, english: str) -> str:
+    """The result's message by its key ("<check id>.<key>"): the check's own text, else the reason it shares with
+    other checks (e.g. no-vouchers); the user's own checks by their kind. Core's English when there is none."""
+    check_id, _, key = message_key.partition(".")
+    texts = TEXTS[language()]
+    owner = check_id if check is None or check.builtin else check.kind
+    for candidate in (f"check.{owner}.{key}", f"check.{key}"):
+        if candidate in texts:
+            return t(candidate, **{name: reader_value(value) for name, value in params.items()})
+    return english
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,15 +84,16 @@ def read_results(db, company_id: int, fiscal_year_id: int, run: bool) -> ChecksY
         results = engine.run_checks(db, company, year) if run else engine.list_results(db, company, year)
     except BokslutError as error:
         return user_message(error)
-    names = {check.id: check.name for check, _enabled in engine.all_checks(db, company)}
+    checks = {check.id: check for check, _enabled in engine.all_checks(db, company)}
     lines = []
     for result in results:
         document = engine.result_json(result)
+        check = checks.get(result.check_id)
+        message = check_message(check, document["message_key"], document["params"], result.message)
         lines.append(
             ResultLine(
-                result.id, result.check_id, names.get(result.check_id, result.check_id), result.period,
-                result.status, bool(result.stale), result.message, len(document["rows"]), result.done_by,
-                result.done_at,
+                result.id, result.check_id, check_name(check) if check else result.check_id, result.period,
+                result.status, bool(result.stale), message, len(document["rows"]), result.done_by, result.done_at,
             )
         )  # fmt: skip
     return ChecksYear(year.start, year.end, company.name, tuple(lines))
@@ -171,7 +204,9 @@ class ChecksScreen(BokslutScreen):
     def action_rows(self) -> None:
         line = self.current()
         if line is not None and line.rows:
-            self.app.push_screen(CheckRowsScreen(line.result_id, line.name, period_words(line.period)))
+            self.app.push_screen(
+                CheckRowsScreen(line.result_id, line.name, period_words(line.period), line.message)
+            )
 
     def action_done(self) -> None:
         line = self.current()
@@ -203,11 +238,12 @@ class CheckRowsScreen(BokslutScreen):
     HELP_KEY = "help.check_rows"
     BINDINGS = [Binding("escape", "app.pop_screen", "key.back", id="check_rows.back")]
 
-    def __init__(self, result_id: int, name: str, period: str) -> None:
+    def __init__(self, result_id: int, name: str, period: str, message: str) -> None:
         super().__init__()
         self.result_id = result_id
         self.check_name = name
         self.period = period
+        self.message = message  # in the reader's language, as the list showed it
         self.rows: list[dict] = []
 
     def compose_body(self) -> ComposeResult:
@@ -222,7 +258,7 @@ class CheckRowsScreen(BokslutScreen):
     def show(self, document: dict) -> None:
         self.rows = document["rows"]
         self.query_one("#check-rows-status", Static).update(
-            literal(t("checks.rows_count", count=format_count(len(self.rows))) + "  " + document["message"], wrap=True)
+            literal(t("checks.rows_count", count=format_count(len(self.rows))) + "  " + self.message, wrap=True)
         )
         self.lay_out()
 
@@ -233,10 +269,11 @@ class CheckRowsScreen(BokslutScreen):
         if not columns:
             return
         rows = [
-            (tuple(literal("" if row.get(column) is None else row.get(column)) for column in columns), None)
+            (tuple(literal("" if row.get(column) is None else reader_value(row[column])) for column in columns), None)
             for row in self.rows
         ]
-        headers = [literal(column) for column in columns]
+        texts = TEXTS[language()]
+        headers = [literal(texts.get(f"check_column.{column}", column)) for column in columns]
         most = dict.fromkeys(range(len(columns)), 30)
         self.query_one(RowTable).show_rows(headers, rows, flexible=len(columns) - 1, most=most)
 
@@ -258,6 +295,7 @@ class CheckSettingsScreen(BokslutScreen):
     HELP_KEY = "help.check_settings"
     BINDINGS = [
         Binding("space", "toggle", "key.toggle", id="check_settings.toggle"),
+        Binding("a", "add_check", "key.add_check", id="check_settings.add"),  # the form: tui/screens/check_settings.py
         Binding("escape", "back", "key.back", id="check_settings.back"),
     ]
 
@@ -279,7 +317,7 @@ class CheckSettingsScreen(BokslutScreen):
 
         def read() -> list[SettingLine]:
             checks = engine.all_checks(db, Company.get_by_id(company_id))
-            return [SettingLine(check.id, check.name, check.builtin, enabled) for check, enabled in checks]
+            return [SettingLine(check.id, check_name(check), check.builtin, enabled) for check, enabled in checks]
 
         def after(lines: list[SettingLine]) -> None:
             self.lines = lines
@@ -323,6 +361,15 @@ class CheckSettingsScreen(BokslutScreen):
             return t("check_settings.enabled" if enabled else "check_settings.disabled", name=line.name)
 
         self.run_query(run, lambda message: self.load(done=message), group="toggle")
+
+    def action_add_check(self) -> None:
+        from tui.screens.check_settings import NewCheckScreen  # the form loads on first use
+
+        def added(name: str | None) -> None:
+            if name:
+                self.load(done=t("check_settings.added", name=name))
+
+        self.app.push_screen(NewCheckScreen(self.company_id), added)
 
     def action_back(self) -> None:
         self.dismiss(None)

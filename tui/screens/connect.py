@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
 from core.errors import user_message
+from core.fortnox.listener import Announcement, ListenerState
 from core.store.models import Company
 from core.store.orgnr import format_org_number
 from tui.fortnox import Conversation, tell
@@ -22,6 +23,14 @@ from tui.i18n import t
 from tui.messages import ConnectEnded, ConnectShown, FortnoxWorkEnded
 from tui.screens.base import BokslutScreen
 from tui.text import literal
+
+
+def listener_words(state: ListenerState) -> str:
+    """The listener's state in the reader's language (a reason without a key stays as the system gave it)."""
+    if state.listening:
+        return t("listener.listening", url=state.url)
+    reason = t(f"listener_reason.{state.why}", port=state.port) if state.why else state.reason
+    return t("listener.not_listening", reason=reason)
 
 
 def listener_port(authorize_url: str) -> str | None:
@@ -94,8 +103,8 @@ class ConnectScreen(BokslutScreen):
         def shown_url(url: str) -> None:
             tell(self, ConnectShown(url=url))
 
-        def listening(state: str) -> None:
-            tell(self, ConnectShown(listening=state))
+        def listening(announcement: Announcement) -> None:
+            tell(self, ConnectShown(listening=listener_words(announcement.state)))
 
         with app.db.connection_context():
             try:
@@ -150,9 +159,10 @@ class ConnectScreen(BokslutScreen):
             text.append_text(literal(words, style="bold green", wrap=True))
             text.append("\n")
             text.append_text(literal(t("connect.store", store=message.result.store_kind), wrap=True))
-            if message.result.warning:
+            if message.result.missing_scopes:
+                warning = t("connect.scope_warning", scopes=", ".join(message.result.missing_scopes))
                 text.append("\n")
-                text.append_text(literal(message.result.warning, style="yellow", wrap=True))
+                text.append_text(literal(warning, style="yellow", wrap=True))
             self.show_result(text)
         elif message.error is not None:
             self.state = "failed"

@@ -3,6 +3,7 @@ and importing a SIE file into this company."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rich.console import Group
@@ -14,10 +15,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Label, ProgressBar, Sparkline, Static
 
+from core import integrity
 from core.overview import CompanyOverview, company_overview
 from core.store.models import Company
 from core.store.orgnr import format_org_number
-from tui.i18n import format_count, format_time, t
+from tui.i18n import TEXTS, format_count, format_time, language, t
 from tui.screens.base import BokslutScreen
 from tui.screens.transactions import TransactionsScreen
 from tui.screens.trial_balance import TrialBalanceScreen
@@ -29,6 +31,32 @@ from tui.text import literal
 from tui.widgets.activity_panel import import_status
 
 CHECK_STYLES = {"ok": "green", "warning": "yellow", "error": "bold red"}
+# core.integrity writes its results in English only ("<what>: <outcome>"): the outcomes it can have, by key
+NOT_CHECKED = {
+    integrity.NO_VOUCHERS: "no-vouchers",
+    "not checked, the year has no #IB or #UB": "no-balances",
+    "not checked, the year has no #RES": "no-res",
+    "not checked, the file has no #UB -1": "no-previous-in-file",
+    "not checked, no imported previous year with #UB": "no-previous-in-store",
+}
+DIFFERENCES = re.compile(r"(\d+) differences")
+
+
+def integrity_words(check: integrity.CheckResult) -> str:
+    """An import check in the reader's language: its name by id, its outcome by its words; one this does not know
+    stays as core wrote it."""
+    texts = TEXTS[language()]
+    _what, _, outcome = check.message.partition(": ")
+    if f"integrity.{check.check_id}" not in texts:
+        return check.message
+    counted = DIFFERENCES.fullmatch(outcome)
+    if outcome == "no differences":
+        outcome = t("integrity_outcome.no-differences")
+    elif counted:
+        outcome = t("integrity_outcome.differences", count=format_count(int(counted[1])))
+    elif outcome in NOT_CHECKED:
+        outcome = t(f"integrity_outcome.{NOT_CHECKED[outcome]}")
+    return f"{t(f'integrity.{check.check_id}')}: {outcome}"
 
 
 class OverviewScreen(BokslutScreen):
@@ -146,7 +174,7 @@ class OverviewScreen(BokslutScreen):
         grid.add_column(ratio=1, overflow="fold")
         for check in overview.checks:
             status = Text(t("status." + check.status), style=CHECK_STYLES.get(check.status, ""))
-            grid.add_row(status, literal(check.message, wrap=True))
+            grid.add_row(status, literal(integrity_words(check), wrap=True))
         return Group(Text(t("overview.checks"), style="bold"), grid)
 
     def action_year(self, step: int) -> None:
