@@ -223,6 +223,17 @@ class BokslutApp(App):
         if hasattr(self.screen, "HELP_KEY"):
             self.push_screen(HelpScreen(self.screen))
 
+    def change_language(self, language: str, screens: Callable[[], list[Screen]]) -> None:
+        """The language chosen in the settings takes effect at once: the app's keys are translated again, and the
+        screens under way are made anew by `screens` (texts and keys are translated as a screen is created)."""
+        set_language(language)
+        self._bindings = self._merged_bindings.copy()
+        translate_bindings(self)
+        while len(self.screen_stack) > 1:  # the default screen stays under ours
+            self.pop_screen()
+        for screen in screens():
+            self.push_screen(screen)
+
     def action_system_tasks(self) -> None:
         if not isinstance(self.screen, SystemTasksScreen):
             self.push_screen(SystemTasksScreen())

@@ -231,3 +231,56 @@ async def test_the_series_dialog_preflight_and_a_clean_export_to_fortnox(connect
     numbers = {entry.id: entry.fortnox_number for entry in ClosingEntry.select()}
     assert numbers == {depreciation.id: 1, needs_centre.id: 2}
     assert len(connected.sandbox.sandbox.vouchers_posted(NORDLJUS_TENANT)) == 2
+
+
+async def test_escape_in_the_editor_asks_before_discarding_a_change_and_not_when_nothing_changed(
+    make_app, demo_store
+):
+    from tui.screens.confirm import ConfirmScreen
+
+    company = ledger.resolve_company(demo_store)
+    year = ledger.resolve_fiscal_year(demo_store, company)
+    create_entry(demo_store, company, year, draft("Upplupen hyra", ("5010", "100.00"), ("2990", "-100.00")))
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_closing(pilot)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, EntryEditorScreen)
+        await press(pilot, "escape")  # nothing changed: gone at once
+        assert app.screen is screen
+
+        await press(pilot, "enter")
+        editor = app.screen
+        await type_into(pilot, editor.query_one("#entry-text", Input), "Ny text")
+        await press(pilot, "escape")
+        assert isinstance(app.screen, ConfirmScreen) and "Discard" in text_of(app.screen, "#question")
+        await press(pilot, "n")  # stay, the change kept
+        assert app.screen is editor and editor.query_one("#entry-text", Input).value == "Ny text"
+        await press(pilot, "escape", "y")
+        assert app.screen is screen
+        assert ClosingEntry.get_by_id(screen.current().entry_id).text == "Upplupen hyra"  # nothing saved
+
+        await press(pilot, "t", "down", "enter", *"6110", "enter", *"800", "enter")  # a template's entry, unsaved
+        assert isinstance(app.screen, EntryEditorScreen)
+        await press(pilot, "escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        await press(pilot, "y")
+        assert app.screen is screen and ClosingEntry.select().count() == 1
+
+
+async def test_the_list_shows_the_highlighted_entrys_whole_failure_reason(make_app, demo_store):
+    company = ledger.resolve_company(demo_store)
+    year = ledger.resolve_fiscal_year(demo_store, company)
+    entry = create_entry(demo_store, company, year, draft("Hyra", ("5010", "100.00"), ("2990", "-100.00")))
+    reason = "Fortnox refused the voucher: account 2990 is not active in the financial year, [bold]see[/] the chart"
+    ClosingEntry.update(status="failed", failure=reason).where(ClosingEntry.id == entry.id).execute()
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_closing(pilot)
+        status_column = list(screen.query_one("#closing-entries").columns.values())[3]
+        assert status_column.width < len(cells(screen)[0][3])  # cut in the list at 80 columns
+        detail = screen.query_one("#closing-detail", Static)
+        assert reason in str(detail.content)  # whole and literal in the detail under the list
+        assert detail.display and detail.region.height >= 3  # the date and text, then the reason wrapped

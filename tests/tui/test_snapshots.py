@@ -10,7 +10,8 @@ shown in UTC, animations are off and no input cursor blinks.
 The 120×40 pictures are also the screenshots of docs/USER_GUIDE.md (docs/screens/*.svg): copy them there
 when a screen changes. The import settings and connect screens are pictured at 80×24 (import-settings.svg,
 connect.svg): the size of a terminal opened over SSH, and so are the closing entries, their editor and the series
-dialog (closing.svg, closing-editor.svg, series.svg).
+dialog (closing.svg, closing-editor.svg, series.svg). The checks (checks.svg), a new year (new-year.svg) and the
+form for a check of one's own (new-check.svg) are the 120×40 pictures.
 """
 
 from __future__ import annotations
@@ -311,8 +312,9 @@ def closing_snapshot_app(closing_snapshot_store, monkeypatch):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_closing_entries(snap_compare, closing_snapshot_app, size):
-    """Each status: exported with its Fortnox number, failed with the reason, not exported."""
-    assert snap_compare(closing_snapshot_app, terminal_size=size, run_before=steps("enter", "e"))
+    """Each status: exported with its Fortnox number, failed with the reason (in full under the list, as the failed
+    entry is highlighted), not exported."""
+    assert snap_compare(closing_snapshot_app, terminal_size=size, run_before=steps("enter", "e", "down"))
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -348,3 +350,21 @@ def checks_snapshot_app(snapshot_store, tmp_path):
 def test_checks_screen(snap_compare, checks_snapshot_app):
     """The results of the latest year after r, at the size of a terminal opened over SSH."""
     assert snap_compare(checks_snapshot_app, terminal_size=(80, 24), run_before=steps("enter", "k", "r"))
+
+
+def test_checks_screen_large(snap_compare, checks_snapshot_app):
+    """The same results at 120×40, where the names and the detail line have room."""
+    assert snap_compare(checks_snapshot_app, terminal_size=(120, 40), run_before=steps("enter", "k", "r"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_new_year(snap_compare, snapshot_app, size):
+    """From the import settings: the three demo years, the next one expected, the source switch, what Enter does."""
+    assert snap_compare(snapshot_app(), terminal_size=size, run_before=steps("enter", "s", "y"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_new_check(snap_compare, snapshot_app, size):
+    """The form for a check of one's own, saved too early: each problem under its field."""
+    run = steps("enter", "k", "c", "a", typed("Stora belopp"), "ctrl+s")
+    assert snap_compare(snapshot_app(), terminal_size=size, run_before=run)

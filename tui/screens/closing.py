@@ -23,7 +23,7 @@ from core.closing.templates import TEMPLATES, template_draft
 from core.errors import BokslutError, user_message
 from core.store.models import ClosingEntry, FiscalYear
 from tui.bindings import translate_bindings
-from tui.i18n import format_money, t
+from tui.i18n import format_money, t, template_description
 from tui.screens.base import BokslutScreen
 from tui.screens.closing_editor import EntryEditorScreen, parse_amount
 from tui.text import literal
@@ -74,17 +74,18 @@ def read_year(db, fiscal_year_id: int, include_deleted: bool) -> ClosingYear:
     return ClosingYear(company.id, company.name, company.source == "fortnox", year.start, year.end, tuple(lines))
 
 
-def status_text(line: EntryLine) -> Text:
-    """"exported Fortnox I 3", "failed: why", "not exported", "not applicable", and "deleted" before any of them."""
+def status_text(line: EntryLine, wrap: bool = False) -> Text:
+    """"exported Fortnox I 3", "failed: why", "not exported", "not applicable", and "deleted" before any of them;
+    cut to one line in the list, wrapped in full in the detail line under it."""
     words = t(f"status.{line.status}")
     if line.status == "exported" and line.where:
         words += f" {line.where}"
     elif line.status == "failed" and line.failure:
         words += f": {line.failure}"
-    text = Text(no_wrap=True, overflow="ellipsis")
+    text = Text(no_wrap=not wrap, overflow="fold" if wrap else "ellipsis")
     if line.deleted:
         text.append(t("closing.deleted") + " ", style="dim strike")
-    text.append_text(literal(words, style=STATUS_STYLES.get(line.status, "")))
+    text.append_text(literal(words, style=STATUS_STYLES.get(line.status, ""), wrap=wrap))
     return text
 
 
@@ -110,6 +111,7 @@ class ClosingScreen(BokslutScreen):
 
     def compose_body(self) -> ComposeResult:
         yield RowTable(id="closing-entries", cursor_type="row", zebra_stripes=True)
+        yield Static(id="closing-detail")  # the highlighted entry's status in full: a failure's reason is long
         yield Input(placeholder=t("closing.sie_placeholder"), id="sie-path")
         yield Static(id="closing-status")
 
@@ -149,6 +151,17 @@ class ClosingScreen(BokslutScreen):
         status = self.query_one("#closing-status", Static)
         if not rows and not str(status.content):  # the hint, unless something just done is being told
             self.show_status(t("closing.none"))
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        line = self.current()
+        detail = self.query_one("#closing-detail", Static)
+        detail.display = line is not None
+        if line is not None:
+            text = literal(f"{line.date.isoformat()}  {line.text}", style="bold", wrap=True)
+            text.append("\n")
+            text.append_text(status_text(line, wrap=True))
+            detail.update(text)
 
     def on_resize(self, _event: events.Resize) -> None:
         self.lay_out()
@@ -173,6 +186,7 @@ class ClosingScreen(BokslutScreen):
 
     def on_data_table_row_highlighted(self, _event) -> None:
         self.refresh_bindings()
+        self.show_detail()
 
     # --- entries ---------------------------------------------------------------------------------
 
@@ -353,7 +367,7 @@ class TemplatePicker(ModalScreen[TemplateChoice | None]):
         template = TEMPLATES[name]
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"{template.title}\n", style="bold")
-        text.append_text(literal(f"  {template.description}", style="dim"))
+        text.append_text(literal(f"  {template_description(name)}", style="dim"))
         return text
 
     def on_mount(self) -> None:

@@ -20,8 +20,9 @@ from textual.widgets import Input, Label, Static
 from core.closing import entries as closing
 from core.errors import BokslutError, user_message
 from core.store.models import Account, ClosingEntry, FiscalYear
-from tui.i18n import format_money, t
+from tui.i18n import format_money, problem_words, t
 from tui.screens.base import BokslutScreen
+from tui.screens.confirm import ConfirmScreen
 from tui.text import literal
 
 FIELD_TEXTS = {
@@ -108,14 +109,15 @@ def _amount_text(amount: Decimal) -> str:
 
 
 class EntryEditorScreen(BokslutScreen):
-    """A new entry (empty, or a template's draft) or an existing one; Ctrl+S saves, Esc leaves without saving."""
+    """A new entry (empty, or a template's draft) or an existing one; Ctrl+S saves, Esc leaves without saving
+    (asking first when a field was changed since the entry was opened)."""
 
     HELP_KEY = "help.editor"
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", id="editor.save"),
         Binding("ctrl+n", "add_row", "key.add_row", id="editor.add_row"),
         Binding("ctrl+r", "remove_row", "key.remove_row", id="editor.remove_row"),
-        Binding("escape", "app.pop_screen", "key.cancel", id="editor.cancel"),
+        Binding("escape", "cancel", "key.cancel", id="editor.cancel"),
     ]
 
     def __init__(
@@ -134,6 +136,7 @@ class EntryEditorScreen(BokslutScreen):
         self.year_end: dt.date | None = None
         self.suggester = AccountSuggester(self)
         self.problems: list[closing.Problem] = []
+        self.opened_with: tuple[str, ...] | None = None  # every field as opened; Esc asks before losing a change
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="entry-head"):
@@ -188,6 +191,11 @@ class EntryEditorScreen(BokslutScreen):
         text = self.query_one("#entry-text", Input)
         self.set_focus(text if not text.value else self.rows()[0].field("account"))
         self.show_balance()
+        self.opened_with = self.typed()
+
+    def typed(self) -> tuple[str, ...]:
+        """Every field's text, rows added and removed included, to tell whether anything was changed."""
+        return tuple(field.value for field in self.query(Input))
 
     def rows(self) -> list[RowEditor]:
         return list(self.query(RowEditor))
@@ -299,7 +307,7 @@ class EntryEditorScreen(BokslutScreen):
             if widget is not None:
                 widget.add_class("-problem")
             lines.append(self.field_name(problem.field) + ": ", style="bold red")
-            lines.append_text(literal(problem.message, wrap=True))
+            lines.append_text(literal(problem_words(problem), wrap=True))
             lines.append("\n")
         lines.rstrip()
         self.query_one("#entry-problems", Static).update(lines)
@@ -344,6 +352,20 @@ class EntryEditorScreen(BokslutScreen):
     def after_rows_changed(self) -> None:
         self.show_balance()
         self.check()
+
+    def action_cancel(self) -> None:
+        """Nothing changed: leave at once; else ask, with No (stay) focused. An entry a template filled in is
+        unsaved work from the start."""
+        from_template = self.entry_id is None and self.draft is not None
+        if self.opened_with is None or (self.typed() == self.opened_with and not from_template):
+            self.app.pop_screen()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.app.pop_screen()
+
+        self.app.push_screen(ConfirmScreen(t("editor.discard_question")), answered)
 
     def action_save(self) -> None:
         draft, unreadable = self.read_draft()

@@ -1,5 +1,6 @@
 """The periods of one year with their state: locked, temporarily unlocked, open, paused or not started;
-l locks the highlighted period, u unlocks it for a while (each asked about first)."""
+l locks the highlighted period, u unlocks it for a while (each asked about first), k switches the year between
+months and quarters (core refuses once a period has been locked)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from tui.screens.confirm import ConfirmScreen
 from tui.text import literal
 from tui.widgets.row_table import RowTable
 
+KIND_TEXTS = {"month": "periods.by_month", "quarter": "periods.by_quarter"}  # core.periods.KINDS
 STATE_STYLES = {"locked": "green", "unlocked": "bold yellow", "open": "bold", "paused": "yellow", "not_started": "dim"}
 
 
@@ -38,6 +40,7 @@ class PeriodLine:
 class PeriodsYear:
     start: dt.date
     end: dt.date
+    kind: str  # one of core.periods.KINDS
     lines: tuple[PeriodLine, ...]
 
 
@@ -48,7 +51,7 @@ def read_periods(db, fiscal_year_id: int) -> PeriodsYear:
         PeriodLine(core_periods.label(row), row.start, row.end, state.replace(" ", "_"), row.changed_by, row.changed_at)
         for row, state in zip(rows, core_periods.states(rows), strict=True)
     )
-    return PeriodsYear(year.start, year.end, lines)
+    return PeriodsYear(year.start, year.end, year.period_kind, lines)
 
 
 class PeriodsScreen(BokslutScreen):
@@ -56,6 +59,7 @@ class PeriodsScreen(BokslutScreen):
     BINDINGS = [
         Binding("l", "lock", "key.lock", id="periods.lock"),
         Binding("u", "unlock", "key.unlock", id="periods.unlock"),
+        Binding("k", "kind", "key.period_kind", tooltip="key.period_kind_full", id="periods.kind"),
         Binding("escape", "app.pop_screen", "key.back", id="periods.back"),
     ]
 
@@ -79,7 +83,8 @@ class PeriodsScreen(BokslutScreen):
 
     def show(self, year: PeriodsYear) -> None:
         self.year = year
-        self.set_title(t("periods.title_year", start=year.start, end=year.end))
+        kind = t(KIND_TEXTS[year.kind])
+        self.set_title(f"{t('periods.title_year', start=year.start, end=year.end)}, {kind}")
         self.lay_out()
         self.refresh_bindings()
 
@@ -122,6 +127,29 @@ class PeriodsScreen(BokslutScreen):
         if action == "unlock":
             return line is not None and line.state == "locked"
         return True
+
+    def action_kind(self) -> None:
+        """Months <-> quarters, through the same core function as `bokslut period kind`."""
+        if self.year is None:
+            return
+        kind = "quarter" if self.year.kind == "month" else "month"
+        db, fiscal_year_id = self.db, self.fiscal_year_id
+
+        def run() -> str:
+            try:
+                core_periods.set_period_kind(db, FiscalYear.get_by_id(fiscal_year_id), kind)
+            except BokslutError as error:
+                return user_message(error)
+            return ""
+
+        def after(error: str) -> None:
+            if error:
+                self.show_status(literal(error, style="bold red", wrap=True))
+            else:
+                self.show_status(t("periods.kind_changed", kind=t(KIND_TEXTS[kind])))
+            self.app.store_changed.publish(None)
+
+        self.run_query(run, after, group="change")
 
     def action_lock(self) -> None:
         self.change(True)

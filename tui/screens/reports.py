@@ -1,5 +1,6 @@
 """The reports of one year: trial balance, income statement and balance sheet, each with the previous year
-beside it, preliminary (without closing entries) or final; w writes the shown report to an XLSX file."""
+beside it, preliminary (without closing entries) or final; w writes the shown report to an XLSX file, c to a
+CSV file."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from core.errors import BokslutError, user_message
-from core.reports.formats import write_file, xlsx_bytes
+from core.reports.formats import render, write_file
 from core.reports.statements import Report, build_report
 from core.store.models import Company, FiscalYear
 from tui.i18n import format_money, t
@@ -35,8 +36,9 @@ class ReportsScreen(BokslutScreen):
         Binding("2", "kind('income-statement')", "key.report_income_statement", id="reports.income_statement"),
         Binding("3", "kind('balance-sheet')", "key.report_balance_sheet", id="reports.balance_sheet"),
         Binding("f", "final", "key.final", tooltip="key.final_toggle", id="reports.final"),
-        Binding("w", "write", "key.write_xlsx", id="reports.write"),
-        Binding("escape", "back", "key.back", id="reports.back"),
+        Binding("w", "write('xlsx')", "key.write_xlsx", id="reports.write"),
+        Binding("c", "write('csv')", "key.write_csv", id="reports.write_csv"),
+        Binding("escape", "back", "key.back", show=False, id="reports.back"),  # 80 columns, Swedish: F1 keeps its place
     ]
 
     def __init__(self, company_id: int, fiscal_year_id: int) -> None:
@@ -46,10 +48,11 @@ class ReportsScreen(BokslutScreen):
         self.kind = "trial-balance"
         self.final = False
         self.report: Report | None = None
+        self.format = "xlsx"  # of the file the path field writes
 
     def compose_body(self) -> ComposeResult:
         yield RowTable(id="report", cursor_type="row")
-        yield Input(placeholder=t("reports.path_placeholder"), id="report-path")
+        yield Input(id="report-path")  # its placeholder names the format asked for
         yield Static(id="report-status")
 
     def on_mount(self) -> None:
@@ -130,12 +133,14 @@ class ReportsScreen(BokslutScreen):
         report = self.report
         which = "final" if self.final else "preliminary"
         year = report.end.year if report else ""
-        return self.app.settings.data_dir / f"{self.kind}-{year}-{which}.xlsx"
+        return self.app.settings.data_dir / f"{self.kind}-{year}-{which}.{self.format}"
 
-    def action_write(self) -> None:
+    def action_write(self, format: str) -> None:
         if self.report is None:
             return
+        self.format = format
         field = self.query_one("#report-path", Input)
+        field.placeholder = t("reports.path_placeholder", format=format.upper())
         field.value = str(self.default_path())
         field.display = True
         self.set_focus(field)
@@ -149,11 +154,11 @@ class ReportsScreen(BokslutScreen):
         if not typed or report is None:
             self.show_status(t("reports.no_path"))
             return
-        path = Path(typed).expanduser()
+        path, format = Path(typed).expanduser(), self.format
 
         def run() -> Text:
             try:
-                write_file(path, xlsx_bytes(report))
+                write_file(path, render(report, format))
             except OSError as error:
                 return literal(t("reports.write_failed", message=user_message(error)), style="bold red", wrap=True)
             return literal(t("reports.written", path=str(path)), wrap=True)

@@ -1,4 +1,5 @@
-"""Settings → Import settings: the company's data source and, for Fortnox, its connection."""
+"""Settings → Import settings: the company's data source and, for Fortnox, its connection; and the interface's
+language, saved in the config file."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from core import ledger
-from core.errors import user_message
+from core.config import default_config_file
+from core.errors import BokslutError, user_message
 from core.store.models import Company
 from core.store.orgnr import format_org_number
 from tui.fortnox import FortnoxStatus, read_status, tell
-from tui.i18n import t
+from tui.i18n import LANGUAGES, language, t
 from tui.messages import DisconnectEnded, FortnoxWorkEnded
+from tui.preferences import save_language
 from tui.screens.base import BokslutScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.connect import ConnectScreen
@@ -24,11 +27,32 @@ from tui.text import literal
 
 CONNECTION_STYLES = {"connected": "green", "expired": "bold yellow", "disconnected": "dim"}
 CONNECTION_TEXTS = {"expired": "fortnox.expired", "disconnected": "fortnox.disconnected"}
+LANGUAGE_NAMES = {"sv": "language.sv", "en": "language.en"}  # tui.i18n.LANGUAGES, each in itself
 SOURCE_TEXTS = {"sie-file": "source.sie_file", "fortnox": "source.fortnox"}  # one for each of core.ledger.SOURCES
 
 
 def source_name(source: str) -> str:
     return t(SOURCE_TEXTS[source]) if source in SOURCE_TEXTS else source
+
+
+def source_choices(current: str) -> Text:
+    """"(•) Fortnox  ( ) SIE file": the same switch here and where a new year is started."""
+    text = Text()
+    for source in ledger.SOURCES:
+        mark = "(•)" if source == current else "( )"
+        text.append(f"  {mark} {source_name(source)}", style="bold" if source == current else "")
+    return text
+
+
+def other_source(current: str) -> str:
+    """The source `d` switches to: the next of core.ledger.SOURCES."""
+    choices = ledger.SOURCES
+    return choices[(choices.index(current) + 1) % len(choices)] if current in choices else choices[0]
+
+
+def set_company_source(db, company_id: int, source: str) -> None:
+    """In a worker, inside a store connection."""
+    ledger.set_source(db, Company.get_by_id(company_id), source)
 
 
 def connection_text(status: FortnoxStatus) -> Text:
@@ -46,6 +70,8 @@ class SettingsScreen(BokslutScreen):
         Binding("d", "switch_source", "key.switch_source", id="settings.source"),
         Binding("c", "connect", "key.connect", id="settings.connect"),
         Binding("x", "disconnect", "key.disconnect_short", tooltip="key.disconnect", id="settings.disconnect"),
+        Binding("l", "language", "key.language", id="settings.language"),
+        Binding("y", "new_year", "key.new_year", show=False, id="settings.new_year"),  # in F1 and the palette
         Binding("escape", "app.pop_screen", "key.back", id="settings.back"),
     ]
 
@@ -80,9 +106,7 @@ class SettingsScreen(BokslutScreen):
         text.append(literal(status.name, style="bold"))
         text.append("   " + t("overview.org_number", org=format_org_number(status.org_number)) + "\n\n")
         text.append(t("settings.source") + "\n", style="bold")
-        for source in ledger.SOURCES:
-            mark = "(•)" if source == status.source else "( )"
-            text.append(f"  {mark} {source_name(source)}", style="bold" if source == status.source else "")
+        text.append_text(source_choices(status.source))
         text.append("\n\n")
         text.append(t("settings.fortnox") + "\n", style="bold")
         text.append(f"  {t('settings.connection')}: ")
@@ -100,6 +124,12 @@ class SettingsScreen(BokslutScreen):
             text.append("  " + t("settings.choose_fortnox") + "\n", style="dim")
         elif status.connection != "connected":
             text.append("  " + t("settings.connect_hint") + "\n", style="dim")
+        text.append("\n" + t("settings.interface") + "\n", style="bold")
+        text.append(f"  {t('settings.language')}:")
+        for choice in LANGUAGES:
+            mark = "(•)" if choice == language() else "( )"
+            text.append(f"  {mark} {t(LANGUAGE_NAMES[choice])}", style="bold" if choice == language() else "")
+        text.append("\n")
         self.query_one("#settings", Static).update(text)
         self.refresh_bindings()
 
@@ -116,18 +146,43 @@ class SettingsScreen(BokslutScreen):
     def action_switch_source(self) -> None:
         if self.status is None:
             return
-        choices = ledger.SOURCES
-        source = choices[(choices.index(self.status.source) + 1) % len(choices)]
-        db, company_id = self.db, self.company_id
-
-        def switch() -> None:
-            ledger.set_source(db, Company.get_by_id(company_id), source)
-
-        self.run_query(switch, lambda _: self.switched(source))
+        db, company_id, source = self.db, self.company_id, other_source(self.status.source)
+        self.run_query(lambda: set_company_source(db, company_id, source), lambda _: self.switched(source))
 
     def switched(self, source: str) -> None:
         self.show_status(t("settings.switched", source=source_name(source)))
         self.app.store_changed.publish(None)
+
+    def action_language(self) -> None:
+        """Saved in the config file first (the user's other settings and comments kept), then in effect at once."""
+        chosen = LANGUAGES[(LANGUAGES.index(language()) + 1) % len(LANGUAGES)]
+        path = self.app.settings.config_file or default_config_file()
+
+        def save() -> str:
+            try:
+                save_language(path, chosen)
+            except (BokslutError, OSError) as error:
+                return user_message(error)
+            return ""
+
+        self.run_query(save, lambda error: self.language_saved(chosen, error), group="language")
+
+    def language_saved(self, chosen: str, error: str) -> None:
+        if error:
+            self.show_status(Text(t("settings.language_failed", message=error), style="bold red"))
+            return
+        from tui.screens.companies import CompaniesScreen  # the screens under this one: no import cycle
+        from tui.screens.overview import OverviewScreen
+
+        company_id = self.company_id
+        self.app.change_language(
+            chosen, lambda: [CompaniesScreen(), OverviewScreen(company_id), SettingsScreen(company_id)]
+        )
+
+    def action_new_year(self) -> None:
+        from tui.screens.new_year import NewYearScreen  # it shows this screen's source switch: no import cycle
+
+        self.app.push_screen(NewYearScreen(self.company_id))
 
     def action_connect(self) -> None:
         if self.status is not None and self.status.fortnox:
