@@ -197,7 +197,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "help.companies": "Här finns alla företag i databasen. Välj ett med piltangenterna och Enter för att "
         "öppna importöversikten. Tryck i, skriv sökvägen till en SIE-fil och Enter för att importera; "
         "importen körs i bakgrunden och syns i aktivitetsloggen. n startar ett nytt företag: namn, organisationsnummer "
-        "och datakälla.",
+        "och datakälla. y startar ett nytt år för det markerade företaget.",
         "help.overview": "Företagets räkenskapsår, senaste import, kontrollerna för valt år och resultatet "
         "per månad. Byt år med vänster- och högerpil. Tryck i, skriv sökvägen till en SIE-fil och Enter för "
         "att importera den till det här företaget; gäller filen ett annat organisationsnummer frågar "
@@ -803,7 +803,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "help.companies": "Every company in the store. Choose one with the arrow keys and Enter to open its "
         "import overview. Press i, type the path of a SIE file and Enter to import it; the import runs "
         "in the background and shows in the activity log. n starts a new company: name, organisation number and data "
-        "source.",
+        "source. y starts a new year of the highlighted company.",
         "help.overview": "The company's fiscal years, its last import, the checks of the chosen year and the "
         "result per month. Change the year with the left and right arrows. Press i, type the path of a SIE file "
         "and Enter to import it into this company; a file for another organisation number is asked about first. "

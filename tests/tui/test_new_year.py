@@ -30,6 +30,17 @@ async def open_new_year(pilot) -> NewYearScreen:
     return pilot.app.screen
 
 
+async def test_the_start_guide_and_the_overview_start_a_new_year_too(make_app, demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "y")  # on the companies screen: the highlighted company's next year
+        assert isinstance(app.screen, NewYearScreen)
+        assert "Next year\n  2026-01-01 – 2026-12-31" in facts(app.screen)
+        await press(pilot, "escape", "enter", "y")  # from the company's overview
+        assert isinstance(app.screen, NewYearScreen) and "2026-01-01 – 2026-12-31" in facts(app.screen)
+
+
 async def test_a_new_year_from_its_sie_file(make_app, demo_store, tmp_path):
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:

@@ -15,6 +15,7 @@ from tui.i18n import t
 from tui.jobs import ImportJob
 from tui.screens.base import BokslutScreen
 from tui.screens.new_company import NewCompanyScreen
+from tui.screens.new_year import NewYearScreen
 from tui.screens.overview import OverviewScreen
 from tui.text import literal
 from tui.widgets.activity_panel import import_status
@@ -27,6 +28,7 @@ class CompaniesScreen(BokslutScreen):
         Binding("enter", "open", "key.open", id="companies.open"),
         Binding("i", "focus_import", "key.import", id="companies.import"),
         Binding("n", "new_company", "key.new_company", id="companies.new"),
+        Binding("y", "new_year", "key.new_year", id="companies.new_year"),
         Binding("escape", "focus_list", show=False, id="companies.list"),
     ]
 
@@ -93,15 +95,26 @@ class CompaniesScreen(BokslutScreen):
     def action_new_company(self) -> None:
         self.app.push_screen(NewCompanyScreen())
 
+    def action_new_year(self) -> None:
+        """The start guide's other way in: the next year of the highlighted company, from its data source."""
+        company_id = self.highlighted_company()
+        if company_id is not None:
+            self.app.push_screen(NewYearScreen(company_id))
+
+    def highlighted_company(self) -> int | None:
+        table = self.query_one("#companies", RowTable)
+        if not table.row_count:
+            return None
+        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
     def action_focus_list(self) -> None:
         self.set_focus(self.query_one("#companies", RowTable))
 
     def action_open(self) -> None:
         """Enter on the list, or Open from the command palette."""
-        table = self.query_one("#companies", RowTable)
-        if table.row_count:
-            company_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            self.app.push_screen(OverviewScreen(int(company_id)))
+        company_id = self.highlighted_company()
+        if company_id is not None:
+            self.app.push_screen(OverviewScreen(company_id))
 
     @on(Input.Submitted, "#import-path")
     def start_import(self, event: Input.Submitted) -> None:

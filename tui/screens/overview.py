@@ -27,6 +27,7 @@ from core.text import printable
 from tui.fortnox import FortnoxStatus, read_status
 from tui.jobs import ImportJob
 from tui.screens.settings import SettingsScreen, connection_text, source_name
+from tui.screens.new_year import NewYearScreen
 from tui.text import literal
 from tui.widgets.activity_panel import import_status
 
@@ -80,6 +81,7 @@ class OverviewScreen(BokslutScreen):
         Binding("k", "checks", "key.checks", show=False, id="overview.checks"),
         Binding("p", "periods", "key.periods", show=False, id="overview.periods"),
         Binding("r", "reports", "key.reports", show=False, id="overview.reports"),
+        Binding("y", "new_year", "key.new_year", show=False, id="overview.new_year"),
     ]
 
     def __init__(self, company_id: int, start_guide: bool = False) -> None:
@@ -239,6 +241,9 @@ class OverviewScreen(BokslutScreen):
 
     def action_settings(self) -> None:
         self.app.push_screen(SettingsScreen(self.company_id))
+
+    def action_new_year(self) -> None:
+        self.app.push_screen(NewYearScreen(self.company_id))
 
     def lead_on(self) -> None:
         """The start guide: a Fortnox company goes on to its import settings (to connect), a SIE one to its file."""
