@@ -16,6 +16,7 @@ from typing import TypeVar
 from core.config import Settings
 from core.errors import BokslutError, user_message
 from core.fortnox.connection import company_status
+from core.fortnox.tokens import StoreKind
 from core.store.models import Company
 
 T = TypeVar("T")
@@ -91,7 +92,7 @@ class FortnoxStatus:
     source: str  # one of core.ledger.SOURCES
     connection: str  # connected, expired, disconnected
     days_left: int | None
-    token_store: str | None
+    token_store: StoreKind | None
     error: str = ""  # why the connection could not be read (e.g. a bad [fortnox] table)
 
     @property
@@ -110,6 +111,10 @@ def read_status(settings: Settings, company_id: int, *, connection: bool = True)
     except (BokslutError, OSError, ValueError) as error:
         message = user_message(error)
         return FortnoxStatus(**base, connection="disconnected", days_left=None, token_store=None, error=message)
+    medium, where = status["token_store_medium"], status["token_store_where"]
     return FortnoxStatus(
-        **base, connection=status["connection"], days_left=status["days_left"], token_store=status["token_store"]
+        **base,
+        connection=status["connection"],
+        days_left=status["days_left"],
+        token_store=StoreKind(medium, where) if medium else None,
     )

@@ -89,6 +89,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "connect.connected": "Ansluten till {name} ({org}) i Fortnox. Kopplingen gäller i {days} dagar och förnyas "
         "vid varje import och export.",
         "connect.store": "Token sparas i {store}.",
+        "token_store.keyring": "systemets nyckelring ({where})",
+        "token_store.file": "filen {where} (läsbar bara för dig, 0600)",
+        "token_store.encrypted_file": "den krypterade filen {where} (läsbar bara för dig, 0600)",
         "connect.failed": "Inte ansluten: {message}",
         "connect.retry_hint": "Försök igen med en ny adress (r), eller gå tillbaka (Esc).",
         "connect.copied": "Adressen är kopierad (OSC 52; i tmux behövs set -g set-clipboard on).",
@@ -695,6 +698,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "connect.connected": "Connected to {name} ({org}) in Fortnox. The connection lasts {days} days and is "
         "renewed by every import and export.",
         "connect.store": "The token is kept in the {store}.",
+        "token_store.keyring": "system keyring ({where})",
+        "token_store.file": "file {where} (mode 0600)",
+        "token_store.encrypted_file": "encrypted file {where} (mode 0600)",
         "connect.failed": "Not connected: {message}",
         "connect.retry_hint": "Try again with a new address (r), or go back (Esc).",
         "connect.copied": "Address copied (OSC 52; tmux needs set -g set-clipboard on).",
@@ -1299,6 +1305,11 @@ def _sie_words(params: dict) -> str:
     if hint == FIX_HINT:
         hint = t("error.sie_fix_hint")
     return f"{text}. {hint}" if hint else text
+
+
+def store_words(kind) -> str:
+    """Where the Fortnox token is (a core.fortnox.tokens.StoreKind), in the reader's language."""
+    return t(f"token_store.{kind.medium.replace(' ', '_')}", where=kind.where)
 
 
 def template_description(name: str) -> str:

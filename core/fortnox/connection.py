@@ -23,7 +23,7 @@ from core.fortnox.listener import Announcement, wait_for_code
 from core.fortnox.oauth import TokenSet, authorization_request, exchange_code, missing_scopes, revoke, scope_warning
 from core.fortnox.session import Authorizer, connection_state, disconnect
 from core.fortnox.settings import FortnoxSettings, fortnox_settings
-from core.fortnox.tokens import StoredToken, TokenStore, open_token_store, token_key
+from core.fortnox.tokens import StoredToken, StoreKind, TokenStore, open_token_store, token_key
 from core.store.models import Company
 from core.store.orgnr import format_org_number, normalise_org_number
 
@@ -56,7 +56,7 @@ class FortnoxCompany:
 @dataclass(frozen=True, slots=True)
 class ConnectResult:
     company: FortnoxCompany
-    store_kind: str
+    store_kind: StoreKind
     days_left: int
     warning: str | None  # scopes Fortnox did not grant
     missing_scopes: tuple[str, ...] = ()  # the same, by name
@@ -181,12 +181,21 @@ def company_status(settings: Settings, company: Company, now: dt.datetime | None
         "last_import": company.last_import.isoformat() if company.last_import else None,
         "connection": "disconnected",
         "days_left": None,
-        "token_store": None,
+        "token_store": None,  # in words; its medium and place apart, for scripts and translations
+        "token_store_medium": None,
+        "token_store_where": None,
     }
     if not company.org_number:
         return status
     fortnox = fortnox_settings(settings)
     store = open_token_store(settings, fortnox)
     state = connection_state(store, token_key(company.org_number), fortnox, now or dt.datetime.now(dt.UTC))
-    status.update(connection=state.status, days_left=state.days_left, token_store=state.store_kind)
+    kind = state.store_kind
+    status.update(
+        connection=state.status,
+        days_left=state.days_left,
+        token_store=str(kind),
+        token_store_medium=kind.medium,
+        token_store_where=kind.where,
+    )
     return status

@@ -36,7 +36,7 @@ from core.fortnox.oauth import (
     utc_now,
 )
 from core.fortnox.settings import FortnoxSettings
-from core.fortnox.tokens import StoredToken, TokenStore
+from core.fortnox.tokens import StoredToken, StoreKind, TokenStore
 
 RENEW_BEFORE_EXPIRY = timedelta(seconds=60)
 LOCK_SECONDS = 60.0
@@ -179,7 +179,7 @@ class ConnectionState:
     status: Literal["connected", "expired", "disconnected"]
     days_left: int | None
     obtained: datetime | None
-    store_kind: str
+    store_kind: StoreKind
 
 
 def connection_state(store: TokenStore, key: str, fortnox: FortnoxSettings, now: datetime) -> ConnectionState:

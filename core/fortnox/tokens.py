@@ -66,8 +66,22 @@ class StoredToken:
         return cls(data["refresh_token"], obtained, str(data["scope"]), bool(data.get("rejected", False)))
 
 
+class StoreKind(str):
+    """Where the token is: in English words when used as text (CLI, messages), and as `medium` ("keyring", "file"
+    or "encrypted file") and `where` (the keyring's backend or the file) for an interface in another language."""
+
+    medium: str
+    where: str
+
+    def __new__(cls, medium: str, where: str) -> StoreKind:
+        words = f"system keyring ({where})" if medium == "keyring" else f"{medium} {where} (mode 0600)"
+        kind = super().__new__(cls, words)
+        kind.medium, kind.where = medium, where
+        return kind
+
+
 class TokenStore(Protocol):
-    kind: str  # where the token is, in words the user is shown
+    kind: StoreKind
 
     def load(self, key: str) -> StoredToken | None: ...
 
@@ -109,7 +123,7 @@ def is_real_keyring(backend: KeyringBackend) -> bool:
 class KeyringTokenStore:
     def __init__(self, backend: KeyringBackend):
         self._backend = backend
-        self.kind = f"system keyring ({type(backend).__module__.rsplit('.', 1)[-1]})"
+        self.kind = StoreKind("keyring", type(backend).__module__.rsplit(".", 1)[-1])
 
     def load(self, key: str) -> StoredToken | None:
         text = self._call(self._backend.get_password, KEYRING_SERVICE, key)
@@ -151,8 +165,7 @@ class FileTokenStore:
         self.path = path
         self._passphrase = passphrase
         self._keys: dict[bytes, bytes] = {}  # salt -> derived key; Scrypt is deliberately slow
-        encrypted = "encrypted file" if passphrase else "file"
-        self.kind = f"{encrypted} {_home_relative(path)} (mode 0600)"
+        self.kind = StoreKind("encrypted file" if passphrase else "file", _home_relative(path))
 
     def __repr__(self) -> str:
         return f"FileTokenStore({str(self.path)!r}, encrypted={self._passphrase is not None})"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.i18n import TEXTS, choose_language, format_money, set_language
+from tui.i18n import LANGUAGES, TEXTS, choose_language, format_money, set_language
 
 TUI = Path(__file__).resolve().parents[2] / "tui"
 
@@ -30,7 +30,7 @@ def test_both_languages_take_the_same_placeholders():
 KEY = r"""["']([a-z_]+\.[a-z_]+)["']"""
 BY_VALUE = (
     "status.", "kind.", "check.", "check_name.", "check_column.", "check_word.", "template_text.", "step.",
-    "listener_reason.", "error.", "integrity.", "integrity_outcome.", "problem.", "oauth_error.",
+    "listener_reason.", "error.", "integrity.", "integrity_outcome.", "problem.", "oauth_error.", "token_store.",
 )  # fmt: skip
 
 
@@ -147,3 +147,23 @@ def test_every_template_step_and_listener_reason_has_a_text():
     assert expected - TEXTS["sv"].keys() == set()
     by_core = {key for key in TEXTS["en"] if key.startswith(("template_text.", "step."))}
     assert by_core == {key for key in expected if key.startswith(("template_text.", "step."))}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_token_store_core_can_name_has_a_text(language, tmp_path):
+    """The settings and connect screens say where the token is; core names three kinds of place."""
+    from keyring.backends.fail import Keyring
+
+    from core.fortnox.tokens import FileTokenStore, KeyringTokenStore
+    from tui.i18n import store_words
+
+    set_language(language)
+    try:
+        stores = (KeyringTokenStore(Keyring()), FileTokenStore(tmp_path / "t.json"), FileTokenStore(tmp_path / "t.json", "x"))
+        words = [store_words(store.kind) for store in stores]
+    finally:
+        set_language("en")
+    assert all("{" not in text and text for text in words)
+    assert [store.kind.where in text for store, text in zip(stores, words)] == [True, True, True]
+    if language == "en":
+        assert words == [str(store.kind) for store in stores]

@@ -19,7 +19,7 @@ from core.fortnox.listener import Announcement, ListenerState
 from core.store.models import Company
 from core.store.orgnr import format_org_number
 from tui.fortnox import Conversation, tell
-from tui.i18n import t
+from tui.i18n import store_words, t
 from tui.messages import ConnectEnded, ConnectShown, FortnoxWorkEnded
 from tui.screens.base import BokslutScreen
 from tui.text import literal
@@ -158,7 +158,7 @@ class ConnectScreen(BokslutScreen):
             text = Text(overflow="fold")
             text.append_text(literal(words, style="bold green", wrap=True))
             text.append("\n")
-            text.append_text(literal(t("connect.store", store=message.result.store_kind), wrap=True))
+            text.append_text(literal(t("connect.store", store=store_words(message.result.store_kind)), wrap=True))
             if message.result.missing_scopes:
                 warning = t("connect.scope_warning", scopes=", ".join(message.result.missing_scopes))
                 text.append("\n")

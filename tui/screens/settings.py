@@ -17,7 +17,7 @@ from core.errors import BokslutError, user_message
 from core.store.models import Company
 from core.store.orgnr import format_org_number
 from tui.fortnox import FortnoxStatus, read_status, tell
-from tui.i18n import LANGUAGES, language, t
+from tui.i18n import LANGUAGES, language, store_words, t
 from tui.messages import DisconnectEnded, FortnoxWorkEnded
 from tui.preferences import save_language
 from tui.screens.base import BokslutScreen
@@ -114,7 +114,7 @@ class SettingsScreen(BokslutScreen):
         text.append("\n")
         if status.token_store:
             text.append(f"  {t('settings.token_store')}: ")
-            text.append(literal(status.token_store))
+            text.append(literal(store_words(status.token_store)))
             text.append("\n")
         if status.error:
             text.append("  ")
