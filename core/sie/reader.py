@@ -18,7 +18,7 @@ from pathlib import Path
 
 from core.sie.checksum import Ksumma
 from core.sie.encoding import CP437, EncodingDecision, FileTooLarge, LineTooLong, detect_encoding
-from core.sie.errors import SieError, SieWarning
+from core.sie.errors import EXPORT_HINT, FIX_HINT, Phrase, SieError, SieWarning
 from core.sie.model import (
     Account,
     Balance,
@@ -46,9 +46,6 @@ MAX_WARNINGS_KEPT = 1000
 # growing memory with millions of one-object dimensions.
 MAX_DIMENSIONS = 1000
 _CACHE_LIMIT = 50_000
-
-FIX_HINT = "Correct the line or export the file again from the bookkeeping program."
-EXPORT_HINT = "Export the file again from the bookkeeping program."
 
 _AMOUNT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _INTEGER = re.compile(r"-?[0-9]+")
@@ -126,7 +123,7 @@ def _nonnegative_zero(number: Decimal) -> Decimal:
 class _BadField(Exception):
     """Raised by field parsers; the read loop turns it into a SieError naming file and line."""
 
-    def __init__(self, index: int, problem: str, expected: str, hint: str = FIX_HINT) -> None:
+    def __init__(self, index: int, problem: Phrase, expected: Phrase, hint: Phrase = FIX_HINT) -> None:
         super().__init__(problem)
         self.index = index
         self.problem = problem
@@ -160,8 +157,8 @@ class SieReader:
         try:
             size = os.stat(self.path).st_size
         except OSError as exc:
-            raise SieError(path, None, f"cannot read the file ({exc.strerror})",
-                           hint="Check that the file exists and that you may read it.") from exc
+            raise SieError(path, None, Phrase("cannot_read", reason=exc.strerror),
+                           hint=Phrase("check_readable")) from exc
         if size > limits.max_bytes:
             raise self._too_big()
         try:
@@ -170,18 +167,17 @@ class SieReader:
         except FileTooLarge as exc:
             raise self._too_big() from exc
         except LineTooLong as exc:
-            raise SieError(path, None, "the file has a line longer than 1 MB", expected="one record per line",
-                           hint="This is not a SIE export; choose the .se/.si file from the bookkeeping program.") from exc
+            raise SieError(path, None, Phrase("line_too_long"), expected=Phrase("one_record_per_line"),
+                           hint=Phrase("not_an_export")) from exc
         except OSError as exc:
-            raise SieError(path, None, f"cannot read the file ({exc.strerror})",
-                           hint="Check that the file exists and that you may read it.") from exc
+            raise SieError(path, None, Phrase("cannot_read", reason=exc.strerror),
+                           hint=Phrase("check_readable")) from exc
         self.encoding = self._decision.encoding
         self.sha256 = self._decision.sha256
         if self._decision.non_ascii and self.encoding != CP437:
-            self._warn(None, f"the text is {self.encoding.upper()}, not CP437 (PC8) as SIE requires; "
-                             f"read as {self.encoding.upper()}")
+            self._warn(None, Phrase("not_cp437", encoding=self.encoding.upper()))
         if not self._decision.clean:
-            self._warn(None, "some bytes are not valid UTF-8; they read as \ufffd")
+            self._warn(None, Phrase("invalid_utf8"))
 
     # ---- public -------------------------------------------------------------------------
 
@@ -193,15 +189,14 @@ class SieReader:
             with open(self.path, encoding=self._decision.codec, errors="replace", newline=None) as stream:
                 yield from self._read(stream)
         except OSError as exc:
-            raise SieError(self.path, None, f"cannot read the file ({exc.strerror})") from exc
+            raise SieError(self.path, None, Phrase("cannot_read", reason=exc.strerror)) from exc
 
     # ---- set-up ---------------------------------------------------------------------------
 
     def _too_big(self) -> SieError:
-        limit_mb = self.limits.max_bytes / (1024 * 1024)
-        return SieError(self.path, None, f"the file is larger than {limit_mb:g} MB",
-                        expected="a SIE export of at most that size",
-                        hint="Export a shorter period, or raise max_file_mb under [import] in config.toml.")
+        megabytes = self.limits.max_bytes / (1024 * 1024)
+        return SieError(self.path, None, Phrase("too_big", megabytes=megabytes), expected=Phrase("at_most_that_size"),
+                        hint=Phrase("shorter_period"))
 
     def _check_start(self) -> None:
         """Reject what is plainly not SIE (an HTML error page, a PDF) before a full pass."""
@@ -209,11 +204,10 @@ class SieReader:
             head = stream.read(4096)
         head = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
         if not head.upper().startswith(b"#FLAGGA"):
-            raise SieError(self.path, 1, "this is not a SIE file", field="1 (etikett)",
-                           expected="#FLAGGA as the first record",
-                           hint="Choose the .se/.si file exported by the bookkeeping program.")
+            raise SieError(self.path, 1, Phrase("not_sie"), field="1 (etikett)", expected=Phrase("flagga_first"),
+                           hint=Phrase("choose_export"))
 
-    def _warn(self, line: int | None, message: str) -> None:
+    def _warn(self, line: int | None, message: Phrase) -> None:
         """Keep the first warnings and count the rest, so a broken big file cannot fill memory."""
         self.warning_count += 1
         if len(self.warnings) < MAX_WARNINGS_KEPT:
@@ -266,22 +260,22 @@ class SieReader:
                 if line[0] != "#":
                     if line == "{":
                         if voucher is None or in_block:
-                            raise SieError(self.path, number, "a { that does not follow a #VER",
-                                           expected="{ only on the line after #VER", hint=FIX_HINT)
+                            raise SieError(self.path, number, Phrase("open_brace_without_ver"),
+                                           expected=Phrase("open_brace_after_ver"), hint=FIX_HINT)
                         in_block = True
                     elif line == "}":
                         if not in_block:
-                            raise SieError(self.path, number, "a } that closes no #VER block",
-                                           expected="} only after the rows of a #VER", hint=FIX_HINT)
+                            raise SieError(self.path, number, Phrase("close_brace_without_block"),
+                                           expected=Phrase("close_brace_after_rows"), hint=FIX_HINT)
                         in_block = False
                         if not voucher.rows:
-                            self._warn(voucher.line, f"voucher {voucher.series} {voucher.number} has no rows")
+                            self._warn(voucher.line, Phrase("voucher_without_rows", series=voucher.series,
+                                                            number=voucher.number))
                         yield voucher
                         voucher = None
                     else:
-                        raise SieError(self.path, number, "the line does not start with a # label",
-                                       field="1 (etikett)", expected="a record such as #TRANS or a { or } line",
-                                       hint=FIX_HINT)
+                        raise SieError(self.path, number, Phrase("no_label"), field="1 (etikett)",
+                                       expected=Phrase("a_record"), hint=FIX_HINT)
                     continue
                 try:
                     fields = split_fields(line)
@@ -299,22 +293,21 @@ class SieReader:
                         add_row(self._row(fields, number, kind))
                         continue
                     if label.upper() not in FIELD_NAMES:
-                        self._warn(number, f"unknown record {label} inside a voucher ignored")
+                        self._warn(number, Phrase("unknown_in_voucher", label=label))
                         continue
                     raise SieError(self.path, voucher.line,
-                                   f"#VER {voucher.series} {voucher.number}: its {{ }} block is not closed",
-                                   expected=f"a }} line before line {number}", hint=FIX_HINT)
+                                   Phrase("block_not_closed", series=voucher.series, number=voucher.number),
+                                   expected=Phrase("close_brace_before", line=number), hint=FIX_HINT)
                 if voucher is not None:
                     raise SieError(self.path, voucher.line,
-                                   f"#VER {voucher.series} {voucher.number} is not followed by its rows",
-                                   expected="a { line after #VER, then the rows, then a } line", hint=FIX_HINT)
+                                   Phrase("ver_without_rows", series=voucher.series, number=voucher.number),
+                                   expected=Phrase("block_after_ver"), hint=FIX_HINT)
                 if kind is not None or label.upper() in row_kinds:
-                    raise SieError(self.path, number, f"{label} outside a #VER block",
-                                   expected=f"{label} only between the {{ and }} lines after a #VER",
-                                   hint=FIX_HINT)
+                    raise SieError(self.path, number, Phrase("row_outside_ver", label=label),
+                                   expected=Phrase("row_inside_block", label=label), hint=FIX_HINT)
                 handler = handlers.get(label) or handlers.get(label.upper())
                 if handler is None:
-                    self._warn(number, f"unknown record {label} ignored")
+                    self._warn(number, Phrase("unknown_record", label=label))
                     continue
                 item = handler(fields, number)
                 fast_rows = self._ksumma is None
@@ -331,13 +324,11 @@ class SieReader:
                     yield item
         if voucher is not None:
             raise SieError(self.path, voucher.line,
-                           f"#VER {voucher.series} {voucher.number}: the file ends inside the voucher",
-                           expected="a } line closing the voucher's rows",
-                           hint="The file is probably cut off. " + EXPORT_HINT)
+                           Phrase("ends_inside_voucher", series=voucher.series, number=voucher.number),
+                           expected=Phrase("closing_brace"), hint=Phrase("cut_off", then=EXPORT_HINT))
         if self._ksumma is not None:
-            raise SieError(self.path, number, "the file ends without its closing #KSUMMA",
-                           expected="#KSUMMA with the checksum as the last record",
-                           hint="The file is probably cut off. " + EXPORT_HINT)
+            raise SieError(self.path, number, Phrase("ends_without_ksumma"), expected=Phrase("closing_ksumma"),
+                           hint=Phrase("cut_off", then=EXPORT_HINT))
 
     def _close_quote(self, line: str, number: int, error: TokenError) -> list[Field]:
         """A text cut off before its closing quote (SoftOne does this) ends at the line's end."""
@@ -347,7 +338,7 @@ class SieReader:
             except TokenError:
                 pass
             else:
-                self._warn(number, f"field {error.field} has no closing quote; read to the end of the line")
+                self._warn(number, Phrase("quote_to_line_end", field=error.field))
                 return fields
         raise _BadField(error.field, error.problem, error.expected)
 
@@ -402,7 +393,7 @@ class SieReader:
             return ""
         value = fields[index]
         if value.__class__ is not str:
-            raise _BadField(index, "an object list where a text belongs", "a text (quoted if it has spaces)")
+            raise _BadField(index, Phrase("list_for_text"), Phrase("text_like"))
         return value
 
     def _account(self, fields: list[Field], index: int, line: int) -> str:
@@ -412,34 +403,28 @@ class SieReader:
         `FEL` and declares `DIFF`, and the importer should show them, not lose the file. A
         mix like `11AF` is a garbled number and an error, as Sie4j's tests expect.
         """
-        if index >= len(fields):
-            raise _BadField(index, "the account number is missing", "an account number like 1930")
-        value = fields[index]
+        value = fields[index] if index < len(fields) else ""
         if value.__class__ is not str or not value:
-            raise _BadField(index, "the account number is missing", "an account number like 1930")
+            raise _BadField(index, Phrase("missing", what=Phrase("account_number")), Phrase("account_like"))
         if value in self._accounts_ok:
             return value
         if value.isascii() and value.isdigit():
             if len(value) > 6:
-                raise _BadField(index, f"the account number {value} has more than six digits",
-                                "an account number of at most six digits, like 1930")
+                raise _BadField(index, Phrase("account_too_long", value=value), Phrase("account_of_six"))
         elif value.isalpha():
-            self._warn(line, f"account {value!r} is not a number but a name; kept as written")
+            self._warn(line, Phrase("account_is_a_name", value=value))
         else:
-            raise _BadField(index, f"the account number {value!r} is not numeric",
-                            "an account number of digits only, like 1930")
+            raise _BadField(index, Phrase("account_not_numeric", value=value), Phrase("account_of_digits"))
         self._accounts_ok.add(value)
         return value
 
     def _amount(self, fields: list[Field], index: int, line: int) -> Decimal:
-        if index >= len(fields):
-            raise _BadField(index, "the amount is missing", "a decimal number like -1234.50")
-        value = fields[index]
+        value = fields[index] if index < len(fields) else ""
         if value.__class__ is not str or _AMOUNT.fullmatch(value) is None:
-            raise _BadField(index, self._number_problem(value, "amount"), "a decimal number like -1234.50")
+            raise _BadField(index, self._number_problem(value, Phrase("amount")), Phrase("amount_like"))
         point = value.find(".")
         if point >= 0 and len(value) - point > 3:
-            self._warn(line, f"amount {value} has more than two decimals (field {index})")
+            self._warn(line, Phrase("many_decimals", value=value, field=index))
         return _nonnegative_zero(Decimal(value))
 
     def _quantity(self, fields: list[Field], index: int) -> Decimal | None:
@@ -448,32 +433,32 @@ class SieReader:
             return None
         value = fields[index]
         if value.__class__ is not str or _AMOUNT.fullmatch(value) is None:
-            raise _BadField(index, self._number_problem(value, "quantity"), "a decimal number like 2.5")
+            raise _BadField(index, self._number_problem(value, Phrase("quantity")), Phrase("quantity_like"))
         return _nonnegative_zero(Decimal(value))
 
     @staticmethod
-    def _number_problem(value: Field, what: str) -> str:
+    def _number_problem(value: Field, what: Phrase) -> Phrase:
         if value.__class__ is not str:
-            return f"an object list where the {what} belongs"
+            return Phrase("list_for_number", what=what)
         if value == "":
-            return f"the {what} is missing"
+            return Phrase("missing", what=what)
         if "," in value:
-            return f"the {what} {value!r} uses a comma; SIE requires a decimal point"
+            return Phrase("number_with_comma", what=what, value=value)
         if value.startswith("+"):
-            return f"the {what} {value!r} has a plus sign, which SIE forbids"
-        return f"the {what} {value!r} is not a number"
+            return Phrase("number_with_plus", what=what, value=value)
+        return Phrase("not_a_number", what=what, value=value)
 
     def _date(self, fields: list[Field], index: int, line: int, *, required: bool = False) -> dt.date | None:
         """An optional date field; `""`, absent and 00000000 mean no date."""
         value = fields[index] if index < len(fields) else ""
         if value.__class__ is not str:
-            raise _BadField(index, "an object list where a date belongs", "a date like 20241231")
+            raise _BadField(index, Phrase("list_for_date"), Phrase("date_like"))
         cached = self._dates.get(value)
         if cached is not None:
             return cached
         if value in _EMPTY_DATES or value.isspace():
             if required:
-                raise _BadField(index, "the date is missing", "a date like 20241231")
+                raise _BadField(index, Phrase("missing", what=Phrase("date")), Phrase("date_like"))
             return None
         return self._parse_date(value, index, line)
 
@@ -487,34 +472,32 @@ class SieReader:
             return date
         if len(value) == 6 and value.isascii() and value.isdigit():
             date = self._calendar_date(index, value, "20" + value[:2], value[2:4], value[4:])
-            self._warn(line, f"date {value} has six digits; read as {date:%Y-%m-%d} (field {index})")
+            self._warn(line, Phrase("six_digit_date", value=value, date=date, field=index))
             return date
         iso = _ISO_DATE.fullmatch(value)
         if iso is not None:
             date = self._calendar_date(index, value, *iso.groups())
-            self._warn(line, f"date {value} has dashes; read as {date:%Y-%m-%d} (field {index})")
+            self._warn(line, Phrase("dashed_date", value=value, date=date, field=index))
             return date
-        raise _BadField(index, f"{value!r} is not a date", "a date written YYYYMMDD, like 20241231")
+        raise _BadField(index, Phrase("not_a_date", value=value), Phrase("date_written"))
 
     @staticmethod
     def _calendar_date(index: int, value: str, year: str, month: str, day: str) -> dt.date:
         try:
             return dt.date(int(year), int(month), int(day))
         except ValueError:
-            raise _BadField(index, f"{value} is not a date in the calendar",
-                            "a real date written YYYYMMDD, like 20240229") from None
+            raise _BadField(index, Phrase("not_in_calendar", value=value), Phrase("real_date")) from None
 
     @staticmethod
     def _year_index(fields: list[Field], index: int) -> int:
         value = fields[index] if index < len(fields) else ""
         if value.__class__ is not str or _INTEGER.fullmatch(value) is None:
-            raise _BadField(index, "the year number is missing or not a number",
-                            "0 for the current year, -1 for the previous one")
+            raise _BadField(index, Phrase("year_not_a_number"), Phrase("year_index"))
         return int(value)
 
     def _objects(self, value: Field, index: int, line: int) -> tuple[ObjectRef, ...]:
         if value.__class__ is not list:
-            raise _BadField(index, "the object list is missing", 'an object list such as {} or {1 "100"}')
+            raise _BadField(index, Phrase("missing", what=Phrase("object_list")), Phrase("object_list_like"))
         if not value:
             return ()
         key = tuple(value)
@@ -522,8 +505,7 @@ class SieReader:
         if cached is not None:
             return cached
         if len(value) & 1:
-            raise _BadField(index, "the object list does not hold dimension-object pairs",
-                            'pairs of dimension and object, like {1 "100" 6 "P1"}')
+            raise _BadField(index, Phrase("objects_not_pairs"), Phrase("pairs_like"))
         pairs = tuple(zip(value[0::2], value[1::2]))
         for dimension, object_id in pairs:
             self._count_object(dimension, object_id, line)
@@ -540,17 +522,16 @@ class SieReader:
         seen = self._objects_seen.get(dimension)
         if seen is None:
             if len(self._objects_seen) >= MAX_DIMENSIONS:
-                raise SieError(self.path, line, f"the file uses more than {MAX_DIMENSIONS} dimensions",
-                               expected="a few dimensions (cost centres, projects, ...)", hint=EXPORT_HINT)
+                raise SieError(self.path, line, Phrase("too_many_dimensions", limit=MAX_DIMENSIONS),
+                               expected=Phrase("few_dimensions"), hint=EXPORT_HINT)
             seen = self._objects_seen[dimension] = set()
         if object_id in seen:
             return
         seen.add(object_id)
-        if len(seen) > self.limits.max_objects_per_dimension:
-            raise SieError(self.path, line,
-                           f"dimension {dimension} has more than {self.limits.max_objects_per_dimension} objects",
-                           expected=f"at most {self.limits.max_objects_per_dimension} objects per dimension",
-                           hint="Check that this is the right file, or raise max_objects_per_dimension under [import] in config.toml.")
+        limit = self.limits.max_objects_per_dimension
+        if len(seen) > limit:
+            raise SieError(self.path, line, Phrase("too_many_objects", dimension=dimension, limit=limit),
+                           expected=Phrase("objects_per_dimension", limit=limit), hint=Phrase("raise_objects"))
 
     # ---- header records --------------------------------------------------------------------
 
@@ -575,7 +556,7 @@ class SieReader:
     def _format(self, fields: list[Field], line: int) -> None:
         self.header.format = self._text(fields, 1)
         if self.header.format.upper() != "PC8":
-            self._warn(line, f"#FORMAT {self.header.format} is not PC8; the character set is read from the bytes")
+            self._warn(line, Phrase("format_not_pc8", format=self.header.format))
 
     def _gen(self, fields: list[Field], line: int) -> None:
         self.header.generated = self._date(fields, 1, line)
@@ -586,7 +567,7 @@ class SieReader:
         if value in ("1", "2", "3", "4"):
             self.header.sie_type = int(value)
         else:
-            self._warn(line, f"#SIETYP {value!r} is not 1, 2, 3 or 4; ignored")
+            self._warn(line, Phrase("bad_sietyp", value=value))
 
     def _orgnr(self, fields: list[Field], line: int) -> None:
         self.header.org_number = self._text(fields, 1)
@@ -600,25 +581,25 @@ class SieReader:
         start = self._date(fields, 2, line)
         end = self._date(fields, 3, line)
         if start is None or end is None:
-            self._warn(line, f"#RAR {year} has no dates; ignored")
+            self._warn(line, Phrase("rar_without_dates", year=year))
             return
         if end < start:
-            raise _BadField(3, f"financial year {year} ends ({end:%Y-%m-%d}) before it starts ({start:%Y-%m-%d})",
-                            "an end date after the start date")
+            raise _BadField(3, Phrase("year_ends_before_start", year=year, end=end, start=start),
+                            Phrase("end_after_start"))
         years = self.header.years
         years[year] = FiscalYear(year, start, end)
         later, earlier = years.get(year + 1), years.get(year - 1)
         if later is not None and later.start != end + dt.timedelta(days=1):
-            self._warn(line, f"financial year {year} does not end the day before year {year + 1} starts")
+            self._warn(line, Phrase("gap_before_next_year", year=year, next=year + 1))
         if earlier is not None and start != earlier.end + dt.timedelta(days=1):
-            self._warn(line, f"financial year {year} does not start the day after year {year - 1} ends")
+            self._warn(line, Phrase("gap_after_previous_year", year=year, previous=year - 1))
 
     def _taxar(self, fields: list[Field], line: int) -> None:
         value = self._text(fields, 1)
         if len(value) == 4 and value.isascii() and value.isdigit():
             self.header.tax_year = int(value)
         else:
-            self._warn(line, f"#TAXAR {value!r} is not a year; ignored")
+            self._warn(line, Phrase("bad_taxar", value=value))
 
     def _omfattn(self, fields: list[Field], line: int) -> None:
         self.header.balances_as_of = self._date(fields, 1, line)
@@ -639,7 +620,7 @@ class SieReader:
         if account_type in ("T", "S", "K", "I"):
             account.type = account_type
         else:
-            self._warn(line, f"#KTYP {account_type!r} for account {account.number} is not T, S, K or I; ignored")
+            self._warn(line, Phrase("bad_ktyp", value=account_type, account=account.number))
 
     def _enhet(self, fields: list[Field], line: int) -> None:
         self._account_record(fields, line).unit = self._text(fields, 2)
@@ -649,7 +630,7 @@ class SieReader:
         account = self._account_record(fields, line)
         code = self._text(fields, 2)
         if not code:
-            self._warn(line, f"#SRU for account {account.number} has no code; ignored")
+            self._warn(line, Phrase("sru_without_code", account=account.number))
         elif not account.sru:
             account.sru = code
 
@@ -661,20 +642,20 @@ class SieReader:
         number = self._dimension_number(fields)
         parent = self._text(fields, 3)
         if not parent:
-            raise _BadField(3, "the parent dimension is missing", "the number of the superior dimension, like 1")
+            raise _BadField(3, Phrase("missing", what=Phrase("parent_dimension")), Phrase("parent_number"))
         self.header.dimensions[number] = Dimension(number, self._text(fields, 2), parent)
 
     def _dimension_number(self, fields: list[Field]) -> str:
         number = self._text(fields, 1)
         if not number:
-            raise _BadField(1, "the dimension number is missing", "a dimension number like 1 or 6")
+            raise _BadField(1, Phrase("missing", what=Phrase("dimension_number")), Phrase("dimension_like"))
         return number
 
     def _objekt(self, fields: list[Field], line: int) -> None:
         dimension = self._dimension_number(fields)
         object_id = self._text(fields, 2)
         if object_id == "":
-            raise _BadField(2, "the object number is missing", 'an object number like "100"')
+            raise _BadField(2, Phrase("missing", what=Phrase("object_number")), Phrase("object_like"))
         self._count_object(dimension, object_id, line)
         self.header.objects[(dimension, object_id)] = self._text(fields, 3)
 
@@ -689,16 +670,15 @@ class SieReader:
                     self._ksumma.append(Ksumma(self.encoding))
             return
         if not (value.isascii() and value.isdigit()):
-            raise _BadField(1, f"the checksum {value!r} is not a number", "an unsigned 32-bit number")
+            raise _BadField(1, Phrase("checksum_not_a_number", value=value), Phrase("unsigned_number"))
         if self._ksumma is None:
-            self._warn(line, "#KSUMMA without an opening #KSUMMA; the checksum is not verified")
+            self._warn(line, Phrase("ksumma_not_opened"))
             return
         computed = [checksum.value() for checksum in self._ksumma]
         self._ksumma = None
         if int(value) not in computed:
-            raise _BadField(1, f"the file declares checksum {value}, but its content gives {computed[0]}",
-                            f"the checksum of the content, {computed[0]}",
-                            "The file was changed after it was exported, or is damaged. " + EXPORT_HINT)
+            raise _BadField(1, Phrase("checksum_differs", declared=value, computed=computed[0]),
+                            Phrase("content_checksum", computed=computed[0]), Phrase("changed", then=EXPORT_HINT))
         self.checksum_verified = True
 
     # ---- balances ----------------------------------------------------------------------------
@@ -730,7 +710,7 @@ class SieReader:
                 fields = [fields[0], fields[1], fields[3], fields[2], *fields[4:]]
             period = self._text(fields, 2)
             if _PERIOD.fullmatch(period) is None:
-                raise _BadField(2, f"the period {period!r} is not a month", "a month written YYYYMM, like 202412")
+                raise _BadField(2, Phrase("period_not_a_month", period=period), Phrase("month_like"))
             account = self._account(fields, 3, line)
             objects, at = self._balance_objects(fields, 4, line)
             amount = self._amount(fields, at, line)
@@ -746,10 +726,10 @@ class SieReader:
         account = fields[2]
         if not (account.__class__ is str and account.isascii() and account.isdigit() and len(account) <= 6):
             return False
-        self._warn_once(fields[0] + " order", line, f"{fields[0]} rows give the account before the period; read in that order")
+        self._warn_once(fields[0] + " order", line, Phrase("account_before_period", label=fields[0]))
         return True
 
-    def _warn_once(self, key: str, line: int, message: str) -> None:
+    def _warn_once(self, key: str, line: int, message: Phrase) -> None:
         """For defects repeated on every row of a kind: one warning says it all."""
         if key not in self._warned_once:
             self._warned_once.add(key)
@@ -758,10 +738,10 @@ class SieReader:
     def _balance_objects(self, fields: list[Field], index: int, line: int) -> tuple[tuple[ObjectRef, ...], int]:
         """BL Administration writes #PBUDGET without the object list; read that as `{}`."""
         if index < len(fields) and fields[index].__class__ is str and _AMOUNT.fullmatch(fields[index]):
-            self._warn_once(fields[0], line, f"{fields[0]} rows without an object list; read as {{}}")
+            self._warn_once(fields[0], line, Phrase("rows_without_list", label=fields[0]))
             return (), index
         if index >= len(fields):
-            raise _BadField(index, "the object list is missing", 'an object list such as {} or {1 "100"}')
+            raise _BadField(index, Phrase("missing", what=Phrase("object_list")), Phrase("object_list_like"))
         return self._objects(fields[index], index, line), index + 1
 
     # ---- vouchers ----------------------------------------------------------------------------
@@ -770,7 +750,7 @@ class SieReader:
         if not self._vouchers_seen:
             self._vouchers_seen = True
             if self.header.sie_type is not None and self.header.sie_type < 4:
-                self._warn(line, f"a SIE type {self.header.sie_type} file should not contain vouchers")
+                self._warn(line, Phrase("vouchers_in_low_type", type=self.header.sie_type))
         if self._series_left_out(fields, line):
             fields = [fields[0], "", *fields[1:]]
         date = self._date(fields, 3, line, required=True)
@@ -798,7 +778,7 @@ class SieReader:
             dt.date(int(candidate[:4]), int(candidate[4:6]), int(candidate[6:]))
         except ValueError:
             return False
-        self._warn(line, f"#VER without a series field; read as voucher number {fields[1]} dated {candidate}")
+        self._warn(line, Phrase("ver_without_series", number=fields[1], date=candidate))
         return True
 
     def _object_text(self, inside: str, line: int) -> tuple[ObjectRef, ...]:
@@ -826,9 +806,8 @@ class SieReader:
     def _row(self, fields: list[Field], line: int, kind: RowKind) -> VoucherRow:
         count = len(fields)
         if count < 4:
-            missing = ("the account number", "the object list", "the amount")[max(count, 1) - 1]
-            raise _BadField(max(count, 1), f"{missing} is missing",
-                            "#TRANS kontonr {objektlista} belopp, like #TRANS 1930 {} -1000.00")
+            missing = ("account_number", "object_list", "amount")[max(count, 1) - 1]
+            raise _BadField(max(count, 1), Phrase("missing", what=Phrase(missing)), Phrase("row_like"))
         account = self._account(fields, 1, line)
         objects = fields[2]
         objects = () if objects == [] else self._objects(objects, 2, line)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from core.sie.errors import Phrase
+
 Field = str | list[str]  # a list is an object list: its member texts in order
 
 # Blanks between fields. Beyond space and TAB these are control characters the spec forbids in
@@ -27,7 +29,7 @@ _UNESCAPED_QUOTE = re.compile(r'(?<!\\)"')
 class TokenError(ValueError):
     """A line the grammar cannot split; `field` is the 1-based position after the label."""
 
-    def __init__(self, problem: str, field: int, expected: str, *, unclosed_quote: bool = False) -> None:
+    def __init__(self, problem: Phrase, field: int, expected: Phrase, *, unclosed_quote: bool = False) -> None:
         super().__init__(problem)
         self.problem = problem
         self.field = field
@@ -48,7 +50,7 @@ def split_fields(line: str) -> list[Field]:
     escaped = '\\"' in line
     pieces = _UNESCAPED_QUOTE.split(line) if escaped else line.split('"')
     if not len(pieces) & 1:
-        raise TokenError("a quoted field has no closing quote", _count(pieces), 'a closing "', unclosed_quote=True)
+        raise TokenError(Phrase("unclosed_quote"), _count(pieces), Phrase("closing_quote"), unclosed_quote=True)
     fields: list[Field] = []
     members: list[str] | None = None  # the open object list, if any
     quoted = False
@@ -64,11 +66,11 @@ def split_fields(line: str) -> list[Field]:
                 for word in _words(piece.replace("{", " { ").replace("}", " } ")):
                     if word == "{":
                         if members is not None:
-                            raise TokenError("an object list opens inside another", len(fields), "a }")
+                            raise TokenError(Phrase("list_inside_list"), len(fields), Phrase("close_list"))
                         members = []
                     elif word == "}":
                         if members is None:
-                            raise TokenError("a } closes no object list", len(fields), "a { before it")
+                            raise TokenError(Phrase("list_not_opened"), len(fields), Phrase("open_list_before"))
                         fields.append(members)
                         members = None
                     else:
@@ -79,7 +81,7 @@ def split_fields(line: str) -> list[Field]:
                 members.extend(_words(piece))
         quoted = not quoted
     if members is not None:
-        raise TokenError("an object list has no closing }", len(fields), "a } ending the object list")
+        raise TokenError(Phrase("list_not_closed"), len(fields), Phrase("close_list_at_end"))
     return fields
 
 

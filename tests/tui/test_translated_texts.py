@@ -18,9 +18,11 @@ from core.fortnox.importer import Step
 from core.fortnox.listener import Announcement, ListenerState
 from core.fortnox.oauth import ConnectionExpired, code_from_callback, code_from_query, connection_expired
 from core.fortnox.sandbox.browser import give_consent
-from core.sie.errors import SieError
-from core.sie.reader import FIX_HINT
+from core.sie.errors import FIX_HINT, PHRASES, Phrase, SieError
+from core.sie.reader import SieLimits, SieReader
 from tests.fortnox.conftest import FJALLBACKEN, NORDLJUS
+from tests.store.test_rejected_files import BAD_LINES
+from tests.store.test_rejected_files import BASE as REJECTED_BASE
 from tests.tui.conftest import SIZE
 from tests.tui.pilot import press, settle
 from tests.tui.test_fortnox_screens import new_company, open_connect, paste
@@ -44,8 +46,9 @@ def keyed_errors() -> list[BokslutError]:
 
     company = Company(name="Nordljus AB", org_number="5561234567")
     return [
-        SieError("/books/2025.se", 3, "a { that does not follow a #VER", expected="{ only after #VER", hint=FIX_HINT),
-        SieError("/books/2025.se", None, "this is not a SIE file", field="1 (etikett)", hint="Choose another."),
+        SieError("/books/2025.se", 3, Phrase("open_brace_without_ver"), expected=Phrase("open_brace_after_ver"),
+                 hint=FIX_HINT),
+        SieError("/books/2025.se", None, "no key: a caller's own English", field="1 (etikett)", hint="Choose another."),
         FortnoxCompanyMismatch(company, "Fjällbäcken AB", "5590123450"),
         connection_expired(),
         raised_by(code_from_callback, "", "s"),
@@ -100,10 +103,10 @@ def test_the_session_says_not_connected_and_expired_in_the_readers_language(tmp_
 def test_swedish_keyed_errors_are_swedish(swedish):
     sie, no_sie, mismatch, expired, pasted, forbidden, refused, denied, no_code = map(user_message, keyed_errors())
     assert sie == (
-        "/books/2025.se, rad 3: a { that does not follow a #VER; förväntat { only after #VER. "
+        "/books/2025.se, rad 3: en { som inte kommer efter en #VER; förväntat { bara på raden efter #VER. "
         "Rätta raden eller exportera filen igen från bokföringsprogrammet."
     )
-    assert no_sie == "/books/2025.se: this is not a SIE file; fält 1 (etikett). Choose another."
+    assert no_sie == "/books/2025.se: no key: a caller's own English; fält 1 (etikett). Choose another."
     assert mismatch.startswith("Fortnox-företaget Fjällbäcken AB har organisationsnummer 559012-3450, men Nordljus")
     assert expired.startswith("Kopplingen till Fortnox har gått ut")
     assert pasted.startswith("Inget klistrades in.")
@@ -168,8 +171,108 @@ async def test_a_swedish_user_sees_a_sie_error_in_swedish_with_file_and_line(mak
         await press(pilot, "enter")
         status = str(app.screen.query_one("#import-status", Static).render())
         flat = " ".join(status.split())
-        assert f"Importen misslyckades: {bad}, rad 3:" in flat, flat
-        assert "Rätta raden eller exportera filen igen" in flat, flat
+        assert f"Importen misslyckades: {bad}, rad 3: en {{ som inte kommer efter en #VER; förväntat {{ bara " \
+            "på raden efter #VER. Rätta raden eller exportera filen igen" in flat, flat
+
+
+def test_every_sie_phrase_core_can_say_has_both_texts_and_the_english_is_cores():
+    """core.sie.errors.PHRASES holds every sentence the reader can say (a Phrase takes its English from there), so a
+    new one without its texts fails here."""
+    from tui.i18n import TEXTS
+
+    assert len(PHRASES) > 100
+    for key, english in PHRASES.items():
+        assert TEXTS["en"][f"sie.{key}"] == english, key
+        assert TEXTS["sv"][f"sie.{key}"] != english, key
+
+
+REJECTED_BLOCK = [*REJECTED_BASE[:-1], "{line}", REJECTED_BASE[-1]]  # the line inside the last voucher's block
+BAD_SIE_FILES = [
+    pytest.param(REJECTED_BLOCK, line, SieLimits(), key, id=key)
+    for line, key in zip(BAD_LINES[1:], ("not_a_number", "missing", "block_not_closed"), strict=True)  # [0]: importer
+] + [
+    pytest.param(lines, "", limits, key, id=key)
+    for lines, limits, key in [
+        (["#FLAGGA 0", "{"], SieLimits(), "open_brace_without_ver"),
+        (["#FLAGGA 0", "}"], SieLimits(), "close_brace_without_block"),
+        (["#FLAGGA 0", "KONTO 1930"], SieLimits(), "no_label"),
+        (["#FLAGGA 0", "#TRANS 1930 {} 1.00"], SieLimits(), "row_outside_ver"),
+        (["#FLAGGA 0", '#VER A 1 20240105 "x"', "#KONTO 1930 Bank"], SieLimits(), "ver_without_rows"),
+        (["#FLAGGA 0", '#VER A 1 20240105 "x"', "{", "#TRANS 1930 {} 12,50", "}"], SieLimits(), "number_with_comma"),
+        (["#FLAGGA 0", '#VER A 1 20240105 "x"', "{", "#TRANS 1930 {} 1.00"], SieLimits(), "ends_inside_voucher"),
+        (["#FLAGGA 0", "#KSUMMA", "#KONTO 1930 Bank"], SieLimits(), "ends_without_ksumma"),
+        (["#FLAGGA 0", "#KSUMMA", "#KONTO 1930 Bank", "#KSUMMA 123"], SieLimits(), "checksum_differs"),
+        (["#FLAGGA 0", "#RAR 0 20241231 20240101"], SieLimits(), "year_ends_before_start"),
+        (["#FLAGGA 0", '#UNDERDIM 21 "Avdelning"'], SieLimits(), "missing"),
+        (["#FLAGGA 0", "#PSALDO 0 202413 1930 {} 1.00"], SieLimits(), "period_not_a_month"),
+        (["#FLAGGA 0", "#KONTO 19X0 Bank"], SieLimits(), "account_not_numeric"),
+        (["#FLAGGA 0", "#OBJEKT 1 a A", "#OBJEKT 1 b B"], SieLimits(max_objects_per_dimension=1), "too_many_objects"),
+        (["#FLAGGA 0", "#KONTO 1930 {a {b}}"], SieLimits(), "list_inside_list"),
+        (["not SIE"], SieLimits(), "not_sie"),
+    ]
+]
+
+
+def phrases_in(value) -> list[Phrase]:
+    """A Phrase and the phrases it holds."""
+    if not isinstance(value, Phrase):
+        return []
+    return [value, *(inner for param in value.params.values() for inner in phrases_in(param))]
+
+
+@pytest.mark.parametrize(("lines", "bad_line", "limits", "key"), BAD_SIE_FILES)
+def test_a_bad_sie_file_reads_wholly_in_swedish_and_as_core_wrote_it_in_english(
+    tmp_path, swedish, lines, bad_line, limits, key
+):
+    path = tmp_path / "bad.se"
+    path.write_text("\n".join(lines).replace("{line}", bad_line) + "\n", encoding="cp437")
+    with pytest.raises(SieError) as raised:
+        list(SieReader(path, limits))
+    error = raised.value
+    assert error.problem.key == key
+    words = user_message(error)
+    phrases = [phrase for part in (error.problem, error.expected, error.hint) for phrase in phrases_in(part)]
+    assert phrases and all(str(phrase) not in words for phrase in phrases), words
+    assert "expected" not in words and "field" not in words and "förväntat" in words, words
+    set_language("en")
+    assert user_message(error) == str(error)
+
+
+def test_sizes_and_limits_are_written_the_swedish_way(tmp_path, swedish):
+    path = tmp_path / "big.se"
+    path.write_bytes(b"#FLAGGA 0\n" + b"#KONTO 1930 Bank\n" * 40_000)
+    with pytest.raises(SieError) as too_big:
+        SieReader(path, SieLimits(max_bytes=512 * 1024))
+    assert user_message(too_big.value).startswith(f"{path}: filen är större än 0,5 MB;")
+    assert str(too_big.value).startswith(f"{path}: the file is larger than 0.5 MB;")
+    many = SieError(path, 9, Phrase("too_many_objects", dimension="6", limit=10_000),
+                    expected=Phrase("objects_per_dimension", limit=10_000))
+    assert user_message(many) == f"{path}, rad 9: dimension 6 har fler än 10\u00a0000 objekt; förväntat högst " \
+        "10\u00a0000 objekt per dimension"
+    assert str(many) == f"{path}:9: dimension 6 has more than 10000 objects; expected at most 10000 objects per " \
+        "dimension"
+
+
+def test_the_readers_warnings_have_their_swedish_words(tmp_path, swedish):
+    from tui.i18n import sie_words
+
+    path = tmp_path / "odd.se"
+    path.write_text('#FLAGGA 0\n#FORMAT UTF8\n#SIETYP 7\n#KTYP 1930 Q\n#VER A 1 240105 "x"\n{\n'
+                    '#TRANS 1930 {} 1.005\n#TRANS 3001 {} -1.005\n#NYTT 1\n}\n', encoding="cp437")
+    reader = SieReader(path)
+    list(reader)
+    words = [sie_words(warning.message) for warning in reader.warnings]
+    assert words == [
+        "#FORMAT UTF8 är inte PC8; teckenuppsättningen avgörs av filens byte",
+        "#SIETYP '7' är inte 1, 2, 3 eller 4; hoppades över",
+        "#KTYP 'Q' för konto 1930 är inte T, S, K eller I; hoppades över",
+        "datumet 240105 har sex siffror; läst som 2024-01-05 (fält 3)",
+        "beloppet 1.005 har fler än två decimaler (fält 3)",
+        "beloppet -1.005 har fler än två decimaler (fält 3)",
+        "okänd post #NYTT inuti en verifikation hoppades över",
+    ]
+    assert str(reader.warnings[1]) == "line 3: #SIETYP '7' is not 1, 2, 3 or 4; ignored"  # the CLI's, unchanged
+    assert sie_words("an importer's own warning") == "an importer's own warning"
 
 
 def test_every_import_check_and_outcome_core_writes_has_a_text():
