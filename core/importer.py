@@ -17,14 +17,16 @@ from typing import Protocol
 import peewee as pw
 
 from core import activity, integrity
-from core.checks import before_import
+from core.checks import after_import, before_import, row_line, voucher_fingerprint
 from core.closing.booking import mark_booked
 from core.errors import BokslutError
 from core.integrity import CheckResult
 from core.money import to_ore
-from core.sie.errors import SieError, SieWarning
+from core.sie.errors import Phrase, SieError, SieWarning
 from core.sie.model import Balance, Header, RowKind, Voucher
 from core.sie.reader import SieLimits, SieReader
+from core.store.db import executemany
+from core.store.locks import exclusive
 from core.store.models import Company, utc_now
 from core.store.orgnr import format_org_number, normalise_org_number
 
@@ -118,7 +120,7 @@ class ImportResult:
 
 
 def import_sie(
-    db: pw.SqliteDatabase,
+    db: pw.Database,
     path: Path,
     *,
     company_org: str | None = None,
@@ -145,7 +147,7 @@ class SourceFile:
 
 
 def import_source(
-    db: pw.SqliteDatabase,
+    db: pw.Database,
     reader: SieSource,
     *,
     file_name: str = "",
@@ -165,7 +167,7 @@ def import_source(
 
 
 def import_sources(
-    db: pw.SqliteDatabase,
+    db: pw.Database,
     files: Sequence[SourceFile],
     *,
     subject: str,
@@ -204,7 +206,7 @@ def _known_company(company_org: str | None) -> int | None:
 
 
 def _import_recorded(
-    db: pw.SqliteDatabase,
+    db: pw.Database,
     record: activity.ActivityRecord,
     files: Sequence[SourceFile],
     company_org: str | None,
@@ -216,7 +218,7 @@ def _import_recorded(
 ) -> list[ImportResult]:
     expected_org = normalise_org_number(company_org) if company_org is not None else None
     results: list[ImportResult] = []
-    with db.atomic("IMMEDIATE"):
+    with exclusive(db, "import"):  # see docs/ARCHITECTURE.md: imports take their turns on a shared store
         for file in files:
             loader = _Loader(
                 db, file.reader, file.file_name, file.sha256, source, expected_org, confirm_org_mismatch,
@@ -248,8 +250,8 @@ def _decimal_text(value: Decimal | None) -> str | None:
 
 
 _VOUCHER_SQL = (
-    "INSERT INTO voucher (id, fiscal_year_id, batch_id, series, number, date, text, registered, signature) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO voucher (id, fiscal_year_id, batch_id, series, number, date, text, registered, signature, "
+    "fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _ROW_SQL = (
     "INSERT INTO voucher_row (voucher_id, fiscal_year_id, kind, account, amount, objects, cost_center, project, "
@@ -266,7 +268,7 @@ class _Loader:
 
     def __init__(
         self,
-        db: pw.SqliteDatabase,
+        db: pw.Database,
         reader: SieSource,
         file_name: str,
         sha256: str,
@@ -286,12 +288,12 @@ class _Loader:
         self.confirm_org_mismatch = confirm_org_mismatch
         self.on_progress = on_progress
         self.batch_rows = batch_rows
-        self.cursor = db.cursor()
         self.company_id: int | None = None
         self.batch_id: int | None = None
         self.year_ids: dict[int, int] = {}  # SIE year index -> fiscal_year.id, for the years we store
         self.current_year: tuple[dt.date, dt.date] | None = None
         self.replaced = False
+        self.compare_vouchers = False  # the year replaces vouchers: compare them with the new ones when all are in
         self.next_voucher_id = 0
         self.pending_vouchers: list[tuple] = []
         self.pending_rows: list[tuple] = []
@@ -315,6 +317,8 @@ class _Loader:
         if self.batch_id is None:
             self._begin(None)
         self._flush()
+        if self.compare_vouchers:
+            after_import(self.db, self.year_ids[0])
         self._write_chart()
         if self.current_year is not None:
             mark_booked(self.db, self.year_ids[0])  # exported closing entries these books now hold count once
@@ -398,14 +402,13 @@ class _Loader:
         if isinstance(first_item, Voucher):
             return dt.date(first_item.date.year, 1, 1), dt.date(first_item.date.year, 12, 31)
         if isinstance(first_item, Balance):
-            raise SieError(
-                self.path, first_item.line, "balances but no #RAR saying which year they belong to", field="#RAR"
-            )
+            raise SieError(self.path, first_item.line, Phrase("balances_without_rar"), field="#RAR")
         return None
 
     def _take_over_current_year(self, start: dt.date, end: dt.date, *, vouchers_only: bool) -> int:
         """Re-importing a year replaces everything it held, so nothing is duplicated."""
-        before_import(self.db, self.company_id, start)  # check results go stale; the replaced vouchers are kept
+        # Check results go stale; the replaced vouchers' fingerprints are kept to compare the new ones with.
+        self.compare_vouchers = before_import(self.db, self.company_id, start)
         row = self._existing_year(start)
         if row is None:
             return self._insert(
@@ -455,6 +458,33 @@ class _Loader:
         voucher_id = self.next_voucher_id
         self.next_voucher_id += 1
         iso = self._iso_date
+        date = iso(voucher.date)
+        append = self.pending_rows.append
+        lines = []  # for the fingerprint, from the values in hand
+        for row in voucher.rows:
+            objects_text, cost_center, project = self._encoded_objects(row.objects)
+            kind = _KIND_TEXT[row.kind]
+            ore = self._ore(row.amount, row.line)
+            row_date = row.date and iso(row.date)  # most rows have no date of their own
+            append(
+                (
+                    voucher_id,
+                    year_id,
+                    kind,
+                    row.account,
+                    ore,
+                    objects_text,
+                    cost_center,
+                    project,
+                    _decimal_text(row.quantity),
+                    row.text,
+                    row_date,
+                    row.signature,
+                )
+            )
+            lines.append(row_line(kind, row.account, ore, objects_text, row.text, row_date))
+            if row.kind is RowKind.TRANS:
+                self.transactions += 1
         self.pending_vouchers.append(
             (
                 voucher_id,
@@ -462,33 +492,13 @@ class _Loader:
                 self.batch_id,
                 voucher.series,
                 voucher.number,
-                iso(voucher.date),
+                date,
                 voucher.text,
                 iso(voucher.registered),
                 voucher.signature,
+                voucher_fingerprint(date, voucher.text, lines),
             )
         )
-        append = self.pending_rows.append
-        for row in voucher.rows:
-            objects_text, cost_center, project = self._encoded_objects(row.objects)
-            append(
-                (
-                    voucher_id,
-                    year_id,
-                    _KIND_TEXT[row.kind],
-                    row.account,
-                    self._ore(row.amount, row.line),
-                    objects_text,
-                    cost_center,
-                    project,
-                    _decimal_text(row.quantity),
-                    row.text,
-                    row.date and iso(row.date),  # most rows have no date of their own
-                    row.signature,
-                )
-            )
-            if row.kind is RowKind.TRANS:
-                self.transactions += 1
         self.rows += len(voucher.rows)
         self.vouchers += 1
 
@@ -540,19 +550,19 @@ class _Loader:
             raise SieError(
                 self.path,
                 line or None,
-                f"amount {amount} has more than two decimals",
+                Phrase("sub_ore_amount", amount=amount),
                 field="belopp",
-                expected="kronor with at most two decimals",
-                hint="Correct the amount in the exporting program and export again.",
+                expected=Phrase("ore_amount"),
+                hint=Phrase("correct_amount"),
             ) from None
 
     def _flush(self) -> None:
         if self.pending_vouchers:
-            self.cursor.executemany(_VOUCHER_SQL, self.pending_vouchers)
+            executemany(self.db, _VOUCHER_SQL, self.pending_vouchers)
         if self.pending_rows:
-            self.cursor.executemany(_ROW_SQL, self.pending_rows)
+            executemany(self.db, _ROW_SQL, self.pending_rows)
         if self.pending_balances:
-            self.cursor.executemany(_BALANCE_SQL, self.pending_balances)
+            executemany(self.db, _BALANCE_SQL, self.pending_balances)
         self.pending_vouchers.clear()
         self.pending_rows.clear()
         self.pending_balances.clear()
@@ -565,7 +575,7 @@ class _Loader:
         """Accounts, dimensions and objects from the header; the newest file's names win."""
         header = self.reader.header
         company = self.company_id
-        self.cursor.executemany(
+        executemany(self.db, 
             "INSERT INTO account (company_id, number, name, type, sru, unit) VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (company_id, number) DO UPDATE SET name = excluded.name, type = excluded.type, "
             "sru = excluded.sru, unit = excluded.unit",
@@ -574,16 +584,17 @@ class _Loader:
         for year_id in self.year_ids.values():  # accounts used but never declared with #KONTO
             for table in ("voucher_row", "balance"):
                 self.db.execute_sql(
-                    f"INSERT OR IGNORE INTO account (company_id, number, name, type, sru, unit) "
-                    f"SELECT DISTINCT ?, account, '', '', '', '' FROM {table} WHERE fiscal_year_id = ?",
+                    f"INSERT INTO account (company_id, number, name, type, sru, unit) "
+                    f"SELECT DISTINCT ?, account, '', '', '', '' FROM {table} WHERE fiscal_year_id = ? "
+                    "ON CONFLICT DO NOTHING",
                     (company, year_id),
                 )
-        self.cursor.executemany(
+        executemany(self.db, 
             "INSERT INTO dimension (company_id, number, name, parent) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (company_id, number) DO UPDATE SET name = excluded.name, parent = excluded.parent",
             [(company, d.number, d.name, d.parent) for d in header.dimensions.values()],
         )
-        self.cursor.executemany(
+        executemany(self.db, 
             "INSERT INTO dimension_object (company_id, dimension, number, name) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (company_id, dimension, number) DO UPDATE SET name = excluded.name",
             [(company, dimension, number, name) for (dimension, number), name in header.objects.items()],
@@ -599,5 +610,4 @@ class _Loader:
         return checks
 
     def _insert(self, sql: str, params: tuple) -> int:
-        self.cursor.execute(sql, params)
-        return self.cursor.lastrowid
+        return self.db.execute_sql(f"{sql} RETURNING id", params).fetchone()[0]

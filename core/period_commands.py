@@ -74,7 +74,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         return sub
 
     add("list", cmd_list, "the year's periods and which are locked")
-    what = "2025-03, 202503, 2025Q1 or year-end"
+    what = periods.PERIOD_FORMS
     sub = add("lock", _changed(lock=True), "lock a period; every earlier period must be locked")
     sub.add_argument("period", metavar="PERIOD", help=what)
     sub = add("unlock", _changed(lock=False), "unlock a locked period temporarily; the next period waits")

@@ -20,8 +20,10 @@ import re
 import peewee as pw
 
 from core.activity import current_user
+from core.checks import mark_stale
 from core.errors import BokslutError
-from core.store.models import FiscalYear, Period, utc_now
+from core.store.locks import exclusive, year_closing
+from core.store.models import CheckResult, FiscalYear, Period, utc_now
 
 KINDS = ("month", "quarter")
 YEAR_END = "year-end"
@@ -31,33 +33,50 @@ _MONTH = re.compile(r"(\d{4})-?(\d{2})")
 _QUARTER = re.compile(r"(\d{4})-?[Qq]([1-4])")
 
 
-def _layout(fiscal_year: FiscalYear) -> list[tuple[str, dt.date, dt.date]]:
-    """(key, start, end) of every period the year's kind gives, the year-end period last."""
-    months = 3 if fiscal_year.period_kind == "quarter" else 1
-    spans = []
+def period_start(kind: str, day: dt.date) -> dt.date:
+    """The first day of the calendar month or quarter holding `day`."""
+    return day.replace(month=day.month - (day.month - 1) % 3 if kind == "quarter" else day.month, day=1)
+
+
+def period_key(kind: str, day: dt.date) -> str:
+    """The key of the calendar month ("YYYYMM") or quarter ("YYYYQn") holding `day`."""
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}" if kind == "quarter" else f"{day.year}{day.month:02d}"
+
+
+def spans(fiscal_year: FiscalYear) -> list[tuple[str, dt.date, dt.date]]:
+    """(key, start, end) of the year's months or quarters, clipped to the year; the year-end period not included."""
+    kind, months = fiscal_year.period_kind, 3 if fiscal_year.period_kind == "quarter" else 1
+    result = []
     start = fiscal_year.start
     while start <= fiscal_year.end:
-        first_month = start.month - (start.month - 1) % months  # of the calendar month or quarter holding `start`
-        following = first_month - 1 + months  # months after January of start's year
+        following = period_start(kind, start).month - 1 + months  # months after January of start's year
         next_start = dt.date(start.year + following // 12, following % 12 + 1, 1)
-        key = f"{start.year}Q{first_month // 3 + 1}" if months == 3 else f"{start.year}{start.month:02d}"
-        spans.append((key, start, min(next_start - dt.timedelta(days=1), fiscal_year.end)))
+        result.append((period_key(kind, start), start, min(next_start - dt.timedelta(days=1), fiscal_year.end)))
         start = next_start
-    spans.append((YEAR_END, fiscal_year.end, fiscal_year.end))
-    return spans
+    return result
+
+
+def _layout(fiscal_year: FiscalYear) -> list[tuple[str, dt.date, dt.date]]:
+    """(key, start, end) of every period the year's kind gives, the year-end period last."""
+    return [*spans(fiscal_year), (YEAR_END, fiscal_year.end, fiscal_year.end)]
 
 
 def _stored(fiscal_year: FiscalYear) -> list[Period]:
     return list(Period.select().where(Period.fiscal_year == fiscal_year.id).order_by(Period.position))
 
 
-def periods(db: pw.SqliteDatabase, fiscal_year: FiscalYear) -> list[Period]:
+def periods(db: pw.Database, fiscal_year: FiscalYear) -> list[Period]:
     """The year's periods in order, created on first use (and re-laid while none has ever been locked)."""
     layout = _layout(fiscal_year)
-    rows = _stored(fiscal_year)
-    if [(p.key, p.start, p.end) for p in rows] == layout or any(p.locked or p.unlocked for p in rows):
+
+    def settled(rows: list[Period]) -> bool:
+        return [(p.key, p.start, p.end) for p in rows] == layout or any(p.locked or p.unlocked for p in rows)
+
+    if settled(rows := _stored(fiscal_year)):
         return rows
-    with db.atomic():
+    with exclusive(db, *year_closing(fiscal_year.id)):
+        if settled(rows := _stored(fiscal_year)):  # another process may have laid them out meanwhile
+            return rows
         Period.delete().where(Period.fiscal_year == fiscal_year.id).execute()
         Period.insert_many(
             [
@@ -68,10 +87,13 @@ def periods(db: pw.SqliteDatabase, fiscal_year: FiscalYear) -> list[Period]:
     return _stored(fiscal_year)
 
 
-def label(period: Period) -> str:
-    """How a user writes the period: 2025-03, 2025Q1 or year-end."""
-    key = period.key
+def key_label(key: str) -> str:
+    """How a user writes the period with this key: 2025-03, 2025Q1 or year-end."""
     return f"{key[:4]}-{key[4:]}" if len(key) == 6 and key.isdigit() else key
+
+
+def label(period: Period) -> str:
+    return key_label(period.key)
 
 
 def states(rows: list[Period]) -> list[str]:
@@ -111,26 +133,38 @@ def _year_words(fiscal_year: FiscalYear) -> str:
     return f"fiscal year {fiscal_year.start}..{fiscal_year.end}"
 
 
-def find_period(db: pw.SqliteDatabase, fiscal_year: FiscalYear, text: str) -> Period:
-    """The period a user names as 2025-03, 202503, 2025Q1 or year-end."""
+PERIOD_FORMS = "2025-03, 202503, 2025Q1 or year-end"
+
+
+def parse_key(text: str) -> str:
+    """The key of a period as a user writes it: 2025-03, 202503, 2025Q1 (or 2025-Q1) or year-end."""
     text = text.strip()
     month, quarter = _MONTH.fullmatch(text), _QUARTER.fullmatch(text)
     if text.casefold() == YEAR_END:
-        key = YEAR_END
-    elif month and 1 <= int(month[2]) <= 12:
-        key = f"{month[1]}{month[2]}"
-    elif quarter:
-        key = f"{quarter[1]}Q{quarter[2]}"
-    else:
-        raise BokslutError(f"{text!r} is not a period; give it as 2025-03, 202503, 2025Q1 or year-end")
-    rows = periods(db, fiscal_year)
-    for period in rows:
+        return YEAR_END
+    if month and 1 <= int(month[2]) <= 12:
+        return f"{month[1]}{month[2]}"
+    if quarter:
+        return f"{quarter[1]}Q{quarter[2]}"
+    raise BokslutError(f"{text!r} is not a period; give it as {PERIOD_FORMS}")
+
+
+def divided_words(fiscal_year: FiscalYear) -> str:
+    """E.g. "months 2025-01..2025-12": how the year is divided, for a message naming the periods it has."""
+    regular = spans(fiscal_year)
+    divided = "quarters" if fiscal_year.period_kind == "quarter" else "months"
+    return f"{divided} {key_label(regular[0][0])}..{key_label(regular[-1][0])}"
+
+
+def find_period(db: pw.Database, fiscal_year: FiscalYear, text: str) -> Period:
+    """The period a user names as 2025-03, 202503, 2025Q1 or year-end."""
+    key = parse_key(text)
+    for period in periods(db, fiscal_year):
         if period.key == key:
             return period
-    divided = "quarters" if fiscal_year.period_kind == "quarter" else "months"
     raise BokslutError(
-        f"{text} is not a period of {_year_words(fiscal_year)}, which is divided into {divided} "
-        f"{label(rows[0])}..{label(rows[-2])} and year-end; list them with bokslut period list"
+        f"{text.strip()} is not a period of {_year_words(fiscal_year)}, which is divided into "
+        f"{divided_words(fiscal_year)} and year-end; list them with bokslut period list"
     )
 
 
@@ -141,9 +175,9 @@ def _stamp(period: Period, *, locked: bool, unlocked: bool) -> Period:
     return Period.get_by_id(period.id)
 
 
-def lock_period(db: pw.SqliteDatabase, fiscal_year: FiscalYear, text: str) -> Period:
+def lock_period(db: pw.Database, fiscal_year: FiscalYear, text: str) -> Period:
     """Only after every earlier period is locked: a period is reconciled on top of the ones before it."""
-    with db.atomic():
+    with exclusive(db, *year_closing(fiscal_year.id)):
         period = find_period(db, fiscal_year, text)
         if period.locked:
             raise BokslutError(f"period {label(period)} of {_year_words(fiscal_year)} is already locked")
@@ -156,9 +190,9 @@ def lock_period(db: pw.SqliteDatabase, fiscal_year: FiscalYear, text: str) -> Pe
         return _stamp(period, locked=True, unlocked=False)
 
 
-def unlock_period(db: pw.SqliteDatabase, fiscal_year: FiscalYear, text: str) -> Period:
+def unlock_period(db: pw.Database, fiscal_year: FiscalYear, text: str) -> Period:
     """Temporarily: later locked periods stay locked and the open one waits until this one is locked again."""
-    with db.atomic():
+    with exclusive(db, *year_closing(fiscal_year.id)):
         period = find_period(db, fiscal_year, text)
         if not period.locked:
             state = "already temporarily unlocked" if period.unlocked else "not locked"
@@ -172,23 +206,28 @@ def unlock_period(db: pw.SqliteDatabase, fiscal_year: FiscalYear, text: str) -> 
         return _stamp(period, locked=False, unlocked=True)
 
 
-def set_period_kind(db: pw.SqliteDatabase, fiscal_year: FiscalYear, kind: str) -> list[Period]:
+def set_period_kind(db: pw.Database, fiscal_year: FiscalYear, kind: str) -> list[Period]:
     """Months or quarters; refused once a period has been locked, as the locks would no longer mean anything."""
     if kind not in KINDS:
         raise BokslutError(f"{kind!r} is not a period kind; choose month or quarter")
-    with db.atomic():
+    with exclusive(db, *year_closing(fiscal_year.id)):
         touched = [p for p in _stored(fiscal_year) if p.locked or p.unlocked]
         if touched and kind != fiscal_year.period_kind:
             raise BokslutError(
                 f"the periods of {_year_words(fiscal_year)} cannot become {kind}s: period {label(touched[0])} "
                 f"has been locked; unlocking does not undo that, so the year stays by {fiscal_year.period_kind}"
             )
+        if kind != fiscal_year.period_kind:
+            # The checks' results per period name periods the year no longer has, and the year's own results are
+            # out of date (the VAT settlement check covers whole periods).
+            CheckResult.delete().where(CheckResult.fiscal_year == fiscal_year.id, CheckResult.period != "").execute()
+            mark_stale(db, fiscal_year.id)
         FiscalYear.update(period_kind=kind).where(FiscalYear.id == fiscal_year.id).execute()
         fiscal_year.period_kind = kind
         return periods(db, fiscal_year)
 
 
-def period_of(db: pw.SqliteDatabase, fiscal_year: FiscalYear, day: dt.date) -> Period | None:
+def period_of(db: pw.Database, fiscal_year: FiscalYear, day: dt.date) -> Period | None:
     """The stored period `day` belongs to (see the module note on the last day); None outside the year or before
     the periods exist, when nothing can be locked."""
     rows = _stored(fiscal_year)
@@ -200,17 +239,17 @@ def period_of(db: pw.SqliteDatabase, fiscal_year: FiscalYear, day: dt.date) -> P
     return next((p for p in regular if p.start <= day <= p.end), None)
 
 
-def is_locked(db: pw.SqliteDatabase, fiscal_year: FiscalYear, day: dt.date) -> bool:
+def is_locked(db: pw.Database, fiscal_year: FiscalYear, day: dt.date) -> bool:
     period = period_of(db, fiscal_year, day)
     return period is not None and period.locked
 
 
-def locked_periods(db: pw.SqliteDatabase, fiscal_year: FiscalYear) -> list[Period]:
+def locked_periods(db: pw.Database, fiscal_year: FiscalYear) -> list[Period]:
     """What the checks skip: reconciled periods are not re-checked. Read only; creates no rows."""
     return [p for p in _stored(fiscal_year) if p.locked]
 
 
-def locked_problem(db: pw.SqliteDatabase, fiscal_year: FiscalYear, day: dt.date) -> str | None:
+def locked_problem(db: pw.Database, fiscal_year: FiscalYear, day: dt.date) -> str | None:
     """Why a closing entry may not be dated `day`, or None: the sentence entry validation shows."""
     period = period_of(db, fiscal_year, day)
     if period is None or not period.locked:

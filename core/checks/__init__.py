@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 
 import peewee as pw
 
+from core.store.locks import is_postgres
 from core.store.models import utc_now
 
-FINGERPRINTS = "_voucher-fingerprints"  # hidden result: the vouchers as the previous import of the year had them
+VOUCHER_CHANGES = "_voucher-changes"  # hidden result: how the last re-import's vouchers differ from the ones replaced
+KEPT_KEYS = 1000  # voucher keys kept per kind of change; the counts are complete
 
 
-def mark_stale(db: pw.SqliteDatabase, fiscal_year_id: int) -> None:
+def mark_stale(db: pw.Database, fiscal_year_id: int) -> None:
     """Every result of the company is out of date: a year's checks also read the previous year."""
     db.execute_sql(
         "UPDATE check_result SET stale = 1 WHERE fiscal_year_id IN (SELECT id FROM fiscal_year WHERE company_id = "
@@ -25,28 +28,59 @@ def mark_stale(db: pw.SqliteDatabase, fiscal_year_id: int) -> None:
     )
 
 
-def _fingerprint(content: str) -> str:
+def voucher_fingerprint(date: str, text: str, rows: list[str]) -> str:
+    """What a voucher says, hashed: its ISO date, text and rows, each row as `row_line` gives it, in the order the
+    source gave them (the order they are stored in). Cheap enough for the importer's insert loop."""
+    content = date + "\n" + text + "\n" + "\n".join(rows)
     return hashlib.blake2b(content.encode(), digest_size=8).hexdigest()
 
 
-# The rows come in the order of the index on (voucher_id, kind, amount), the same for the same voucher.
-PER_VOUCHER = (
-    "SELECT TRIM(v.series || ' ' || v.number) AS key, bokslut_fingerprint(v.date || char(10) || v.text || char(10) "
-    "|| COALESCE(group_concat(r.kind || '|' || r.account || '|' || r.amount || '|' || r.objects || '|' || r.text "
-    "|| '|' || COALESCE(r.date, ''), char(10)), '')) AS fingerprint "
-    "FROM voucher v LEFT JOIN voucher_row r ON r.voucher_id = v.id WHERE v.fiscal_year_id = ? GROUP BY v.id"
+def row_line(kind: str, account: str, amount: int, objects: str, text: str, date: str | None) -> str:
+    """One row as the fingerprint reads it; `amount` in öre, `date` ISO or None."""
+    return f"{kind}|{account}|{amount}|{objects}|{text}|{date or ''}"
+
+
+# For vouchers imported before the importer stored fingerprints (NULL): the same, computed from the stored rows in
+# insertion (= source) order.
+_COMPUTED = (
+    "bokslut_fingerprint(v.date, v.text, (SELECT group_concat(line, char(10)) FROM (SELECT r.kind || '|' || "
+    "r.account || '|' || r.amount || '|' || r.objects || '|' || r.text || '|' || COALESCE(r.date, '') AS line "
+    "FROM voucher_row r WHERE r.voucher_id = v.id ORDER BY r.id)))"
 )
 
 
-def fingerprints_in(db: pw.SqliteDatabase) -> None:
-    """On the calling thread's connection: SQLite has no hash of its own."""
-    db.connection().create_function("bokslut_fingerprint", 1, _fingerprint, deterministic=True)
+def per_voucher(db: pw.Database) -> str:
+    """(key, fingerprint) of a year's vouchers. Only a SQLite store can be older than the fingerprint column (and
+    so hold vouchers without one); a PostgreSQL store was made with it, and the importer fills it for every voucher."""
+    fingerprint = "v.fingerprint" if is_postgres(db) else f"COALESCE(v.fingerprint, {_COMPUTED})"
+    return (
+        f"SELECT TRIM(v.series || ' ' || v.number) AS key, {fingerprint} AS fingerprint FROM voucher v "
+        "WHERE v.fiscal_year_id = ?"
+    )
 
 
-def before_import(db: pw.SqliteDatabase, company_id: int, start: dt.date) -> None:
-    """Called by the importer inside its transaction, before it replaces the year starting on `start`: keeps the
-    vouchers' fingerprints (for the changed-vouchers check) and marks the company's results stale. The snapshot is
-    built inside SQLite (json_group_object), so the import's memory does not grow with the replaced year."""
+def _computed_fingerprint(date: str, text: str, lines: str | None) -> str:
+    return voucher_fingerprint(date, text, [lines] if lines else [])
+
+
+def fingerprints_in(db: pw.Database) -> None:
+    """On the calling thread's connection: SQLite has no hash of its own. Only vouchers without a stored
+    fingerprint call it."""
+    db.connection().create_function("bokslut_fingerprint", 3, _computed_fingerprint, deterministic=True)
+
+
+def _keep(db: pw.Database, table: str, year_id: int) -> None:
+    """(key, fingerprint) of the year's vouchers in a temporary table of the import's connection, indexed for the
+    comparison; SQLite holds it, so the import's memory does not grow with the year."""
+    db.execute_sql(f"DROP TABLE IF EXISTS {table}")
+    db.execute_sql(f"CREATE TEMP TABLE {table} AS {per_voucher(db)}", (year_id,))
+    db.execute_sql(f"CREATE INDEX {table}_key ON {table} (key, fingerprint)")
+
+
+def before_import(db: pw.Database, company_id: int, start: dt.date) -> bool:
+    """Called by the importer inside its transaction, before it replaces the year starting on `start`: marks the
+    company's results stale and keeps the replaced vouchers' fingerprints. True when it kept them: then the
+    importer calls `after_import` once the new vouchers are in."""
     row = db.execute_sql(
         "SELECT id, batch_id FROM fiscal_year WHERE company_id = ? AND start = ?", (company_id, start.isoformat())
     ).fetchone()
@@ -54,17 +88,44 @@ def before_import(db: pw.SqliteDatabase, company_id: int, start: dt.date) -> Non
         any_year = db.execute_sql("SELECT id FROM fiscal_year WHERE company_id = ? LIMIT 1", (company_id,)).fetchone()
         if any_year is not None:
             mark_stale(db, any_year[0])
-        return
+        return False
     year_id, batch_id = row
     mark_stale(db, year_id)
     if batch_id is None:  # only known as another file's previous year: it has no vouchers of its own
-        return
-    fingerprints_in(db)
+        return False
+    if not is_postgres(db):
+        fingerprints_in(db)
+    _keep(db, "replaced_voucher", year_id)
+    return True
+
+
+def after_import(db: pw.Database, year_id: int) -> None:
+    """Compares the year's new vouchers with the replaced ones by key (series and number) and fingerprint, and
+    keeps what differs for the changed-vouchers check: the comparison runs once per import, not once per check run."""
+    _keep(db, "imported_voucher", year_id)
+    db.execute_sql("DROP TABLE IF EXISTS differing_voucher")
+    db.execute_sql(
+        "CREATE TEMP TABLE differing_voucher AS SELECT DISTINCT p.key, CASE WHEN EXISTS (SELECT 1 FROM "
+        "imported_voucher i WHERE i.key = p.key) THEN 'changed' ELSE 'removed' END AS problem FROM replaced_voucher p "
+        "WHERE NOT EXISTS (SELECT 1 FROM imported_voucher i WHERE i.key = p.key AND i.fingerprint = p.fingerprint)"
+    )
+    details = {}
+    for problem in ("changed", "removed"):
+        keys = db.execute_sql(
+            "SELECT key FROM differing_voucher WHERE problem = ? ORDER BY key LIMIT ?", (problem, KEPT_KEYS)
+        ).fetchall()
+        (count,) = db.execute_sql("SELECT COUNT(*) FROM differing_voucher WHERE problem = ?", (problem,)).fetchone()
+        details[problem] = {"count": count, "keys": [key for (key,) in keys]}
+    (details["added"],) = db.execute_sql(
+        "SELECT COUNT(DISTINCT key) FROM imported_voucher i "
+        "WHERE NOT EXISTS (SELECT 1 FROM replaced_voucher p WHERE p.key = i.key)"
+    ).fetchone()
+    for table in ("replaced_voucher", "imported_voucher", "differing_voucher"):
+        db.execute_sql(f"DROP TABLE {table}")
     db.execute_sql(
         "INSERT INTO check_result (fiscal_year_id, period, check_id, status, message, details, data_hash, computed, "
-        "stale) SELECT ?, '', ?, 'green', 'vouchers of the previous import', "
-        f"json_object('vouchers', json_group_object(key, fingerprint)), '', ?, 0 FROM ({PER_VOUCHER}) WHERE true "
-        "ON CONFLICT (fiscal_year_id, period, check_id) DO UPDATE SET details = excluded.details, "
+        "stale) VALUES (?, '', ?, 'green', 'the vouchers of the last re-import against the ones it replaced', ?, '', "
+        "?, 0) ON CONFLICT (fiscal_year_id, period, check_id) DO UPDATE SET details = excluded.details, "
         "computed = excluded.computed",
-        (year_id, FINGERPRINTS, utc_now().isoformat(sep=" "), year_id),
+        (year_id, VOUCHER_CHANGES, json.dumps(details), utc_now().isoformat(sep=" ")),
     )

@@ -7,14 +7,17 @@ what transaction analysis needs beyond them.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 
 from core import integrity
-from core.checks import FINGERPRINTS, PER_VOUCHER, fingerprints_in
+from core.checks import VOUCHER_CHANGES
 from core.checks.engine import Check, Context, Finding, not_run, outcome
 from core.closing.entries import closing_movements
 from core.integrity import BALANCE_CLASSES, RESULT_CLASSES
 from core.money import format_amount, from_ore
+from core.periods import period_start
+from core.store.dialect import all_digits, greatest, joined, weekday
 
 NO_VOUCHERS = "the year has no vouchers (a SIE file of type 1-3 carries balances only)"
 
@@ -31,7 +34,7 @@ STD_FACTOR = 3  # unusual: above mean + 3 standard deviations of the earlier per
 MIN_PERIODS = 3  # earlier periods needed before "unusual" means anything
 MIN_SAMPLE_ROWS = 10  # an account with fewer earlier rows has no usable amount distribution
 MIN_COUNT_EXCESS = 3  # rows more than the mean before a count is unusual, whatever the deviation
-COUNT_TOLERANCE = 5  # rows that a month may differ from the same month last year, or half of last year's count
+COUNT_TOLERANCE = 5  # rows that a period may differ from the same period last year, or half of last year's count
 OUTPUT_VAT = (("2610", "2619", 25), ("2620", "2629", 12), ("2630", "2639", 6))
 INPUT_VAT = ("2640", "2649")
 VAT_RATES = (25, 12, 6)
@@ -103,9 +106,9 @@ def voucher_numbering(ctx: Context) -> list[Finding]:
     """Duplicates of any number; gaps only between numeric ones, per series."""
     if not ctx.has_vouchers:
         return [not_run("no-vouchers", NO_VOUCHERS)]
+    numeric = f"CASE WHEN {all_digits(ctx.db, 'number')} THEN CAST(number AS BIGINT) END"
     series_counts = ctx.rows(
-        "SELECT COUNT(*), COUNT(DISTINCT number), COUNT(DISTINCT CASE WHEN number GLOB '[0-9]*' AND number NOT GLOB "
-        "'*[^0-9]*' THEN CAST(number AS INTEGER) END), MAX(CAST(number AS INTEGER)) - MIN(CAST(number AS INTEGER)) + 1 "
+        f"SELECT COUNT(*), COUNT(DISTINCT number), COUNT(DISTINCT {numeric}), MAX({numeric}) - MIN({numeric}) + 1 "
         "FROM voucher WHERE fiscal_year_id = ? GROUP BY series",
         ctx.year.id,
     )
@@ -115,7 +118,7 @@ def voucher_numbering(ctx: Context) -> list[Finding]:
         {"series": series, "number": number, "problem": "duplicate", "expected": 1, "found": count}
         for series, number, count in ctx.rows(
             "SELECT series, number, COUNT(*) FROM voucher WHERE fiscal_year_id = ? GROUP BY series, number "
-            "HAVING COUNT(*) > 1 ORDER BY series, CAST(number AS INTEGER), number",
+            f"HAVING COUNT(*) > 1 ORDER BY series, {numeric} NULLS FIRST, number",
             ctx.year.id,
         )
     ]
@@ -123,9 +126,9 @@ def voucher_numbering(ctx: Context) -> list[Finding]:
         {"series": series, "number": str(previous + 1), "problem": "gap", "after": str(previous), "before": str(n),
          "missing": n - previous - 1}
         for series, previous, n in ctx.rows(
-            "SELECT series, previous, n FROM (SELECT series, CAST(number AS INTEGER) AS n, "
-            "LAG(CAST(number AS INTEGER)) OVER (PARTITION BY series ORDER BY CAST(number AS INTEGER)) AS previous "
-            "FROM voucher WHERE fiscal_year_id = ? AND number GLOB '[0-9]*' AND number NOT GLOB '*[^0-9]*') "
+            "SELECT series, previous, n FROM (SELECT series, CAST(number AS BIGINT) AS n, "
+            "LAG(CAST(number AS BIGINT)) OVER (PARTITION BY series ORDER BY CAST(number AS BIGINT)) AS previous "
+            f"FROM voucher WHERE fiscal_year_id = ? AND {all_digits(ctx.db, 'number')}) AS numbered "
             "WHERE n - previous > 1 ORDER BY series, n",
             ctx.year.id,
         )
@@ -171,11 +174,20 @@ def result_transferred(ctx: Context) -> list[Finding]:
 
 
 def unusual_sign(ctx: Context) -> list[Finding]:
-    """On the final balances: the imported books plus the closing entries not yet in them."""
+    """On the final balances: the imported books plus the closing entries not yet in them. The year's movement is
+    summed over the ranges the rules cover only, each an ordered slice of the account index."""
+    movement = [
+        (account, amount)
+        for low, high, _ in SIGN_RULES
+        for account, amount in ctx.rows(
+            "SELECT account, SUM(amount) FROM voucher_row WHERE fiscal_year_id = ? AND account BETWEEN ? AND ? "
+            "AND kind = 'TRANS' GROUP BY account",
+            ctx.year.id, low, high,
+        )
+    ]  # fmt: skip
     final = {a: n for a, n in ctx.opening.items() if a.startswith(BALANCE_CLASSES)}
-    for source in (ctx.movement, closing_movements(ctx.db, ctx.year.id)):
-        for account, amount in source.items():
-            final[account] = final.get(account, 0) + amount
+    for account, amount in (*movement, *closing_movements(ctx.db, ctx.year.id).items()):
+        final[account] = final.get(account, 0) + amount
     rows = []
     for account, amount in sorted(final.items()):
         for low, high, side in SIGN_RULES:
@@ -187,60 +199,62 @@ def unusual_sign(ctx: Context) -> list[Finding]:
 # --- compared with other periods ---------------------------------------------------------------------
 
 
-def _earlier(ctx: Context, month: str) -> list[str]:
-    return [m for m in ctx.months_with_data if m < month]
+def _earlier(ctx: Context, period: str) -> list[str]:
+    return [p for p in ctx.periods_with_data if p < period]
 
 
-def _too_few(month: str, earlier: list[str]) -> Finding:
+def _too_few(period: str, earlier: list[str]) -> Finding:
     return not_run(
         "too-few-periods", "needs {needed} earlier periods with transactions, found {found}",
-        period=month, needed=MIN_PERIODS, found=len(earlier),
+        period=period, needed=MIN_PERIODS, found=len(earlier),
     )  # fmt: skip
 
 
 def unusual_counts(ctx: Context) -> list[Finding]:
-    """Rows per account in the month against the mean and standard deviation of the earlier months."""
-    accounts = sorted({account for account, _ in ctx.monthly})
+    """Rows per account in the period against the mean and standard deviation of the earlier periods."""
+    stats = ctx.per_period
+    accounts = sorted({account for account, _ in stats})
     findings = []
-    for month in ctx.periods:
-        earlier = _earlier(ctx, month)
+    for period in ctx.periods:
+        earlier = _earlier(ctx, period)
         if len(earlier) < MIN_PERIODS:
-            findings.append(_too_few(month, earlier))
+            findings.append(_too_few(period, earlier))
             continue
         rows = []
         for account in accounts:
-            found = ctx.monthly.get((account, month), (0, 0.0, 0.0))[0]
+            found = stats.get((account, period), (0, 0.0, 0.0))[0]
             if not found:
                 continue
-            counts = [ctx.monthly.get((account, m), (0, 0.0, 0.0))[0] for m in earlier]
+            counts = [stats.get((account, p), (0, 0.0, 0.0))[0] for p in earlier]
             mean = sum(counts) / len(counts)
             deviation = math.sqrt(sum((c - mean) ** 2 for c in counts) / len(counts))
             if found - mean > max(STD_FACTOR * deviation, MIN_COUNT_EXCESS):
                 rows.append({"account": account, "expected": round(mean, 1), "found": found,
                              "deviation": round(deviation, 1)})  # fmt: skip
         findings.append(outcome(rows, "{count} accounts with unusually many transactions",
-                                "no account has unusually many transactions", period=month))  # fmt: skip
+                                "no account has unusually many transactions", period=period))  # fmt: skip
     return findings
 
 
 def unusual_amounts(ctx: Context) -> list[Finding]:
-    """Rows whose size is above the account's mean + 3σ over the earlier months' rows."""
+    """Rows whose size is above the account's mean + 3σ over the earlier periods' rows."""
+    stats = ctx.per_period
     findings, checked, limits = [], [], {}
-    for month in ctx.periods:
-        earlier = _earlier(ctx, month)
+    for period in ctx.periods:
+        earlier = _earlier(ctx, period)
         if len(earlier) < MIN_PERIODS:
-            findings.append(_too_few(month, earlier))
+            findings.append(_too_few(period, earlier))
             continue
-        for account in sorted({account for account, m in ctx.monthly if m == month}):
+        for account in sorted({account for account, p in stats if p == period}):
             n = total = squares = 0
-            for m in earlier:
-                count, amount_sum, square_sum = ctx.monthly.get((account, m), (0, 0.0, 0.0))
+            for p in earlier:
+                count, amount_sum, square_sum = stats.get((account, p), (0, 0.0, 0.0))
                 n, total, squares = n + count, total + amount_sum, squares + square_sum
             if n >= MIN_SAMPLE_ROWS:
                 mean = total / n
-                limits[month, account] = int(mean + STD_FACTOR * math.sqrt(max(squares / n - mean * mean, 0.0)))
-        checked.append(month)
-    rows: dict[str, list[dict]] = {month: [] for month in checked}
+                limits[period, account] = int(mean + STD_FACTOR * math.sqrt(max(squares / n - mean * mean, 0.0)))
+        checked.append(period)
+    rows: dict[str, list[dict]] = {period: [] for period in checked}
     for account in sorted({account for _, account in limits}):
         lowest = min(limit for (_, a), limit in limits.items() if a == account)
         for series, number, date, ore in ctx.rows(
@@ -249,12 +263,12 @@ def unusual_amounts(ctx: Context) -> list[Finding]:
             "ORDER BY v.date, v.id",
             ctx.year.id, account, lowest,
         ):  # fmt: skip
-            month = date[:4] + date[5:7]
-            limit = limits.get((month, account))
+            period = ctx.period_of(date)
+            limit = limits.get((period, account))
             if limit is not None and abs(ore) > limit:
-                rows[month].append({**_voucher_row(series, number, date, account, ore), "limit": _amount(limit)})
-    findings += [outcome(rows[month], "{count} transactions with unusually high amounts",
-                         "no transaction has an unusually high amount", period=month) for month in checked]  # fmt: skip
+                rows[period].append({**_voucher_row(series, number, date, account, ore), "limit": _amount(limit)})
+    findings += [outcome(rows[period], "{count} transactions with unusually high amounts",
+                         "no transaction has an unusually high amount", period=period) for period in checked]  # fmt: skip
     return sorted(findings, key=lambda finding: finding.period)
 
 
@@ -263,23 +277,24 @@ def count_vs_last_year(ctx: Context) -> list[Finding]:
     has_previous = previous is not None and bool(
         ctx.rows("SELECT 1 FROM voucher WHERE fiscal_year_id = ? LIMIT 1", previous.id)
     )
+    stats = ctx.per_period
     findings = []
-    for month in ctx.periods:
+    for period in ctx.periods:
         if not has_previous:
             findings.append(not_run("no-previous-year", "the previous year's transactions are not imported",
-                                    period=month))  # fmt: skip
+                                    period=period))  # fmt: skip
             continue
-        last_year = f"{int(month[:4]) - 1}{month[4:]}"
-        accounts = sorted({a for a, m in ctx.monthly if m in (month, last_year)})
+        last_year = f"{int(period[:4]) - 1}{period[4:]}"  # 202503 -> 202403, 2025Q1 -> 2024Q1
+        accounts = sorted({a for a, p in stats if p in (period, last_year)})
         rows = []
         for account in accounts:
-            found = ctx.monthly.get((account, month), (0, 0.0, 0.0))[0]
-            expected = ctx.monthly.get((account, last_year), (0, 0.0, 0.0))[0]
+            found = stats.get((account, period), (0, 0.0, 0.0))[0]
+            expected = stats.get((account, last_year), (0, 0.0, 0.0))[0]
             if abs(found - expected) > max(COUNT_TOLERANCE, expected // 2):
                 rows.append({"account": account, "expected": expected, "found": found, "compared_with": last_year})
-        findings.append(outcome(rows, "{count} accounts with another number of transactions than the month last year",
-                                "every account has about as many transactions as the same month last year",
-                                period=month))  # fmt: skip
+        findings.append(outcome(rows, "{count} accounts with another number of transactions than the same period "
+                                "last year", "every account has about as many transactions as the same period last "
+                                "year", period=period))  # fmt: skip
     return findings
 
 
@@ -288,11 +303,12 @@ def count_vs_last_year(ctx: Context) -> list[Finding]:
 
 def vat_settlement(ctx: Context) -> list[Finding]:
     """Each settlement voucher (2650 against 2610-2649) must move the VAT booked in the period it settles: from
-    the previous settlement (or the year's start, with the opening VAT) to the month end on or before its date."""
+    the previous settlement (or the year's start, with the opening VAT) to the end of the last VAT period on or
+    before its date. The VAT periods are the year's periods: months, or quarters when it is divided so."""
     settlements = [
         v for v in ctx.rows(
             "SELECT v.series, v.number, v.date, SUM(CASE WHEN r.account = ? THEN r.amount ELSE 0 END), "
-            "SUM(r.account < ?) FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id "
+            "SUM(CASE WHEN r.account < ? THEN 1 ELSE 0 END) FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id "
             "WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' AND r.account >= '2610' AND r.account <= ? "
             "AND r.voucher_id IN (SELECT voucher_id FROM voucher_row WHERE fiscal_year_id = ? AND account = ?) "
             "GROUP BY v.id ORDER BY v.date, v.id",
@@ -319,7 +335,9 @@ def vat_settlement(ctx: Context) -> list[Finding]:
     covered_from, rows = ctx.year.start, []
     for series, number, date_text, settled, _ in settlements:
         date = dt.date.fromisoformat(date_text)
-        covered_to = date if (date + dt.timedelta(days=1)).day == 1 else date.replace(day=1) - dt.timedelta(days=1)
+        next_day = date + dt.timedelta(days=1)
+        ends_a_period = period_start(ctx.kind, next_day) == next_day
+        covered_to = date if ends_a_period else period_start(ctx.kind, date) - dt.timedelta(days=1)
         expected = carried + sum(amount for day, amount in booked if covered_from <= day <= covered_to)
         carried = 0
         if expected != settled:
@@ -341,21 +359,22 @@ def _between(low: str, high: str) -> str:
     return f"r.account BETWEEN '{low}' AND '{high}'"
 
 
-def _off(vat: str, base: str, rate: str) -> str:
+def _off(db, vat: str, base: str, rate: str) -> str:
     """SQL: the VAT is not `rate` % of the base, beyond 1 kr or half a percentage point (all in öre × 100)."""
-    return f"ABS(100 * {vat} - {rate} * {base}) > MAX({VAT_TOLERANCE_ORE * 100}, ABS({base}) / 2.0)"
+    return f"ABS(100 * {vat} - {rate} * {base}) > {greatest(db, str(VAT_TOLERANCE_ORE * 100), f'ABS({base}) / 2.0')}"
 
 
 def vat_rate(ctx: Context) -> list[Finding]:
     """Per voucher: output VAT against its sales (3000-3799) at the account's rate, input VAT against its costs
     (4000-7999) at any of 25, 12 or 6 %. A voucher with several output rates is left out: its bases cannot be told
-    apart. One GROUP BY over the VAT vouchers' rows, judged in SQL; only what is found comes to Python."""
+    apart. One GROUP BY over the year's rows on 2610-7999, read from the account index alone (a voucher without VAT
+    drops out in the WHERE), judged in SQL; only what is found comes to Python."""
     output = f"{OUTPUT_VAT[0][0]}' AND '{OUTPUT_VAT[-1][1]}"
     rate = " ".join(f"WHEN out_account BETWEEN '{low}' AND '{high}' THEN {r}" for low, high, r in OUTPUT_VAT)
     rate = f"CASE {rate} END"
     cursor = ctx.rows(
         "SELECT v.series, v.number, v.date, out_account, out_vat, in_account, in_vat, sales, costs, "
-        f"out_groups = 1 AND sales != 0 AND out_vat != 0 AND {_off('out_vat', 'sales', rate)} "
+        f"out_groups = 1 AND sales != 0 AND out_vat != 0 AND {_off(ctx.db, 'out_vat', 'sales', rate)} "
         "FROM (SELECT r.voucher_id, "
         f"MIN(CASE WHEN r.account BETWEEN '{output}' THEN r.account END) AS out_account, "
         f"SUM(CASE WHEN r.account BETWEEN '{output}' THEN r.amount ELSE 0 END) AS out_vat, "
@@ -364,11 +383,10 @@ def vat_rate(ctx: Context) -> list[Finding]:
         f"SUM(CASE WHEN {_between(*INPUT_VAT)} THEN r.amount ELSE 0 END) AS in_vat, "
         f"SUM(CASE WHEN {_between('3000', '3799')} THEN r.amount ELSE 0 END) AS sales, "
         f"SUM(CASE WHEN {_between('4000', '7999')} THEN r.amount ELSE 0 END) AS costs "
-        "FROM voucher_row r WHERE r.kind = 'TRANS' AND r.voucher_id IN (SELECT voucher_id FROM voucher_row "
-        f"WHERE fiscal_year_id = ? AND kind = 'TRANS' AND account BETWEEN '{OUTPUT_VAT[0][0]}' AND '{INPUT_VAT[1]}') "
+        f"FROM voucher_row r WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' AND {_between(OUTPUT_VAT[0][0], '7999')} "
         "GROUP BY r.voucher_id) AS s JOIN voucher v ON v.id = s.voucher_id "
-        f"WHERE (out_groups = 1 AND sales != 0 AND out_vat != 0 AND {_off('out_vat', 'sales', rate)}) "
-        f"OR (in_vat != 0 AND costs != 0 AND {' AND '.join(_off('in_vat', 'costs', str(r)) for r in VAT_RATES)}) "
+        f"WHERE (out_groups = 1 AND sales != 0 AND out_vat != 0 AND {_off(ctx.db, 'out_vat', 'sales', rate)}) "
+        f"OR (in_vat != 0 AND costs != 0 AND {' AND '.join(_off(ctx.db, 'in_vat', 'costs', str(r)) for r in VAT_RATES)}) "
         "ORDER BY v.date, v.id",
         ctx.year.id,
     )  # fmt: skip
@@ -389,15 +407,22 @@ def vat_rate(ctx: Context) -> list[Finding]:
 
 
 def possible_duplicates(ctx: Context) -> list[Finding]:
+    """The amounts that recur on an account are found on the account index alone; only their rows are joined to
+    their vouchers for the date."""
+    candidates = (
+        "r.fiscal_year_id = ? AND r.kind = 'TRANS' AND r.account >= '3000' AND r.account < '9000' AND ABS(r.amount) >= ?"
+    )
+    their_vouchers = joined(ctx.db, "v.series || ' ' || v.number", ", ")
     rows = [
         {"account": account, "date": date, "amount": _amount(ore), "vouchers": vouchers}
         for account, date, ore, vouchers in ctx.rows(
-            "SELECT r.account, v.date, r.amount, group_concat(v.series || ' ' || v.number, ', ') "
-            "FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id "
-            "WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' AND r.account >= '3000' AND r.account < '9000' "
-            "AND ABS(r.amount) >= ? GROUP BY r.account, v.date, r.amount HAVING COUNT(DISTINCT r.voucher_id) > 1 "
-            "ORDER BY v.date, r.account",
-            ctx.year.id, DUPLICATE_MIN_ORE,
+            f"WITH recurring AS MATERIALIZED (SELECT r.account, r.amount FROM voucher_row r WHERE {candidates} "
+            "GROUP BY r.account, r.amount HAVING COUNT(*) > 1) "
+            f"SELECT r.account, v.date, r.amount, {their_vouchers} "
+            f"FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id WHERE {candidates} "
+            "AND (r.account, r.amount) IN (SELECT account, amount FROM recurring) GROUP BY r.account, v.date, r.amount "
+            "HAVING COUNT(DISTINCT r.voucher_id) > 1 ORDER BY v.date, r.account",
+            ctx.year.id, DUPLICATE_MIN_ORE, ctx.year.id, DUPLICATE_MIN_ORE,
         )
     ]  # fmt: skip
     return [outcome(rows, "{count} possible duplicates: the same amount, result account and date in two vouchers",
@@ -422,11 +447,12 @@ def round_amounts(ctx: Context) -> list[Finding]:
 def weekend_postings(ctx: Context) -> list[Finding]:
     if not ctx.has_vouchers:
         return [not_run("no-vouchers", NO_VOUCHERS)]
+    weekday_of = weekday(ctx.db, "date")
     rows = [
-        {**_voucher_row(series, number, date), "weekday": "Saturday" if weekday == "6" else "Sunday"}
+        {**_voucher_row(series, number, date), "weekday": "Saturday" if weekday == 6 else "Sunday"}
         for series, number, date, weekday in ctx.rows(
-            "SELECT series, number, date, strftime('%w', date) AS weekday FROM voucher "
-            "WHERE fiscal_year_id = ? AND weekday IN ('0', '6') ORDER BY date, id",
+            f"SELECT series, number, date, {weekday_of} FROM voucher "
+            f"WHERE fiscal_year_id = ? AND {weekday_of} IN (0, 6) ORDER BY date, id",
             ctx.year.id,
         )
     ]
@@ -434,27 +460,19 @@ def weekend_postings(ctx: Context) -> list[Finding]:
 
 
 def changed_vouchers(ctx: Context) -> list[Finding]:
-    """Against the fingerprints the importer kept of the vouchers it replaced (core.checks.before_import); compared
-    inside SQLite, so only the differences come to Python."""
-    if not ctx.rows(
-        "SELECT 1 FROM check_result WHERE fiscal_year_id = ? AND period = '' AND check_id = ?", ctx.year.id, FINGERPRINTS
-    ):
-        return [not_run("no-previous-import", "the year has been imported once, so there is nothing to compare with")]
-    fingerprints_in(ctx.db)
-    differences = ctx.rows(
-        "WITH before AS MATERIALIZED (SELECT j.key AS key, j.value AS fingerprint FROM check_result c, "
-        "json_each(c.details, '$.vouchers') AS j WHERE c.fiscal_year_id = ? AND c.period = '' AND c.check_id = ?), "
-        f"now AS MATERIALIZED ({PER_VOUCHER}) "
-        "SELECT DISTINCT b.key, CASE WHEN n.key IS NULL THEN 'removed' ELSE 'changed' END FROM before b "
-        "LEFT JOIN now n ON n.key = b.key WHERE n.key IS NULL OR n.fingerprint != b.fingerprint "
-        "UNION ALL SELECT DISTINCT n.key, 'added' FROM now n WHERE n.key NOT IN (SELECT key FROM before)",
-        ctx.year.id, FINGERPRINTS, ctx.year.id,
+    """What the importer found when it compared the vouchers it replaced with the new ones (core.checks)."""
+    stored = ctx.rows(
+        "SELECT details FROM check_result WHERE fiscal_year_id = ? AND period = '' AND check_id = ?",
+        ctx.year.id, VOUCHER_CHANGES,
     )  # fmt: skip
-    rows = sorted(({"voucher": key, "problem": problem} for key, problem in differences if problem != "added"),
-                  key=lambda row: (row["problem"], row["voucher"]))  # fmt: skip
-    added = sum(1 for _, problem in differences if problem == "added")
+    if not stored:
+        return [not_run("no-previous-import", "the year has not been imported again since its first import here, "
+                        "so there is nothing to compare with")]  # fmt: skip
+    changes = json.loads(stored[0][0])
+    rows = [{"voucher": key, "problem": problem} for problem in ("changed", "removed") for key in changes[problem]["keys"]]
+    count = changes["changed"]["count"] + changes["removed"]["count"]
     return [outcome(rows, "{count} vouchers changed or removed in the source since the previous import",
-                    "no voucher changed or removed since the previous import", added=added)]  # fmt: skip
+                    "no voucher changed or removed since the previous import", count=count, added=changes["added"])]  # fmt: skip
 
 
 CHECKS: tuple[Check, ...] = (
@@ -468,7 +486,7 @@ CHECKS: tuple[Check, ...] = (
     Check("unusual-sign", "Balance accounts with the unusual sign", unusual_sign),
     Check("unusual-counts", "Unusually many transactions on an account", unusual_counts, per_period=True),
     Check("unusual-amounts", "Unusually high amounts", unusual_amounts, per_period=True),
-    Check("count-vs-last-year", "Transactions per account against the same month last year", count_vs_last_year,
+    Check("count-vs-last-year", "Transactions per account against the same period last year", count_vs_last_year,
           per_period=True),  # fmt: skip
     Check("vat-settlement", "Booked VAT against the settlement on 2650", vat_settlement),
     Check("vat-rate", "VAT not the expected share of its base", vat_rate),

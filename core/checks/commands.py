@@ -1,7 +1,10 @@
 """`bokslut checks ...`: run, list and mark check results, switch checks off and on, add the user's own.
 
-    bokslut checks run|list --company ORGNR --year YYYY [--period YYYYMM] [--json]
-    bokslut checks done ID|CHECK_ID [--company ORGNR --year YYYY --period YYYYMM] [--json]
+    bokslut checks run|list --company ORGNR --year YYYY [--period PERIOD] [--json]
+    bokslut checks done ID|CHECK_ID [--company ORGNR --year YYYY --period PERIOD] [--json]
+
+PERIOD is one of the year's periods as `bokslut period list` names them: 2025-03 (or 202503) for a year divided
+into months, 2025Q1 for one divided into quarters.
     bokslut checks disable|enable CHECK_ID --company ORGNR
     bokslut checks add --company ORGNR --kind KIND --name NAME --params JSON
 """
@@ -23,7 +26,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     checks = commands.add_parser("checks", help="transaction analysis: run the checks of a year and mark results done")
     actions = checks.add_subparsers(dest="checks_command", metavar="ACTION", required=True)
     for name, handler, help_text in (
-        ("run", cmd_run, "run the enabled checks (the year and every unlocked month, or one --period)"),
+        ("run", cmd_run, "run the enabled checks (the year and every unlocked period, or one --period)"),
         ("list", cmd_list, "the stored results, stale ones marked"),
     ):
         sub = actions.add_parser(name, help=help_text)
@@ -52,7 +55,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 def _year_arguments(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--company", help="organisation number (default: the only company in the store)")
     sub.add_argument("--year", type=int, help="the calendar year the fiscal year ends in (default: latest)")
-    sub.add_argument("--period", metavar="YYYYMM", help="one month of the fiscal year")
+    sub.add_argument("--period", metavar="PERIOD", help="one period of the fiscal year: 2025-03 or 2025Q1, as the "
+                     "year is divided (bokslut period list)")
 
 
 def _show(results: list, as_json: bool) -> None:
@@ -77,15 +81,17 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     db, company, year = company_year(args, settings)
-    _show(engine.list_results(db, company, year, args.period), args.json)
+    period = engine.check_period(year, args.period) if args.period else None
+    _show(engine.list_results(db, company, year, period), args.json)
     return EXIT_OK
 
 
 def cmd_done(args: argparse.Namespace, settings: Settings) -> int:
-    db = open_store(settings.db_path)
+    db = open_store(settings.store)
     company = named_company(db, args.company)
     year = None if args.target.isdigit() else ledger.resolve_fiscal_year(db, company, args.year)
-    result = engine.mark_done(db, engine.get_result(db, company, args.target, year, args.period or ""))
+    period = engine.check_period(year, args.period) if year and args.period else ""
+    result = engine.mark_done(db, engine.get_result(db, company, args.target, year, period))
     if args.json:
         _print_json(engine.result_json(result))
     else:
@@ -94,7 +100,7 @@ def cmd_done(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_enable(args: argparse.Namespace, settings: Settings) -> int:
-    db = open_store(settings.db_path)
+    db = open_store(settings.store)
     company = named_company(db, args.company)
     check = engine.set_enabled(db, company, args.check_id, args.enabled)
     _say(f"{company.name}: {check.id} is {'enabled' if args.enabled else 'disabled'}")
@@ -107,7 +113,7 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     except json.JSONDecodeError as error:
         raise BokslutError(f"--params is not valid JSON ({error.msg} at column {error.colno}); "
                            'give an object like {"accounts": ["5410"], "above": "10000"}') from None  # fmt: skip
-    db = open_store(settings.db_path)
+    db = open_store(settings.store)
     company = named_company(db, args.company)
     setting = custom.add_check(db, company, args.kind, args.name, params)
     if args.json:

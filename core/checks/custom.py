@@ -1,7 +1,7 @@
 """The user's own checks, of three parameterised kinds; stored as CheckSetting rows with JSON params.
 
     amount-threshold   {"accounts": ["5410", "5400..5499"], "above": "10000.00", "below": "-500"}  (either bound)
-    transaction-count  {"accounts": ["1930"], "min": 1, "max": 40}  per month (either bound)
+    transaction-count  {"accounts": ["1930"], "min": 1, "max": 40}  per period: month or quarter (either bound)
     empty-accounts     {"accounts": ["2099", "1010..1019"]}
 """
 
@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 import peewee as pw
 
 from core.checks.builtin import BUILTIN_IDS
-from core.checks.engine import Check, Context, Finding, month_span, outcome
+from core.checks.engine import Check, Context, Finding, outcome
 from core.errors import BokslutError
 from core.money import format_amount, from_ore, to_ore
 from core.store.models import CheckSetting, Company
@@ -77,7 +77,7 @@ def validate(kind: str, params: object, name: str) -> dict:
     return {"accounts": ranges}
 
 
-def add_check(db: pw.SqliteDatabase, company: Company, kind: str, name: str, params: object) -> CheckSetting:
+def add_check(db: pw.Database, company: Company, kind: str, name: str, params: object) -> CheckSetting:
     name = name.strip()
     if not name:
         raise BokslutError("a check needs a name (--name)")
@@ -134,8 +134,8 @@ def _amount_threshold(ctx: Context, params: dict) -> list[Finding]:
 def _transaction_count(ctx: Context, params: dict) -> list[Finding]:
     where, accounts = _where_accounts(params["accounts"])
     findings = []
-    for month in ctx.periods:
-        start, end = (day.isoformat() for day in month_span(month))
+    for period in ctx.periods:
+        start, end = (day.isoformat() for day in ctx.spans[period])
         (found,) = ctx.rows(
             "SELECT COUNT(*) FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id "
             f"WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' AND {where} AND v.date BETWEEN ? AND ?",
@@ -147,7 +147,7 @@ def _transaction_count(ctx: Context, params: dict) -> list[Finding]:
         rows = [{"account": ", ".join(params["accounts"]), "expected": expected, "found": found}] if wrong else []
         findings.append(outcome(rows, "the number of transactions is outside {expected}",
                                 "the number of transactions is within {expected}",
-                                period=month, expected=expected))  # fmt: skip
+                                period=period, expected=expected))  # fmt: skip
     return findings
 
 

@@ -8,7 +8,6 @@ the same keeps "done", and one that finds anything else clears it. Messages are 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 import json
@@ -19,10 +18,12 @@ from functools import cached_property
 
 import peewee as pw
 
-from core import integrity
+from core import integrity, periods as period_layout
 from core.activity import current_user
 from core.errors import BokslutError
-from core.store.models import CheckResult, CheckSetting, Company, FiscalYear, Period, utc_now
+from core.store.db import executemany
+from core.store.dialect import float_sum
+from core.store.models import CheckResult, CheckSetting, Company, FiscalYear, utc_now
 
 RED, ORANGE, GREEN, DONE = "red", "orange", "green", "done"
 MAX_ROWS = 1000  # rows kept behind a red result; the message's count is the full number
@@ -61,7 +62,7 @@ class Check:
     id: str
     name: str  # English title
     run: Callable[["Context"], list[Finding]]
-    per_period: bool = False  # findings per month, each compared with other periods
+    per_period: bool = False  # findings per period (month or quarter, as the year is divided)
     builtin: bool = True
     kind: str = "builtin"
     params: dict = field(default_factory=dict)
@@ -70,13 +71,19 @@ class Check:
 class Context:
     """What the checks of one run share; each query runs at most once."""
 
-    def __init__(self, db: pw.SqliteDatabase, fiscal_year: FiscalYear, periods: list[str]) -> None:
+    def __init__(self, db: pw.Database, fiscal_year: FiscalYear, periods: list[str]) -> None:
         self.db = db
         self.year = fiscal_year
-        self.periods = periods  # the months to report on ("YYYYMM")
+        self.periods = periods  # the keys of the periods to report on: "YYYYMM" or "YYYYQn" (see core.periods)
+        self.kind = fiscal_year.period_kind
+        self.spans = {key: (start, end) for key, start, end in period_layout.spans(fiscal_year)}
 
     def rows(self, sql: str, *params) -> list[tuple]:
         return self.db.execute_sql(sql, params).fetchall()
+
+    def period_of(self, date: str) -> str:
+        """The key of the period (of this year's kind) an ISO date falls in; for last year's dates too."""
+        return period_layout.period_key(self.kind, dt.date(int(date[:4]), int(date[5:7]), 1))
 
     @cached_property
     def previous(self) -> FiscalYear | None:
@@ -113,37 +120,50 @@ class Context:
         )
 
     @cached_property
-    def monthly(self) -> dict[tuple[str, str], tuple[int, float, float]]:
-        """(account, "YYYYMM") -> (#TRANS rows, Σ|amount|, Σamount²) over this year and the previous one."""
+    def per_period(self) -> dict[tuple[str, str], tuple[int, float, float]]:
+        """(account, period key) -> (#TRANS rows, Σ|amount|, Σamount²) over this year and the previous one.
+
+        Summed by month in SQL one account at a time (the importer adds every account a row uses to the chart):
+        sorting each account's rows by month costs less than sorting the whole year's, and a bare substr keeps the
+        keys small. The months are then added up into the year's periods here."""
         years = [self.year.id] + ([self.previous.id] if self.previous else [])
-        cursor = self.db.execute_sql(
-            "SELECT r.account, substr(v.date, 1, 4) || substr(v.date, 6, 2) AS month, COUNT(*), "
-            "TOTAL(ABS(r.amount)), TOTAL(r.amount * 1.0 * r.amount) "
-            "FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id "
-            f"WHERE r.fiscal_year_id IN ({','.join('?' * len(years))}) AND r.kind = 'TRANS' GROUP BY r.account, month",
-            years,
+        sql = (
+            f"SELECT substr(v.date, 1, 7) AS month, COUNT(*), {float_sum(self.db, 'ABS(r.amount)')}, "
+            f"{float_sum(self.db, 'r.amount * 1.0 * r.amount')} "
+            f"FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id WHERE r.fiscal_year_id IN "
+            f"({','.join('?' * len(years))}) AND r.account = ? AND r.kind = 'TRANS' GROUP BY month"
         )
-        return {(account, month): (count, total, squares) for account, month, count, total, squares in cursor}
+        stats: dict[tuple[str, str], tuple[int, float, float]] = {}
+        for (account,) in self.rows("SELECT number FROM account WHERE company_id = ?", self.year.company_id):
+            for month, count, total, squares in self.db.execute_sql(sql, (*years, account)):
+                key = (account, self.period_of(month))
+                before = stats.get(key, (0, 0.0, 0.0))
+                stats[key] = (before[0] + count, before[1] + total, before[2] + squares)
+        return stats
 
     @cached_property
-    def months_with_data(self) -> list[str]:
-        return sorted({month for _, month in self.monthly})
+    def periods_with_data(self) -> list[str]:
+        return sorted({period for _, period in self.per_period})
 
 
-def months_of(fiscal_year: FiscalYear) -> list[str]:
-    months, day = [], fiscal_year.start.replace(day=1)
-    while day <= fiscal_year.end:
-        months.append(f"{day:%Y%m}")
-        day = (day + dt.timedelta(days=32)).replace(day=1)
-    return months
+def period_keys(fiscal_year: FiscalYear) -> list[str]:
+    """The keys of the year's months or quarters, as its period kind divides it (the year-end period has no checks
+    of its own: it is the year's last day)."""
+    return [key for key, _, _ in period_layout.spans(fiscal_year)]
 
 
-def month_span(month: str) -> tuple[dt.date, dt.date]:
-    year, number = int(month[:4]), int(month[4:])
-    return dt.date(year, number, 1), dt.date(year, number, calendar.monthrange(year, number)[1])
+def check_period(fiscal_year: FiscalYear, text: str) -> str:
+    """The key of a period of the year as the user names it (2025-03, 202503, 2025Q1), or a BokslutError."""
+    key = period_layout.parse_key(text)
+    if key not in period_keys(fiscal_year):
+        raise BokslutError(
+            f"period {text.strip()} is not in the fiscal year {fiscal_year.start}..{fiscal_year.end}, which is "
+            f"divided into {period_layout.divided_words(fiscal_year)}; the checks run per month or quarter"
+        )
+    return key
 
 
-def all_checks(db: pw.SqliteDatabase, company: Company) -> list[tuple[Check, bool]]:
+def all_checks(db: pw.Database, company: Company) -> list[tuple[Check, bool]]:
     """Every check of the company with whether it is enabled: the built-in ones first, then the user's own."""
     from core.checks import builtin, custom
 
@@ -160,53 +180,54 @@ def _data_hash(finding: Finding) -> str:
     return hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
-def _locked_months(fiscal_year: FiscalYear) -> set[str]:
-    """Months inside a locked period, whether the year is closed by month or by quarter."""
-    spans = Period.select(Period.start, Period.end).where(Period.fiscal_year == fiscal_year.id, Period.locked).tuples()
+def _locked(db: pw.Database, fiscal_year: FiscalYear) -> set[str]:
+    """The keys of the year's periods that lie inside a locked period (read only: creates no period rows)."""
+    locked = [(p.start, p.end) for p in period_layout.locked_periods(db, fiscal_year)]
     return {
-        month for month in months_of(fiscal_year) for start, end in spans
-        if start <= month_span(month)[0] and month_span(month)[1] <= end
+        key for key, first, last in period_layout.spans(fiscal_year)
+        for start, end in locked if start <= first and last <= end
     }  # fmt: skip
 
 
 def run_checks(
-    db: pw.SqliteDatabase, company: Company, fiscal_year: FiscalYear, period: str | None = None
+    db: pw.Database, company: Company, fiscal_year: FiscalYear, period: str | None = None
 ) -> list[CheckResult]:
-    """Runs the enabled checks: for the year and every unlocked month, or with `period` only that month's checks.
+    """Runs the enabled checks: for the year and every unlocked period, or with `period` (as the user names it)
+    only that period's checks. The periods are the year's months or quarters (fiscal_year.period_kind).
 
     Locked periods are not re-checked. Results of disabled checks are removed.
     """
-    months = months_of(fiscal_year)
-    if period is not None and period not in months:
-        raise BokslutError(
-            f"period {period} is not in the fiscal year {fiscal_year.start}..{fiscal_year.end}; "
-            f"give a month as YYYYMM between {months[0]} and {months[-1]}"
-        )
-    locked = _locked_months(fiscal_year)
-    wanted = [m for m in ([period] if period else months) if m not in locked]
+    key = None if period is None else check_period(fiscal_year, period)
+    keys = period_keys(fiscal_year)
+    locked = _locked(db, fiscal_year)
+    wanted = [k for k in ([key] if key else keys) if k not in locked]
     context = Context(db, fiscal_year, wanted)
     checks = all_checks(db, company)
     selected = [
         check for check, enabled in checks
-        if enabled and (check.per_period or period is None) and (wanted or not check.per_period)
+        if enabled and (check.per_period or key is None) and (wanted or not check.per_period)
     ]  # fmt: skip
+    # The per-period checks share the run's largest query (Context.per_period): one worker runs them in turn from
+    # the start, while the other works through the rest instead of waiting for that query.
+    shared = [check for check in selected if check.per_period]
+    tasks = ([shared] if shared else []) + [[check] for check in selected if not check.per_period]
     with ThreadPoolExecutor(WORKERS, thread_name_prefix="checks") as pool:
-        runs = [(check.id, pool.submit(_run_in_worker, db, check, context)) for check in selected]
-        findings = [(check_id, finding) for check_id, run in runs for finding in run.result()]
+        runs = [pool.submit(_run_in_worker, db, task, context) for task in tasks]
+        findings = [found for run in runs for found in run.result()]
     disabled = [check.id for check, enabled in checks if not enabled]
     _store(db, fiscal_year, findings, disabled)
-    return list_results(db, company, fiscal_year, period)
+    return list_results(db, company, fiscal_year, key)
 
 
-def _run_in_worker(db: pw.SqliteDatabase, check: Check, context: Context) -> list[Finding]:
+def _run_in_worker(db: pw.Database, checks: list[Check], context: Context) -> list[tuple[str, Finding]]:
     """Each worker thread reads through its own connection (WAL lets them read at once); closed when done."""
     try:
-        return check.run(context)
+        return [(check.id, finding) for check in checks for finding in check.run(context)]
     finally:
         db.close()
 
 
-def _store(db: pw.SqliteDatabase, fiscal_year: FiscalYear, findings: list[tuple[str, Finding]], disabled: list[str]):
+def _store(db: pw.Database, fiscal_year: FiscalYear, findings: list[tuple[str, Finding]], disabled: list[str]):
     existing = {
         (period, check_id): (status, data_hash, done_by, done_at)
         for period, check_id, status, data_hash, done_by, done_at in db.execute_sql(
@@ -229,7 +250,8 @@ def _store(db: pw.SqliteDatabase, fiscal_year: FiscalYear, findings: list[tuple[
              json.dumps(details, ensure_ascii=False, default=str), data_hash, now, done_by, done_at)
         )  # fmt: skip
     with db.atomic():
-        db.cursor().executemany(
+        executemany(
+            db,
             "INSERT INTO check_result (fiscal_year_id, period, check_id, status, message, details, data_hash, "
             "computed, stale, done_by, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) "
             "ON CONFLICT (fiscal_year_id, period, check_id) DO UPDATE SET status = excluded.status, "
@@ -244,7 +266,7 @@ def _store(db: pw.SqliteDatabase, fiscal_year: FiscalYear, findings: list[tuple[
 
 
 def list_results(
-    db: pw.SqliteDatabase, company: Company, fiscal_year: FiscalYear, period: str | None = None
+    db: pw.Database, company: Company, fiscal_year: FiscalYear, period: str | None = None
 ) -> list[CheckResult]:
     """The stored results of the enabled checks, year results first, then by period; hidden ones left out."""
     enabled = [check.id for check, on in all_checks(db, company) if on]
@@ -256,7 +278,7 @@ def list_results(
 
 
 def get_result(
-    db: pw.SqliteDatabase, company: Company, target: str, fiscal_year: FiscalYear | None, period: str = ""
+    db: pw.Database, company: Company, target: str, fiscal_year: FiscalYear | None, period: str = ""
 ) -> CheckResult:
     """A result by its id (digits), or by check id within `fiscal_year` and `period`."""
     if target.isdigit():
@@ -278,7 +300,7 @@ def get_result(
     return result
 
 
-def mark_done(db: pw.SqliteDatabase, result: CheckResult) -> CheckResult:
+def mark_done(db: pw.Database, result: CheckResult) -> CheckResult:
     """Only a red result can be done; the mark lasts until the check finds something else."""
     if result.status == DONE:
         return result
@@ -293,7 +315,7 @@ def mark_done(db: pw.SqliteDatabase, result: CheckResult) -> CheckResult:
     return CheckResult.get_by_id(result.id)
 
 
-def set_enabled(db: pw.SqliteDatabase, company: Company, check_id: str, enabled: bool) -> Check:
+def set_enabled(db: pw.Database, company: Company, check_id: str, enabled: bool) -> Check:
     """Built-in checks are switched off with a setting row; the user's own have theirs already."""
     known = {check.id: check for check, _ in all_checks(db, company)}
     if check_id not in known:

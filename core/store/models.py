@@ -125,6 +125,9 @@ class Voucher(BaseModel):
     text = pw.TextField(default="")
     registered = pw.DateField(null=True)
     signature = pw.TextField(default="")
+    # Of the date, text and rows (core.checks.voucher_fingerprint), written by the importer; NULL when imported
+    # before the column existed. The changed-vouchers check compares imports by it.
+    fingerprint = pw.TextField(null=True)
 
 
 class VoucherRow(BaseModel):

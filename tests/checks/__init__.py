@@ -17,8 +17,8 @@ __all__ = ["ORG", "balance", "db", "day", "load", "results", "run", "voucher"]
 
 
 @pytest.fixture
-def db(tmp_path):
-    store = open_store(tmp_path / "store.sqlite3")
+def db(store_address):
+    store = open_store(store_address)
     yield store
     store.close()
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from core.checks import fingerprints_in, per_voucher
 from tests.checks import balance, day, db, load, results, run, voucher  # noqa: F401 (db is a fixture)
 from tests.store.sources import consistent_year
 
@@ -232,3 +235,32 @@ def test_vouchers_changed_or_removed_since_the_previous_import(db):
     result = results(db, "changed-vouchers")
     assert result["rows"] == [{"voucher": "A 2", "problem": "changed"}, {"voucher": "A 3", "problem": "removed"}]
     assert result["params"] == {"count": 2, "added": 1}
+
+
+@pytest.mark.sqlite_only  # stores older than the fingerprint column are SQLite stores
+def test_the_importer_stores_the_fingerprint_the_rows_give(db):
+    """The importer hashes what it has in hand; computed again from the stored rows it must come out the same, or a
+    year imported before fingerprints were stored would show every voucher as changed."""
+    items = consistent_year()
+    items[-1].rows[0].date = day(1, 22)
+    items[-1].rows[0].text = "hyra | mars"
+    load(db, items)
+    stored = db.execute_sql("SELECT TRIM(series || ' ' || number), fingerprint FROM voucher ORDER BY id").fetchall()
+    assert len(stored) == 2 and all(fingerprint for _, fingerprint in stored)
+    db.execute_sql("UPDATE voucher SET fingerprint = NULL")
+    fingerprints_in(db)
+    (year_id,) = db.execute_sql("SELECT id FROM fiscal_year").fetchone()
+    assert db.execute_sql(f"{per_voucher(db)} ORDER BY v.id", (year_id,)).fetchall() == stored
+
+
+@pytest.mark.sqlite_only  # stores older than the fingerprint column are SQLite stores
+def test_vouchers_without_a_stored_fingerprint_are_compared_by_their_rows(db):
+    """Imported before migration 5 (fingerprint NULL): the re-import computes theirs from the stored rows."""
+    first = [voucher(n, day(2, n), ("1930", "10"), ("3001", "-10")) for n in (1, 2, 3)]
+    load(db, first)
+    db.execute_sql("UPDATE voucher SET fingerprint = NULL")
+    load(db, first)
+    assert status(db, "changed-vouchers") == "green"
+    db.execute_sql("UPDATE voucher SET fingerprint = NULL")
+    load(db, [*first[:2], voucher(3, day(2, 3), ("1930", "10"), ("3001", "-9"), ("3002", "-1"))])
+    assert results(db, "changed-vouchers")["rows"] == [{"voucher": "A 3", "problem": "changed"}]

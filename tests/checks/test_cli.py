@@ -94,3 +94,16 @@ def test_refusals_are_one_line(books, args, message):
     refused = books(*args)
     assert refused.returncode == 2
     assert message in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+
+
+def test_a_year_by_quarters_is_checked_per_quarter(books):
+    kind = books("period", "kind", "quarter", *YEAR)
+    assert kind.returncode == 0, kind.stderr
+    ran = results(books, "run")
+    assert ran[("unusual-counts", "2024Q1")]["status"] == "orange"
+    assert not any(period.isdigit() for _, period in ran)
+    assert {p for _, p in results(books, "run", "--period", "2024Q1")} == {"2024Q1"}
+    assert {p for _, p in results(books, "list", "--period", "2024-q1")} == {"2024Q1"}
+    refused = books("checks", "run", *YEAR, "--period", "2024-01")
+    assert refused.returncode == 2
+    assert "divided into quarters 2024Q1..2024Q4" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1

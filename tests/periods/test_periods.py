@@ -22,8 +22,8 @@ D = dt.date
 
 
 @pytest.fixture
-def db(tmp_path):
-    store = open_store(tmp_path / "bokslut.sqlite3")
+def db(store_address):
+    store = open_store(store_address)
     yield store
     store.close()
 

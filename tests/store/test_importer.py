@@ -182,15 +182,16 @@ import_source(db, FakeSource(make_header(), generated_year(3000)), batch_rows=50
 """
 
 
+@pytest.mark.sqlite_only  # reads SQLite's write-ahead log; tests/pg kills imports on PostgreSQL
 @pytest.mark.skipif(not hasattr(os, "kill") or sys.platform == "win32", reason="needs SIGKILL")
-def test_kill_mid_import_leaves_the_store_unchanged(db, tmp_path):
+def test_kill_mid_import_leaves_the_store_unchanged(db, store_address):
     _import(db)  # the killed import re-imports this same year, so its deletes must roll back too
     before = dump(db)
     db.close()
-    wal = tmp_path / "store.sqlite3-wal"
+    wal = store_address.with_name(f"{store_address.name}-wal")
     wal_before = wal.stat().st_size if wal.exists() else 0
     completed = subprocess.run(
-        [sys.executable, "-c", _KILLED_IMPORT, str(tmp_path / "store.sqlite3")], cwd=REPO, capture_output=True, text=True
+        [sys.executable, "-c", _KILLED_IMPORT, str(store_address)], cwd=REPO, capture_output=True, text=True
     )
     assert completed.returncode == -9, completed.stderr
     assert int(completed.stdout) > wal_before + 100_000  # uncommitted work had reached the disk
@@ -198,7 +199,7 @@ def test_kill_mid_import_leaves_the_store_unchanged(db, tmp_path):
     assert dump(db) == before
     assert ActivityLog.select().where(ActivityLog.status == "running").count() == 1  # the interrupted attempt
     db.close()
-    open_store(tmp_path / "store.sqlite3")  # as the next run of the program does
+    open_store(store_address)  # as the next run of the program does
     interrupted = ActivityLog.select().order_by(ActivityLog.id.desc()).get()
     assert (interrupted.status, interrupted.message.endswith("interrupted, the process ended before it finished")) == (
         "failed",
