@@ -18,14 +18,24 @@ demo: $(STAMP)
 	@if [ -t 0 ] && [ -t 1 ]; then $(BIN)/bokslut --data-dir $(CURDIR)/.demo --sandbox; \
 	else echo "no terminal here: open the app with $(BIN)/bokslut --data-dir $(CURDIR)/.demo --sandbox"; fi
 
-# tmux drives the end-to-end terminal test; installed from the system's packages where we may.
+# Tests that touch the store run a second time against a throw-away PostgreSQL server on loopback.
+STORE_TESTS := tests/store tests/checks tests/closing tests/export tests/periods tests/reports tests/fortnox \
+	tests/test_cli.py tests/pg tests/tui/test_analysis.py
+
+# tmux drives the end-to-end terminal test, PostgreSQL the shared-store run; installed from the system's
+# packages where we may (as root with apt-get), else the tests that need them say so and are skipped.
 system-deps:
 	@command -v tmux >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 		&& (apt-get update -qq && apt-get install -y -qq tmux >/dev/null) \
 		|| echo "tmux not installed: the terminal end-to-end test will be skipped"; }
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 \
+		|| { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+		|| echo "PostgreSQL not installed: the shared-store test run will be skipped"; }
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --store=postgresql $(STORE_TESTS)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -91,7 +91,7 @@ def fortnox_import(data_dir: str, env_json: str) -> dict:
     from core.store.db import open_store
 
     settings = load_settings(data_dir)
-    db = open_store(settings.db_path)
+    db = open_store(settings.store)
     company = ledger.resolve_company(db, ORG)
     result = asyncio.run(import_from_fortnox(db, settings, company, today=_latest_year_end()))
     return {
@@ -118,7 +118,7 @@ def file_import(path: str) -> dict:
 
     with tempfile.TemporaryDirectory() as scratch:
         settings = load_settings(scratch, os.devnull)
-        result = import_sie(open_store(settings.db_path), Path(path), limits=settings.sie_limits())
+        result = import_sie(open_store(settings.store), Path(path), limits=settings.sie_limits())
     return {"vouchers": result.vouchers, "transactions": result.transactions}
 
 
@@ -134,7 +134,7 @@ def json_sample(data_dir: str, env_json: str) -> dict:
     from core.store.db import open_store
 
     settings = load_settings(data_dir)
-    company = ledger.resolve_company(open_store(settings.db_path), ORG)
+    company = ledger.resolve_company(open_store(settings.store), ORG)
     year = ledger.resolve_fiscal_year(None, company)
 
     async def sample() -> dict:
@@ -181,7 +181,7 @@ def _download_current_year(data_dir: str, env: dict[str, str]) -> Path:
     from core.store.db import open_store
 
     settings = load_settings(data_dir)
-    company = ledger.resolve_company(open_store(settings.db_path), ORG)
+    company = ledger.resolve_company(open_store(settings.store), ORG)
     year = ledger.resolve_fiscal_year(None, company)
     target = Path(data_dir) / "current-year.se"
 

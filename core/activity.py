@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from core.errors import user_message
+from core.store.locks import is_postgres, process_alive_on_server
 from core.store.models import ActivityLog, Company, utc_now
 
 STATUSES = ("queued", "running", "done", "failed")
@@ -49,7 +50,7 @@ class ActivityEntry:
 
 
 def list_activity(
-    db: pw.SqliteDatabase,
+    db: pw.Database,
     *,
     company_id: int | None = None,
     kind: str | None = None,
@@ -111,7 +112,11 @@ def this_process() -> str:
 
 
 def process_alive(process: str) -> bool:
-    """Whether the "host:pid" still runs; a process of another host is assumed alive (we cannot look)."""
+    """Whether the "host:pid" still runs. On a shared PostgreSQL store the server knows it for every host (each
+    process holds a lock named after itself); with SQLite, a process of another host is assumed alive."""
+    database = ActivityLog._meta.database
+    if is_postgres(database):
+        return process_alive_on_server(database, process)
     host, _, pid = process.rpartition(":")
     if host != socket.gethostname():
         return True
@@ -140,9 +145,11 @@ def _finish(record: ActivityRecord, status: str, message: str) -> None:
 
 
 def close_interrupted() -> int:
-    """Mark as failed the entries left running by processes of this host that no longer exist (kill -9, power loss)."""
-    host = socket.gethostname()
-    running = ActivityLog.select().where(ActivityLog.status == "running", ActivityLog.process.startswith(f"{host}:"))
+    """Mark as failed the entries left running by processes that no longer exist (kill -9, power loss): this
+    host's, or on a shared PostgreSQL store any host's."""
+    running = ActivityLog.select().where(ActivityLog.status == "running")
+    if not is_postgres(ActivityLog._meta.database):
+        running = running.where(ActivityLog.process.startswith(f"{socket.gethostname()}:"))
     # Read all first: an UPDATE inside an open read would have to upgrade it, and SQLite refuses that at once
     # ("database is locked", no waiting) when another process has written since the read began.
     interrupted = [entry for entry in list(running) if not process_alive(entry.process)]

@@ -23,6 +23,7 @@ import peewee as pw
 from core.errors import BokslutError
 from core.integrity import BALANCE_CLASSES
 from core.money import from_ore, to_ore
+from core.store.dialect import ordered_join, scan_condition, text_contains
 
 PAGE_SIZE = 200
 
@@ -153,7 +154,7 @@ class YearExtent:
         )
 
 
-def year_extent(db: pw.SqliteDatabase, fiscal_year_id: int) -> YearExtent:
+def year_extent(db: pw.Database, fiscal_year_id: int) -> YearExtent:
     """Counted: one pass over the year's part of the account index (it covers the query), ~0.15 s at 1.6 M rows."""
     count, low, high = db.execute_sql(
         "SELECT COUNT(*), MIN(id), MAX(id) FROM voucher_row WHERE fiscal_year_id = ? AND kind = 'TRANS'",
@@ -162,7 +163,7 @@ def year_extent(db: pw.SqliteDatabase, fiscal_year_id: int) -> YearExtent:
     return YearExtent(count, low or 0, high or 0, exact=True)
 
 
-def recorded_extent(db: pw.SqliteDatabase, fiscal_year_id: int) -> YearExtent | None:
+def recorded_extent(db: pw.Database, fiscal_year_id: int) -> YearExtent | None:
     """Instant: the count the year's import recorded, and the row ids from its first voucher's first row to its
     last voucher's last row (an import writes a voucher's rows right after it, in order). None if unknown."""
     recorded = db.execute_sql(
@@ -203,11 +204,11 @@ class TransactionQuery:
         "CASE WHEN r.text != '' THEN r.text ELSE v.text END, COALESCE(r.cost_center, ''), COALESCE(r.project, '')"
     )
     _FROM = "FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id"
-    _FROM_ROWS_FIRST = "FROM voucher_row r CROSS JOIN voucher v ON v.id = r.voucher_id"  # SQLite keeps r outer
+    _FROM_ROWS_FIRST = "FROM voucher_row r {join} voucher v ON v.id = r.voucher_id"
 
     def __init__(
         self,
-        db: pw.SqliteDatabase,
+        db: pw.Database,
         fiscal_year_id: int,
         row_filter: TransactionFilter = TransactionFilter(),
         extent: YearExtent | None = None,
@@ -215,15 +216,16 @@ class TransactionQuery:
         self.db = db
         self.extent = extent or year_extent(db, fiscal_year_id)
         self.ids: list[int] | None = None  # all matching row ids, when there are few
-        conditions, params, needs_voucher = _conditions(fiscal_year_id, row_filter)
-        walk = [f"+{condition}" if condition.startswith("r.") else condition for condition in conditions]
+        conditions, params, needs_voucher = _conditions(db, fiscal_year_id, row_filter)
+        walk = [scan_condition(db, condition) for condition in conditions]
         if row_filter == TransactionFilter():
             self._count, low, high = self.extent.count, self.extent.low, self.extent.high
         else:
-            source = self._FROM_ROWS_FIRST if needs_voucher else "FROM voucher_row r"
+            listing = self._FROM_ROWS_FIRST.format(join="JOIN") if needs_voucher else "FROM voucher_row r"
+            source = self._FROM_ROWS_FIRST.format(join=ordered_join(db)) if needs_voucher else listing
             if row_filter.accounts:
                 found = db.execute_sql(
-                    f"SELECT r.id {source.replace('CROSS ', '')} WHERE {' AND '.join(conditions)} LIMIT ?",
+                    f"SELECT r.id {listing} WHERE {' AND '.join(conditions)} LIMIT ?",
                     [*params, self.LISTED_MAX_ROWS + 1],
                 ).fetchall()
             else:
@@ -237,7 +239,7 @@ class TransactionQuery:
                 low, high = (self.ids[0], self.ids[-1]) if self.ids else (0, 0)
             elif row_filter.accounts:
                 self._count, low, high = db.execute_sql(
-                    f"SELECT COUNT(*), MIN(r.id), MAX(r.id) {source.replace('CROSS ', '')} "
+                    f"SELECT COUNT(*), MIN(r.id), MAX(r.id) {listing} "
                     f"WHERE {' AND '.join(conditions)}",
                     params,
                 ).fetchone()
@@ -307,7 +309,7 @@ class TransactionQuery:
         ]
 
 
-def _conditions(fiscal_year_id: int, row_filter: TransactionFilter) -> tuple[list[str], list, bool]:
+def _conditions(db: pw.Database, fiscal_year_id: int, row_filter: TransactionFilter) -> tuple[list[str], list, bool]:
     """SQL conditions for a filter, their parameters, and whether they need the voucher joined."""
     conditions, params = ["r.fiscal_year_id = ?", "r.kind = 'TRANS'"], [fiscal_year_id]
     if row_filter.accounts:
@@ -336,7 +338,8 @@ def _conditions(fiscal_year_id: int, row_filter: TransactionFilter) -> tuple[lis
         params.append(row_filter.series)
     if row_filter.text:
         pattern = "%" + row_filter.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append("(r.text LIKE ? ESCAPE '\\' OR v.text LIKE ? ESCAPE '\\')")
+        like = text_contains(db)
+        conditions.append(f"(r.text {like} ? ESCAPE '\\' OR v.text {like} ? ESCAPE '\\')")
         params.extend([pattern, pattern])
     return conditions, params, len(conditions) > row_only
 
@@ -344,7 +347,7 @@ def _conditions(fiscal_year_id: int, row_filter: TransactionFilter) -> tuple[lis
 # --- the account analysis ---------------------------------------------------------------------
 
 
-def opening_balance(db: pw.SqliteDatabase, fiscal_year_id: int, account: str) -> Decimal:
+def opening_balance(db: pw.Database, fiscal_year_id: int, account: str) -> Decimal:
     """#IB for balance accounts (classes 1-2); result accounts start every year at zero."""
     if not account.startswith(BALANCE_CLASSES):
         return Decimal("0.00")
@@ -369,7 +372,7 @@ class LedgerQuery:
         "WHERE r.fiscal_year_id = ? AND r.account = ? AND r.kind = 'TRANS'"
     )
 
-    def __init__(self, db: pw.SqliteDatabase, fiscal_year_id: int, account: str, opening: Decimal):
+    def __init__(self, db: pw.Database, fiscal_year_id: int, account: str, opening: Decimal):
         self.db = db
         self.params = [fiscal_year_id, account]
         self.opening = opening
@@ -467,7 +470,7 @@ class AccountLedger:
     rows: KeysetPager[LedgerRow]
 
 
-def account_ledger(db: pw.SqliteDatabase, fiscal_year_id: int, account: str) -> AccountLedger:
+def account_ledger(db: pw.Database, fiscal_year_id: int, account: str) -> AccountLedger:
     """Opening balance, the rows with running balance, and the closing balance of one account."""
     name_row = db.execute_sql(
         "SELECT a.name FROM account a JOIN fiscal_year y ON y.company_id = a.company_id "
@@ -502,7 +505,7 @@ class VoucherDetail:
     lines: tuple[VoucherLine, ...]  # in the file's order
 
 
-def voucher_detail(db: pw.SqliteDatabase, voucher_id: int) -> VoucherDetail:
+def voucher_detail(db: pw.Database, voucher_id: int) -> VoucherDetail:
     """A voucher with all its rows, history rows included, as the drill-down from an account shows it."""
     series, number, date, text, registered = db.execute_sql(
         "SELECT series, number, date, text, registered FROM voucher WHERE id = ?", (voucher_id,)

@@ -43,7 +43,7 @@ def _print_json(document: object) -> None:
 
 
 def cmd_import_sie(args: argparse.Namespace, settings: Settings) -> int:
-    db = open_store(settings.db_path)
+    db = open_store(settings.store)
     result = import_sie(
         db,
         Path(args.path),
@@ -59,7 +59,7 @@ def cmd_import_sie(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_companies(args: argparse.Namespace, settings: Settings) -> int:
-    db = open_store(settings.db_path)
+    db = open_store(settings.store)
     companies = ledger.list_companies(db)
     if args.json:
         _print_json([company.to_json() for company in companies])
@@ -73,7 +73,7 @@ def cmd_companies(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_company_add(args: argparse.Namespace, settings: Settings) -> int:
-    db = open_store(settings.db_path)
+    db = open_store(settings.store)
     company = ledger.add_company(db, args.name, args.org_number, args.source)
     if args.json:
         _print_json(company.to_json())
@@ -83,7 +83,7 @@ def cmd_company_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_company_source(args: argparse.Namespace, settings: Settings) -> int:
-    db = open_store(settings.db_path)
+    db = open_store(settings.store)
     company = named_company(db, args.company)
     ledger.set_source(db, company, args.source)
     _say(f"{company.name}: data source is now {company.source}")
@@ -91,7 +91,7 @@ def cmd_company_source(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_activity(args: argparse.Namespace, settings: Settings) -> int:
-    db = open_store(settings.db_path)
+    db = open_store(settings.store)
     company_id = named_company(db, args.company).id if args.company else None
     entries = activity.list_activity(db, company_id=company_id, kind=args.kind, limit=args.limit)
     if args.json:
@@ -137,7 +137,7 @@ def _open_browser(url: str) -> None:
 def cmd_connect(args: argparse.Namespace, settings: Settings) -> int:
     from core.fortnox.connection import connect_company
 
-    db = open_store(settings.db_path)
+    db = open_store(settings.store)
     company = named_company(db, args.company)
 
     def show_url(url: str) -> None:
@@ -164,7 +164,7 @@ def cmd_connect(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_import_fortnox(args: argparse.Namespace, settings: Settings) -> int:
     from core.fortnox.importer import import_from_fortnox
 
-    db = open_store(settings.db_path)
+    db = open_store(settings.store)
     company = named_company(db, args.company)
     step = None if args.json else (lambda text: print(f"{text} ...", file=sys.stderr, flush=True))
     result = asyncio.run(import_from_fortnox(db, settings, company, all_years=args.all_years, on_step=step))
@@ -178,7 +178,7 @@ def cmd_import_fortnox(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_disconnect(args: argparse.Namespace, settings: Settings) -> int:
     from core.fortnox.connection import disconnect_company
 
-    db = open_store(settings.db_path)
+    db = open_store(settings.store)
     company = named_company(db, args.company)
     revoked = asyncio.run(disconnect_company(settings, company))
     _say(f"{company.name} is disconnected from Fortnox" + ("." if revoked else " (Fortnox had already let the token go)."))
@@ -188,7 +188,7 @@ def cmd_disconnect(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     from core.fortnox.connection import company_status
 
-    db = open_store(settings.db_path)
+    db = open_store(settings.store)
     companies = [named_company(db, args.company)] if args.company else ledger.list_companies(db)
     statuses = [company_status(settings, company) for company in companies]
     if args.json:
@@ -222,7 +222,7 @@ def named_company(db, org_number: str | None):
 
 def company_year(args: argparse.Namespace, settings: Settings):
     """(store, company, fiscal year) from --company and --year: what most commands start with."""
-    db = open_store(settings.db_path)
+    db = open_store(settings.store)
     company = named_company(db, args.company)
     return db, company, ledger.resolve_fiscal_year(db, company, args.year)
 
@@ -269,7 +269,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from core.demo import SECOND_DEMO, write_demo_sie
 
     spec = SECOND_DEMO
-    db = open_store(settings.db_path)
+    db = open_store(settings.store)
     files_dir = settings.data_dir / "demo-files"
     files_dir.mkdir(parents=True, exist_ok=True)
     for year_index in range(-(spec.years - 1), 1):

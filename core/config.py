@@ -15,6 +15,7 @@ from core.sie.reader import SieLimits
 
 APP_NAME = "bokslut"
 DB_FILE_NAME = "bokslut.sqlite3"
+STORE_SCHEMES = ("sqlite:///", "postgresql://", "postgres://")
 
 
 class ConfigError(BokslutError):
@@ -28,10 +29,17 @@ class Settings:
     max_file_bytes: int = 100 * 1024 * 1024
     max_objects_per_dimension: int = 10_000
     config: Mapping = field(default_factory=dict)  # the parsed file, for settings other layers own (the app's keys)
+    # A shared PostgreSQL store; None: the SQLite file in the data directory. Never in a repr: it may hold a password.
+    database_url: str | None = field(default=None, repr=False)
 
     @property
     def db_path(self) -> Path:
         return self.data_dir / DB_FILE_NAME
+
+    @property
+    def store(self) -> str | Path:
+        """What `open_store` opens: the shared server when one is set, else the embedded file."""
+        return self.database_url or self.db_path
 
     def sie_limits(self) -> SieLimits:
         return SieLimits(max_bytes=self.max_file_bytes, max_objects_per_dimension=self.max_objects_per_dimension)
@@ -71,10 +79,17 @@ def load_settings(
     chosen_dir = data_dir or environ.get("BOKSLUT_DATA_DIR") or config.get("data_dir")
     resolved_dir = Path(chosen_dir).expanduser() if chosen_dir else Path(platformdirs.user_data_dir(APP_NAME))
     max_file_mb = positive_int(config, "import", "max_file_mb", 100, config_path)
+    database_url = environ.get("BOKSLUT_DATABASE_URL") or config.get("database_url") or None
+    if database_url is not None and not str(database_url).startswith(STORE_SCHEMES):
+        raise ConfigError(
+            f"The store address must start with {' or '.join(STORE_SCHEMES)} (BOKSLUT_DATABASE_URL or database_url "
+            "in the config file)."
+        )
     return Settings(
         data_dir=resolved_dir.resolve(),
         config_file=config_path if config_path.exists() else None,
         max_file_bytes=max_file_mb * 1024 * 1024,
         max_objects_per_dimension=positive_int(config, "import", "max_objects_per_dimension", 10_000, config_path),
         config=config,
+        database_url=database_url,
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from core.money import format_amount, from_ore
+from core.store.db import executemany
 
 OK, WARNING, ERROR = "ok", "warning", "error"
 MAX_DETAILS = 1000  # enough to work through; the message carries the full count
@@ -63,7 +64,7 @@ def _result(check_id: str, discrepancies: list[dict], status_if_any: str, what: 
     )
 
 
-def _balances(db: pw.SqliteDatabase, fiscal_year_id: int, kind: str) -> dict[str, int]:
+def _balances(db: pw.Database, fiscal_year_id: int, kind: str) -> dict[str, int]:
     """Account totals of one balance kind; object rows are excluded since they need not add up."""
     cursor = db.execute_sql(
         "SELECT account, SUM(amount) FROM balance WHERE fiscal_year_id = ? AND kind = ? AND objects = '' "
@@ -73,7 +74,7 @@ def _balances(db: pw.SqliteDatabase, fiscal_year_id: int, kind: str) -> dict[str
     return dict(cursor.fetchall())
 
 
-def transaction_totals(db: pw.SqliteDatabase, fiscal_year_id: int) -> dict[str, int]:
+def transaction_totals(db: pw.Database, fiscal_year_id: int) -> dict[str, int]:
     """Σ #TRANS per account in öre, the year's movement."""
     cursor = db.execute_sql(
         "SELECT account, SUM(amount) FROM voucher_row WHERE fiscal_year_id = ? AND kind = 'TRANS' GROUP BY account",
@@ -82,11 +83,11 @@ def transaction_totals(db: pw.SqliteDatabase, fiscal_year_id: int) -> dict[str, 
     return dict(cursor.fetchall())
 
 
-def check_vouchers_balance(db: pw.SqliteDatabase, fiscal_year_id: int) -> CheckResult:
+def check_vouchers_balance(db: pw.Database, fiscal_year_id: int) -> CheckResult:
     cursor = db.execute_sql(
         "SELECT v.series, v.number, v.date, SUM(r.amount) AS total FROM voucher v "
         "JOIN voucher_row r ON r.voucher_id = v.id AND r.kind = 'TRANS' "
-        "WHERE v.fiscal_year_id = ? GROUP BY v.id HAVING total != 0 ORDER BY v.id",
+        "WHERE v.fiscal_year_id = ? GROUP BY v.id HAVING SUM(r.amount) != 0 ORDER BY v.id",
         (fiscal_year_id,),
     )
     discrepancies = [
@@ -100,7 +101,7 @@ NO_VOUCHERS = "not checked, the year has no vouchers (SIE types 1-3 carry balanc
 
 
 def check_closing_balances(
-    db: pw.SqliteDatabase, fiscal_year_id: int, movement: Mapping[str, int], has_vouchers: bool
+    db: pw.Database, fiscal_year_id: int, movement: Mapping[str, int], has_vouchers: bool
 ) -> CheckResult:
     what = "Balance accounts where #IB + Σ#TRANS ≠ #UB"
     if not has_vouchers:
@@ -113,7 +114,7 @@ def check_closing_balances(
 
 
 def check_results(
-    db: pw.SqliteDatabase, fiscal_year_id: int, movement: Mapping[str, int], has_vouchers: bool
+    db: pw.Database, fiscal_year_id: int, movement: Mapping[str, int], has_vouchers: bool
 ) -> CheckResult:
     what = "Result accounts where Σ#TRANS ≠ #RES"
     if not has_vouchers:
@@ -125,7 +126,7 @@ def check_results(
 
 
 def check_opening_against_file(
-    db: pw.SqliteDatabase, fiscal_year_id: int, previous_closing: Mapping[str, int] | None
+    db: pw.Database, fiscal_year_id: int, previous_closing: Mapping[str, int] | None
 ) -> CheckResult:
     what = "#IB of the year ≠ #UB of the previous year in the same file"
     if not previous_closing:
@@ -134,7 +135,7 @@ def check_opening_against_file(
     return _result("opening-vs-file", _account_discrepancies(previous_closing, opening, BALANCE_CLASSES), WARNING, what)
 
 
-def check_opening_against_store(db: pw.SqliteDatabase, fiscal_year_id: int, start: dt.date) -> CheckResult:
+def check_opening_against_store(db: pw.Database, fiscal_year_id: int, start: dt.date) -> CheckResult:
     """Compares with the previous year only when that year came from its own import as year 0."""
     what = "#IB of the year ≠ #UB of the previous year already in the store"
     cursor = db.execute_sql(
@@ -151,7 +152,7 @@ def check_opening_against_store(db: pw.SqliteDatabase, fiscal_year_id: int, star
     return _result("opening-vs-store", discrepancies, WARNING, what)
 
 
-def check_voucher_dates(db: pw.SqliteDatabase, fiscal_year_id: int, start: dt.date, end: dt.date) -> CheckResult:
+def check_voucher_dates(db: pw.Database, fiscal_year_id: int, start: dt.date, end: dt.date) -> CheckResult:
     cursor = db.execute_sql(
         "SELECT series, number, date FROM voucher WHERE fiscal_year_id = ? AND (date < ? OR date > ?) ORDER BY id",
         (fiscal_year_id, start.isoformat(), end.isoformat()),
@@ -164,7 +165,7 @@ def check_voucher_dates(db: pw.SqliteDatabase, fiscal_year_id: int, start: dt.da
 
 
 def run_checks(
-    db: pw.SqliteDatabase,
+    db: pw.Database,
     fiscal_year_id: int,
     start: dt.date,
     end: dt.date,
@@ -187,10 +188,11 @@ def run_checks(
     ]
 
 
-def store_checks(db: pw.SqliteDatabase, fiscal_year_id: int, batch_id: int, results: list[CheckResult]) -> None:
+def store_checks(db: pw.Database, fiscal_year_id: int, batch_id: int, results: list[CheckResult]) -> None:
     """Replaces the year's stored results: they describe the data as it now is."""
     db.execute_sql("DELETE FROM integrity_check WHERE fiscal_year_id = ?", (fiscal_year_id,))
-    db.cursor().executemany(
+    executemany(
+        db,
         "INSERT INTO integrity_check (fiscal_year_id, batch_id, check_id, status, message, details) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         [
@@ -200,7 +202,7 @@ def store_checks(db: pw.SqliteDatabase, fiscal_year_id: int, batch_id: int, resu
     )
 
 
-def stored_checks(db: pw.SqliteDatabase, fiscal_year_id: int) -> list[CheckResult]:
+def stored_checks(db: pw.Database, fiscal_year_id: int) -> list[CheckResult]:
     cursor = db.execute_sql(
         "SELECT check_id, status, message, details FROM integrity_check WHERE fiscal_year_id = ? ORDER BY id",
         (fiscal_year_id,),

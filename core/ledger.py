@@ -74,11 +74,11 @@ class TrialBalance:
         }
 
 
-def list_companies(db: pw.SqliteDatabase) -> list[Company]:
+def list_companies(db: pw.Database) -> list[Company]:
     return list(Company.select().order_by(Company.name, Company.id))
 
 
-def resolve_company(db: pw.SqliteDatabase, org_number: str | None = None) -> Company:
+def resolve_company(db: pw.Database, org_number: str | None = None) -> Company:
     """The company with this organisation number, or the only one when none is given."""
     if org_number is not None:
         try:
@@ -101,7 +101,7 @@ def resolve_company(db: pw.SqliteDatabase, org_number: str | None = None) -> Com
 SOURCES = ("sie-file", "fortnox")
 
 
-def add_company(db: pw.SqliteDatabase, name: str, org_number: str, source: str = "sie-file") -> Company:
+def add_company(db: pw.Database, name: str, org_number: str, source: str = "sie-file") -> Company:
     """A company is known by its organisation number, so imports and Fortnox can be checked against it."""
     try:
         digits = normalise_org_number(org_number)
@@ -119,7 +119,7 @@ def add_company(db: pw.SqliteDatabase, name: str, org_number: str, source: str =
         return Company.create(name=name.strip(), org_number=digits, source=source)
 
 
-def set_source(db: pw.SqliteDatabase, company: Company, source: str) -> None:
+def set_source(db: pw.Database, company: Company, source: str) -> None:
     """Switching the data source keeps the books; the next import comes from the new source."""
     _check_source(source)
     Company.update(source=source).where(Company.id == company.id).execute()
@@ -131,11 +131,11 @@ def _check_source(source: str) -> None:
         raise BokslutError(f"unknown data source {source!r}; choose one of: {', '.join(SOURCES)}")
 
 
-def list_fiscal_years(db: pw.SqliteDatabase, company: Company) -> list[FiscalYear]:
+def list_fiscal_years(db: pw.Database, company: Company) -> list[FiscalYear]:
     return list(FiscalYear.select().where(FiscalYear.company == company.id).order_by(FiscalYear.start))
 
 
-def resolve_fiscal_year(db: pw.SqliteDatabase, company: Company, year: int | None = None) -> FiscalYear:
+def resolve_fiscal_year(db: pw.Database, company: Company, year: int | None = None) -> FiscalYear:
     """The fiscal year ending in calendar year `year` (how accountants name a year), else the latest."""
     years = list_fiscal_years(db, company)
     if year is not None:
@@ -147,7 +147,7 @@ def resolve_fiscal_year(db: pw.SqliteDatabase, company: Company, year: int | Non
 
 
 def trial_balance(
-    db: pw.SqliteDatabase, company: Company, fiscal_year: FiscalYear, final: bool = False
+    db: pw.Database, company: Company, fiscal_year: FiscalYear, final: bool = False
 ) -> TrialBalance:
     """Preliminary: the imported books. Final: plus the closing entries that the books do not hold yet."""
     movement = integrity.transaction_totals(db, fiscal_year.id)
@@ -203,14 +203,14 @@ def _date(text: str | None) -> dt.date | None:
     return None if text is None else dt.date.fromisoformat(text)
 
 
-def _previous_year(db: pw.SqliteDatabase, fiscal_year: FiscalYear) -> FiscalYear | None:
+def _previous_year(db: pw.Database, fiscal_year: FiscalYear) -> FiscalYear | None:
     return FiscalYear.get_or_none(
         FiscalYear.company == fiscal_year.company_id, FiscalYear.end == fiscal_year.start - dt.timedelta(days=1)
     )
 
 
 def export_year(
-    db: pw.SqliteDatabase, company: Company, fiscal_year: FiscalYear
+    db: pw.Database, company: Company, fiscal_year: FiscalYear
 ) -> tuple[sie.Header, Iterator[sie.Balance], Iterator[sie.Voucher]]:
     """A stored year as SIE records for the 4E writer; balances and vouchers stream from SQL.
 
@@ -249,7 +249,7 @@ def export_year(
     return header, _stream_balances(db, year_ids), _stream_vouchers(db, fiscal_year.id)
 
 
-def _stream_balances(db: pw.SqliteDatabase, year_ids: list[tuple[int, int]]) -> Iterator[sie.Balance]:
+def _stream_balances(db: pw.Database, year_ids: list[tuple[int, int]]) -> Iterator[sie.Balance]:
     for year_index, year_id in year_ids:
         cursor = db.execute_sql(
             "SELECT kind, account, period, objects, amount, quantity FROM balance WHERE fiscal_year_id = ? ORDER BY id",
@@ -267,7 +267,7 @@ def _stream_balances(db: pw.SqliteDatabase, year_ids: list[tuple[int, int]]) -> 
             )
 
 
-def _stream_vouchers(db: pw.SqliteDatabase, fiscal_year_id: int) -> Iterator[sie.Voucher]:
+def _stream_vouchers(db: pw.Database, fiscal_year_id: int) -> Iterator[sie.Voucher]:
     """One pass over vouchers joined with their rows, in import order; one voucher in memory at a time."""
     cursor = db.execute_sql(
         "SELECT v.id, v.series, v.number, v.date, v.text, v.registered, v.signature, "

@@ -37,7 +37,7 @@ class CompanyOverview:
     monthly_results: tuple[tuple[str, Decimal], ...]  # (YYYY-MM, profit positive)
 
 
-def company_overview(db: pw.SqliteDatabase, company_id: int, year_id: int | None = None) -> CompanyOverview:
+def company_overview(db: pw.Database, company_id: int, year_id: int | None = None) -> CompanyOverview:
     """The overview of one company; `year_id` None picks the latest year."""
     company = Company.get_by_id(company_id)
     years = tuple((year.id, year.start, year.end) for year in list_fiscal_years(db, company))
@@ -61,7 +61,7 @@ def company_overview(db: pw.SqliteDatabase, company_id: int, year_id: int | None
     )
 
 
-def monthly_results(db: pw.SqliteDatabase, fiscal_year_id: int) -> list[tuple[str, Decimal]]:
+def monthly_results(db: pw.Database, fiscal_year_id: int) -> list[tuple[str, Decimal]]:
     """(YYYY-MM, result) for every month of the year; profit is positive (SIE books income as credit)."""
     year = FiscalYear.get_by_id(fiscal_year_id)
     classes = ", ".join("?" * len(RESULT_CLASSES))

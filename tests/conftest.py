@@ -6,13 +6,53 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from tests.postgres import PostgresMissing, running_postgres, store_location
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SAMPLE_FILES = SHARED / "sie" / "files"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--store",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="the store the store-facing tests run against; postgresql starts a throw-away server on loopback",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--store") == "postgresql":
+        skip = pytest.mark.skip(reason="SQLite only: this test is about the embedded file store")
+        for item in items:
+            if "sqlite_only" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def postgres_server(request):
+    """The throw-away server of a `--store=postgresql` run, or None for SQLite runs."""
+    if request.config.getoption("--store") != "postgresql":
+        yield None
+        return
+    try:
+        with running_postgres() as server:
+            yield server
+    except PostgresMissing as missing:
+        pytest.skip(f"PostgreSQL run skipped: {missing}")
+
+
+@pytest.fixture
+def store_address(tmp_path: Path, postgres_server) -> Iterator[str | Path]:
+    """Where a test's store lives: a SQLite file in its folder, or a fresh database on the test server."""
+    with store_location(postgres_server, tmp_path) as location:
+        yield location
 
 
 @pytest.fixture(autouse=True)
@@ -56,6 +96,7 @@ class Cli:
 
     data_dir: Path
     extra_env: dict[str, str] = field(default_factory=dict)  # e.g. the Fortnox sandbox's addresses
+    store: str | Path | None = None  # the test's store; None: the data directory's own SQLite file
 
     @property
     def env(self) -> dict[str, str]:
@@ -67,6 +108,9 @@ class Cli:
             **self.extra_env,
         }
         env.pop("BOKSLUT_DATA_DIR", None)
+        env.pop("BOKSLUT_DATABASE_URL", None)
+        if self.store is not None:
+            env["BOKSLUT_DATABASE_URL"] = str(self.store) if "://" in str(self.store) else f"sqlite:///{self.store}"
         (self.data_dir / "no-config.toml").touch()
         return env
 
@@ -81,7 +125,8 @@ class Cli:
 
 
 @pytest.fixture
-def cli(tmp_path: Path) -> Cli:
+def cli(tmp_path: Path, postgres_server) -> Iterator[Cli]:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    return Cli(data_dir)
+    with store_location(postgres_server, data_dir) as location:
+        yield Cli(data_dir, store=location)

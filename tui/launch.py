@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(options.data_dir, options.config)
         preferences = load_preferences(settings)
-        db = open_store(settings.db_path)
+        db = open_store(settings.store)
     except (BokslutError, OSError) as error:
         print(printable(f"bokslut: {user_message(error)}"), file=sys.stderr)
         return cli.EXIT_BAD_INPUT

@@ -24,7 +24,7 @@ def marked_text(text: str, marker: str) -> str:
     return f"{text} [{marker}]"
 
 
-def mark_booked(db: pw.SqliteDatabase, fiscal_year_id: int) -> int:
+def mark_booked(db: pw.Database, fiscal_year_id: int) -> int:
     """After an import of a year: booked is true exactly for the exported entries its vouchers hold.
 
     Runs inside the import's transaction, so the books and the flags always agree. Returns how many
@@ -57,11 +57,11 @@ def mark_booked(db: pw.SqliteDatabase, fiscal_year_id: int) -> int:
     return len(booked)
 
 
-def _voucher_numbers(db: pw.SqliteDatabase, fiscal_year_id: int) -> set[tuple[str, str]]:
+def _voucher_numbers(db: pw.Database, fiscal_year_id: int) -> set[tuple[str, str]]:
     return set(db.execute_sql("SELECT series, number FROM voucher WHERE fiscal_year_id = ?", (fiscal_year_id,)))
 
 
-def _voucher_markers(db: pw.SqliteDatabase, fiscal_year_id: int) -> set[str]:
+def _voucher_markers(db: pw.Database, fiscal_year_id: int) -> set[str]:
     """Markers at the end of voucher texts; LIKE narrows a year of vouchers to the few that can hold one."""
     cursor = db.execute_sql(
         "SELECT text FROM voucher WHERE fiscal_year_id = ? AND text LIKE '%[bokslut:%'", (fiscal_year_id,)

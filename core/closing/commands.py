@@ -124,12 +124,12 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
-    db = open_store(settings.db_path)
+    db = open_store(settings.store)
     return _show(entries.get_entry(db, args.id), args.json)
 
 
 def cmd_edit(args: argparse.Namespace, settings: Settings) -> int:
-    db = open_store(settings.db_path)
+    db = open_store(settings.store)
     entry = entries.get_entry(db, args.id)
     draft = _read_draft(args.from_json)
     return _show(entries.update_entry(db, entry, draft), args.json)
@@ -139,14 +139,14 @@ def _simple(action: Callable) -> Handler:
     """delete, restore, reverse: one entry in, the changed (or new) entry printed."""
 
     def run(args: argparse.Namespace, settings: Settings) -> int:
-        db = open_store(settings.db_path)
+        db = open_store(settings.store)
         return _show(action(db, entries.get_entry(db, args.id)), args.json)
 
     return run
 
 
 def cmd_not_applicable(args: argparse.Namespace, settings: Settings) -> int:
-    db = open_store(settings.db_path)
+    db = open_store(settings.store)
     return _show(entries.set_not_applicable(db, entries.get_entry(db, args.id), not args.undo), args.json)
 
 

@@ -20,6 +20,7 @@ from core.closing.texts import DESCRIPTION_MAX, ROW_TEXT_MAX, text_problem
 from core.errors import BokslutError
 from core.money import format_amount
 from core.periods import locked_problem
+from core.store.locks import exclusive, year_closing
 from core.store.models import (
     Account,
     ClosingEntry,
@@ -33,11 +34,6 @@ from core.store.models import (
 
 STATUSES = ("not_exported", "exported", "not_applicable", "failed")
 EXPORTABLE = ("not_exported", "failed")  # what an export sends; a failed entry is tried again
-
-
-def export_lock(fiscal_year_id: int) -> tuple[str, int]:
-    """The lock every export of a year's entries claims under (Fortnox or SIE), so no entry is sent twice."""
-    return ("closing-export", fiscal_year_id)
 
 
 COST_CENTRE_DIMENSION = "1"
@@ -220,7 +216,7 @@ def _line_problem(value: str, max_length: int) -> str | None:
     return text_problem(value, max_length)
 
 
-def validate(db: pw.SqliteDatabase, fiscal_year: FiscalYear, draft: EntryDraft) -> list[Problem]:
+def validate(db: pw.Database, fiscal_year: FiscalYear, draft: EntryDraft) -> list[Problem]:
     """Everything wrong with the draft, per field; an empty list means it can be saved and exported."""
     problems: list[Problem] = []
     if draft.date is not None and not fiscal_year.start <= draft.date <= fiscal_year.end:
@@ -283,7 +279,7 @@ def _subject(entry: ClosingEntry | None, draft: EntryDraft | None = None) -> str
     return f"the closing entry {draft.text!r}" if draft and draft.text else "the closing entry"
 
 
-def _checked(db: pw.SqliteDatabase, fiscal_year: FiscalYear, draft: EntryDraft, entry: ClosingEntry | None) -> None:
+def _checked(db: pw.Database, fiscal_year: FiscalYear, draft: EntryDraft, entry: ClosingEntry | None) -> None:
     problems = validate(db, fiscal_year, draft)
     if problems:
         raise ClosingEntryInvalid(_subject(entry, draft), problems)
@@ -308,7 +304,7 @@ def _save_rows(entry: ClosingEntry, draft: EntryDraft) -> None:
 
 
 def create_entry(
-    db: pw.SqliteDatabase,
+    db: pw.Database,
     company: Company,
     fiscal_year: FiscalYear,
     draft: EntryDraft,
@@ -318,8 +314,8 @@ def create_entry(
 ) -> ClosingEntry:
     if fiscal_year.company_id != company.id:
         raise BokslutError(f"fiscal year {fiscal_year.start}..{fiscal_year.end} is not {company.name}'s")
-    _checked(db, fiscal_year, draft, None)
-    with db.atomic():
+    with exclusive(db, *year_closing(fiscal_year.id)):
+        _checked(db, fiscal_year, draft, None)
         entry = ClosingEntry.create(
             company=company.id,
             fiscal_year=fiscal_year.id,
@@ -365,31 +361,35 @@ def _refresh(entry: ClosingEntry) -> ClosingEntry:
     return ClosingEntry.get_by_id(entry.id)
 
 
-def _guarded_update(db: pw.SqliteDatabase, entry: ClosingEntry, action: str, **values) -> None:
-    """Conditional on the status in the store, not the object in hand: an export may run in another process."""
-    updated = (
-        ClosingEntry.update(updated=utc_now(), **values)
-        .where(
-            ClosingEntry.id == entry.id,
-            ClosingEntry.status != "exported",
-            ClosingEntry.id.not_in(ExportAttempt.select(ExportAttempt.entry).where(ExportAttempt.state == "intent")),
+def _guarded_update(db: pw.Database, entry: ClosingEntry, action: str, **values) -> None:
+    """Conditional on the status in the store, not the object in hand: an export may run in another process. Under
+    the year's closing lock, so an export cannot claim the entry half-way through the change."""
+    with exclusive(db, *year_closing(entry.fiscal_year_id)):
+        updated = (
+            ClosingEntry.update(updated=utc_now(), **values)
+            .where(
+                ClosingEntry.id == entry.id,
+                ClosingEntry.status != "exported",
+                ClosingEntry.id.not_in(
+                    ExportAttempt.select(ExportAttempt.entry).where(ExportAttempt.state == "intent")
+                ),
+            )
+            .execute()
         )
-        .execute()
-    )
     if not updated:
         _refuse_if_frozen(_refresh(entry), action)
 
 
-def update_entry(db: pw.SqliteDatabase, entry: ClosingEntry, draft: EntryDraft) -> ClosingEntry:
+def update_entry(db: pw.Database, entry: ClosingEntry, draft: EntryDraft) -> ClosingEntry:
     """A failed entry goes back to not exported: the user has changed what failed."""
     entry = _refresh(entry)
     _refuse_if_frozen(entry, "edited")
     if entry.deleted:
         raise BokslutError(f"closing entry {entry.id} is deleted; restore it first: bokslut closing restore {entry.id}")
-    _checked(db, entry.fiscal_year, draft, entry)
     status = "not_exported" if entry.status == "failed" else entry.status
     failure = "" if entry.status == "failed" else entry.failure
-    with db.atomic():
+    with exclusive(db, *year_closing(entry.fiscal_year_id)):
+        _checked(db, entry.fiscal_year, draft, entry)
         date = draft.date or entry.fiscal_year.end
         _guarded_update(db, entry, "edited", date=date, text=draft.text, status=status, failure=failure)
         _save_rows(entry, draft)
@@ -397,7 +397,7 @@ def update_entry(db: pw.SqliteDatabase, entry: ClosingEntry, draft: EntryDraft) 
     return _refresh(entry)
 
 
-def delete_entry(db: pw.SqliteDatabase, entry: ClosingEntry) -> ClosingEntry:
+def delete_entry(db: pw.Database, entry: ClosingEntry) -> ClosingEntry:
     """Soft: the entry is hidden from lists and balances, and can be restored."""
     _refuse_if_frozen(_refresh(entry), "deleted")
     _guarded_update(db, entry, "deleted", deleted=True)
@@ -405,13 +405,13 @@ def delete_entry(db: pw.SqliteDatabase, entry: ClosingEntry) -> ClosingEntry:
     return _refresh(entry)
 
 
-def restore_entry(db: pw.SqliteDatabase, entry: ClosingEntry) -> ClosingEntry:
+def restore_entry(db: pw.Database, entry: ClosingEntry) -> ClosingEntry:
     ClosingEntry.update(deleted=False, updated=utc_now()).where(ClosingEntry.id == entry.id).execute()
     mark_stale(db, entry.fiscal_year_id)
     return _refresh(entry)
 
 
-def reverse_entry(db: pw.SqliteDatabase, entry: ClosingEntry) -> ClosingEntry:
+def reverse_entry(db: pw.Database, entry: ClosingEntry) -> ClosingEntry:
     """A new entry with every row on the other side; how an exported entry is corrected."""
     entry = _refresh(entry)
     if entry.deleted:
@@ -430,7 +430,7 @@ def reverse_entry(db: pw.SqliteDatabase, entry: ClosingEntry) -> ClosingEntry:
     return create_entry(db, fiscal_year.company, fiscal_year, draft, reverses=entry)
 
 
-def set_not_applicable(db: pw.SqliteDatabase, entry: ClosingEntry, value: bool) -> ClosingEntry:
+def set_not_applicable(db: pw.Database, entry: ClosingEntry, value: bool) -> ClosingEntry:
     """Not applicable for transfer: it counts in the final balances here but is never exported."""
     _refuse_if_frozen(_refresh(entry), "marked" if value else "unmarked")
     _guarded_update(db, entry, "marked", status="not_applicable" if value else "not_exported")
@@ -440,7 +440,7 @@ def set_not_applicable(db: pw.SqliteDatabase, entry: ClosingEntry, value: bool) 
 # --- reading ---------------------------------------------------------------------------------
 
 
-def get_entry(db: pw.SqliteDatabase, entry_id: int) -> ClosingEntry:
+def get_entry(db: pw.Database, entry_id: int) -> ClosingEntry:
     entry = ClosingEntry.get_or_none(ClosingEntry.id == entry_id)
     if entry is None:
         raise BokslutError(f"there is no closing entry {entry_id}; list them with bokslut closing list")
@@ -448,7 +448,7 @@ def get_entry(db: pw.SqliteDatabase, entry_id: int) -> ClosingEntry:
 
 
 def list_entries(
-    db: pw.SqliteDatabase, fiscal_year: FiscalYear, *, include_deleted: bool = False
+    db: pw.Database, fiscal_year: FiscalYear, *, include_deleted: bool = False
 ) -> list[ClosingEntry]:
     query = ClosingEntry.select().where(ClosingEntry.fiscal_year == fiscal_year.id)
     if not include_deleted:
@@ -494,7 +494,7 @@ def entry_json(entry: ClosingEntry) -> dict:
     }
 
 
-def closing_movements(db: pw.SqliteDatabase, fiscal_year_id: int) -> dict[str, int]:
+def closing_movements(db: pw.Database, fiscal_year_id: int) -> dict[str, int]:
     """Σ öre per account of the entries the final balances add: not deleted, and not already in the imported books."""
     cursor = db.execute_sql(
         "SELECT r.account, SUM(r.amount) FROM closing_row r JOIN closing_entry e ON e.id = r.entry_id "

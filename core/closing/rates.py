@@ -43,7 +43,7 @@ def _override(fiscal_year: FiscalYear, name: str) -> Decimal | None:
     return None if stored is None else Decimal(stored.value)
 
 
-def rate(db: pw.SqliteDatabase, fiscal_year: FiscalYear, name: str) -> Decimal:
+def rate(db: pw.Database, fiscal_year: FiscalYear, name: str) -> Decimal:
     """The rate in percent for this fiscal year: the company's own value, else the default for the year."""
     _check_name(name)
     value = _override(fiscal_year, name)
@@ -57,7 +57,7 @@ def rate(db: pw.SqliteDatabase, fiscal_year: FiscalYear, name: str) -> Decimal:
     return value
 
 
-def set_rate(db: pw.SqliteDatabase, fiscal_year: FiscalYear, name: str, value: Decimal | str | None) -> None:
+def set_rate(db: pw.Database, fiscal_year: FiscalYear, name: str, value: Decimal | str | None) -> None:
     """The company's own rate for one fiscal year; None (or empty text) goes back to the default."""
     _check_name(name)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -74,7 +74,7 @@ def set_rate(db: pw.SqliteDatabase, fiscal_year: FiscalYear, name: str, value: D
         ClosingRate.create(fiscal_year=fiscal_year.id, name=name, value=str(percent))
 
 
-def rates_json(db: pw.SqliteDatabase, fiscal_year: FiscalYear) -> list[dict]:
+def rates_json(db: pw.Database, fiscal_year: FiscalYear) -> list[dict]:
     """Each rate with its default and whether the company has its own, for `bokslut closing rates --json`."""
     result = []
     for name in RATE_NAMES:

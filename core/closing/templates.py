@@ -91,7 +91,7 @@ TEMPLATES: dict[str, Template] = {template.name: template for template in _ALL}
 class _Books:
     """The final closing balances of one year, in kronor, and sums over account ranges."""
 
-    def __init__(self, db: pw.SqliteDatabase, fiscal_year: FiscalYear) -> None:
+    def __init__(self, db: pw.Database, fiscal_year: FiscalYear) -> None:
         balance = ledger.trial_balance(db, fiscal_year.company, fiscal_year, final=True)
         self.closing = {line.number: line.closing for line in balance.accounts}
 
@@ -114,7 +114,7 @@ def _percent_of(rate: Decimal, base: Decimal) -> Decimal:
     return base * rate / 100
 
 
-def _suggest(db: pw.SqliteDatabase, fiscal_year: FiscalYear, name: str) -> tuple[Decimal, str]:
+def _suggest(db: pw.Database, fiscal_year: FiscalYear, name: str) -> tuple[Decimal, str]:
     """The suggested amount (debit on the template's debit account) and a sentence on how it was reached."""
     books = _Books(db, fiscal_year)
     if name == "depreciation":
@@ -148,7 +148,7 @@ def _suggest(db: pw.SqliteDatabase, fiscal_year: FiscalYear, name: str) -> tuple
 
 
 def template_draft(
-    db: pw.SqliteDatabase,
+    db: pw.Database,
     fiscal_year: FiscalYear,
     name: str,
     *,

@@ -2,9 +2,10 @@
 
 Exactly once rests on three things:
 
-- The export ledger. Before each POST an ExportAttempt in state "intent" is committed, inside an IMMEDIATE
-  transaction that first checks the entry: already exported, or claimed by another live bokslut, means hands off.
-  That claim is what lets two bokslut processes export the same year at once without doubling a voucher.
+- The export ledger. Before each POST an ExportAttempt in state "intent" is committed, inside an exclusive
+  transaction (core.store.locks: the write lock on SQLite, an advisory lock on PostgreSQL) that first checks the
+  entry: already exported, or claimed by another live bokslut on any host, means hands off. That claim is what
+  lets two bokslut processes export the same year at once without doubling a voucher.
 - The marker. Each entry's unique marker goes into the voucher's Comments, so the voucher can be found again.
 - Resolution. An intent whose POST got no answer (time-out, dropped connection, 5xx, a killed process) is
   uncertain. It is never sent again blindly: the series' vouchers are read and searched for the marker. Found
@@ -44,6 +45,7 @@ from core.fortnox.errors import (
 from core.fortnox.importer import locked_through
 from core.fortnox.oauth import ConnectionExpired, OAuthError
 from core.money import format_amount
+from core.store.locks import exclusive, year_closing
 from core.store.models import ClosingEntry, ClosingRow, Company, ExportAttempt, FiscalYear, utc_now
 from core.store.orgnr import format_org_number
 
@@ -216,7 +218,7 @@ class ExportStopped(BokslutError):
 
 
 async def voucher_series(
-    db: pw.SqliteDatabase, settings: Settings, company: Company, fiscal_year: FiscalYear
+    db: pw.Database, settings: Settings, company: Company, fiscal_year: FiscalYear
 ) -> list[SeriesChoice]:
     """Fetched fresh: series are per Fortnox financial year and the user may have just created one."""
     async with _link(settings, company) as link:
@@ -248,7 +250,7 @@ async def _series(client: FortnoxClient, year_id: int) -> list[dict]:
 
 
 async def preflight(
-    db: pw.SqliteDatabase,
+    db: pw.Database,
     settings: Settings,
     company: Company,
     fiscal_year: FiscalYear,
@@ -299,7 +301,7 @@ def _no_fortnox_year(fiscal_year: FiscalYear) -> str:
 
 
 async def _preflight(
-    db: pw.SqliteDatabase,
+    db: pw.Database,
     client: FortnoxClient,
     company: Company,
     fiscal_year: FiscalYear,
@@ -422,7 +424,7 @@ def _debit_total(entry: ClosingEntry) -> Decimal:
 
 
 async def export_to_fortnox(
-    db: pw.SqliteDatabase,
+    db: pw.Database,
     settings: Settings,
     company: Company,
     fiscal_year: FiscalYear,
@@ -448,7 +450,7 @@ async def export_to_fortnox(
                     "nothing was sent"
                 )
             assert check.fortnox_year is not None  # a clean preflight found the year
-            exporter = _Exporter(db, link, series, check.fortnox_year, wait, record, on_entry)
+            exporter = _Exporter(db, link, fiscal_year, series, check.fortnox_year, wait, record, on_entry)
             await exporter.run([entry.id for entry in check.entries])
         report = exporter.report
         record.counts = report.counts
@@ -502,8 +504,9 @@ class _Exporter:
 
     def __init__(
         self,
-        db: pw.SqliteDatabase,
+        db: pw.Database,
         link: FortnoxLink,
+        fiscal_year: FiscalYear,
         series: str,
         fortnox_year: int,
         wait: dt.timedelta,
@@ -512,6 +515,7 @@ class _Exporter:
     ) -> None:
         self.db = db
         self.client = link.client
+        self.fiscal_year_id = fiscal_year.id
         self.series = series
         self.fortnox_year = fortnox_year
         self.wait = wait
@@ -547,12 +551,12 @@ class _Exporter:
             self._result(entry_id, "skipped", claim)
 
     def _claim(self, entry_id: int, absent: ExportAttempt | None) -> _Claimed | _Uncertain | str:
-        """In one IMMEDIATE transaction: decide whose the entry is and, if ours to send, commit the intent.
+        """In one exclusive transaction: decide whose the entry is and, if ours to send, commit the intent.
 
         Returns why the entry is skipped when it is not ours.
         """
         now = utc_now()
-        with self.db.atomic("IMMEDIATE"):
+        with exclusive(self.db, *year_closing(self.fiscal_year_id)):
             if absent is not None:  # the settled "absent" and the new intent commit together
                 ExportAttempt.update(state="absent", finished=now, message="not in Fortnox: sent again").where(
                     ExportAttempt.id == absent.id, ExportAttempt.state == "intent"

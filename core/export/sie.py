@@ -6,7 +6,7 @@ could collide with the books' numbering, which has moved on since the import (Si
 numbers in a 4I). The voucher text ends with the entry's marker in brackets, which the receiving
 program keeps, so the next import recognises the voucher (core.closing.booking).
 
-Exactly once: entries are chosen, marked exported and written in one IMMEDIATE transaction, so two
+Exactly once: entries are chosen, marked exported and written in one exclusive transaction, so two
 exports at the same time never put an entry into two files; the file is complete before it appears
 (the writer renames it into place) and is removed again if the statuses cannot be committed.
 """
@@ -20,9 +20,17 @@ import peewee as pw
 
 from core import activity
 from core.closing.booking import marked_text
-from core.closing.entries import COST_CENTRE_DIMENSION, EXPORTABLE, PROJECT_DIMENSION, draft_of, rows_of, validate
+from core.closing.entries import (
+    COST_CENTRE_DIMENSION,
+    EXPORTABLE,
+    PROJECT_DIMENSION,
+    draft_of,
+    rows_of,
+    validate,
+)
 from core.errors import BokslutError
 from core.sie import model as sie
+from core.store.locks import exclusive, year_closing
 from core.sie.writer import write_sie4i
 from core.store.models import (
     Account,
@@ -66,7 +74,7 @@ class SieExportReport:
 
 
 def export_closing_sie(
-    db: pw.SqliteDatabase,
+    db: pw.Database,
     company: Company,
     fiscal_year: FiscalYear,
     path: Path,
@@ -86,7 +94,7 @@ def export_closing_sie(
             )
         written = False
         try:
-            with db.atomic("IMMEDIATE"):  # one exporter at a time: an entry never lands in two files
+            with exclusive(db, *year_closing(fiscal_year.id)):  # one exporter at a time: an entry never lands twice
                 entries, skipped = _choose(company, fiscal_year, entry_ids)
                 _refuse_invalid(db, fiscal_year, entries)
                 if path.exists():
@@ -146,7 +154,7 @@ def _choose(
     return entries, skipped
 
 
-def _refuse_invalid(db: pw.SqliteDatabase, fiscal_year: FiscalYear, entries: list[ClosingEntry]) -> None:
+def _refuse_invalid(db: pw.Database, fiscal_year: FiscalYear, entries: list[ClosingEntry]) -> None:
     """The same checks as when the entry was saved: the chart or the year may have changed since (a re-import)."""
     problems = [
         f"entry {entry.id}: {problem}" for entry in entries for problem in validate(db, fiscal_year, draft_of(entry))

@@ -99,7 +99,7 @@ def choose_years(available: list[FinancialYearRef], *, first_import: bool, all_y
 
 
 async def import_from_fortnox(
-    db: pw.SqliteDatabase,
+    db: pw.Database,
     settings: Settings,
     company: Company,
     *,

@@ -141,12 +141,12 @@ class YearFigures:
         return self.closing.get(account, ZERO) - self.opening.get(account, ZERO)
 
 
-def _has_vouchers(db: pw.SqliteDatabase, fiscal_year: FiscalYear) -> bool:
+def _has_vouchers(db: pw.Database, fiscal_year: FiscalYear) -> bool:
     row = db.execute_sql("SELECT 1 FROM voucher WHERE fiscal_year_id = ? LIMIT 1", (fiscal_year.id,)).fetchone()
     return row is not None
 
 
-def _balances(db: pw.SqliteDatabase, fiscal_year: FiscalYear, kind: str) -> dict[str, int]:
+def _balances(db: pw.Database, fiscal_year: FiscalYear, kind: str) -> dict[str, int]:
     cursor = db.execute_sql(
         "SELECT account, SUM(amount) FROM balance WHERE fiscal_year_id = ? AND kind = ? AND objects = '' "
         "GROUP BY account",
@@ -155,7 +155,7 @@ def _balances(db: pw.SqliteDatabase, fiscal_year: FiscalYear, kind: str) -> dict
     return dict(cursor.fetchall())
 
 
-def year_figures(db: pw.SqliteDatabase, company: Company, fiscal_year: FiscalYear, final: bool) -> YearFigures:
+def year_figures(db: pw.Database, company: Company, fiscal_year: FiscalYear, final: bool) -> YearFigures:
     if _has_vouchers(db, fiscal_year):
         balance = ledger.trial_balance(db, company, fiscal_year, final=final)
         return YearFigures(
@@ -177,7 +177,7 @@ def year_figures(db: pw.SqliteDatabase, company: Company, fiscal_year: FiscalYea
     )
 
 
-def previous_year(db: pw.SqliteDatabase, fiscal_year: FiscalYear) -> FiscalYear | None:
+def previous_year(db: pw.Database, fiscal_year: FiscalYear) -> FiscalYear | None:
     """The store's fiscal year that ends the day before this one starts."""
     return FiscalYear.get_or_none(
         FiscalYear.company == fiscal_year.company_id, FiscalYear.end == fiscal_year.start - dt.timedelta(days=1)
@@ -195,7 +195,7 @@ class _Basis:
     final: bool
 
 
-def _basis(db: pw.SqliteDatabase, company: Company, fiscal_year: FiscalYear, final: bool) -> _Basis:
+def _basis(db: pw.Database, company: Company, fiscal_year: FiscalYear, final: bool) -> _Basis:
     previous = previous_year(db, fiscal_year)
     return _Basis(
         company=company,
@@ -248,7 +248,7 @@ def _turned(sign: int, value: Decimal) -> Decimal:
 
 
 def trial_balance_report(
-    db: pw.SqliteDatabase, company: Company, fiscal_year: FiscalYear, *, final: bool = False
+    db: pw.Database, company: Company, fiscal_year: FiscalYear, *, final: bool = False
 ) -> Report:
     """Every account with opening, movement and closing balance, and the previous year's closing balance,
     by BAS account class with a sum per class; in the books' signs."""
@@ -324,7 +324,7 @@ def _unbooked_result(figures: YearFigures) -> Decimal:
 
 
 def _statement(
-    db: pw.SqliteDatabase,
+    db: pw.Database,
     company: Company,
     fiscal_year: FiscalYear,
     statement: bas.Statement,
@@ -433,19 +433,19 @@ def _balance_notes(
 
 
 def income_statement(
-    db: pw.SqliteDatabase, company: Company, fiscal_year: FiscalYear, *, final: bool = False, accounts: bool = False
+    db: pw.Database, company: Company, fiscal_year: FiscalYear, *, final: bool = False, accounts: bool = False
 ) -> Report:
     return _statement(db, company, fiscal_year, bas.INCOME_STATEMENT, final, accounts)
 
 
 def balance_sheet(
-    db: pw.SqliteDatabase, company: Company, fiscal_year: FiscalYear, *, final: bool = False, accounts: bool = False
+    db: pw.Database, company: Company, fiscal_year: FiscalYear, *, final: bool = False, accounts: bool = False
 ) -> Report:
     return _statement(db, company, fiscal_year, bas.BALANCE_SHEET, final, accounts)
 
 
 def build_report(
-    db: pw.SqliteDatabase,
+    db: pw.Database,
     company: Company,
     fiscal_year: FiscalYear,
     kind: str,

@@ -11,16 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import peewee as pw
-from playhouse.migrate import SqliteMigrator, migrate
+from playhouse.migrate import SchemaMigrator, migrate
 
 from core.errors import BokslutError
+from core.store.locks import exclusive
+from core.store.models import utc_now
 
 
 class StoreTooNew(BokslutError):
     """Opening a newer store with an older program must not corrupt it; the user upgrades instead."""
 
 
-def _frozen_base(db: pw.SqliteDatabase) -> type[pw.Model]:
+def _frozen_base(db: pw.Database) -> type[pw.Model]:
     """Each migration declares the tables as they were then, on a base bound to the database being migrated."""
 
     class Base(pw.Model):
@@ -31,7 +33,7 @@ def _frozen_base(db: pw.SqliteDatabase) -> type[pw.Model]:
     return Base
 
 
-def _create_v1_tables(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> None:
+def _create_v1_tables(db: pw.Database, migrator: SchemaMigrator) -> None:
     """The first schema, frozen here: companies, years, chart, vouchers, balances, log, checks."""
 
     Base = _frozen_base(db)
@@ -177,7 +179,7 @@ def _create_v1_tables(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> None:
     )
 
 
-def _add_fortnox_source(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> None:
+def _add_fortnox_source(db: pw.Database, migrator: SchemaMigrator) -> None:
     """Fortnox as a data source: the company's source and tenant, the year's Fortnox id, what the export dialog needs."""
 
     Base = _frozen_base(db)
@@ -208,7 +210,7 @@ def _add_fortnox_source(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> None
     migrate(migrator.add_index("fortnox_series", ("fiscal_year_id", "code"), unique=True))
 
 
-def _add_closing_entries(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> None:
+def _add_closing_entries(db: pw.Database, migrator: SchemaMigrator) -> None:
     """Closing entries, their rows, the export ledger (intent before every POST) and per-year rates."""
 
     Base = _frozen_base(db)
@@ -288,7 +290,7 @@ def _add_closing_entries(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> Non
     )
 
 
-def _add_checks_and_periods(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> None:
+def _add_checks_and_periods(db: pw.Database, migrator: SchemaMigrator) -> None:
     """The check engine's results and settings, and the periods of period closing."""
 
     Base = _frozen_base(db)
@@ -349,28 +351,39 @@ def _add_checks_and_periods(db: pw.SqliteDatabase, migrator: SqliteMigrator) -> 
     )
 
 
-Migration = Callable[[pw.SqliteDatabase, SqliteMigrator], None]
+def _add_voucher_fingerprint(db: pw.Database, migrator: SchemaMigrator) -> None:
+    """A hash of each voucher's content, written by the importer as it inserts, so comparing one import with the
+    previous one reads a column instead of hashing every voucher. Vouchers imported before this stay NULL: the
+    checks compute theirs when they need it (core.checks)."""
+    migrate(migrator.add_column("voucher", "fingerprint", pw.TextField(null=True)))
+    # The fingerprint snapshots kept so far hashed the rows in another order and are no longer read: the importer
+    # now stores its comparison instead. Until the next re-import the changed-vouchers check has nothing to show.
+    db.execute_sql("DELETE FROM check_result WHERE check_id = '_voucher-fingerprints'")
+
+
+Migration = Callable[[pw.Database, SchemaMigrator], None]
 
 MIGRATIONS: tuple[Migration, ...] = (
     _create_v1_tables,
     _add_fortnox_source,
     _add_closing_entries,
     _add_checks_and_periods,
+    _add_voucher_fingerprint,
 )
 LATEST_VERSION = len(MIGRATIONS)
 
 
-def current_version(db: pw.SqliteDatabase) -> int:
+def current_version(db: pw.Database) -> int:
     if "schema_version" not in db.get_tables():
         return 0
     cursor = db.execute_sql("SELECT MAX(version) FROM schema_version")
     return cursor.fetchone()[0] or 0
 
 
-def apply_migrations(db: pw.SqliteDatabase) -> int:
+def apply_migrations(db: pw.Database) -> int:
     """Bring the database to LATEST_VERSION in one transaction, so a failed step changes nothing."""
-    migrator = SqliteMigrator(db)
-    with db.atomic("IMMEDIATE"):  # the write lock first, so two processes cannot both migrate
+    migrator = SchemaMigrator.from_database(db)
+    with exclusive(db, "migrations"):  # the write lock first, so two processes cannot both migrate
         version = current_version(db)
         if version > LATEST_VERSION:
             raise StoreTooNew(
@@ -381,6 +394,6 @@ def apply_migrations(db: pw.SqliteDatabase) -> int:
             with db.atomic():
                 step(db, migrator)
                 db.execute_sql(
-                    "INSERT INTO schema_version (version, applied) VALUES (?, datetime('now'))", (number,)
+                    "INSERT INTO schema_version (version, applied) VALUES (?, ?)", (number, utc_now())
                 )
     return LATEST_VERSION

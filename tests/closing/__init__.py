@@ -29,9 +29,9 @@ class Books:
         return {line.number: line.closing for line in balance.accounts}
 
 
-def demo_books(tmp_path) -> Iterator[Books]:
+def demo_books(tmp_path, store_address) -> Iterator[Books]:
     """Imported from a generated SIE file like any user's books; each test module makes it its `books` fixture."""
-    db = open_store(tmp_path / "bokslut.sqlite3")
+    db = open_store(store_address)
     import_sie(db, write_demo_sie(DEMO, tmp_path / "demo.se"))
     company = ledger.resolve_company(db, DEMO.org_number)
     yield Books(db, company, ledger.resolve_fiscal_year(db, company, DEMO.last_year_end.year))

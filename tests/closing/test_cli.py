@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-from core.config import DB_FILE_NAME
 from core.store.db import open_store
 from core.store.models import ClosingEntry
 from tests.closing import DEMO
@@ -110,7 +109,7 @@ def test_edit_reverse_and_not_applicable(demo_cli, tmp_path):
 
 def test_an_exported_entry_refuses_edit_and_delete_with_one_line(demo_cli):
     entry_id = add(demo_cli, ENTRY, "--json").json()["id"]
-    db = open_store(demo_cli.data_dir / DB_FILE_NAME)
+    db = open_store(demo_cli.store)
     ClosingEntry.update(status="exported", fortnox_series="I", fortnox_number=3, fortnox_year=2).where(
         ClosingEntry.id == entry_id
     ).execute()

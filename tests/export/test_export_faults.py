@@ -13,7 +13,6 @@ import dataclasses
 import random
 import re
 import socket
-import sqlite3
 import subprocess
 import threading
 import time
@@ -26,13 +25,13 @@ import pytest
 import core.fortnox.connection
 from core.activity import list_activity
 from core.closing.entries import create_entry
-from core.config import DB_FILE_NAME
 from core.export.fortnox import EntryResult, PreflightNotClean, export_to_fortnox
 from core.fortnox.sandbox.app import SandboxConfig, create_sandbox
 from core.fortnox.sandbox.serve import RunningSandbox, serve_in_background
 from core.store.models import ClosingEntry, ExportAttempt
 from tests.export.conftest import NORDLJUS_TENANT, YEAR_2025_ID, draft
 from tests.fortnox.conftest import NORDLJUS, connect, free_port
+from tests.postgres import raw_connection
 
 MARKER = re.compile(r"bokslut:[0-9a-f]{16}")
 VOUCHERS = "/3/vouchers"  # a prefix: POST /3/vouchers, the reads of /3/vouchers/sublist/I, and /3/voucherseries
@@ -289,10 +288,10 @@ def _export_until_done(cli, sandbox, workers: int, kills_each: int, seed: int) -
 
 def _first_intent(cli, name: str, process: subprocess.Popen) -> None:
     """Until the process has committed an intent (or ended): polled in the store, as another bokslut would see it."""
-    with sqlite3.connect(cli.data_dir / DB_FILE_NAME) as store:
+    with raw_connection(cli.store) as store:
         deadline = time.monotonic() + 60
         while process.poll() is None and time.monotonic() < deadline:
-            if store.execute("SELECT 1 FROM export_attempt WHERE process = ?", (name,)).fetchone():
+            if store("SELECT 1 FROM export_attempt WHERE process = ?", (name,)):
                 return
             time.sleep(0.01)
 

@@ -12,14 +12,13 @@ import pytest
 from core import ledger
 from core.activity import list_activity
 from core.closing.entries import EntryDraft, RowDraft, create_entry, delete_entry, set_not_applicable
-from core.config import DB_FILE_NAME
 from core.demo import DemoSpec, write_demo_sie
 from core.errors import BokslutError
 from core.export.sie import export_closing_sie
 from core.importer import import_sie
 from core.sie.reader import SieReader
 from core.store.db import open_store
-from core.store.models import ClosingEntry, ExportAttempt, FiscalYear
+from core.store.models import ClosingEntry, ClosingRow, ExportAttempt, FiscalYear
 
 DEMO = DemoSpec(vouchers_per_year=300, years=2)
 ORG = DEMO.org_number
@@ -71,7 +70,7 @@ def demo_file(tmp_path_factory) -> Path:
 @pytest.fixture
 def books(cli, demo_file):
     """The demo company's 2025 imported into the store the `cli` fixture's commands use, open here too."""
-    db = open_store(cli.data_dir / DB_FILE_NAME)
+    db = open_store(cli.store)
     import_sie(db, demo_file)
     company = ledger.resolve_company(db, ORG)
     yield Books(db, company, ledger.resolve_fiscal_year(db, company, int(YEAR)))
@@ -119,7 +118,7 @@ def test_the_file_is_a_4i_of_the_entries_with_their_markers(cli, books, tmp_path
         assert voucher.text == f"{entry.text} [{entry.marker}]"
         assert sum(row.amount for row in voucher.rows) == 0
         assert [(r.account, r.amount, r.objects, r.text) for r in voucher.rows] == [
-            (row.account, row.amount, tuple(_objects(row)), row.text) for row in entry.rows.order_by("position")
+            (row.account, row.amount, tuple(_objects(row)), row.text) for row in entry.rows.order_by(ClosingRow.position)
         ]
 
 

@@ -109,8 +109,10 @@ async def connect_in_process(settings, company) -> None:
 
 
 @pytest.fixture
-async def connected(tmp_path, sandbox, monkeypatch) -> InProcess:
-    """Nordljus connected to the sandbox; waits between retries move the sandbox's clock instead of real time."""
+async def connected(tmp_path, sandbox, monkeypatch, cli) -> InProcess:
+    """Nordljus connected to the sandbox; waits between retries move the sandbox's clock instead of real time.
+
+    The store is the `cli` fixture's, so `bokslut` commands in the same test see the same books."""
     from functools import partial
 
     import core.fortnox.connection
@@ -122,9 +124,11 @@ async def connected(tmp_path, sandbox, monkeypatch) -> InProcess:
 
     for name, value in sandbox_env(sandbox).items():
         monkeypatch.setenv(name, value)
+    if "://" in str(cli.store):
+        monkeypatch.setenv("BOKSLUT_DATABASE_URL", str(cli.store))
     (tmp_path / "empty.toml").touch()
-    settings = load_settings(str(tmp_path / "data"), str(tmp_path / "empty.toml"))
-    db = open_store(settings.db_path)
+    settings = load_settings(str(cli.data_dir), str(tmp_path / "empty.toml"))
+    db = open_store(settings.store)
     company = ledger.add_company(db, "Nordljus Konsult AB", NORDLJUS)
 
     async def sandbox_time(seconds: float) -> None:

@@ -13,12 +13,12 @@ import pytest
 from openpyxl import load_workbook
 
 from core import ledger
-from core.config import Settings
 from core.demo import DemoSpec, write_demo_sie
 from core.importer import import_sie
 from core.reports import Column, Report, ReportRow, build_report
 from core.reports.formats import NUMBER_FORMAT, csv_text, json_text, xlsx_bytes
 from core.store.db import open_store
+from tests.postgres import store_location
 
 DEMO = DemoSpec(vouchers_per_year=300, years=2)
 ORG = DEMO.org_number_hyphenated
@@ -31,12 +31,13 @@ def demo_files(tmp_path_factory) -> dict[int, Path]:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory, demo_files):
-    db = open_store(tmp_path_factory.mktemp("store") / "bokslut.sqlite3")
-    for index in (-1, 0):
-        import_sie(db, demo_files[index])
-    yield db
-    db.close()
+def demo_db(tmp_path_factory, demo_files, postgres_server):
+    with store_location(postgres_server, tmp_path_factory.mktemp("store")) as location:
+        db = open_store(location)
+        for index in (-1, 0):
+            import_sie(db, demo_files[index])
+        yield db
+        db.close()
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +173,7 @@ def demo_cli(cli, demo_files):
 
 
 def _store_report(cli, kind: str, **options) -> Report:
-    db = open_store(Settings(data_dir=cli.data_dir, config_file=None).db_path)
+    db = open_store(cli.store)
     try:
         company = ledger.resolve_company(db, ORG)
         return build_report(db, company, ledger.resolve_fiscal_year(db, company, 2025), kind, **options)

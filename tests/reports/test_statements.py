@@ -28,8 +28,8 @@ def demo_files(tmp_path_factory) -> dict[int, Path]:
 
 
 @pytest.fixture
-def store(tmp_path):
-    db = open_store(tmp_path / "bokslut.sqlite3")
+def store(store_address):
+    db = open_store(store_address)
     yield db
     db.close()
 

@@ -6,8 +6,8 @@ from core.store.db import open_store
 
 
 @pytest.fixture
-def db(tmp_path):
-    store = open_store(tmp_path / "store.sqlite3")
+def db(store_address):
+    store = open_store(store_address)
     yield store
     store.close()
 

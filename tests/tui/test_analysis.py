@@ -25,18 +25,20 @@ from core.demo import DemoSpec, write_demo_sie
 from core.importer import import_sie
 from core.overview import company_overview
 from core.store.db import open_store
+from tests.postgres import store_location
 
 
 @pytest.fixture(scope="module")
-def books(tmp_path_factory):
+def books(tmp_path_factory, postgres_server):
     """About 3 200 #TRANS rows in the latest year, after a previous year so ids do not start at 1."""
     folder = tmp_path_factory.mktemp("analysis")
     spec = DemoSpec(vouchers_per_year=1000, years=2)
-    db = open_store(folder / "store.sqlite3")
-    import_sie(db, write_demo_sie(spec, folder / "previous.se", year_index=-1))
-    result = import_sie(db, write_demo_sie(spec, folder / "latest.se"))
-    yield db, result
-    db.close()
+    with store_location(postgres_server, folder) as location:
+        db = open_store(location)
+        import_sie(db, write_demo_sie(spec, folder / "previous.se", year_index=-1))
+        result = import_sie(db, write_demo_sie(spec, folder / "latest.se"))
+        yield db, result
+        db.close()
 
 
 def all_rows(db, year_id):
@@ -87,6 +89,7 @@ def test_paging_never_uses_offset(books, monkeypatch):
     assert statements and not any("OFFSET" in sql.upper() for sql, _params in statements)
 
 
+@pytest.mark.sqlite_only  # reads SQLite's query plans
 @pytest.mark.parametrize(
     "row_filter",
     [
@@ -242,6 +245,7 @@ def plans_of(db, statements) -> list[str]:
     ]
 
 
+@pytest.mark.sqlite_only  # reads SQLite's query plans
 def test_an_account_with_many_rows_is_walked_in_key_order_too(books, monkeypatch):
     """Above LISTED_MAX_ROWS an account's rows are walked by key: the account index would mean sorting every
     match for each page."""
@@ -259,6 +263,7 @@ def test_an_account_with_many_rows_is_walked_in_key_order_too(books, monkeypatch
     assert [pager.page(n) for n in range(pager.page_count)] == [listed.page(n) for n in range(listed.page_count)]
 
 
+@pytest.mark.sqlite_only  # reads SQLite's query plans
 @pytest.mark.parametrize(
     "row_filter",
     [
@@ -302,6 +307,7 @@ def test_the_recorded_extent_agrees_with_the_counted_one(books):
     assert [row for n in range(rows.page_count) for row in rows.page(n)] == all_rows(db, result.fiscal_year_id)
 
 
+@pytest.mark.sqlite_only  # counts SQLite's virtual machine steps
 def test_a_page_near_the_end_costs_what_one_near_the_start_does(books):
     """Measured in SQLite's own steps: a keyset page must seek to its key, not walk to it from the first match."""
     db, result = books
@@ -349,6 +355,7 @@ def test_ledger_pages_carry_the_running_balance_from_their_neighbour(books, monk
         assert middle.page(middle.page_count // 2) == pager.page(pager.page_count // 2)
 
 
+@pytest.mark.sqlite_only  # the app's test fixtures open the data directory's file
 @pytest.mark.parametrize("recorded_wrong_by", [0, 5], ids=["record-agrees", "record-wrong"])
 async def test_the_analysis_opens_on_the_recorded_count_and_trusts_only_a_counted_one(
     make_app, demo_store, recorded_wrong_by
@@ -378,12 +385,12 @@ async def test_the_analysis_opens_on_the_recorded_count_and_trusts_only_a_counte
         assert table.cursor_row == all_rows(demo_store, year_id)[-1]
 
 
-def test_a_voucher_shows_every_row_history_included(tmp_path):
+def test_a_voucher_shows_every_row_history_included(tmp_path, store_address):
     from tests.tui.conftest import HISTORY_SIE
 
     path = tmp_path / "history.se"
     path.write_text(HISTORY_SIE, encoding="cp437")
-    db = open_store(tmp_path / "store.sqlite3")
+    db = open_store(store_address)
     try:
         import_sie(db, path)
         (voucher_id,) = db.execute_sql("SELECT id FROM voucher").fetchone()
