@@ -14,6 +14,7 @@ from decimal import Decimal
 from core.errors import translate_with
 from core.money import round_to_ore
 from core.sie.errors import Phrase
+from core.store.orgnr import format_org_number
 
 LANGUAGES = ("sv", "en")
 
@@ -181,6 +182,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "activity.title": "Aktivitetslogg",
         "activity.empty": "Inget har körts ännu.",
         "activity.counts": "{vouchers} ver, {transactions} trans, {balances} saldon",
+        "summary.imported": "{company} ({org}) {year}: importerade {vouchers} verifikationer, {transactions} "
+        "transaktioner, {balances} saldon; kontroller: {checks}",
+        "summary.replaced": "{company} ({org}) {year}: ersatte året med {vouchers} verifikationer, {transactions} "
+        "transaktioner, {balances} saldon; kontroller: {checks}",
+        "summary.no_year": "inget räkenskapsår",
+        "summary.all_ok": "alla utan anmärkning",
+        "summary.fortnox": "{company} ({org}): importerade {years} år från Fortnox ({spans}), {vouchers} verifikationer, "
+        "{transactions} transaktioner, {requests} anrop på {seconds} s",
+        "summary.export": "Fortnox-serie {series}: {sent} skickade, {found} hittade efter ett förlorat svar, {skipped} "
+        "överhoppade, {failed} misslyckade",
+        "summary.export_unsent": ", {unsent} inte skickade eftersom Fortnox inte svarade (exportera igen senare)",
         "status.queued": "köad",
         "status.running": "pågår",
         "status.done": "klar",
@@ -405,7 +417,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "key.add_check": "Ny kontroll",
         "check_settings.added": "{name} är tillagd.",
         "check_kind.amount_threshold": "Belopp över eller under en gräns",
-        "check_kind.transaction_count": "Antal transaktioner per månad",
+        "check_kind.transaction_count": "Antal transaktioner per period",
         "check_kind.empty_accounts": "Konton som ska vara tomma",
         "new_check.title": "Ny kontroll",
         "new_check.name": "Namn",
@@ -413,8 +425,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "new_check.accounts": "Konton (t.ex. 1930, 5400..5499)",
         "new_check.above": "Över belopp",
         "new_check.below": "Under belopp",
-        "new_check.min": "Minst antal transaktioner per månad",
-        "new_check.max": "Högst antal transaktioner per månad",
+        "new_check.min": "Minst antal transaktioner per period",
+        "new_check.max": "Högst antal transaktioner per period",
         "new_check.this_check": "kontrollen",
         "new_check.no_name": "Ge kontrollen ett namn.",
         "new_check.no_accounts": "Ange minst ett konto.",
@@ -423,7 +435,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "new_check.no_bound_amount": "Ange ett belopp över eller under (eller båda).",
         "new_check.no_bound_count": "Ange minst eller högst (eller båda).",
         "help.new_check": "En egen kontroll: ett namn, en typ och kontona (nummer eller intervall som 5400..5499). "
-        "Belopp över eller under en gräns och antal transaktioner per månad frågar efter sina gränser. Ctrl+S "
+        "Belopp över eller under en gräns och antal transaktioner per period (månad eller kvartal) frågar efter sina gränser. Ctrl+S "
         "sparar, Esc avbryter; felen visas vid fälten.",
         # check names (by check id) and messages (check.<id or custom kind>.<message key>; shared reasons check.<key>)
         "check_name.voucher-balance": "Verifikationer som inte balanserar",
@@ -436,7 +448,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_name.unusual-sign": "Balanskonton med ovanligt tecken",
         "check_name.unusual-counts": "Ovanligt många transaktioner på ett konto",
         "check_name.unusual-amounts": "Ovanligt höga belopp",
-        "check_name.count-vs-last-year": "Transaktioner per konto mot samma månad i fjol",
+        "check_name.count-vs-last-year": "Transaktioner per konto mot samma period i fjol",
         "check_name.vat-settlement": "Bokförd moms mot momsredovisningen på 2650",
         "check_name.vat-rate": "Moms som inte är väntad andel av underlaget",
         "check_name.possible-duplicates": "Möjliga dubbletter",
@@ -471,8 +483,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "check.unusual-counts.clean": "inget konto har ovanligt många transaktioner",
         "check.unusual-amounts.found": "{count} transaktioner med ovanligt höga belopp",
         "check.unusual-amounts.clean": "ingen transaktion har ovanligt högt belopp",
-        "check.count-vs-last-year.found": "{count} konton med ett annat antal transaktioner än samma månad i fjol",
-        "check.count-vs-last-year.clean": "alla konton har ungefär lika många transaktioner som samma månad i fjol",
+        "check.count-vs-last-year.found": "{count} konton med ett annat antal transaktioner än samma period i fjol",
+        "check.count-vs-last-year.clean": "alla konton har ungefär lika många transaktioner som samma period i fjol",
         "check.vat-settlement.no-settlement": "moms är bokförd men ingen verifikation redovisar den på {account}",
         "check.vat-settlement.found": "{count} momsredovisningar skiljer sig från momsen som bokförts i deras period",
         "check.vat-settlement.clean": "momsredovisningarna stämmer med den bokförda momsen (eller ingen moms är bokförd)",
@@ -557,6 +569,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "sie.line_too_long": "filen har en rad som är längre än 1 MB",
         "sie.too_big": "filen är större än {megabytes} MB",
         "sie.not_sie": "det här är ingen SIE-fil",
+        "sie.balances_without_rar": "saldon men ingen #RAR som säger vilket år de hör till",
+        "sie.sub_ore_amount": "beloppet {amount} har fler än två decimaler",
+        "sie.ore_amount": "kronor med högst två decimaler",
+        "sie.correct_amount": "Rätta beloppet i programmet som exporterade filen och exportera igen.",
         "sie.too_many_dimensions": "filen använder fler än {limit} dimensioner",
         "sie.too_many_objects": "dimension {dimension} har fler än {limit} objekt",
         "sie.ends_inside_voucher": "#VER {series} {number}: filen tar slut inne i verifikationen",
@@ -904,6 +920,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "activity.title": "Activity log",
         "activity.empty": "Nothing has run yet.",
         "activity.counts": "{vouchers} vouchers, {transactions} trans, {balances} balances",
+        "summary.imported": "{company} ({org}) {year}: imported {vouchers} vouchers, {transactions} transactions, "
+        "{balances} balances; checks: {checks}",
+        "summary.replaced": "{company} ({org}) {year}: replaced {vouchers} vouchers, {transactions} transactions, "
+        "{balances} balances; checks: {checks}",
+        "summary.no_year": "no fiscal year",
+        "summary.all_ok": "all ok",
+        "summary.fortnox": "{company} ({org}): imported {years} years from Fortnox ({spans}), {vouchers} vouchers, "
+        "{transactions} transactions, {requests} requests in {seconds} s",
+        "summary.export": "Fortnox series {series}: {sent} sent, {found} found after a lost answer, {skipped} skipped, "
+        "{failed} failed",
+        "summary.export_unsent": ", {unsent} unsent because Fortnox did not answer (export again later)",
         "status.queued": "queued",
         "status.running": "running",
         "status.done": "done",
@@ -1128,7 +1155,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "key.add_check": "New check",
         "check_settings.added": "{name} is added.",
         "check_kind.amount_threshold": "Amount above or below a limit",
-        "check_kind.transaction_count": "Number of transactions per month",
+        "check_kind.transaction_count": "Number of transactions per period",
         "check_kind.empty_accounts": "Accounts that must stay empty",
         "new_check.title": "New check",
         "new_check.name": "Name",
@@ -1136,8 +1163,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "new_check.accounts": "Accounts (e.g. 1930, 5400..5499)",
         "new_check.above": "Above amount",
         "new_check.below": "Below amount",
-        "new_check.min": "At least this many transactions per month",
-        "new_check.max": "At most this many transactions per month",
+        "new_check.min": "At least this many transactions per period",
+        "new_check.max": "At most this many transactions per period",
         "new_check.this_check": "the check",
         "new_check.no_name": "Give the check a name.",
         "new_check.no_accounts": "Give at least one account.",
@@ -1146,7 +1173,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "new_check.no_bound_amount": "Give an amount above or below (or both).",
         "new_check.no_bound_count": "Give at least or at most (or both).",
         "help.new_check": "A check of your own: a name, a kind and the accounts (numbers or ranges like 5400..5499). "
-        "Amount limits and the number of transactions per month ask for their bounds. Ctrl+S saves, Esc cancels; "
+        "Amount limits and the number of transactions per period (month or quarter) ask for their bounds. Ctrl+S saves, Esc cancels; "
         "problems show at their fields.",
         "check_name.voucher-balance": "Vouchers that do not balance",
         "check_name.closing-balances": "#IB + transactions differs from #UB",
@@ -1158,7 +1185,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_name.unusual-sign": "Balance accounts with the unusual sign",
         "check_name.unusual-counts": "Unusually many transactions on an account",
         "check_name.unusual-amounts": "Unusually high amounts",
-        "check_name.count-vs-last-year": "Transactions per account against the same month last year",
+        "check_name.count-vs-last-year": "Transactions per account against the same period last year",
         "check_name.vat-settlement": "Booked VAT against the settlement on 2650",
         "check_name.vat-rate": "VAT not the expected share of its base",
         "check_name.possible-duplicates": "Possible duplicates",
@@ -1194,8 +1221,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "check.unusual-counts.clean": "no account has unusually many transactions",
         "check.unusual-amounts.found": "{count} transactions with unusually high amounts",
         "check.unusual-amounts.clean": "no transaction has an unusually high amount",
-        "check.count-vs-last-year.found": "{count} accounts with another number of transactions than the month last year",
-        "check.count-vs-last-year.clean": "every account has about as many transactions as the same month last year",
+        "check.count-vs-last-year.found": "{count} accounts with another number of transactions than the same period last year",
+        "check.count-vs-last-year.clean": "every account has about as many transactions as the same period last year",
         "check.vat-settlement.no-settlement": "VAT is booked but no voucher settles it on {account}",
         "check.vat-settlement.found": "{count} VAT settlements differ from the VAT booked in their period",
         "check.vat-settlement.clean": "every VAT settlement matches the VAT booked in its period (or no VAT is booked)",
@@ -1274,6 +1301,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "sie.line_too_long": "the file has a line longer than 1 MB",
         "sie.too_big": "the file is larger than {megabytes:g} MB",
         "sie.not_sie": "this is not a SIE file",
+        "sie.balances_without_rar": "balances but no #RAR saying which year they belong to",
+        "sie.sub_ore_amount": "amount {amount} has more than two decimals",
+        "sie.ore_amount": "kronor with at most two decimals",
+        "sie.correct_amount": "Correct the amount in the exporting program and export again.",
         "sie.too_many_dimensions": "the file uses more than {limit} dimensions",
         "sie.too_many_objects": "dimension {dimension} has more than {limit} objects",
         "sie.ends_inside_voucher": "#VER {series} {number}: the file ends inside the voucher",
@@ -1542,6 +1573,49 @@ def sie_words(text: str) -> str:
             number = values[name]
             values[name] = format_count(int(number)) if number == int(number) else f"{number:g}".replace(".", ",")
     return TEXTS[_language][f"sie.{text.key}"].format(**values)
+
+
+def import_summary(result) -> str:
+    """A SIE import's result (core.importer.ImportResult) in the reader's language; the CLI prints its summary()."""
+    problems = sorted({f"{check.check_id} {check.status}" for check in result.checks if check.status != "ok"})
+    return t(
+        "summary.replaced" if result.replaced else "summary.imported",
+        company=result.company_name,
+        org=format_org_number(result.org_number),
+        year=_span(result.year_start, result.year_end) if result.year_start else t("summary.no_year"),
+        vouchers=format_count(result.vouchers),
+        transactions=format_count(result.transactions),
+        balances=format_count(result.balances),
+        checks=", ".join(problems) or t("summary.all_ok"),
+    )
+
+
+def fortnox_import_summary(result) -> str:
+    """core.fortnox.importer's result, as summary() says it to the CLI."""
+    return t(
+        "summary.fortnox",
+        company=result.company_name,
+        org=format_org_number(result.org_number),
+        years=len(result.years),
+        spans=", ".join(_span(year.year_start, year.year_end) for year in result.years),
+        vouchers=format_count(sum(year.vouchers for year in result.years)),
+        transactions=format_count(sum(year.transactions for year in result.years)),
+        requests=format_count(result.requests),
+        seconds=f"{result.seconds:.1f}".replace(".", "," if _language == "sv" else "."),
+    )
+
+
+def export_summary(report) -> str:
+    """An export to Fortnox (core.export.fortnox.ExportReport), as summary() says it to the CLI."""
+    counts = {name: format_count(number) for name, number in report.counts.items()}
+    text = t("summary.export", series=report.series, **counts)
+    if report.counts["unsent"]:
+        text += t("summary.export_unsent", unsent=counts["unsent"])
+    return text + "."
+
+
+def _span(start, end) -> str:
+    return f"{start}..{end}"
 
 
 def store_words(kind) -> str:

@@ -19,6 +19,11 @@ PHRASES: dict[str, str] = {
     "too_many_objects": "dimension {dimension} has more than {limit} objects",
     "ends_inside_voucher": "#VER {series} {number}: the file ends inside the voucher",
     "ends_without_ksumma": "the file ends without its closing #KSUMMA",
+    "balances_without_rar": "balances but no #RAR saying which year they belong to",
+    # the importer's: an amount the reader took but the store cannot hold
+    "sub_ore_amount": "amount {amount} has more than two decimals",
+    "ore_amount": "kronor with at most two decimals",
+    "correct_amount": "Correct the amount in the exporting program and export again.",
     # problems with a line
     "open_brace_without_ver": "a {{ that does not follow a #VER",
     "close_brace_without_block": "a }} that closes no #VER block",

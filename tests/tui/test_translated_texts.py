@@ -362,3 +362,26 @@ async def test_a_swedish_user_connecting_to_the_wrong_fortnox_company_reads_why_
         result = str(screen.query_one("#connect-result", Static).content)
         assert result.startswith("Inte ansluten: Fortnox-företaget "), result
         assert "559012-3450, men Nordljus Konsult AB har 556123-4567; inget ändrades." in result
+
+
+def test_import_and_export_summaries_read_as_the_cli_in_english_and_swedish_in_swedish(demo_store, demo_file):
+    """What the app says when an import or an export is done: the CLI's summary() in English."""
+    from types import SimpleNamespace
+
+    from core.export.fortnox import ExportReport
+    from core.importer import import_sie
+    from tui.i18n import export_summary, import_summary
+
+    result = import_sie(demo_store, demo_file)  # again: the year is replaced
+    outcomes = ["sent"] * 12 + ["failed"] + ["unsent"] * 2
+    report = ExportReport("I", 2, {n: SimpleNamespace(outcome=outcome) for n, outcome in enumerate(outcomes)})
+    set_language("en")
+    assert import_summary(result) == result.summary()
+    assert export_summary(report) == report.summary()
+    set_language("sv")
+    try:
+        assert ": ersatte året med " in import_summary(result) and "verifikationer" in import_summary(result)
+        assert export_summary(report).startswith("Fortnox-serie I: 12 skickade,")
+        assert "2 inte skickade" in export_summary(report)
+    finally:
+        set_language("en")
