@@ -25,7 +25,7 @@ from core.money import to_ore
 from core.sie.errors import Phrase, SieError, SieWarning
 from core.sie.model import Balance, Header, RowKind, Voucher
 from core.sie.reader import SieLimits, SieReader
-from core.store.db import executemany
+from core.store.db import executemany, refresh_statistics
 from core.store.locks import exclusive
 from core.store.models import Company, utc_now
 from core.store.orgnr import format_org_number, normalise_org_number
@@ -227,6 +227,7 @@ def _import_recorded(
             results.append(loader.run(record.id))
         company_id = results[-1].company_id
         Company.update(last_import=utc_now()).where(Company.id == company_id).execute()
+        refresh_statistics(db)
         if also is not None:
             also(company_id)
     record.company_id = company_id

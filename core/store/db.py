@@ -132,6 +132,14 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
+def refresh_statistics(db: Store) -> None:
+    """After a bulk load. PostgreSQL plans by table statistics, which are missing until autovacuum gets round to
+    it: without them the analysis' keyset page sorts the whole year instead of walking 200 rows by key (2 s
+    instead of 2 ms on 1.6 million rows). SQLite's queries carry their own planner hints and need nothing."""
+    if is_postgres(db):
+        db.execute_sql("ANALYZE voucher, voucher_row, balance")
+
+
 def executemany(db: Store, sql: str, rows: Iterable[Sequence]) -> None:
     """Many rows of one statement at SQLite's speed on either backend (psycopg2's own executemany is a
     round trip per row)."""
