@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -12,6 +13,7 @@ from textual.worker import Worker, get_current_worker
 
 from core.analysis import KeysetPager
 from tui.bindings import translate_bindings
+from tui.i18n import t
 from tui.messages import QueryDone
 from tui.widgets.row_table import RowTable
 from tui.text import literal
@@ -39,14 +41,26 @@ class BokslutScreen(Screen):
         raise NotImplementedError
 
     def leave_field_or_screen(self, field_selector: str) -> None:
-        """Escape closes an open path field first (back to the table), and the screen only when none is open."""
+        """Escape closes an open path field first (back to the table, if the screen has one), and the screen only
+        when none is open."""
         field = self.query_one(field_selector, Input)
         if field.display:
             field.clear()
             field.display = False
-            self.set_focus(self.query_one(RowTable))
+            tables = self.query(RowTable)
+            self.set_focus(tables.first() if tables else None)
         else:
             self.app.pop_screen()
+
+    def import_typed_path(self, event: Input.Submitted, company_org: str | None, *, ready: bool) -> None:
+        """A SIE file's path typed on a company's screen, imported into that company: a file for another
+        organisation number is asked about before it is imported."""
+        typed = event.value.strip()
+        if not typed or not ready:
+            self.show_status(t("companies.no_path"))
+            return
+        self.app.start_import(Path(typed).expanduser(), company_org=company_org)
+        self.leave_field_or_screen(f"#{event.input.id}")
 
     def set_title(self, text: str) -> None:
         """Titles often hold company names from SIE files, so they go in as plain text."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 from rich.text import Text
 from textual import on
@@ -152,24 +151,12 @@ class NewYearScreen(BokslutScreen):
             self.app.start_fortnox_import(self.company_id, status.org_number)
 
     def action_back(self) -> None:
-        """Escape closes the file field first, then the screen."""
-        field = self.query_one("#new-year-path", Input)
-        if field.display:
-            field.clear()
-            field.display = False
-            self.set_focus(None)
-        else:
-            self.app.pop_screen()
+        self.leave_field_or_screen("#new-year-path")
 
     @on(Input.Submitted, "#new-year-path")
     def start_import(self, event: Input.Submitted) -> None:
-        """Into this company: a file for another organisation number is asked about before it is imported."""
-        typed = event.value.strip()
-        if not typed or self.known is None:
-            self.show_status(t("companies.no_path"))
-            return
-        self.app.start_import(Path(typed).expanduser(), company_org=self.known.status.org_number or None)
-        self.action_back()
+        known = self.known
+        self.import_typed_path(event, known.status.org_number or None if known else None, ready=known is not None)
 
     def show_import(self, job: ImportJob | None) -> None:
         if job is not None and self.known is not None and job.company_org == self.known.status.org_number:

@@ -4,7 +4,6 @@ and importing a SIE file into this company."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from rich.console import Group
 from rich.table import Table
@@ -196,24 +195,12 @@ class OverviewScreen(BokslutScreen):
         self.set_focus(field)
 
     def action_back(self) -> None:
-        """Escape leaves the import field first, then the screen."""
-        field = self.query_one("#import-path", Input)
-        if field.display:
-            field.clear()
-            field.display = False
-            self.set_focus(None)
-        else:
-            self.app.pop_screen()
+        self.leave_field_or_screen("#import-path")
 
     @on(Input.Submitted, "#import-path")
     def start_import(self, event: Input.Submitted) -> None:
-        """Into this company: a file for another organisation number is asked about before it is imported."""
-        typed = event.value.strip()
-        if not typed or self.overview is None:
-            self.show_status(t("companies.no_path"))
-            return
-        self.app.start_import(Path(typed).expanduser(), company_org=self.overview.org_number or None)
-        self.action_back()
+        overview = self.overview
+        self.import_typed_path(event, overview.org_number or None if overview else None, ready=overview is not None)
 
     def show_import(self, job: ImportJob | None) -> None:
         """The progress bar and status line follow the newest import into this company."""

@@ -5,6 +5,7 @@ months and quarters (core refuses once a period has been locked)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -133,23 +134,10 @@ class PeriodsScreen(BokslutScreen):
         if self.year is None:
             return
         kind = "quarter" if self.year.kind == "month" else "month"
-        db, fiscal_year_id = self.db, self.fiscal_year_id
-
-        def run() -> str:
-            try:
-                core_periods.set_period_kind(db, FiscalYear.get_by_id(fiscal_year_id), kind)
-            except BokslutError as error:
-                return user_message(error)
-            return ""
-
-        def after(error: str) -> None:
-            if error:
-                self.show_status(literal(error, style="bold red", wrap=True))
-            else:
-                self.show_status(t("periods.kind_changed", kind=t(KIND_TEXTS[kind])))
-            self.app.store_changed.publish(None)
-
-        self.run_query(run, after, group="change")
+        self.apply(
+            lambda db, year: core_periods.set_period_kind(db, year, kind),
+            t("periods.kind_changed", kind=t(KIND_TEXTS[kind])),
+        )
 
     def action_lock(self) -> None:
         self.change(True)
@@ -162,29 +150,36 @@ class PeriodsScreen(BokslutScreen):
         line = self.current()
         if line is None:
             return
-        db, fiscal_year_id, label = self.db, self.fiscal_year_id, line.label
+        label = line.label
+        lock_or_unlock = core_periods.lock_period if lock else core_periods.unlock_period
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.apply(
+                    lambda db, year: lock_or_unlock(db, year, label),
+                    t("periods.locked" if lock else "periods.unlocked", period=label),
+                )
+
+        question = t("periods.ask_lock" if lock else "periods.ask_unlock", period=label)
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    def apply(self, change: Callable[[object, FiscalYear], object], done: str) -> None:
+        """A change through core in a worker; core's refusal (an earlier period not locked, another one unlocked,
+        a period already locked) becomes the status line."""
+        db, fiscal_year_id = self.db, self.fiscal_year_id
 
         def run() -> str:
-            year = FiscalYear.get_by_id(fiscal_year_id)
             try:
-                (core_periods.lock_period if lock else core_periods.unlock_period)(db, year, label)
+                change(db, FiscalYear.get_by_id(fiscal_year_id))
             except BokslutError as error:
                 return user_message(error)
             return ""
 
         def after(error: str) -> None:
-            if error:
-                self.show_status(literal(error, style="bold red", wrap=True))
-            else:
-                self.show_status(t("periods.locked" if lock else "periods.unlocked", period=label))
+            self.show_status(literal(error, style="bold red", wrap=True) if error else done)
             self.app.store_changed.publish(None)
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.run_query(run, after, group="change")
-
-        question = t("periods.ask_lock" if lock else "periods.ask_unlock", period=label)
-        self.app.push_screen(ConfirmScreen(question), answered)
+        self.run_query(run, after, group="change")
 
     def show_status(self, status: str | Text) -> None:
         self.query_one("#periods-status", Static).update(
