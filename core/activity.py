@@ -13,10 +13,12 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import peewee as pw
 
-from core.errors import user_message
+from core.errors import BokslutError, user_message
+from core.sie.errors import Phrase
 from core.store.locks import is_postgres, process_alive_on_server
 from core.store.models import ActivityLog, Company, utc_now
 
@@ -32,8 +34,10 @@ class ActivityEntry:
     company_name: str
     started: dt.datetime | None
     finished: dt.datetime | None
-    message: str
+    message: str  # English, as the CLI prints it
     counts: dict[str, int] = field(default_factory=dict)
+    message_key: str | None = None  # the message as a text key for the app's language; None: only the English
+    message_params: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return {
@@ -83,6 +87,8 @@ def list_activity(
             finished=entry.finished,
             message=entry.message,
             counts=json.loads(entry.counts or "{}"),
+            message_key=entry.message_key,
+            message_params=json.loads(entry.message_params or "{}"),
         )
         for entry in query
     ]
@@ -90,12 +96,21 @@ def list_activity(
 
 @dataclass(slots=True)
 class ActivityRecord:
-    """What the running work tells its log entry: the company once known, the outcome's counts and words."""
+    """What the running work tells its log entry: the company once known, the outcome's counts and words.
+
+    `message` is the English the CLI prints; `said(key, **params)` states the same outcome as a text key and plain
+    JSON params (numbers, strings, ISO dates), so the app can say it in the reader's language.
+    """
 
     id: int
     company_id: int | None = None
     message: str = ""
     counts: dict[str, int] = field(default_factory=dict)
+    message_key: str | None = None
+    message_params: dict = field(default_factory=dict)
+
+    def said(self, key: str, **params: object) -> None:
+        self.message_key, self.message_params = key, params
 
 
 def current_user() -> str:
@@ -124,8 +139,14 @@ def process_alive(process: str) -> bool:
 
 
 @contextmanager
-def recorded(kind: str, subject: str, company_id: int | None = None) -> Iterator[ActivityRecord]:
-    """Log the work as running now, then as done or failed with the one-line reason the user sees."""
+def recorded(
+    kind: str, subject: str, company_id: int | None = None, *, subject_said: tuple[str, dict] | None = None
+) -> Iterator[ActivityRecord]:
+    """Log the work as running now, then as done or failed with the one-line reason the user sees.
+
+    `subject_said` is the subject as a key and params, for a subject in words ("Fortnox series I") rather than a
+    name; a failure keeps it, so the app can say the whole line in the reader's language.
+    """
     entry = ActivityLog.create(
         kind=kind, status="running", started=utc_now(), message=subject, company=company_id, process=this_process()
     )
@@ -133,21 +154,61 @@ def recorded(kind: str, subject: str, company_id: int | None = None) -> Iterator
     try:
         yield record
     except BaseException as error:
-        _finish(record, "failed", f"{subject}: {user_message(error)}")
+        # English on record whatever the app's language (keyed errors are said in it from the key below)
+        english = str(error) if isinstance(error, BokslutError) else user_message(error)
+        said: dict = {"subject": subject, "error": english}
+        if subject_said is not None:
+            said.update(subject_key=subject_said[0], subject_params=subject_said[1])
+        params = _jsonable(error.params) if isinstance(error, BokslutError) and error.key else None
+        if params is not None and _plain(params):  # else the app shows the English
+            said.update(error_key=error.key, error_params=params)
+        record.said("failed", **said)
+        _finish(record, "failed", f"{subject}: {english}")
         raise
     _finish(record, "done", record.message)
 
 
 def _finish(record: ActivityRecord, status: str, message: str) -> None:
     ActivityLog.update(
-        status=status, finished=utc_now(), company=record.company_id, message=message, counts=json.dumps(record.counts)
+        status=status,
+        finished=utc_now(),
+        company=record.company_id,
+        message=message,
+        counts=json.dumps(record.counts),
+        message_key=record.message_key,
+        message_params=None if record.message_key is None else json.dumps(record.message_params, ensure_ascii=False),
     ).where(ActivityLog.id == record.id).execute()
+
+
+def _plain(params: dict) -> bool:
+    """Whether an error's params survive JSON; one holding other objects (a Problem) stays unkeyed."""
+    try:
+        json.dumps(params)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _jsonable(value: object) -> object:
+    """A SIE Phrase is a str to JSON; kept as {"phrase": key, "params": ...} it can be said in another language.
+    An amount is kept as its exact text, as the sentences show it."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Phrase):
+        return {"phrase": value.key, "params": _jsonable(value.params)}
+    if isinstance(value, dict):
+        return {name: _jsonable(item) for name, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    return value
 
 
 def close_interrupted() -> int:
     """Mark as failed the entries left running by processes that no longer exist (kill -9, power loss): this
     host's, or on a shared PostgreSQL store any host's."""
-    running = ActivityLog.select().where(ActivityLog.status == "running")
+    running = ActivityLog.select(ActivityLog.id, ActivityLog.process, ActivityLog.message).where(
+        ActivityLog.status == "running"
+    )
     if not is_postgres(ActivityLog._meta.database):
         running = running.where(ActivityLog.process.startswith(f"{socket.gethostname()}:"))
     # Read all first: an UPDATE inside an open read would have to upgrade it, and SQLite refuses that at once
@@ -156,7 +217,11 @@ def close_interrupted() -> int:
     closed = 0
     for entry in interrupted:
         closed += ActivityLog.update(
-            status="failed", finished=utc_now(), message=f"{entry.message}: interrupted, the process ended before it finished"
+            status="failed",
+            finished=utc_now(),
+            message=f"{entry.message}: interrupted, the process ended before it finished",
+            message_key="interrupted",
+            message_params=json.dumps({"subject": entry.message}, ensure_ascii=False),
         ).where(ActivityLog.id == entry.id, ActivityLog.status == "running").execute()
     return closed
 

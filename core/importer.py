@@ -103,6 +103,20 @@ class ImportResult:
             f"checks: {', '.join(problems) if problems else 'all ok'}"
         )
 
+    def params(self) -> dict:
+        """What summary() says, as plain JSON for the app to say in the reader's language (core.activity)."""
+        return {
+            "company": self.company_name,
+            "org": self.org_number,
+            "start": self.year_start.isoformat() if self.year_start else None,
+            "end": self.year_end.isoformat() if self.year_end else None,
+            "replaced": self.replaced,
+            "vouchers": self.vouchers,
+            "transactions": self.transactions,
+            "balances": self.balances,
+            "problems": sorted({c.check_id + " " + c.status for c in self.checks if c.status != integrity.OK}),
+        }
+
     def to_json(self) -> dict:
         return {
             "company": {"name": self.company_name, "org_number": self.org_number},
@@ -239,6 +253,7 @@ def _import_recorded(
     if len(results) > 1:
         record.counts["years"] = len(results)
     record.message = "; ".join(f"{file.file_name}: {result.summary()}" for file, result in zip(files, results))
+    record.said("import", years=[{"file": file.file_name, **result.params()} for file, result in zip(files, results)])
     return results
 
 

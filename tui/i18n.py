@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from core.errors import translate_with
@@ -193,6 +193,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "summary.export": "Fortnox-serie {series}: {sent} skickade, {found} hittade efter ett förlorat svar, {skipped} "
         "överhoppade, {failed} misslyckade",
         "summary.export_unsent": ", {unsent} inte skickade eftersom Fortnox inte svarade (exportera igen senare)",
+        "summary.sie_export_one": "skrev 1 bokslutspost ({ids}) till {path}",
+        "summary.sie_export": "skrev {count} bokslutsposter ({ids}) till {path}",
+        "summary.sie_skipped": "; hoppade över {count}: {reasons}",
+        "summary.sie_skipped_entry": "post {id} {why}",
+        "summary.activity_import_fortnox": "Fortnox: {summary}. Steg: {steps}",
+        "summary.activity_step": "{what} {seconds} s",
+        "summary.activity_export_fortnox": "Export till {summary}",
+        "summary.activity_connected": "ansluten till Fortnox: {company} ({org})",
+        "summary.activity_disconnected": "frånkopplad från Fortnox",
+        "summary.activity_disconnected_invalid": "frånkopplad från Fortnox (token var redan ogiltig hos Fortnox)",
+        "summary.activity_failed": "{subject}: {error}",
+        "summary.subject_fortnox_series": "Fortnox-serie {series}",
+        "summary.activity_interrupted": "{subject}: avbruten, processen slutade innan arbetet var klart",
         "status.queued": "köad",
         "status.running": "pågår",
         "status.done": "klar",
@@ -686,6 +699,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "error.fortnox_company_mismatch": "Fortnox-företaget {fortnox_name} har organisationsnummer {fortnox_org}, men "
         "{company} har {org}; inget ändrades. Anslut igen och välj rätt företag i Fortnox.",
         "error.fortnox_no_org_number": "{company} saknar organisationsnummer; Fortnox kontrolleras mot det.",
+        "error.export_not_connected": "{company} är inte anslutet till Fortnox, så inget exporterades; kör bokslut "
+        "connect --company {org} och sedan bokslut import-fortnox --company {org}.",
+        "error.export_expired": "Kopplingen till Fortnox har gått ut för {company}: gör en ny import för att ansluta "
+        "igen innan du exporterar (kör bokslut connect --company {org} och sedan bokslut import-fortnox --company {org}).",
         "error.fortnox_expired": "Kopplingen till Fortnox har gått ut eller återkallats; anslut igen för att förnya "
         "den.",
         "error.fortnox_not_connected": "bokslut är inte anslutet till Fortnox för det här företaget. Anslut till "
@@ -931,6 +948,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "summary.export": "Fortnox series {series}: {sent} sent, {found} found after a lost answer, {skipped} skipped, "
         "{failed} failed",
         "summary.export_unsent": ", {unsent} unsent because Fortnox did not answer (export again later)",
+        "summary.sie_export_one": "wrote 1 closing entry ({ids}) to {path}",
+        "summary.sie_export": "wrote {count} closing entries ({ids}) to {path}",
+        "summary.sie_skipped": "; skipped {count}: {reasons}",
+        "summary.sie_skipped_entry": "entry {id} {why}",
+        "summary.activity_import_fortnox": "Fortnox: {summary}. Steps: {steps}",
+        "summary.activity_step": "{what} {seconds} s",
+        "summary.activity_export_fortnox": "Export to {summary}",
+        "summary.activity_connected": "connected to Fortnox: {company} ({org})",
+        "summary.activity_disconnected": "disconnected from Fortnox",
+        "summary.activity_disconnected_invalid": "disconnected from Fortnox (the token was already invalid at Fortnox)",
+        "summary.activity_failed": "{subject}: {error}",
+        "summary.subject_fortnox_series": "Fortnox series {series}",
+        "summary.activity_interrupted": "{subject}: interrupted, the process ended before it finished",
         "status.queued": "queued",
         "status.running": "running",
         "status.done": "done",
@@ -1417,6 +1447,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "error.fortnox_company_mismatch": "the Fortnox company {fortnox_name} has organisation number {fortnox_org}, "
         "but {company} is {org}; nothing was changed. Connect again and choose the right company in Fortnox.",
         "error.fortnox_no_org_number": "{company} has no organisation number; Fortnox is checked against it",
+        "error.export_not_connected": "{company} is not connected to Fortnox, so nothing was exported; run bokslut "
+        "connect --company {org}, then bokslut import-fortnox --company {org}.",
+        "error.export_expired": "The connection to Fortnox has expired for {company}: you need to perform a new import "
+        "to reconnect before you can export (run bokslut connect --company {org}, then bokslut import-fortnox --company "
+        "{org}).",
         "error.fortnox_expired": "The Fortnox connection has expired or was revoked; connect again to renew it.",
         "error.fortnox_not_connected": "bokslut is not connected to Fortnox for this company. Connect to Fortnox first.",
         "error.fortnox_expired_on": "The Fortnox connection expired on {date}: it lasts {days} days after the last "
@@ -1577,41 +1612,144 @@ def sie_words(text: str) -> str:
 
 def import_summary(result) -> str:
     """A SIE import's result (core.importer.ImportResult) in the reader's language; the CLI prints its summary()."""
-    problems = sorted({f"{check.check_id} {check.status}" for check in result.checks if check.status != "ok"})
+    return import_words(result.params())
+
+
+def import_words(params: dict) -> str:
+    """One imported year, from ImportResult.params(): the live "Done:" line and the activity log say it alike."""
     return t(
-        "summary.replaced" if result.replaced else "summary.imported",
-        company=result.company_name,
-        org=format_org_number(result.org_number),
-        year=_span(result.year_start, result.year_end) if result.year_start else t("summary.no_year"),
-        vouchers=format_count(result.vouchers),
-        transactions=format_count(result.transactions),
-        balances=format_count(result.balances),
-        checks=", ".join(problems) or t("summary.all_ok"),
+        "summary.replaced" if params["replaced"] else "summary.imported",
+        company=params["company"],
+        org=format_org_number(params["org"]),
+        year=_span(params["start"], params["end"]) if params["start"] else t("summary.no_year"),
+        vouchers=_summary_count(params["vouchers"]),
+        transactions=_summary_count(params["transactions"]),
+        balances=_summary_count(params["balances"]),
+        checks=", ".join(params["problems"]) or t("summary.all_ok"),
     )
 
 
 def fortnox_import_summary(result) -> str:
     """core.fortnox.importer's result, as summary() says it to the CLI."""
+    return fortnox_import_words(result.params())
+
+
+def fortnox_import_words(params: dict) -> str:
+    """From FortnoxImportResult.params()."""
     return t(
         "summary.fortnox",
-        company=result.company_name,
-        org=format_org_number(result.org_number),
-        years=len(result.years),
-        spans=", ".join(_span(year.year_start, year.year_end) for year in result.years),
-        vouchers=format_count(sum(year.vouchers for year in result.years)),
-        transactions=format_count(sum(year.transactions for year in result.years)),
-        requests=format_count(result.requests),
-        seconds=f"{result.seconds:.1f}".replace(".", "," if _language == "sv" else "."),
+        company=params["company"],
+        org=format_org_number(params["org"]),
+        years=len(params["spans"]),
+        spans=", ".join(_span(start, end) for start, end in params["spans"]),
+        vouchers=_summary_count(params["vouchers"]),
+        transactions=_summary_count(params["transactions"]),
+        requests=_summary_count(params["requests"]),
+        seconds=_seconds(params["seconds"]),
     )
 
 
 def export_summary(report) -> str:
     """An export to Fortnox (core.export.fortnox.ExportReport), as summary() says it to the CLI."""
-    counts = {name: format_count(number) for name, number in report.counts.items()}
-    text = t("summary.export", series=report.series, **counts)
-    if report.counts["unsent"]:
+    return export_words(report.params())
+
+
+def export_words(params: dict) -> str:
+    """From ExportReport.params()."""
+    counts = {name: _summary_count(params[name]) for name in ("sent", "found", "skipped", "failed", "unsent")}
+    text = t("summary.export", series=params["series"], **counts)
+    if params["unsent"]:
         text += t("summary.export_unsent", unsent=counts["unsent"])
     return text + "."
+
+
+def sie_export_summary(report) -> str:
+    """A SIE 4I export (core.export.sie.SieExportReport), as summary() says it to the CLI."""
+    return sie_export_words(report.params())
+
+
+def sie_export_words(params: dict) -> str:
+    """From SieExportReport.params(); why an entry was skipped stays core's English."""
+    exported = params["exported"]
+    ids = ", ".join(map(str, exported))
+    if len(exported) == 1:
+        text = t("summary.sie_export_one", ids=ids, path=params["path"])
+    else:
+        text = t("summary.sie_export", count=_summary_count(len(exported)), ids=ids, path=params["path"])
+    if params["skipped"]:
+        reasons = "; ".join(t("summary.sie_skipped_entry", id=i, why=why) for i, why in params["skipped"])
+        text += t("summary.sie_skipped", count=_summary_count(len(params["skipped"])), reasons=reasons)
+    return text
+
+
+def activity_message(entry) -> str:
+    """An activity entry's message (core.activity.ActivityEntry) in the reader's language; an entry without a key
+    (written before migration 6, or by unkeyed work) shows the English it was stored with."""
+    words = _ACTIVITY_WORDS.get(entry.message_key or "")
+    return entry.message if words is None else words(entry.message_params)
+
+
+def _activity_import(params: dict) -> str:
+    return "; ".join(f"{year['file']}: {import_words(year)}" for year in params["years"])
+
+
+def _activity_import_fortnox(params: dict) -> str:
+    steps = "; ".join(
+        t("summary.activity_step", what=t(f"step.{key}", **values), seconds=_seconds(seconds))
+        for key, values, seconds in params["steps"]
+    )
+    return t("summary.activity_import_fortnox", summary=fortnox_import_words(params), steps=steps)
+
+
+def _activity_export_fortnox(params: dict) -> str:
+    """Each entry's own line stays core's English: those sentences come from many places in the export."""
+    return "\n".join([t("summary.activity_export_fortnox", summary=export_words(params)), *params["lines"]])
+
+
+def _activity_connect(params: dict) -> str:
+    return t("summary.activity_connected", company=params["company"], org=format_org_number(params["org"]))
+
+
+def _activity_failed(params: dict) -> str:
+    """The subject and core's error, each in the reader's language where a key says it, else as stored."""
+    subject = params["subject"]
+    if "subject_key" in params:
+        subject = t(f"summary.subject_{params['subject_key']}", **params["subject_params"])
+    said = error_words(params["error_key"], _phrases(params["error_params"])) if "error_key" in params else None
+    return t("summary.activity_failed", subject=subject, error=said or params["error"])
+
+
+def _phrases(value):
+    """The SIE phrases core.activity kept as {"phrase": key, "params": ...}, back as the Phrases sie_words says."""
+    if isinstance(value, dict) and value.keys() == {"phrase", "params"}:
+        return Phrase(value["phrase"], **_phrases(value["params"]))
+    if isinstance(value, dict):
+        return {name: _phrases(item) for name, item in value.items()}
+    return value
+
+
+_ACTIVITY_WORDS: dict[str, Callable[[dict], str]] = {
+    "import": _activity_import,
+    "import_fortnox": _activity_import_fortnox,
+    "export_fortnox": _activity_export_fortnox,
+    "export_sie": lambda params: f"{params['file']}: {sie_export_words(params)}",
+    "connect": _activity_connect,
+    "disconnect": lambda params: t(
+        "summary.activity_disconnected" if params["revoked"] else "summary.activity_disconnected_invalid"
+    ),
+    "failed": _activity_failed,
+    "interrupted": lambda params: t("summary.activity_interrupted", subject=params["subject"]),
+}
+
+
+def _summary_count(count: int) -> str:
+    """Counts in a summary: Swedish groups them; English keeps the CLI's bare digits, so both read the same."""
+    return format_count(count) if _language == "sv" else str(count)
+
+
+def _seconds(seconds: float) -> str:
+    text = f"{seconds:.1f}"
+    return text.replace(".", ",") if _language == "sv" else text
 
 
 def _span(start, end) -> str:

@@ -68,13 +68,18 @@ class ReconnectNeeded(BokslutError):
     def __init__(self, company: Company, state: str) -> None:
         org = format_org_number(company.org_number or "")
         steps = f"run bokslut connect --company {org}, then bokslut import-fortnox --company {org}"
+        params = {"company": company.name, "org": org}
         if state == "disconnected":
-            super().__init__(f"{company.name} is not connected to Fortnox, so nothing was exported; {steps}.")
+            super().__init__(
+                f"{company.name} is not connected to Fortnox, so nothing was exported; {steps}.",
+                key="export_not_connected", params=params,
+            )  # fmt: skip
         else:
             super().__init__(
                 f"The connection to Fortnox has expired for {company.name}: you need to perform a new import to "
-                f"reconnect before you can export ({steps})."
-            )
+                f"reconnect before you can export ({steps}).",
+                key="export_expired", params=params,
+            )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +197,10 @@ class ExportReport:
         if counts["unsent"]:
             text += f", {counts['unsent']} unsent because Fortnox did not answer (export again later)"
         return text + "."
+
+    def params(self) -> dict:
+        """What summary() says, as plain JSON for the app to say in the reader's language."""
+        return {"series": self.series, **self.counts}
 
     def to_json(self) -> dict:
         return {
@@ -439,7 +448,9 @@ async def export_to_fortnox(
     preflight (what will be sent) just before the first voucher goes out.
     """
     wait = dt.timedelta(seconds=unanswered_wait_seconds(settings))
-    with activity.recorded("export", f"Fortnox series {series}", company.id) as record:
+    with activity.recorded(
+        "export", f"Fortnox series {series}", company.id, subject_said=("fortnox_series", {"series": series})
+    ) as record:
         async with _link(settings, company) as link:
             check = await _preflight(db, link.client, company, fiscal_year, series, None)
             if not check.clean:
@@ -454,9 +465,9 @@ async def export_to_fortnox(
             await exporter.run([entry.id for entry in check.entries])
         report = exporter.report
         record.counts = report.counts
-        record.message = "\n".join(
-            [f"Export to {report.summary()}", *(_result_line(result) for result in report.results.values())]
-        )
+        lines = [_result_line(result) for result in report.results.values()]
+        record.message = "\n".join([f"Export to {report.summary()}", *lines])
+        record.said("export_fortnox", **report.params(), lines=lines)  # each entry's line stays English
     return report
 
 

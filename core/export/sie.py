@@ -63,6 +63,15 @@ class SieExportReport:
             text += f"; skipped {len(self.skipped)}: " + "; ".join(f"entry {i} {why}" for i, why in self.skipped)
         return text
 
+    def params(self) -> dict:
+        """What summary() says, as plain JSON for the app; the reasons for skipping stay English."""
+        return {
+            "file": self.path.name,
+            "path": str(self.path),
+            "exported": list(self.exported),
+            "skipped": [[entry_id, why] for entry_id, why in self.skipped],
+        }
+
     def to_json(self) -> dict:
         return {
             "path": str(self.path),
@@ -113,6 +122,7 @@ def export_closing_sie(
         report = SieExportReport(path, tuple(e.id for e in entries), tuple(skipped), record.id)
         record.counts = {"sent": len(report.exported), "skipped": len(report.skipped), "failed": 0}
         record.message = f"{path.name}: {report.summary()}"
+        record.said("export_sie", **report.params())
     return report
 
 

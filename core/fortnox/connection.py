@@ -155,6 +155,7 @@ async def connect_company(
         store.save(key, StoredToken(tokens.refresh_token, dt.datetime.now(dt.UTC), tokens.scope))
         Company.update(source="fortnox", fortnox_tenant=found.tenant).where(Company.id == company.id).execute()
         record.message = f"connected to Fortnox: {found.name} ({format_org_number(found.org_number)})"
+        record.said("connect", company=found.name, org=found.org_number)
     return ConnectResult(
         found, store.kind, fortnox.connection_days, scope_warning(tokens.scope), missing_scopes(tokens.scope)
     )
@@ -169,6 +170,7 @@ async def disconnect_company(
         async with httpx.AsyncClient(transport=transport, timeout=30.0) as http:
             revoked = await disconnect(http, fortnox, store, key)
         record.message = "disconnected from Fortnox" + ("" if revoked else " (the token was already invalid at Fortnox)")
+        record.said("disconnect", revoked=revoked)
     return revoked
 
 

@@ -48,7 +48,7 @@ class FortnoxImportResult:
     requests: int = 0
     rate_limited: int = 0  # 429s Fortnox answered; with the client's own throttle this stays 0 on a quiet tenant
     seconds: float = 0.0
-    steps: list[tuple[str, float]] = field(default_factory=list)  # (what, seconds), in order
+    steps: list[tuple[Step, float]] = field(default_factory=list)  # (what, seconds), in order
 
     def summary(self) -> str:
         spans = ", ".join(f"{r.year_start}..{r.year_end}" for r in self.years)
@@ -63,6 +63,19 @@ class FortnoxImportResult:
     def step_report(self) -> str:
         return "; ".join(f"{what} {seconds:.1f} s" for what, seconds in self.steps)
 
+    def params(self) -> dict:
+        """What summary() and step_report() say, as plain JSON for the app to say in the reader's language."""
+        return {
+            "company": self.company_name,
+            "org": self.org_number,
+            "spans": [[r.year_start.isoformat(), r.year_end.isoformat()] for r in self.years],
+            "vouchers": sum(r.vouchers for r in self.years),
+            "transactions": sum(r.transactions for r in self.years),
+            "requests": self.requests,
+            "seconds": self.seconds,
+            "steps": [[what.key, what.params, seconds] for what, seconds in self.steps],
+        }
+
     def to_json(self) -> dict:
         return {
             "company": {"name": self.company_name, "org_number": self.org_number},
@@ -70,7 +83,7 @@ class FortnoxImportResult:
             "requests": self.requests,
             "rate_limited": self.rate_limited,
             "seconds": round(self.seconds, 2),
-            "steps": [{"step": what, "seconds": round(seconds, 2)} for what, seconds in self.steps],
+            "steps": [{"step": str(what), "seconds": round(seconds, 2)} for what, seconds in self.steps],
         }
 
 
@@ -136,6 +149,7 @@ async def import_from_fortnox(
         )
         record.counts.update(requests=stats.requests, rate_limited=stats.rate_limited)
         record.message = f"Fortnox: {outcome.summary()}. Steps: {outcome.step_report()}"
+        record.said("import_fortnox", **outcome.params())
     return outcome
 
 
@@ -165,7 +179,7 @@ class _Steps:
         self._on_step = on_step
         self._started = self._current_start = time.monotonic()
         self._current: Step | None = None
-        self.done: list[tuple[str, float]] = []
+        self.done: list[tuple[Step, float]] = []
 
     def begin(self, key: str, **params: object) -> None:
         self.end()
@@ -175,7 +189,7 @@ class _Steps:
 
     def end(self) -> None:
         if self._current is not None:
-            self.done.append((str(self._current), time.monotonic() - self._current_start))
+            self.done.append((self._current, time.monotonic() - self._current_start))
             self._current = None
 
     @property
@@ -208,7 +222,7 @@ async def _fetch(
     files: list[SourceFile] = []
     series: dict[int, list[dict]] = {}
     for year in chosen:
-        steps.begin("fetch-year", start=year.start, end=year.end)
+        steps.begin("fetch-year", start=year.start.isoformat(), end=year.end.isoformat())
         path = scratch / f"fortnox-sie4-{year.start}-{year.end}.se"
         await client.get_to_file("/sie/4", path, params={"financialyear": year.fortnox_id}, max_bytes=settings.max_file_bytes)
         reader = SieReader(path, settings.sie_limits())

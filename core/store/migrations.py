@@ -361,6 +361,15 @@ def _add_voucher_fingerprint(db: pw.Database, migrator: SchemaMigrator) -> None:
     db.execute_sql("DELETE FROM check_result WHERE check_id = '_voucher-fingerprints'")
 
 
+def _add_activity_message_key(db: pw.Database, migrator: SchemaMigrator) -> None:
+    """What the work said as a text key and JSON params beside the English message, so the app can say it in the
+    reader's language. Entries written before this stay NULL and show their stored English."""
+    migrate(
+        migrator.add_column("activity_log", "message_key", pw.TextField(null=True)),
+        migrator.add_column("activity_log", "message_params", pw.TextField(null=True)),
+    )
+
+
 Migration = Callable[[pw.Database, SchemaMigrator], None]
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -369,6 +378,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _add_closing_entries,
     _add_checks_and_periods,
     _add_voucher_fingerprint,
+    _add_activity_message_key,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -168,7 +168,9 @@ class ActivityLog(BaseModel):
     started = pw.DateTimeField(null=True)
     finished = pw.DateTimeField(null=True)
     counts = pw.TextField(default="{}")  # JSON
-    message = pw.TextField(default="")
+    message = pw.TextField(default="")  # English, as the CLI prints it
+    message_key = pw.TextField(null=True)  # the same said as a text key for the app's language; NULL = unkeyed
+    message_params = pw.TextField(null=True)  # JSON: the key's params (numbers, strings, ISO dates)
     process = pw.TextField(default="")  # "host:pid" running it, to tell interrupted work
 
     class Meta:

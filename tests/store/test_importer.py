@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from core.activity import list_activity
 from core.importer import ImportProgress, OrgNumberMismatch, import_sie, import_source
 from core.store.db import open_store
 from core.sie.errors import SieError
@@ -215,6 +216,18 @@ def test_a_file_that_cannot_be_read_is_on_record_as_failed(db, tmp_path):
     failed = ActivityLog.select().order_by(ActivityLog.id.desc()).get()
     assert (failed.status, failed.company_id) == ("failed", company.id)
     assert "missing.se" in failed.message
+
+
+def test_the_activity_entry_keeps_what_it_says_as_a_key_and_plain_json_params(db, tmp_path):
+    """Migration 6 on either backend: the app says the entry in its language from these (tests/tui covers that)."""
+    result = _import(db, file_name="2024.se")
+    with pytest.raises(SieError):
+        import_sie(db, tmp_path / "missing.se")
+    [failed, done] = list_activity(db)
+    assert (done.message_key, done.message_params) == ("import", {"years": [{"file": "2024.se", **result.params()}]})
+    assert done.message_params["years"][0]["start"] == START.isoformat()
+    assert failed.message_key == "failed" and failed.message_params["error_key"] == "sie_file"
+    assert failed.message == f"missing.se: {failed.message_params['error']}"
 
 
 def _peak_memory_of_import(db, vouchers: int) -> int:

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from core.activity import KINDS, STATUSES, ActivityEntry, list_activity
-from tui.i18n import format_time, t
+from tui.i18n import activity_message, format_time, t
 from tui.screens.base import BokslutScreen
 from tui.text import literal
 from tui.widgets.activity_panel import STATUS_STYLES, describe_counts
@@ -70,13 +70,13 @@ class SystemTasksScreen(BokslutScreen):
         ]  # fmt: skip
         rows = []
         for entry in self.entries:
-            counts = describe_counts(entry.counts)
+            counts, message = describe_counts(entry.counts), activity_message(entry)
             cells = (
                 literal(format_time(entry.started)),
                 literal(t(f"kind.{entry.kind}")),
                 Text(t(f"status.{entry.status}"), style=STATUS_STYLES.get(entry.status, "")),
                 literal(entry.company_name),
-                literal(f"{counts}  {entry.message}" if counts else entry.message),
+                literal(f"{counts}  {message}" if counts else message),
             )
             rows.append((cells, None))
         self.query_one(RowTable).show_rows(headers, rows, flexible=4, most={3: COMPANY_WIDTH})

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from core.activity import STATUSES, ActivityEntry
-from tui.i18n import format_count, format_time, t
+from tui.i18n import activity_message, format_count, format_time, t
 from core.text import printable
 from tui.jobs import ImportJob
 from tui.text import literal
@@ -48,7 +48,7 @@ def short_counts(counts: dict[str, int]) -> str:
 
 
 def activity_line(entry: ActivityEntry) -> Text:
-    """One entry on one line: time, kind, status, counts and the message, the message taken literally."""
+    """One entry on one line: time, kind, status, counts and the message in the reader's language, taken literally."""
     line = Text(no_wrap=True, overflow="ellipsis")
     line.append(f"{format_time(entry.started, with_year=False):<11} {t('kind.' + entry.kind):<8} ")
     status_width = max(len(t(f"status.{status}")) for status in STATUSES)
@@ -56,7 +56,7 @@ def activity_line(entry: ActivityEntry) -> Text:
     counts = short_counts(entry.counts)
     if counts:
         line.append(counts + "  ", style="dim")
-    line.append(printable(entry.message))
+    line.append(printable(activity_message(entry)))
     return line
 
 
