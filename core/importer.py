@@ -7,6 +7,7 @@ and `Balance`), so a Fortnox `GET /3/sie/4` download goes through the same path 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from core.sie.errors import Phrase, SieError, SieWarning
 from core.sie.model import Balance, Header, RowKind, Voucher
 from core.sie.reader import SieLimits, SieReader
 from core.store.db import executemany, refresh_statistics
-from core.store.locks import exclusive
+from core.store.locks import exclusive, is_postgres, lock_within
 from core.store.models import Company, utc_now
 from core.store.orgnr import format_org_number, normalise_org_number
 
@@ -232,7 +233,7 @@ def _import_recorded(
 ) -> list[ImportResult]:
     expected_org = normalise_org_number(company_org) if company_org is not None else None
     results: list[ImportResult] = []
-    with exclusive(db, "import"):  # see docs/ARCHITECTURE.md: imports take their turns on a shared store
+    with exclusive(db):  # each file's loader locks its company once the header names it (docs/ARCHITECTURE.md)
         for file in files:
             loader = _Loader(
                 db, file.reader, file.file_name, file.sha256, source, expected_org, confirm_org_mismatch,
@@ -279,6 +280,23 @@ _BALANCE_SQL = (
 )
 
 
+VOUCHER_ID_BLOCK = 10_000
+
+
+def _new_voucher_ids(db: pw.Database) -> Iterator[int]:
+    """Ids for the vouchers an import inserts (their rows refer to them before the insert). SQLite: on from the
+    largest, as the import holds the store's only write lock. PostgreSQL: blocks from the table's own sequence, so
+    imports of different companies can run at the same time without taking each other's ids."""
+    if not is_postgres(db):
+        yield from itertools.count(db.execute_sql("SELECT COALESCE(MAX(id), 0) + 1 FROM voucher").fetchone()[0])
+        return
+    while True:
+        block = db.execute_sql(
+            "SELECT nextval(pg_get_serial_sequence('voucher', 'id')) FROM generate_series(1, ?)", (VOUCHER_ID_BLOCK,)
+        ).fetchall()
+        yield from (voucher_id for (voucher_id,) in block)
+
+
 class _Loader:
     """State of one import inside its transaction: resolved ids, pending batches and counts."""
 
@@ -310,7 +328,7 @@ class _Loader:
         self.current_year: tuple[dt.date, dt.date] | None = None
         self.replaced = False
         self.compare_vouchers = False  # the year replaces vouchers: compare them with the new ones when all are in
-        self.next_voucher_id = 0
+        self.voucher_ids: Iterator[int] = iter(())
         self.pending_vouchers: list[tuple] = []
         self.pending_rows: list[tuple] = []
         self.pending_balances: list[tuple] = []
@@ -382,15 +400,17 @@ class _Loader:
             previous_id = self._previous_year_id(previous.start, previous.end)
             if previous_id is not None:
                 self.year_ids[-1] = previous_id
-        self.next_voucher_id = self.db.execute_sql("SELECT COALESCE(MAX(id), 0) + 1 FROM voucher").fetchone()[0]
+        self.voucher_ids = _new_voucher_ids(self.db)
 
     def _resolve_company(self, header: Header) -> int:
-        """Refuses a differing #ORGNR before anything is written, unless the user confirmed it."""
+        """Refuses a differing #ORGNR before anything is written, unless the user confirmed it. Imports of one
+        company take turns from here on (on a shared store, other companies' imports go on meanwhile)."""
         try:
             file_org = normalise_org_number(header.org_number)
         except ValueError as error:
             self.warnings.append(SieWarning(None, f"{error}; the file is treated as having none"))
             file_org = ""
+        lock_within(self.db, "import", self.expected_org or file_org or header.company_name)
         if self.expected_org is not None:
             if file_org != self.expected_org and not self.confirm_org_mismatch:
                 raise OrgNumberMismatch(self.expected_org, file_org)
@@ -471,8 +491,7 @@ class _Loader:
     def _add_voucher(self, voucher: Voucher) -> None:
         """The hot loop of a 1.5M-row import: repeated dates and object lists are encoded once."""
         year_id = self.year_ids[0]
-        voucher_id = self.next_voucher_id
-        self.next_voucher_id += 1
+        voucher_id = next(self.voucher_ids)
         iso = self._iso_date
         date = iso(voucher.date)
         append = self.pending_rows.append

@@ -20,16 +20,24 @@ def is_postgres(db: pw.Database) -> bool:
 
 @contextmanager
 def exclusive(db: pw.Database, *key: object) -> Iterator[None]:
-    """A write transaction that others asking for the same key wait for: one importer of a company year,
-    one claimant of an export entry. SQLite has one writer at a time anyway; PostgreSQL takes an advisory
-    lock for the key, held until the transaction ends."""
+    """A write transaction that others asking for the same key wait for: one claimant of an export entry, one
+    migrator. SQLite has one writer at a time anyway; PostgreSQL takes an advisory lock for the key, held until the
+    transaction ends. Without a key, only the transaction: its work names its lock once it knows it (lock_within)."""
     if not is_postgres(db):
         with db.atomic("IMMEDIATE"):
             yield
         return
     with db.atomic():
-        db.execute_sql("SELECT pg_advisory_xact_lock(?)", (lock_number(*key),))
+        if key:
+            lock_within(db, *key)
         yield
+
+
+def lock_within(db: pw.Database, *key: object) -> None:
+    """Inside an open exclusive transaction: wait for `key` and hold it until the transaction ends (PostgreSQL);
+    on SQLite the transaction's write lock already excludes everyone."""
+    if is_postgres(db):
+        db.execute_sql("SELECT pg_advisory_xact_lock(?)", (lock_number(*key),))
 
 
 def year_closing(fiscal_year_id: int) -> tuple[str, int]:
