@@ -13,17 +13,17 @@ import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from decimal import Decimal
 
 import pytest
 
 from core import ledger
-from core.closing.entries import EntryDraft, RowDraft, create_entry
-from core.fortnox.sandbox.app import SandboxConfig, create_sandbox
-from core.fortnox.sandbox.serve import RunningSandbox, serve_in_background
+from core.closing.entries import create_entry
+from core.fortnox.sandbox.app import SandboxConfig
+from core.fortnox.sandbox.serve import RunningSandbox, running_sandbox
 from core.store.db import open_store
 from core.store.models import ActivityLog, ClosingEntry, ExportAttempt, Voucher
 from tests.conftest import Cli
+from tests.export.conftest import draft
 from tests.fortnox.conftest import NORDLJUS, connect, free_port, sandbox_env
 
 TENANT = 1105837
@@ -35,15 +35,9 @@ ACCOUNTANTS = 4
 @pytest.fixture
 def sandbox() -> Iterator[RunningSandbox]:
     """Without Fortnox's rate limit: four processes at bokslut's own 4 requests/s would exceed it."""
-    made = create_sandbox(SandboxConfig(vouchers_per_year=150, rate_limit=False))
-    with serve_in_background(made.app) as (port, _):
-        yield RunningSandbox(
-            base_url=f"http://127.0.0.1:{port}",
-            redirect_uri=f"http://127.0.0.1:{free_port()}/callback",
-            client_id=made.config.client_id,
-            client_secret=made.config.client_secret,
-            sandbox=made,
-        )
+    config = SandboxConfig(vouchers_per_year=150, rate_limit=False)
+    with running_sandbox(config, redirect_uri=f"http://127.0.0.1:{free_port()}/callback") as running:
+        yield running
 
 
 def _accountants(cli: Cli, sandbox: RunningSandbox, tmp_path) -> list[Cli]:
@@ -68,9 +62,9 @@ def _closing_entries(store) -> list[int]:
     year = ledger.resolve_fiscal_year(db, company, 2025)
     made = []
     for n in range(ENTRIES):
-        amount = Decimal(f"{100 + n}.50")
-        rows = (RowDraft("1790", amount, Decimal(0), None, None, ""), RowDraft("5010", Decimal(0), amount, None, None, ""))
-        made.append(create_entry(db, company, year, EntryDraft(None, f"Periodisering {n}", rows)).id)
+        amount = f"{100 + n}.50"
+        entry = draft(f"Periodisering {n}", ("1790", amount), ("5010", f"-{amount}"))
+        made.append(create_entry(db, company, year, entry).id)
     db.close()
     return made
 

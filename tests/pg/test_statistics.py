@@ -23,7 +23,9 @@ def test_an_import_leaves_statistics_that_make_a_page_walk_by_key(store_address)
     ).fetchone()
     assert estimated >= result.rows * 0.9  # the planner knows the table's size, not "one row"
     query = TransactionQuery(db, result.fiscal_year_id)
-    sql = "EXPLAIN SELECT r.id FROM voucher_row r WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' ORDER BY r.id LIMIT 200"
+    sql = (
+        "EXPLAIN SELECT r.id FROM voucher_row r WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' ORDER BY r.id LIMIT 200"
+    )
     plan = " ".join(line for (line,) in db.execute_sql(sql, (result.fiscal_year_id,)))
     assert "Sort" not in plan and "voucher_row_pkey" in plan
     assert len(KeysetPager(query, page_size=200).page(0)) == 200
