@@ -26,7 +26,7 @@ from core.store.models import Company
 from core.store.orgnr import format_org_number
 from tui.bindings import full_name, translate_bindings
 from core.errors import user_message
-from tui.i18n import fortnox_import_summary, import_summary, set_language, t
+from tui.i18n import fortnox_import_words, import_words, set_language, t
 from tui.jobs import ImportJob, count_transactions
 from tui.messages import ActivityLoaded, FortnoxWorkEnded, ImportJobChanged
 from tui.preferences import Preferences
@@ -141,7 +141,7 @@ class BokslutApp(App):
                     )  # fmt: skip
                     job = job.with_(
                         status="done", vouchers=result.vouchers, transactions=result.transactions,
-                        balances=result.balances, message=import_summary(result),
+                        balances=result.balances, message=import_words(result.params()),
                     )  # fmt: skip
             except ConnectionExpired as error:  # the way out is on another screen: say where
                 job = job.with_(status="failed", message=f"{user_message(error)} {t('fortnox.connect_again')}")
@@ -171,7 +171,7 @@ class BokslutApp(App):
             import_from_fortnox(self.db, self.settings, company, on_step=step, on_progress=counted)
         )
         return job.with_(
-            status="done", step="", message=fortnox_import_summary(result),
+            status="done", step="", message=fortnox_import_words(result.params()),
             vouchers=sum(year.vouchers for year in result.years),
             transactions=sum(year.transactions for year in result.years),
             balances=sum(year.balances for year in result.years),

@@ -1610,11 +1610,6 @@ def sie_words(text: str) -> str:
     return TEXTS[_language][f"sie.{text.key}"].format(**values)
 
 
-def import_summary(result) -> str:
-    """A SIE import's result (core.importer.ImportResult) in the reader's language; the CLI prints its summary()."""
-    return import_words(result.params())
-
-
 def import_words(params: dict) -> str:
     """One imported year, from ImportResult.params(): the live "Done:" line and the activity log say it alike."""
     return t(
@@ -1627,11 +1622,6 @@ def import_words(params: dict) -> str:
         balances=_summary_count(params["balances"]),
         checks=", ".join(params["problems"]) or t("summary.all_ok"),
     )
-
-
-def fortnox_import_summary(result) -> str:
-    """core.fortnox.importer's result, as summary() says it to the CLI."""
-    return fortnox_import_words(result.params())
 
 
 def fortnox_import_words(params: dict) -> str:
@@ -1649,11 +1639,6 @@ def fortnox_import_words(params: dict) -> str:
     )
 
 
-def export_summary(report) -> str:
-    """An export to Fortnox (core.export.fortnox.ExportReport), as summary() says it to the CLI."""
-    return export_words(report.params())
-
-
 def export_words(params: dict) -> str:
     """From ExportReport.params()."""
     counts = {name: _summary_count(params[name]) for name in ("sent", "found", "skipped", "failed", "unsent")}
@@ -1661,11 +1646,6 @@ def export_words(params: dict) -> str:
     if params["unsent"]:
         text += t("summary.export_unsent", unsent=counts["unsent"])
     return text + "."
-
-
-def sie_export_summary(report) -> str:
-    """A SIE 4I export (core.export.sie.SieExportReport), as summary() says it to the CLI."""
-    return sie_export_words(report.params())
 
 
 def sie_export_words(params: dict) -> str:

@@ -370,18 +370,19 @@ def test_import_and_export_summaries_read_as_the_cli_in_english_and_swedish_in_s
 
     from core.export.fortnox import ExportReport
     from core.importer import import_sie
-    from tui.i18n import export_summary, import_summary
+    from tui.i18n import export_words, import_words
 
     result = import_sie(demo_store, demo_file)  # again: the year is replaced
     outcomes = ["sent"] * 12 + ["failed"] + ["unsent"] * 2
     report = ExportReport("I", 2, {n: SimpleNamespace(outcome=outcome) for n, outcome in enumerate(outcomes)})
     set_language("en")
-    assert import_summary(result) == result.summary()
-    assert export_summary(report) == report.summary()
+    assert import_words(result.params()) == result.summary()
+    assert export_words(report.params()) == report.summary()
     set_language("sv")
     try:
-        assert ": ersatte året med " in import_summary(result) and "verifikationer" in import_summary(result)
-        assert export_summary(report).startswith("Fortnox-serie I: 12 skickade,")
-        assert "2 inte skickade" in export_summary(report)
+        swedish = import_words(result.params())
+        assert ": ersatte året med " in swedish and "verifikationer" in swedish
+        assert export_words(report.params()).startswith("Fortnox-serie I: 12 skickade,")
+        assert "2 inte skickade" in export_words(report.params())
     finally:
         set_language("en")

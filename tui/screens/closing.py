@@ -23,7 +23,7 @@ from core.closing.templates import TEMPLATES, template_draft
 from core.errors import BokslutError, user_message
 from core.store.models import ClosingEntry, FiscalYear
 from tui.bindings import translate_bindings
-from tui.i18n import format_money, sie_export_summary, t, template_description
+from tui.i18n import format_money, sie_export_words, t, template_description
 from tui.screens.base import BokslutScreen
 from tui.screens.closing_editor import EntryEditorScreen, parse_amount
 from tui.text import literal
@@ -301,7 +301,7 @@ class ClosingScreen(BokslutScreen):
                 report = export_closing_sie(self.db, year.company, year, path)
             except Exception as error:  # a readable line; the attempt is on record in the activity log
                 return literal(t("closing.export_failed", message=user_message(error)), style="bold red", wrap=True)
-            return literal(t("closing.sie_exported", summary=sie_export_summary(report)), wrap=True)
+            return literal(t("closing.sie_exported", summary=sie_export_words(report.params())), wrap=True)
 
         def after(outcome: Text) -> None:
             self.show_status(outcome)

@@ -27,7 +27,7 @@ from core.export.fortnox import (
 from core.store.models import FiscalYear
 from tui.bindings import translate_bindings
 from tui.fortnox import tell
-from tui.i18n import export_summary, t
+from tui.i18n import export_words, t
 from tui.messages import ExportEnded, ExportProgressed, PreflightDone, SeriesRead
 from tui.text import literal
 
@@ -231,7 +231,7 @@ class SeriesScreen(ModalScreen[None]):
 
             try:
                 report = self._in_store(app, export)
-                tell(self, ExportEnded(summary=export_summary(report)))
+                tell(self, ExportEnded(summary=export_words(report.params())))
             except PreflightNotClean as refusal:  # something changed in Fortnox since the check
                 tell(self, ExportEnded(error="\n".join([str(refusal), *refusal.preflight.problem_lines()])))
             except Exception as error:  # the attempt and what was sent are on record
