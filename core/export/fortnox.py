@@ -567,7 +567,7 @@ class _Exporter:
         Returns why the entry is skipped when it is not ours.
         """
         now = utc_now()
-        with exclusive(self.db, *year_closing(self.fiscal_year_id)):
+        with self._ledger():
             if absent is not None:  # the settled "absent" and the new intent commit together
                 ExportAttempt.update(state="absent", finished=now, message="not in Fortnox: sent again").where(
                     ExportAttempt.id == absent.id, ExportAttempt.state == "intent"
@@ -608,6 +608,13 @@ class _Exporter:
         self._own(entry_id)
         return _Claimed(attempt, body)
 
+    def _ledger(self):
+        """Every change of the export ledger (a claim, and each intent's settling) takes the year's closing lock.
+        SQLite's one writer gave that for nothing; on PostgreSQL (read committed) a claim that read an entry as not
+        exported and then found no intent could otherwise see another process settle it in between, and send it
+        again (the shared-store test caught this)."""
+        return exclusive(self.db, *year_closing(self.fiscal_year_id))
+
     def _own(self, entry_id: int) -> None:
         self.owned.add(entry_id)
         _OWNED.add(entry_id)
@@ -622,7 +629,8 @@ class _Exporter:
         except (FortnoxRejected, FortnoxNotFound) as refusal:
             self._refused(entry_id, claim.attempt, refusal)
         except _STOPS_THE_EXPORT as error:  # refused before processing, or never sent: nothing is in Fortnox
-            self._close(claim.attempt, "failed", message=user_message(error))
+            with self._ledger():
+                self._close(claim.attempt, "failed", message=user_message(error))
             raise
         except (FortnoxOutcomeUnknown, KeyError, TypeError, ValueError) as unknown:
             self.pending[entry_id] = claim.attempt
@@ -634,7 +642,7 @@ class _Exporter:
     def _refused(self, entry_id: int, attempt: ExportAttempt, refusal: FortnoxRejected | FortnoxNotFound) -> None:
         says = fortnox_says(refusal.status or 400, refusal.code, refusal.fortnox_message)
         reason = f"Fortnox refused the voucher{says}"
-        with self.db.atomic():
+        with self._ledger():
             self._close(attempt, "failed", message=reason)
             ClosingEntry.update(status="failed", failure=reason, updated=utc_now()).where(
                 ClosingEntry.id == entry_id, ClosingEntry.status != "exported"
@@ -644,7 +652,7 @@ class _Exporter:
     def _exported(self, entry_id: int, attempt: ExportAttempt, number: int, state: str) -> bool:
         """False when another bokslut settled this attempt first (then the entry is claimed afresh)."""
         now = utc_now()
-        with self.db.atomic():
+        with self._ledger():
             if not self._close(attempt, state, number=number):
                 return False
             ClosingEntry.update(
@@ -716,7 +724,8 @@ class _Exporter:
         if self.sends[entry_id] < SENDS_PER_ENTRY:
             await self._export(entry_id, absent=attempt)
             return
-        self._close(attempt, "absent", message="not in Fortnox")
+        with self._ledger():
+            self._close(attempt, "absent", message="not in Fortnox")
         self._result(
             entry_id, "unsent", f"not sent: Fortnox did not answer it {self.sends[entry_id]} times; export again later"
         )
