@@ -370,6 +370,53 @@ def _add_activity_message_key(db: pw.Database, migrator: SchemaMigrator) -> None
     )
 
 
+def _add_tax(db: pw.Database, migrator: SchemaMigrator) -> None:
+    """The tax computation (core.tax): the accountant's inputs per year, the saved sheet, and the asset register."""
+
+    Base = _frozen_base(db)
+
+    class Company(Base):
+        pass
+
+    class FiscalYear(Base):
+        class Meta:
+            table_name = "fiscal_year"
+
+    class TaxInput(Base):
+        fiscal_year = pw.ForeignKeyField(FiscalYear, on_delete="CASCADE")
+        field = pw.TextField()
+        amount = pw.BigIntegerField()
+        changed_by = pw.TextField()
+        changed_at = pw.DateTimeField()
+
+        class Meta:
+            table_name = "tax_input"
+
+    class TaxSheet(Base):
+        fiscal_year = pw.ForeignKeyField(FiscalYear, on_delete="CASCADE", unique=True)
+        fingerprint = pw.TextField()
+        fields = pw.TextField()
+        saved_by = pw.TextField()
+        saved_at = pw.DateTimeField()
+
+        class Meta:
+            table_name = "tax_sheet"
+
+    class TaxAsset(Base):
+        company = pw.ForeignKeyField(Company, on_delete="CASCADE")
+        description = pw.TextField()
+        acquired = pw.DateField()
+        cost = pw.BigIntegerField()
+        disposed = pw.DateField(null=True)
+        proceeds = pw.BigIntegerField(null=True)
+
+        class Meta:
+            table_name = "tax_asset"
+
+    db.create_tables([TaxInput, TaxSheet, TaxAsset])
+    migrate(migrator.add_index("tax_input", ("fiscal_year_id", "field"), unique=True))
+
+
 Migration = Callable[[pw.Database, SchemaMigrator], None]
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -379,6 +426,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _add_checks_and_periods,
     _add_voucher_fingerprint,
     _add_activity_message_key,
+    _add_tax,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -339,3 +339,48 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     CheckSetting,
     Period,
 )
+
+
+class TaxInput(BaseModel):
+    """The accountant's amount for one line of a year's tax computation (core.tax): an INK2S field or a planning
+    choice; it overrides what the books or the registers give, until reset (the row is deleted)."""
+
+    fiscal_year = pw.ForeignKeyField(FiscalYear, backref="tax_inputs", on_delete="CASCADE")
+    field = pw.TextField()  # "4.3b", "4.14a", ... or a planning key such as "allocation" (core.tax.sheet.INPUT_KEYS)
+    amount = OreField()  # whole kronor
+    changed_by = pw.TextField(default="")
+    changed_at = pw.DateTimeField(default=utc_now)
+
+    class Meta:
+        table_name = "tax_input"
+
+
+class TaxSheet(BaseModel):
+    """A year's tax computation as the accountant saved it: next year's loss carried forward reads it, and it is
+    stale when the fingerprint of what it was computed from no longer matches."""
+
+    fiscal_year = pw.ForeignKeyField(FiscalYear, backref="tax_sheets", on_delete="CASCADE", unique=True)
+    fingerprint = pw.TextField()
+    fields = pw.TextField()  # JSON: INK2S field number -> whole kronor
+    saved_by = pw.TextField(default="")
+    saved_at = pw.DateTimeField(default=utc_now)
+
+    class Meta:
+        table_name = "tax_sheet"
+
+
+class TaxAsset(BaseModel):
+    """An inventarie (or a batch acquired together) in the register behind räkenskapsenlig avskrivning."""
+
+    company = pw.ForeignKeyField(Company, backref="tax_assets", on_delete="CASCADE")
+    description = pw.TextField(default="")
+    acquired = pw.DateField()
+    cost = OreField()
+    disposed = pw.DateField(null=True)
+    proceeds = OreField(null=True)  # sale price or insurance compensation when disposed
+
+    class Meta:
+        table_name = "tax_asset"
+
+
+ALL_MODELS = (*ALL_MODELS, TaxInput, TaxSheet, TaxAsset)
