@@ -58,7 +58,7 @@ def start_sandbox() -> tuple[subprocess.Popen, dict[str, str]]:
 
 
 def connect(data_dir: str, env: dict[str, str]) -> None:
-    from core.fortnox.sandbox.browser import give_consent_blocking
+    from fortnox_sandbox.browser import give_consent_blocking
 
     full_env = {**os.environ, **env, "BOKSLUT_CONFIG": os.devnull}
     subprocess.run(

@@ -26,8 +26,8 @@ import core.fortnox.connection
 from core.activity import list_activity
 from core.closing.entries import create_entry
 from core.export.fortnox import EntryResult, PreflightNotClean, export_to_fortnox
-from core.fortnox.sandbox.app import SandboxConfig, create_sandbox
-from core.fortnox.sandbox.serve import RunningSandbox, serve_in_background
+from fortnox_sandbox.app import SandboxConfig, create_sandbox
+from fortnox_sandbox.serve import RunningSandbox, serve_in_background
 from core.store.models import ClosingEntry, ExportAttempt
 from tests.export.conftest import NORDLJUS_TENANT, YEAR_2025_ID, draft
 from tests.fortnox.conftest import NORDLJUS, connect, free_port

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from core.fortnox.sandbox.app import SandboxConfig
-from core.fortnox.sandbox.browser import give_consent_blocking
-from core.fortnox.sandbox.serve import RunningSandbox, running_sandbox
+from fortnox_sandbox.app import SandboxConfig
+from fortnox_sandbox.browser import give_consent_blocking
+from fortnox_sandbox.serve import RunningSandbox, running_sandbox
 
 NORDLJUS = "556123-4567"  # the sandbox's first company: three financial years
 FJALLBACKEN = "559012-3450"  # its second company
@@ -92,7 +92,7 @@ class InProcess:
 
 async def connect_in_process(settings, company) -> None:
     from core.fortnox.connection import connect_company
-    from core.fortnox.sandbox.browser import give_consent
+    from fortnox_sandbox.browser import give_consent
 
     shown = asyncio.Event()
     address: list[str] = []

@@ -29,10 +29,10 @@ from core.fortnox.errors import (
     parse_error_body,
 )
 from core.fortnox.oauth import authorization_request, code_from_callback, exchange_code, refresh
-from core.fortnox.sandbox.app import SandboxConfig
-from core.fortnox.sandbox.browser import give_consent
-from core.fortnox.sandbox.data import NORDLJUS
-from core.fortnox.sandbox.serve import RunningSandbox, running_sandbox
+from fortnox_sandbox.app import SandboxConfig
+from fortnox_sandbox.browser import give_consent
+from fortnox_sandbox.data import NORDLJUS
+from fortnox_sandbox.serve import RunningSandbox, running_sandbox
 from core.fortnox.settings import FortnoxSettings
 from core.fortnox.throttle import DEFAULT_LIMITS, RateLimiter
 from tests.fortnox.test_throttle import FakeClock

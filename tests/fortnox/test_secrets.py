@@ -7,8 +7,8 @@ import secrets
 
 import pytest
 
-from core.fortnox.sandbox.app import SandboxConfig
-from core.fortnox.sandbox.serve import running_sandbox
+from fortnox_sandbox.app import SandboxConfig
+from fortnox_sandbox.serve import running_sandbox
 from tests.fortnox.conftest import NORDLJUS, connect, free_port, sandbox_env
 from tests.postgres import database_text
 

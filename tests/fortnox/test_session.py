@@ -398,7 +398,7 @@ def sandbox_settings(running) -> FortnoxSettings:
 async def test_connect_renew_and_disconnect_against_the_sandbox(sandbox, tmp_path):
     from core.fortnox.listener import wait_for_code
     from core.fortnox.oauth import authorization_request, refresh
-    from core.fortnox.sandbox.browser import give_consent
+    from fortnox_sandbox.browser import give_consent
 
     fortnox = sandbox_settings(sandbox)
     store = FileTokenStore(tmp_path / "fortnox-tokens.json")
@@ -430,7 +430,7 @@ async def test_connect_renew_and_disconnect_against_the_sandbox(sandbox, tmp_pat
 
 def test_two_processes_against_the_sandbox_never_break_the_chain(sandbox, tmp_path):
     from core.fortnox.oauth import authorization_request, code_from_callback
-    from core.fortnox.sandbox.browser import give_consent_blocking
+    from fortnox_sandbox.browser import give_consent_blocking
 
     fortnox = sandbox_settings(sandbox)
     store = FileTokenStore(tmp_path / "fortnox-tokens.json")

@@ -18,8 +18,8 @@ import pytest
 
 from core import ledger
 from core.closing.entries import create_entry
-from core.fortnox.sandbox.app import SandboxConfig
-from core.fortnox.sandbox.serve import RunningSandbox, running_sandbox
+from fortnox_sandbox.app import SandboxConfig
+from fortnox_sandbox.serve import RunningSandbox, running_sandbox
 from core.store.db import open_store
 from core.store.models import ActivityLog, ClosingEntry, ExportAttempt, Voucher
 from tests.conftest import Cli

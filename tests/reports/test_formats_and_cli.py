@@ -256,11 +256,11 @@ def test_report_on_an_empty_store_says_so(cli):
 
 
 def test_the_cli_knows_the_report_command():
-    """core/cli.py wires the reports in with core.reports.commands.register(commands)."""
-    from core.cli import build_parser
+    """cli/main.py wires the reports in with cli.reports.register(commands)."""
+    from cli.main import build_parser
 
     try:
         args = build_parser().parse_args(["report", "balance-sheet", "--format", "csv"])
     except SystemExit:
-        pytest.fail("`bokslut report` is not registered: core/cli.py must call core.reports.commands.register")
+        pytest.fail("`bokslut report` is not registered: cli/main.py must list cli.reports in COMMAND_GROUPS")
     assert (args.report_kind, args.format) == ("balance-sheet", "csv")

@@ -20,9 +20,9 @@ from textual.widgets import Input, Static
 import core.fortnox.connection
 from core.activity import list_activity
 from core.fortnox.client import FortnoxClient
-from core.fortnox.sandbox.app import SandboxConfig
-from core.fortnox.sandbox.browser import give_consent
-from core.fortnox.sandbox.serve import running_sandbox
+from fortnox_sandbox.app import SandboxConfig
+from fortnox_sandbox.browser import give_consent
+from fortnox_sandbox.serve import running_sandbox
 from core.fortnox.settings import fortnox_settings
 from core.fortnox.throttle import RateLimiter
 from core.fortnox.tokens import open_token_store, token_key

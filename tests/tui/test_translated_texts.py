@@ -17,7 +17,7 @@ from core.fortnox.errors import error_for_refusal
 from core.fortnox.importer import Step
 from core.fortnox.listener import Announcement, ListenerState
 from core.fortnox.oauth import ConnectionExpired, code_from_callback, code_from_query, connection_expired
-from core.fortnox.sandbox.browser import give_consent
+from fortnox_sandbox.browser import give_consent
 from core.sie.errors import FIX_HINT, PHRASES, Phrase, SieError
 from core.sie.reader import SieLimits, SieReader
 from tests.fortnox.conftest import FJALLBACKEN, NORDLJUS

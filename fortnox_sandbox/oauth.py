@@ -24,13 +24,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from core.fortnox.sandbox import consent_page
-from core.fortnox.sandbox.clock import Clock
+from fortnox_sandbox import consent_page
+from fortnox_sandbox.clock import Clock
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from core.fortnox.sandbox.data import Tenant
+    from fortnox_sandbox.data import Tenant
 
 # Scopes Fortnox lists publicly (developer.fortnox.se/general/scopes); the sandbox app is registered for all of them.
 FORTNOX_SCOPES = frozenset(

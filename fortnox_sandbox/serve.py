@@ -14,7 +14,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from core.errors import BokslutError
-from core.fortnox.sandbox.app import Sandbox, SandboxConfig, create_sandbox
+from fortnox_sandbox.app import Sandbox, SandboxConfig, create_sandbox
 
 HOST = "127.0.0.1"  # never all interfaces: the sandbox hands out tokens to whoever asks
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8765/callback"

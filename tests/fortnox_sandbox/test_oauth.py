@@ -12,12 +12,13 @@ import httpx
 import pytest
 import yaml
 
-from core.fortnox.sandbox.app import SandboxConfig
-from core.fortnox.sandbox.browser import ConsentFailed, give_consent_blocking
-from core.fortnox.sandbox.oauth import DEMO_PASSWORD, DEMO_USER, Grant, Unauthorized
-from core.fortnox.sandbox.serve import RunningSandbox, running_sandbox
+from fortnox_sandbox.app import SandboxConfig
+from fortnox_sandbox.browser import ConsentFailed, give_consent_blocking
+from fortnox_sandbox.oauth import DEMO_PASSWORD, DEMO_USER, Grant, Unauthorized
+from fortnox_sandbox.serve import RunningSandbox, running_sandbox
+from tests.conftest import SHARED
 
-CASSETTES = Path(__file__).resolve().parents[3].parent / "shared" / "fortnox" / "cassettes" / "accodeing-fortnox-api"
+CASSETTES = SHARED / "fortnox" / "cassettes" / "accodeing-fortnox-api"
 SCOPES = "companyinformation bookkeeping costcenter project settings"
 
 

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from core.fortnox.sandbox.serve import RunningSandbox, SandboxUnavailable, running_sandbox, shell_assignments
+from fortnox_sandbox.serve import RunningSandbox, SandboxUnavailable, running_sandbox, shell_assignments
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def outward_address() -> str | None:
@@ -97,7 +97,7 @@ def test_shell_assignments_quote_values_and_keep_names_inside_their_comment():
 
 
 def test_serve_forever_prints_the_settings_first_and_stops_on_ctrl_c():
-    command = [sys.executable, "-c", "from core.fortnox.sandbox.serve import serve_forever; serve_forever(0)"]
+    command = [sys.executable, "-c", "from fortnox_sandbox.serve import serve_forever; serve_forever(0)"]
     with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
         try:
             first = process.stdout.readline()

@@ -7,7 +7,7 @@ import asyncio
 import sys
 from typing import TYPE_CHECKING
 
-from core.cli import EXIT_BAD_INPUT, EXIT_OK, _print_json, _say, company_year
+from cli.common import EXIT_BAD_INPUT, EXIT_OK, print_json, say, company_year
 from core.config import Settings
 from core.errors import BokslutError
 from core.text import printable
@@ -42,11 +42,11 @@ def cmd_fortnox_series(args: argparse.Namespace, settings: Settings) -> int:
     db, company, year = company_year(args, settings)
     choices = asyncio.run(voucher_series(db, settings, company, year))
     if args.json:
-        _print_json([choice.to_json() for choice in choices])
+        print_json([choice.to_json() for choice in choices])
         return EXIT_OK
     for choice in choices:
         kind = "manual" if choice.manual else "not manual (Fortnox's modules fill it; cannot be chosen)"
-        _say(f"{choice.code:<4}{choice.description:<28}{kind}{'  (preselected)' if choice.preselected else ''}")
+        say(f"{choice.code:<4}{choice.description:<28}{kind}{'  (preselected)' if choice.preselected else ''}")
     return EXIT_OK
 
 
@@ -55,7 +55,7 @@ def cmd_export_fortnox(args: argparse.Namespace, settings: Settings) -> int:
 
     db, company, year = company_year(args, settings)
     confirm = True if args.yes else _ask if sys.stdin.isatty() else _refuse_unasked
-    progress = None if args.json else (lambda result: _say(f"entry {result.entry_id}: {result.message}"))
+    progress = None if args.json else (lambda result: say(f"entry {result.entry_id}: {result.message}"))
     try:
         report = asyncio.run(
             export_to_fortnox(
@@ -64,19 +64,19 @@ def cmd_export_fortnox(args: argparse.Namespace, settings: Settings) -> int:
         )
     except PreflightNotClean as refusal:
         if args.json:
-            _print_json(refusal.preflight.to_json())
+            print_json(refusal.preflight.to_json())
         print(printable(f"bokslut: {refusal}"), file=sys.stderr)
         for line in refusal.preflight.problem_lines():
             print(printable(line), file=sys.stderr)
         return EXIT_BAD_INPUT
     except ExportStopped as stopped:
         if args.json:
-            _print_json(stopped.report.to_json())
+            print_json(stopped.report.to_json())
         raise
     if args.json:
-        _print_json(report.to_json())
+        print_json(report.to_json())
     else:
-        _say(report.summary())
+        say(report.summary())
     counts = report.counts
     if counts["failed"] or counts["unsent"]:
         print(
@@ -92,12 +92,12 @@ def cmd_export_fortnox(args: argparse.Namespace, settings: Settings) -> int:
 
 def _ask(check: Preflight) -> bool:
     """Shows what will be sent, then asks: nothing goes to Fortnox before the user says yes."""
-    _say(
+    say(
         f"The preflight is clean. {len(check.entries)} closing entries will be sent to Fortnox series {check.series} "
         f"(financial year {check.year_start}..{check.year_end}):"
     )
     for item in check.to_json()["entries"]:
-        _say(f"  {item['id']:>5}  {item['date']}  {item['amount']:>14}  {item['text']}")
+        say(f"  {item['id']:>5}  {item['date']}  {item['amount']:>14}  {item['text']}")
     try:
         answer = input("Send them to Fortnox? [y/N] ")
     except EOFError:  # the terminal closed: no answer is no

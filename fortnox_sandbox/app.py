@@ -8,12 +8,12 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.types import ASGIApp
 
-from core.fortnox.sandbox.api import FortnoxApi
-from core.fortnox.sandbox.clock import Clock
-from core.fortnox.sandbox.data import DEFAULT_VOUCHERS_PER_YEAR, Company, Tenant, VoucherData, build_companies
-from core.fortnox.sandbox.faults import FaultMiddleware, Faults
-from core.fortnox.sandbox.oauth import OAuthServer
-from core.fortnox.sandbox.ratelimit import SlidingWindowLimiter
+from fortnox_sandbox.api import FortnoxApi
+from fortnox_sandbox.clock import Clock
+from fortnox_sandbox.data import DEFAULT_VOUCHERS_PER_YEAR, Company, Tenant, VoucherData, build_companies
+from fortnox_sandbox.faults import FaultMiddleware, Faults
+from fortnox_sandbox.oauth import OAuthServer
+from fortnox_sandbox.ratelimit import SlidingWindowLimiter
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ import httpx
 
 from core.errors import BokslutError
 from core.store.orgnr import normalise_org_number
-from core.fortnox.sandbox import consent_page
-from core.fortnox.sandbox.oauth import DEMO_PASSWORD, DEMO_USER
+from fortnox_sandbox import consent_page
+from fortnox_sandbox.oauth import DEMO_PASSWORD, DEMO_USER
 
 
 class ConsentFailed(BokslutError):

@@ -16,7 +16,7 @@ import json
 
 from core import ledger
 from core.checks import custom, engine
-from core.cli import EXIT_OK, named_company, _print_json, _say, company_year
+from cli.common import EXIT_OK, named_company, print_json, say, company_year
 from core.config import Settings
 from core.errors import BokslutError
 from core.store.db import open_store
@@ -61,16 +61,16 @@ def _year_arguments(sub: argparse.ArgumentParser) -> None:
 
 def _show(results: list, as_json: bool) -> None:
     if as_json:
-        _print_json([engine.result_json(result) for result in results])
+        print_json([engine.result_json(result) for result in results])
         return
     counts = {status: sum(r.status == status for r in results) for status in ("red", "orange", "green", "done")}
     stale = ", stale: run again" if any(r.stale for r in results) else ""
-    _say(", ".join(f"{n} {status}" for status, n in counts.items()) + stale)
+    say(", ".join(f"{n} {status}" for status, n in counts.items()) + stale)
     for result in results:
         done = f" (done by {result.done_by} {result.done_at:%Y-%m-%d %H:%M})" if result.status == "done" else ""
         stale = " (stale)" if result.stale else ""
         where = result.period or "year"
-        _say(f"{result.id:>6}  {result.status:<7}{where:<8}{result.check_id:<22}{result.message}{done}{stale}")
+        say(f"{result.id:>6}  {result.status:<7}{where:<8}{result.check_id:<22}{result.message}{done}{stale}")
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -93,9 +93,9 @@ def cmd_done(args: argparse.Namespace, settings: Settings) -> int:
     period = engine.check_period(year, args.period) if year and args.period else ""
     result = engine.mark_done(db, engine.get_result(db, company, args.target, year, period))
     if args.json:
-        _print_json(engine.result_json(result))
+        print_json(engine.result_json(result))
     else:
-        _say(f"{result.check_id} {result.period or 'year'}: done by {result.done_by}")
+        say(f"{result.check_id} {result.period or 'year'}: done by {result.done_by}")
     return EXIT_OK
 
 
@@ -103,7 +103,7 @@ def cmd_enable(args: argparse.Namespace, settings: Settings) -> int:
     db = open_store(settings.store)
     company = named_company(db, args.company)
     check = engine.set_enabled(db, company, args.check_id, args.enabled)
-    _say(f"{company.name}: {check.id} is {'enabled' if args.enabled else 'disabled'}")
+    say(f"{company.name}: {check.id} is {'enabled' if args.enabled else 'disabled'}")
     return EXIT_OK
 
 
@@ -117,8 +117,8 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     company = named_company(db, args.company)
     setting = custom.add_check(db, company, args.kind, args.name, params)
     if args.json:
-        _print_json({"check_id": setting.check_id, "kind": setting.kind, "name": setting.name,
+        print_json({"check_id": setting.check_id, "kind": setting.kind, "name": setting.name,
                      "params": json.loads(setting.params), "enabled": setting.enabled})  # fmt: skip
     else:
-        _say(f"{company.name}: added check {setting.check_id} ({setting.kind})")
+        say(f"{company.name}: added check {setting.check_id} ({setting.kind})")
     return EXIT_OK

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from core.config import ConfigError, load_settings
-from tui.launch import _interface_options, main
+from cli.main import _interface_options, main
 from tui.preferences import load_preferences
 
 

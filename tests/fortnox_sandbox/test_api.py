@@ -11,13 +11,13 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from core.fortnox.sandbox import api as codes
-from core.fortnox.sandbox.api import to_json
-from core.fortnox.sandbox.app import Sandbox, SandboxConfig, create_sandbox
-from core.fortnox.sandbox.browser import give_consent_blocking
-from core.fortnox.sandbox.data import FJALLBACKEN, NORDLJUS
-from core.fortnox.sandbox.faults import ConnectionDropped
-from core.fortnox.sandbox.serve import running_sandbox
+from fortnox_sandbox import api as codes
+from fortnox_sandbox.api import to_json
+from fortnox_sandbox.app import Sandbox, SandboxConfig, create_sandbox
+from fortnox_sandbox.browser import give_consent_blocking
+from fortnox_sandbox.data import FJALLBACKEN, NORDLJUS
+from fortnox_sandbox.faults import ConnectionDropped
+from fortnox_sandbox.serve import running_sandbox
 from core.sie.model import Balance, BalanceKind, RowKind, Voucher
 from core.sie.reader import SieReader
 

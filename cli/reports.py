@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from core.cli import company_year
+from cli.common import company_year
 from core.errors import BokslutError
 from core.reports.formats import FORMATS, render, write_file
 from core.reports.statements import build_report

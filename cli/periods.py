@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from core import periods
-from core.cli import EXIT_OK, _print_json, _say, company_year
+from cli.common import EXIT_OK, print_json, say, company_year
 from core.config import Settings
 from core.store.models import Company, FiscalYear, Period
 
@@ -19,7 +19,7 @@ def _show(db, company: Company, fiscal_year: FiscalYear, as_json: bool) -> None:
     rows = periods.periods(db, fiscal_year)
     row_states = periods.states(rows)
     if as_json:
-        _print_json(
+        print_json(
             {
                 "company": company.name,
                 "org_number": company.org_number or "",
@@ -29,8 +29,8 @@ def _show(db, company: Company, fiscal_year: FiscalYear, as_json: bool) -> None:
             }
         )
         return
-    _say(f"{company.name}, fiscal year {fiscal_year.start}..{fiscal_year.end}, periods by {fiscal_year.period_kind}")
-    _say("\n".join(_line(p, s) for p, s in zip(rows, row_states)))
+    say(f"{company.name}, fiscal year {fiscal_year.start}..{fiscal_year.end}, periods by {fiscal_year.period_kind}")
+    say("\n".join(_line(p, s) for p, s in zip(rows, row_states)))
 
 
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
@@ -46,9 +46,9 @@ def _changed(lock: bool):
         rows = periods.periods(db, fiscal_year)
         state = periods.states(rows)[[p.id for p in rows].index(period.id)]
         if args.json:
-            _print_json(periods.period_json(period, state))
+            print_json(periods.period_json(period, state))
         else:
-            _say(f"{company.name}: {_line(period, state)}")
+            say(f"{company.name}: {_line(period, state)}")
         return EXIT_OK
 
     return run

@@ -7,7 +7,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from core.fortnox.sandbox.data import Tenant
+    from fortnox_sandbox.data import Tenant
 
 # Form field names shared with browser.py, which fills the form in like a user would.
 USERNAME_FIELD = "username"

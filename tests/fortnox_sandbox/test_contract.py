@@ -15,9 +15,10 @@ import jsonschema
 import pytest
 import yaml
 
-from core.fortnox.sandbox.api import to_json
+from fortnox_sandbox.api import to_json
+from tests.conftest import SHARED as SHARED_ROOT
 
-SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "fortnox"
+SHARED = SHARED_ROOT / "fortnox"
 CASSETTES = SHARED / "cassettes"
 OPENAPI = SHARED / "openapi" / "fortnox-openapi.json"
 

@@ -29,8 +29,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from core.fortnox.sandbox.clock import Clock
-from core.fortnox.sandbox.data import (
+from fortnox_sandbox.clock import Clock
+from fortnox_sandbox.data import (
     MANDATORY,
     NOTALLOWED,
     AccountInfo,
@@ -44,8 +44,8 @@ from core.fortnox.sandbox.data import (
     YearBook,
     reference_type,
 )
-from core.fortnox.sandbox.oauth import Grant, OAuthServer, Unauthorized
-from core.fortnox.sandbox.ratelimit import SlidingWindowLimiter
+from fortnox_sandbox.oauth import Grant, OAuthServer, Unauthorized
+from fortnox_sandbox.ratelimit import SlidingWindowLimiter
 from core.money import from_ore
 
 DEFAULT_LIMIT = 100

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from core.cli import EXIT_BAD_INPUT, EXIT_OK, _print_json, _say, company_year
+from cli.common import EXIT_BAD_INPUT, EXIT_OK, print_json, say, company_year
 from core.closing import entries, rates
 from core.closing.templates import TEMPLATES, template_draft
 from core.config import Settings
@@ -99,9 +99,9 @@ def render_entry(entry: ClosingEntry) -> str:
 
 def _show(entry: ClosingEntry, as_json: bool) -> int:
     if as_json:
-        _print_json(entries.entry_json(entry))
+        print_json(entries.entry_json(entry))
     else:
-        _say(render_entry(entry))
+        say(render_entry(entry))
     return EXIT_OK
 
 
@@ -115,11 +115,11 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     db, company, year = company_year(args, settings)
     found = entries.list_entries(db, year, include_deleted=args.deleted)
     if args.json:
-        _print_json([entries.entry_json(entry) for entry in found])
+        print_json([entries.entry_json(entry) for entry in found])
     elif not found:
-        _say(f"{company.name} has no closing entries for {year.start}..{year.end}; add one with bokslut closing add")
+        say(f"{company.name} has no closing entries for {year.start}..{year.end}; add one with bokslut closing add")
     else:
-        _say("\n".join(render_entry(entry) for entry in found))
+        say("\n".join(render_entry(entry) for entry in found))
     return EXIT_OK
 
 
@@ -154,7 +154,7 @@ def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
     db, company, year = company_year(args, settings)
     draft = template_draft(db, year, args.name, amount=args.amount, account=args.account)
     if args.print:
-        _print_json(entries.draft_json(draft))
+        print_json(entries.draft_json(draft))
         return EXIT_OK
     return _show(entries.create_entry(db, company, year, draft, template=args.name), args.json)
 
@@ -168,11 +168,11 @@ def cmd_rates(args: argparse.Namespace, settings: Settings) -> int:
         rates.set_rate(db, year, name.strip(), value)
     listed = rates.rates_json(db, year)
     if args.json:
-        _print_json(listed)
+        print_json(listed)
         return EXIT_OK
     for item in listed:
         source = f"own value; the default is {item['default'] or 'none'}" if item["overridden"] else "default"
-        _say(f"{item['name']:<20}{item['value'] or 'not set':>8} %  ({source})")
+        say(f"{item['name']:<20}{item['value'] or 'not set':>8} %  ({source})")
     return EXIT_OK
 
 

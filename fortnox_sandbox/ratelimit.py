@@ -13,7 +13,7 @@ import threading
 from collections import deque
 from collections.abc import Hashable
 
-from core.fortnox.sandbox.clock import Clock
+from fortnox_sandbox.clock import Clock
 
 REQUESTS_PER_WINDOW = 25
 WINDOW_SECONDS = 5.0

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cli.common import EXIT_OK, company_year, print_json, say
 from core.config import Settings
+from core.export.sie import export_closing_sie
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -20,14 +22,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_export_closing_sie(args: argparse.Namespace, settings: Settings) -> int:
-    from core import cli
-    from core.cli import company_year
-    from core.export.sie import export_closing_sie
-
     db, company, year = company_year(args, settings)
     report = export_closing_sie(db, company, year, Path(args.path))
     if args.json:
-        cli._print_json(report.to_json())
+        print_json(report.to_json())
     else:
-        cli._say(report.summary())
-    return cli.EXIT_OK
+        say(report.summary())
+    return EXIT_OK

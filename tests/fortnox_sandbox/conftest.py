@@ -8,10 +8,10 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from core.fortnox.sandbox import consent_page
-from core.fortnox.sandbox.app import Sandbox, SandboxConfig, create_sandbox
-from core.fortnox.sandbox.data import NORDLJUS
-from core.fortnox.sandbox.oauth import DEMO_PASSWORD, DEMO_USER
+from fortnox_sandbox import consent_page
+from fortnox_sandbox.app import Sandbox, SandboxConfig, create_sandbox
+from fortnox_sandbox.data import NORDLJUS
+from fortnox_sandbox.oauth import DEMO_PASSWORD, DEMO_USER
 
 REDIRECT_URI = "http://127.0.0.1:8765/callback"
 ALL_SCOPES = ("companyinformation", "bookkeeping", "costcenter", "project", "settings")

@@ -1,0 +1,1 @@
+"""The `bokslut` command line: one module per command group over core, and the entry point (main)."""

@@ -1,0 +1,51 @@
+"""What every command shares: exit statuses, printing text and JSON safely, and naming a company and year.
+
+Command modules import this one; it imports none of them, so the command line has no circle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from core import ledger
+from core.config import Settings
+from core.store.db import open_store
+from core.text import printable
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL_ERROR = 1
+
+
+def say(text: str) -> None:
+    """Text output may carry names from SIE files; each line is printed with its control characters defused."""
+    print("\n".join(printable(line) for line in text.splitlines()))
+
+
+def print_json(document: object) -> None:
+    json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def fail(message: str) -> int:
+    print(printable(f"bokslut: {message}"), file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def named_company(db, org_number: str | None):
+    """The CLI's way to name a company is --company, so a refusal says so."""
+    try:
+        return ledger.resolve_company(db, org_number)
+    except ledger.SeveralCompanies as error:
+        raise ledger.SeveralCompanies(f"{error}. Name one with --company ORGNR.") from None
+
+
+def company_year(args: argparse.Namespace, settings: Settings):
+    """(store, company, fiscal year) from --company and --year: what most commands start with."""
+    db = open_store(settings.store)
+    company = named_company(db, args.company)
+    return db, company, ledger.resolve_fiscal_year(db, company, args.year)
+
+
