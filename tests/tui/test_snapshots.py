@@ -16,6 +16,8 @@ form for a check of one's own (new-check.svg) are the 120×40 pictures.
 
 from __future__ import annotations
 
+import asyncio
+
 import os
 import time
 
@@ -186,11 +188,13 @@ def fortnox_snapshot_app(tmp_path, monkeypatch):
     """A Fortnox company connected two days ago (28 days left), its token in a file shown as ~/…, and the connect
     address with a fixed `state` (a real one is random), so the settings and connect screens draw the same each time.
 
-    The listener binds the default redirect port, 8765, as a user's bokslut does: it must be free when this runs."""
+    The screen names the default redirect port, 8765, as a user's bokslut does, but the listener binds a free port
+    underneath: a fixed port in use by anything else on the machine would make the picture fail by chance."""
     import datetime as dt
 
     import core.activity
     import core.fortnox.connection
+    import core.fortnox.listener
     from core import ledger
     from core.fortnox.oauth import AuthorizationRequest, authorization_request
     from core.fortnox.tokens import FileTokenStore, StoredToken, TOKEN_FILE_NAME, token_key
@@ -213,6 +217,12 @@ def fortnox_snapshot_app(tmp_path, monkeypatch):
         return AuthorizationRequest(request.url.replace(request.state, FIXED_STATE), FIXED_STATE, request.redirect_uri)
 
     monkeypatch.setattr(core.fortnox.connection, "authorization_request", fixed_request)
+    start_server = asyncio.start_server
+    monkeypatch.setattr(
+        core.fortnox.listener.asyncio,
+        "start_server",
+        lambda handler, host, port, **options: start_server(handler, host, 0, **options),
+    )
     monkeypatch.setattr(core.activity, "utc_now", lambda: dt.datetime(2026, 1, 15, 9, 30))  # the connect's entry
     db = open_store(data_dir / "bokslut.sqlite3")
     ledger.add_company(db, "Nordljus Konsult AB", "556123-4567", "fortnox")
