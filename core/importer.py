@@ -614,7 +614,8 @@ class _Loader:
             "INSERT INTO account (company_id, number, name, type, sru, unit) VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (company_id, number) DO UPDATE SET name = excluded.name, type = excluded.type, "
             "sru = excluded.sru, unit = excluded.unit",
-            [(company, a.number, a.name, a.type, a.sru, a.unit) for a in header.accounts.values()],
+            # sru holds every #SRU code of the account, space-separated, in file order
+            [(company, a.number, a.name, a.type, " ".join(a.sru_codes), a.unit) for a in header.accounts.values()],
         )
         for year_id in self.year_ids.values():  # accounts used but never declared with #KONTO
             for table in ("voucher_row", "balance"):

@@ -51,6 +51,7 @@ class TrialBalance:
     accounts: tuple[TrialBalanceLine, ...]
     checks: tuple[CheckResult, ...]
     final: bool = False  # movement includes the closing entries (core.closing) not yet in the books
+    balances_only: bool = False  # no vouchers: the figures are the year's #IB, #UB and #RES
 
     def to_json(self) -> dict:
         """The shape `bokslut trial-balance --json` prints; amounts as decimal strings."""
@@ -58,6 +59,7 @@ class TrialBalance:
             "company": {"name": self.company_name, "org_number": self.org_number},
             "fiscal_year": {"start": self.start.isoformat(), "end": self.end.isoformat()},
             "final": self.final,
+            "balances_only": self.balances_only,
             "vouchers": self.vouchers,
             "transactions": self.transactions,
             "accounts": [
@@ -146,23 +148,47 @@ def resolve_fiscal_year(db: pw.Database, company: Company, year: int | None = No
     return max(years, key=lambda fy: fy.end)
 
 
+def _balance_sums(db: pw.Database, fiscal_year: FiscalYear, kind: str) -> dict[str, int]:
+    """Σ öre per account of one kind of balance record (IB, UB, RES) of the year, without object rows."""
+    cursor = db.execute_sql(
+        "SELECT account, SUM(amount) FROM balance WHERE fiscal_year_id = ? AND kind = ? AND objects = '' "
+        "GROUP BY account",
+        (fiscal_year.id, kind),
+    )
+    return dict(cursor.fetchall())
+
+
+def _known_from_balances(db: pw.Database, fiscal_year: FiscalYear) -> bool:
+    """A year without vouchers but with closing balances (SIE 1-3, or a file's year -1): its #UB and #RES are
+    its figures, since there are no transactions to add up."""
+    if db.execute_sql("SELECT 1 FROM voucher WHERE fiscal_year_id = ? LIMIT 1", (fiscal_year.id,)).fetchone():
+        return False
+    closing = db.execute_sql(
+        "SELECT 1 FROM balance WHERE fiscal_year_id = ? AND kind IN ('UB', 'RES') LIMIT 1", (fiscal_year.id,)
+    ).fetchone()
+    return closing is not None
+
+
 def trial_balance(
     db: pw.Database, company: Company, fiscal_year: FiscalYear, final: bool = False
 ) -> TrialBalance:
-    """Preliminary: the imported books. Final: plus the closing entries that the books do not hold yet."""
-    movement = integrity.transaction_totals(db, fiscal_year.id)
+    """Preliminary: the imported books. Final: plus the closing entries that the books do not hold yet.
+
+    A year known only from balances has #UB (balance accounts) and #RES (result accounts) as its closing figures
+    and their difference from #IB as the movement; an account with #IB and no #UB closes at zero."""
+    opening = {a: v for a, v in _balance_sums(db, fiscal_year, "IB").items() if a.startswith(BALANCE_CLASSES)}
+    balances_only = _known_from_balances(db, fiscal_year)
+    if balances_only:
+        closing = {a: v for a, v in _balance_sums(db, fiscal_year, "UB").items() if a.startswith(BALANCE_CLASSES)}
+        closing.update(
+            {a: v for a, v in _balance_sums(db, fiscal_year, "RES").items() if not a.startswith(BALANCE_CLASSES)}
+        )
+        movement = {a: closing.get(a, 0) - opening.get(a, 0) for a in opening.keys() | closing.keys()}
+    else:
+        movement = integrity.transaction_totals(db, fiscal_year.id)
     if final:
         for account, amount in closing_movements(db, fiscal_year.id).items():
             movement[account] = movement.get(account, 0) + amount
-    opening = {
-        account: amount
-        for account, amount in db.execute_sql(
-            "SELECT account, SUM(amount) FROM balance WHERE fiscal_year_id = ? AND kind = 'IB' AND objects = '' "
-            "GROUP BY account",
-            (fiscal_year.id,),
-        )
-        if account.startswith(BALANCE_CLASSES)
-    }
     names = dict(Account.select(Account.number, Account.name).where(Account.company == company.id).tuples())
     lines = tuple(
         TrialBalanceLine(
@@ -188,6 +214,7 @@ def trial_balance(
         accounts=lines,
         checks=tuple(integrity.stored_checks(db, fiscal_year.id)),
         final=final,
+        balances_only=balances_only,
     )
 
 
@@ -231,7 +258,7 @@ def export_year(
         currency="SEK",
         years=years,
         accounts={
-            a.number: sie.Account(a.number, a.name, a.type, a.unit, a.sru)
+            a.number: sie.Account(a.number, a.name, a.type, a.unit, sru_codes=tuple(a.sru.split()))
             for a in Account.select().where(Account.company == company.id).order_by(Account.number)
         },
         dimensions={

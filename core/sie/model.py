@@ -38,7 +38,14 @@ class Account:
     name: str = ""
     type: str = ""  # KTYP: T (asset), S (liability/equity), I (income), K (cost); "" when undeclared
     unit: str = ""  # ENHET
-    sru: str = ""
+    sru: str = ""  # the first #SRU code
+    sru_codes: tuple[str, ...] = ()  # every #SRU code in file order (e.g. an INK2R and an INK2S code)
+
+    def __post_init__(self) -> None:
+        if self.sru and not self.sru_codes:
+            self.sru_codes = (self.sru,)
+        elif self.sru_codes and not self.sru:
+            self.sru = self.sru_codes[0]
 
 
 @dataclass(slots=True)

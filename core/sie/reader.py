@@ -626,13 +626,14 @@ class SieReader:
         self._account_record(fields, line).unit = self._text(fields, 2)
 
     def _sru(self, fields: list[Field], line: int) -> None:
-        """Several #SRU per account are allowed; the first one is kept."""
+        """Several #SRU per account are allowed (e.g. an INK2R and an INK2S code): all are kept, `sru` is the first."""
         account = self._account_record(fields, line)
         code = self._text(fields, 2)
         if not code:
             self._warn(line, Phrase("sru_without_code", account=account.number))
-        elif not account.sru:
-            account.sru = code
+        elif code not in account.sru_codes:
+            account.sru_codes += (code,)
+            account.sru = account.sru_codes[0]
 
     def _dim(self, fields: list[Field], line: int) -> None:
         number = self._dimension_number(fields)

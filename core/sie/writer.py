@@ -202,8 +202,8 @@ class _Records:
                 emit("#KTYP", number, _code(account.type))
             if account.unit:
                 emit("#ENHET", number, _text(account.unit))
-            if account.sru:
-                emit("#SRU", number, _code(account.sru))
+            for code in account.sru_codes:
+                emit("#SRU", number, _code(code))
         for dimension in header.dimensions.values():
             if dimension.parent:
                 emit("#UNDERDIM", _code(dimension.number), _text(dimension.name), _code(dimension.parent))

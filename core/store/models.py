@@ -92,7 +92,7 @@ class Account(BaseModel):
     number = pw.TextField()
     name = pw.TextField(default="")
     type = pw.TextField(default="")  # KTYP: T S I K
-    sru = pw.TextField(default="")
+    sru = pw.TextField(default="")  # every #SRU code of the account, space-separated, in file order
     unit = pw.TextField(default="")
 
 
@@ -355,7 +355,7 @@ class TaxInput(BaseModel):
         table_name = "tax_input"
 
 
-class TaxSheet(BaseModel):
+class SavedTaxSheet(BaseModel):
     """A year's tax computation as the accountant saved it: next year's loss carried forward reads it, and it is
     stale when the fingerprint of what it was computed from no longer matches."""
 
@@ -383,4 +383,4 @@ class TaxAsset(BaseModel):
         table_name = "tax_asset"
 
 
-ALL_MODELS = (*ALL_MODELS, TaxInput, TaxSheet, TaxAsset)
+ALL_MODELS = (*ALL_MODELS, TaxInput, SavedTaxSheet, TaxAsset)
