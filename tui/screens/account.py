@@ -10,14 +10,8 @@ from core.analysis import PAGE_SIZE, AccountLedger, account_ledger
 from tui.i18n import format_money, t
 from tui.screens.base import BokslutScreen
 from tui.screens.voucher import VoucherScreen
+from tui.widgets.ledger_columns import VOUCHER_WIDTH, voucher_label
 from tui.widgets.line_table import Column, LineTable
-
-VOUCHER_WIDTH = 7  # a series letter and six digits: A123456
-ACCOUNT_WIDTH = 6  # SIE account numbers run to six digits
-
-
-def voucher_label(row) -> str:
-    return f"{row.series}{row.number}"
 
 
 def ledger_columns() -> list[Column]:

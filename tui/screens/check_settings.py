@@ -14,9 +14,9 @@ from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 from core.checks import custom
 from core.errors import BokslutError, user_message
 from core.store.models import Company
+from tui.amounts import parse_amount
 from tui.i18n import t
 from tui.screens.base import BokslutScreen
-from tui.screens.closing_editor import parse_amount
 from tui.text import literal
 
 # The fields each kind asks for, beside the name and the accounts, and what is said when none of them is given.

@@ -22,10 +22,11 @@ from core.closing import entries as closing
 from core.closing.templates import TEMPLATES, template_draft
 from core.errors import BokslutError, user_message
 from core.store.models import ClosingEntry, FiscalYear
+from tui.amounts import parse_amount
 from tui.bindings import translate_bindings
 from tui.i18n import format_money, sie_export_words, t, template_description
 from tui.screens.base import BokslutScreen
-from tui.screens.closing_editor import EntryEditorScreen, parse_amount
+from tui.screens.closing_editor import EntryEditorScreen
 from tui.text import literal
 from tui.widgets.row_table import RowTable
 

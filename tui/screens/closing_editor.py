@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from rich.text import Text
 from textual import on
@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, Static
 from core.closing import entries as closing
 from core.errors import BokslutError, user_message
 from core.store.models import Account, ClosingEntry, FiscalYear
+from tui.amounts import parse_amount
 from tui.i18n import format_money, problem_words, t
 from tui.screens.base import BokslutScreen
 from tui.screens.confirm import ConfirmScreen
@@ -32,20 +33,6 @@ FIELD_TEXTS = {
 FIELDS = tuple(FIELD_TEXTS)
 SUGGESTIONS_SHOWN = 4
 _FIELD = re.compile(r"rows\[(\d+)\](?:\.(\w+))?")  # core's names of a row ("rows[2]") or its field
-
-
-def parse_amount(typed: str) -> Decimal | None:
-    """An amount as a Swedish or an English reader types it ("1 234,50", "1,234.50"): spaces go, and a comma is the
-    decimal sign unless there is a dot too. Empty is zero; None when it is not an amount."""
-    text = typed.strip().replace(" ", "").replace("\u00a0", "")
-    if not text:
-        return Decimal(0)
-    text = text.replace(",", "") if "." in text else text.replace(",", ".")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        return None
-    return amount if amount.is_finite() else None
 
 
 @dataclass(frozen=True, slots=True)

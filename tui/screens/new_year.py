@@ -19,12 +19,12 @@ from textual.widgets import Input, Static
 from core import ledger
 from core.store.models import Company
 from core.store.orgnr import format_org_number
+from tui.data_source import connection_text, other_source, set_company_source, source_choices, source_name
 from tui.fortnox import FortnoxStatus, read_status
 from tui.i18n import t
 from tui.jobs import ImportJob
 from tui.screens.base import BokslutScreen
 from tui.screens.connect import ConnectScreen
-from tui.screens.settings import connection_text, other_source, set_company_source, source_choices, source_name
 from tui.text import literal
 from tui.widgets.activity_panel import import_status
 

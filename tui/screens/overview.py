@@ -25,7 +25,8 @@ from tui.screens.trial_balance import TrialBalanceScreen
 from core.text import printable
 from tui.fortnox import FortnoxStatus, read_status
 from tui.jobs import ImportJob
-from tui.screens.settings import SettingsScreen, connection_text, source_name
+from tui.data_source import connection_text, source_name
+from tui.screens.settings import SettingsScreen
 from tui.screens.new_year import NewYearScreen
 from tui.text import literal
 from tui.widgets.activity_panel import import_status

@@ -19,9 +19,10 @@ from core.analysis import (
 )
 from core.store.models import FiscalYear
 from tui.i18n import format_count, format_money, t
-from tui.screens.account import ACCOUNT_WIDTH, VOUCHER_WIDTH, AccountScreen, voucher_label
+from tui.screens.account import AccountScreen
 from tui.screens.base import BokslutScreen
 from tui.text import literal
+from tui.widgets.ledger_columns import ACCOUNT_WIDTH, VOUCHER_WIDTH, voucher_label
 from tui.widgets.line_table import Column, LineTable
 
 
