@@ -1,29 +1,32 @@
-"""The BAS grouping of the statements, as data: which accounts make up which line, in K2-style headings.
+"""The statements' structure and their BAS account ranges: ÅRL bilaga 1 (balansräkning) and bilaga 2
+(kostnadsslagsindelad resultaträkning) in the K2 layout.
 
-An account belongs to the line whose prefix is its longest match over the whole statement, so a line
-for "881" takes 8810-8819 and a line for "88" takes the rest of 88xx. Accounts that no line of a
-statement claims and that are not excluded are reported as a note, never silently dropped.
+The headings, order and subtotals (the law's structure) are here; which accounts make up each line, which
+groups of accounts are netted and classified by sign, and where rounding differences go are data in
+arl_statements.toml, with their sources, because they change with the BAS chart. An account belongs to the
+line whose ranges hold the first four digits of its number; accounts that no line claims and that are not
+excluded are reported, never silently dropped.
 """
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+MAPPING_FILE = Path(__file__).with_name("arl_statements.toml")
 
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One amount: the sum of the accounts whose number starts with one of the prefixes.
-
-    `with_result`: the line also holds the year's result not yet booked to equity (the result accounts'
-    balance), as the balance sheet's Årets resultat does while the year is open. `always`: shown even
-    when it is zero in both years.
-    """
+    """One amount. `result`: the line is the income statement's result (the balance sheet's Årets resultat),
+    not a sum of its own accounts. `always`: shown even when it is zero in both years."""
 
     key: str
     heading: str
-    prefixes: tuple[str, ...]
-    with_result: bool = False
     always: bool = False
+    result: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,37 +57,29 @@ class Statement:
     key: str
     title: str
     items: tuple[Item, ...]
-    classes: tuple[str, ...]  # the account classes the statement covers; others are not its business
-    excluded: tuple[str, ...] = ()  # prefixes within those classes that the statement leaves out on purpose
     balances: tuple[str, str] | None = None  # two keys whose totals must be equal (assets, equity and debts)
 
 
-# Accounts of these classes are shown with the books' sign (debit positive); all others with the sign turned,
-# so income, equity and liabilities come out positive and costs negative.
-DEBIT_POSITIVE_CLASSES = ("1",)
-
-# The result accounts whose balance is the year's result (8999 included: booking the result moves it to 2099).
+# The result accounts: their balance is the year's result.
 RESULT_CLASSES = ("3", "4", "5", "6", "7", "8")
-
-
-def _span(first: int, last: int) -> tuple[str, ...]:
-    return tuple(str(number) for number in range(first, last + 1))
+STATEMENT_CLASSES = ("1", "2") + RESULT_CLASSES
 
 
 INCOME_STATEMENT = Statement(
     key="income-statement",
     title="Resultaträkning",
-    classes=RESULT_CLASSES,
-    # 8999 Årets resultat is the booking that moves the result to the balance sheet, not a cost or an income.
-    excluded=("8999",),
     items=(
         Group(
             "rorelseintakter",
             "Rörelseintäkter, lagerförändringar m.m.",
             (
-                Line("nettoomsattning", "Nettoomsättning", _span(30, 37), always=True),
-                Line("aktiverat_arbete", "Aktiverat arbete för egen räkning", ("38",)),
-                Line("ovriga_rorelseintakter", "Övriga rörelseintäkter", ("39",)),
+                Line("nettoomsattning", "Nettoomsättning", always=True),
+                Line(
+                    "lagerforandring",
+                    "Förändring av lager av produkter i arbete, färdiga varor och pågående arbete för annans räkning",
+                ),
+                Line("aktiverat_arbete", "Aktiverat arbete för egen räkning"),
+                Line("ovriga_rorelseintakter", "Övriga rörelseintäkter"),
             ),
             "Summa rörelseintäkter, lagerförändringar m.m.",
             always=True,
@@ -93,15 +88,19 @@ INCOME_STATEMENT = Statement(
             "rorelsekostnader",
             "Rörelsekostnader",
             (
-                Line("varor", "Råvaror, förnödenheter och handelsvaror", _span(40, 49)),
-                Line("externa_kostnader", "Övriga externa kostnader", _span(50, 69)),
-                Line("personalkostnader", "Personalkostnader", _span(70, 76)),
+                Line("ravaror_och_fornodenheter", "Råvaror och förnödenheter"),
+                Line("handelsvaror", "Handelsvaror"),
+                Line("ovriga_externa_kostnader", "Övriga externa kostnader"),
+                Line("personalkostnader", "Personalkostnader"),
                 Line(
                     "avskrivningar",
                     "Av- och nedskrivningar av materiella och immateriella anläggningstillgångar",
-                    ("77", "78"),
                 ),
-                Line("ovriga_rorelsekostnader", "Övriga rörelsekostnader", ("79",)),
+                Line(
+                    "nedskrivningar_omsattningstillgangar",
+                    "Nedskrivningar av omsättningstillgångar utöver normala nedskrivningar",
+                ),
+                Line("ovriga_rorelsekostnader", "Övriga rörelsekostnader"),
             ),
             "Summa rörelsekostnader",
             always=True,
@@ -111,20 +110,25 @@ INCOME_STATEMENT = Statement(
             "finansiella_poster",
             "Finansiella poster",
             (
-                Line("koncernforetag", "Resultat från andelar i koncernföretag", ("80",)),
+                Line("resultat_koncernforetag", "Resultat från andelar i koncernföretag"),
                 Line(
-                    "intresseforetag",
+                    "resultat_intresseforetag",
                     "Resultat från andelar i intresseföretag och gemensamt styrda företag",
-                    ("81",),
                 ),
                 Line(
-                    "finansiella_anlaggningstillgangar",
-                    "Resultat från övriga finansiella anläggningstillgångar",
-                    ("82",),
+                    "resultat_ovriga_agarintressen",
+                    "Resultat från övriga företag som det finns ett ägarintresse i",
                 ),
-                Line("ranteintakter", "Övriga ränteintäkter och liknande resultatposter", ("83",)),
-                Line("rantekostnader", "Räntekostnader och liknande resultatposter", ("84",)),
-                Line("ovriga_finansiella", "Övriga finansiella poster", ("85", "86", "87")),
+                Line(
+                    "resultat_ovriga_finansiella_anlaggningstillgangar",
+                    "Resultat från övriga finansiella anläggningstillgångar",
+                ),
+                Line("ovriga_ranteintakter", "Övriga ränteintäkter och liknande resultatposter"),
+                Line(
+                    "nedskrivningar_finansiella",
+                    "Nedskrivningar av finansiella anläggningstillgångar och kortfristiga placeringar",
+                ),
+                Line("rantekostnader", "Räntekostnader och liknande resultatposter"),
             ),
             "Summa finansiella poster",
         ),
@@ -137,11 +141,11 @@ INCOME_STATEMENT = Statement(
             "bokslutsdispositioner",
             "Bokslutsdispositioner",
             (
-                Line("periodiseringsfonder", "Förändring av periodiseringsfonder", ("881",)),
-                Line("mottagna_koncernbidrag", "Erhållna koncernbidrag", ("882",)),
-                Line("lamnade_koncernbidrag", "Lämnade koncernbidrag", ("883",)),
-                Line("overavskrivningar", "Förändring av överavskrivningar", ("885",)),
-                Line("ovriga_bokslutsdispositioner", "Övriga bokslutsdispositioner", ("88",)),
+                Line("mottagna_koncernbidrag", "Erhållna koncernbidrag"),
+                Line("lamnade_koncernbidrag", "Lämnade koncernbidrag"),
+                Line("forandring_periodiseringsfonder", "Förändring av periodiseringsfonder"),
+                Line("forandring_overavskrivningar", "Förändring av överavskrivningar"),
+                Line("ovriga_bokslutsdispositioner", "Övriga bokslutsdispositioner"),
             ),
             "Summa bokslutsdispositioner",
         ),
@@ -150,8 +154,8 @@ INCOME_STATEMENT = Statement(
             "Resultat före skatt",
             ("resultat_efter_finansiella_poster", "bokslutsdispositioner"),
         ),
-        Line("skatt", "Skatt på årets resultat", ("89",), always=True),
-        Line("ovriga_skatter", "Övriga skatter", ("898",)),
+        Line("skatt", "Skatt på årets resultat", always=True),
+        Line("ovriga_skatter", "Övriga skatter"),
         Result("arets_resultat", "Årets resultat", ("resultat_fore_skatt", "skatt", "ovriga_skatter")),
     ),
 )
@@ -160,7 +164,6 @@ INCOME_STATEMENT = Statement(
 BALANCE_SHEET = Statement(
     key="balance-sheet",
     title="Balansräkning",
-    classes=("1", "2"),
     balances=("tillgangar", "eget_kapital_och_skulder"),
     items=(
         Group(
@@ -171,9 +174,48 @@ BALANCE_SHEET = Statement(
                     "anlaggningstillgangar",
                     "Anläggningstillgångar",
                     (
-                        Line("immateriella", "Immateriella anläggningstillgångar", ("10",)),
-                        Line("materiella", "Materiella anläggningstillgångar", ("11", "12")),
-                        Line("finansiella", "Finansiella anläggningstillgångar", ("13",)),
+                        Group(
+                            "immateriella",
+                            "Immateriella anläggningstillgångar",
+                            (
+                                Line(
+                                    "koncessioner_patent_licenser",
+                                    "Koncessioner, patent, licenser, varumärken samt liknande rättigheter",
+                                ),
+                                Line("forskott_immateriella", "Förskott avseende immateriella anläggningstillgångar"),
+                            ),
+                            "Summa immateriella anläggningstillgångar",
+                        ),
+                        Group(
+                            "materiella",
+                            "Materiella anläggningstillgångar",
+                            (
+                                Line("byggnader_och_mark", "Byggnader och mark"),
+                                Line("forbattringsutgifter_annans_fastighet", "Förbättringsutgifter på annans fastighet"),
+                                Line("maskiner_och_inventarier", "Maskiner, inventarier och övriga materiella anläggningstillgångar"),
+                                Line(
+                                    "pagaende_nyanlaggningar",
+                                    "Pågående nyanläggningar och förskott avseende materiella anläggningstillgångar",
+                                ),
+                            ),
+                            "Summa materiella anläggningstillgångar",
+                        ),
+                        Group(
+                            "finansiella",
+                            "Finansiella anläggningstillgångar",
+                            (
+                                Line("andelar_koncernforetag", "Andelar i koncernföretag"),
+                                Line("andelar_intresseforetag", "Andelar i intresseföretag och gemensamt styrda företag"),
+                                Line("agarintressen_ovriga_foretag", "Ägarintressen i övriga företag"),
+                                Line(
+                                    "fordringar_koncernforetag_langfristiga",
+                                    "Fordringar hos koncern-, intresse- och gemensamt styrda företag",
+                                ),
+                                Line("lan_till_delagare", "Lån till delägare eller närstående"),
+                                Line("andra_langfristiga_fordringar", "Andra långfristiga fordringar"),
+                            ),
+                            "Summa finansiella anläggningstillgångar",
+                        ),
                     ),
                     "Summa anläggningstillgångar",
                 ),
@@ -181,23 +223,44 @@ BALANCE_SHEET = Statement(
                     "omsattningstillgangar",
                     "Omsättningstillgångar",
                     (
-                        Line("varulager", "Varulager m.m.", ("14",)),
+                        Group(
+                            "varulager",
+                            "Varulager m.m.",
+                            (
+                                Line("ravaror_och_fornodenheter", "Råvaror och förnödenheter"),
+                                Line("varor_under_tillverkning", "Varor under tillverkning"),
+                                Line("fardiga_varor_och_handelsvaror", "Färdiga varor och handelsvaror"),
+                                Line("ovriga_lagertillgangar", "Övriga lagertillgångar"),
+                                Line("pagaende_arbete_for_annans_rakning", "Pågående arbete för annans räkning"),
+                                Line("forskott_till_leverantorer", "Förskott till leverantörer"),
+                            ),
+                            "Summa varulager m.m.",
+                        ),
                         Group(
                             "kortfristiga_fordringar",
                             "Kortfristiga fordringar",
                             (
-                                Line("kundfordringar", "Kundfordringar", ("151",)),
-                                Line("ovriga_fordringar", "Övriga fordringar", ("15", "16")),
+                                Line("kundfordringar", "Kundfordringar"),
                                 Line(
-                                    "forutbetalda_kostnader",
-                                    "Förutbetalda kostnader och upplupna intäkter",
-                                    ("17",),
+                                    "fordringar_koncernforetag",
+                                    "Fordringar hos koncern-, intresse- och gemensamt styrda företag",
                                 ),
+                                Line("ovriga_fordringar", "Övriga fordringar"),
+                                Line("upparbetad_ej_fakturerad_intakt", "Upparbetad men ej fakturerad intäkt"),
+                                Line("forutbetalda_kostnader", "Förutbetalda kostnader och upplupna intäkter"),
                             ),
                             "Summa kortfristiga fordringar",
                         ),
-                        Line("kortfristiga_placeringar", "Kortfristiga placeringar", ("18",)),
-                        Line("kassa_och_bank", "Kassa och bank", ("19",)),
+                        Group(
+                            "kortfristiga_placeringar",
+                            "Kortfristiga placeringar",
+                            (
+                                Line("andelar_koncernforetag_kortfristiga", "Andelar i koncernföretag"),
+                                Line("ovriga_kortfristiga_placeringar", "Övriga kortfristiga placeringar"),
+                            ),
+                            "Summa kortfristiga placeringar",
+                        ),
+                        Line("kassa_och_bank", "Kassa och bank"),
                     ),
                     "Summa omsättningstillgångar",
                 ),
@@ -213,10 +276,31 @@ BALANCE_SHEET = Statement(
                     "eget_kapital",
                     "Eget kapital",
                     (
-                        Line("bundet_eget_kapital", "Bundet eget kapital", ("208",)),
-                        Line("balanserat_resultat", "Balanserat resultat", ("209",)),
-                        Line("arets_resultat", "Årets resultat", ("2099",), with_result=True, always=True),
-                        Line("ovrigt_eget_kapital", "Övrigt eget kapital", ("20",)),
+                        Group(
+                            "bundet_eget_kapital",
+                            "Bundet eget kapital",
+                            (
+                                Line("aktiekapital", "Aktiekapital"),
+                                Line("bunden_overkursfond", "Bunden överkursfond"),
+                                Line("uppskrivningsfond", "Uppskrivningsfond"),
+                                Line("reservfond", "Reservfond"),
+                                Line("ovrigt_bundet_eget_kapital", "Övrigt bundet eget kapital"),
+                            ),
+                            "Summa bundet eget kapital",
+                        ),
+                        Group(
+                            "fritt_eget_kapital",
+                            "Fritt eget kapital",
+                            (
+                                Line("fri_overkursfond", "Fri överkursfond"),
+                                Line("fond_for_verkligt_varde", "Fond för verkligt värde"),
+                                Line("balanserat_resultat", "Balanserat resultat"),
+                                Line("arets_resultat", "Årets resultat", always=True, result=True),
+                            ),
+                            "Summa fritt eget kapital",
+                            always=True,
+                        ),
+                        Line("eget_kapital_enskild_firma", "Eget kapital (enskild firma, handelsbolag)"),
                     ),
                     "Summa eget kapital",
                     always=True,
@@ -225,38 +309,55 @@ BALANCE_SHEET = Statement(
                     "obeskattade_reserver",
                     "Obeskattade reserver",
                     (
-                        Line("periodiseringsfonder", "Periodiseringsfonder", ("211", "212", "213")),
-                        Line("overavskrivningar", "Ackumulerade överavskrivningar", ("215",)),
-                        Line("ovriga_obeskattade_reserver", "Övriga obeskattade reserver", ("21",)),
+                        Line("periodiseringsfonder", "Periodiseringsfonder"),
+                        Line("ackumulerade_overavskrivningar", "Ackumulerade överavskrivningar"),
+                        Line("ovriga_obeskattade_reserver", "Övriga obeskattade reserver"),
                     ),
                     "Summa obeskattade reserver",
                 ),
                 Group(
                     "avsattningar",
                     "Avsättningar",
-                    (Line("avsattningar_konton", "Avsättningar", ("22",)),),
+                    (
+                        Line(
+                            "avsattningar_pensioner_tryggandelagen",
+                            "Avsättningar för pensioner och liknande förpliktelser enligt tryggandelagen",
+                        ),
+                        Line("ovriga_avsattningar_pensioner", "Övriga avsättningar för pensioner och liknande förpliktelser"),
+                        Line("ovriga_avsattningar", "Övriga avsättningar"),
+                    ),
                     "Summa avsättningar",
                 ),
                 Group(
                     "langfristiga_skulder",
                     "Långfristiga skulder",
-                    (Line("langfristiga_skulder_konton", "Långfristiga skulder", ("23",)),),
+                    (
+                        Line("obligationslan", "Obligationslån"),
+                        Line("checkrakningskredit_langfristig", "Checkräkningskredit"),
+                        Line("skulder_kreditinstitut_langfristiga", "Övriga skulder till kreditinstitut"),
+                        Line(
+                            "skulder_koncernforetag_langfristiga",
+                            "Skulder till koncern-, intresse- och gemensamt styrda företag",
+                        ),
+                        Line("ovriga_langfristiga_skulder", "Övriga skulder"),
+                    ),
                     "Summa långfristiga skulder",
                 ),
                 Group(
                     "kortfristiga_skulder",
                     "Kortfristiga skulder",
                     (
-                        Line("kreditinstitut", "Skulder till kreditinstitut", ("241",)),
-                        Line("forskott_fran_kunder", "Förskott från kunder", ("242",)),
-                        Line("leverantorsskulder", "Leverantörsskulder", ("244",)),
-                        Line("skatteskulder", "Skatteskulder", ("25",)),
-                        Line("ovriga_kortfristiga_skulder", "Övriga kortfristiga skulder", ("24", "26", "27", "28")),
-                        Line(
-                            "upplupna_kostnader",
-                            "Upplupna kostnader och förutbetalda intäkter",
-                            ("29",),
-                        ),
+                        Line("checkrakningskredit", "Checkräkningskredit"),
+                        Line("skulder_kreditinstitut", "Övriga skulder till kreditinstitut"),
+                        Line("forskott_fran_kunder", "Förskott från kunder"),
+                        Line("pagaende_arbete_skuld", "Pågående arbete för annans räkning"),
+                        Line("fakturerad_ej_upparbetad_intakt", "Fakturerad men ej upparbetad intäkt"),
+                        Line("leverantorsskulder", "Leverantörsskulder"),
+                        Line("vaxelskulder", "Växelskulder"),
+                        Line("skulder_koncernforetag", "Skulder till koncern-, intresse- och gemensamt styrda företag"),
+                        Line("skatteskulder", "Skatteskulder"),
+                        Line("ovriga_kortfristiga_skulder", "Övriga skulder"),
+                        Line("upplupna_kostnader", "Upplupna kostnader och förutbetalda intäkter"),
                     ),
                     "Summa kortfristiga skulder",
                 ),
@@ -284,6 +385,9 @@ ACCOUNT_CLASSES: dict[str, str] = {
 
 STATEMENTS = {statement.key: statement for statement in (INCOME_STATEMENT, BALANCE_SHEET)}
 
+# Where 4000-4899 (purchases) go: a company's choice between these two income statement lines.
+PURCHASE_LINES = ("handelsvaror", "ravaror_och_fornodenheter")
+
 
 def lines_of(items: tuple[Item, ...]) -> list[Line]:
     """Every line of a statement, depth first."""
@@ -296,20 +400,116 @@ def lines_of(items: tuple[Item, ...]) -> list[Line]:
     return found
 
 
-def line_for(statement: Statement, account: str) -> Line | None:
-    """The line an account belongs to (longest prefix wins), or None when the statement leaves it out."""
-    best: Line | None = None
-    best_length = 0
-    for prefix in statement.excluded:
-        if account.startswith(prefix):
-            best_length = len(prefix)
-    for line in lines_of(statement.items):
-        for prefix in line.prefixes:
-            if account.startswith(prefix) and len(prefix) > best_length:
-                best, best_length = line, len(prefix)
-    return best
+def group_of(statement: Statement, key: str) -> Group:
+    """The group with this key, at any depth."""
+
+    def search(items: tuple[Item, ...]) -> Group | None:
+        for item in items:
+            if isinstance(item, Group):
+                if item.key == key:
+                    return item
+                found = search(item.items)
+                if found is not None:
+                    return found
+        return None
+
+    group = search(statement.items)
+    if group is None:
+        raise KeyError(f"the {statement.key} has no group {key!r}")
+    return group
 
 
-def sign_of(account: str) -> int:
-    """+1 where the statement shows the books' sign (assets), -1 where it turns it (income, equity, debts, costs)."""
-    return 1 if account.startswith(DEBIT_POSITIVE_CLASSES) else -1
+# --- the account ranges (arl_statements.toml) -------------------------------------------------------
+
+
+Span = tuple[int, int]
+
+
+def _spans(texts: list[str]) -> tuple[Span, ...]:
+    spans = []
+    for text in texts:
+        first, last = text.split("-")
+        spans.append((int(first), int(last)))
+    return tuple(spans)
+
+
+def account_number(account: str) -> int | None:
+    """The first four digits as a number (BAS ranges are four-digit), None for an account that is not one."""
+    head = account[:4]
+    return int(head) if len(head) == 4 and head.isdigit() else None
+
+
+def within(spans: tuple[Span, ...], account: str) -> bool:
+    number = account_number(account)
+    return number is not None and any(first <= number <= last for first, last in spans)
+
+
+@dataclass(frozen=True, slots=True)
+class Netted:
+    """Accounts summed together and shown on `debit`'s line when the sum is a debit, else on `credit`'s."""
+
+    key: str
+    spans: tuple[Span, ...]
+    debit: str
+    credit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    lines: dict[str, tuple[Span, ...]]  # line key -> its account ranges
+    excluded: tuple[Span, ...] = ()
+    purchases: tuple[Span, ...] = ()  # ranges that go to one of PURCHASE_LINES, the company's choice
+    netted: tuple[Netted, ...] = ()
+    opposite: dict[str, str] | None = None  # line key -> the line its sum goes to when it has the other sign
+    rounding_lines: dict[str, str] | None = None  # side (a group key, or the result key) -> line for differences
+
+
+@cache
+def mapping(statement_key: str) -> Mapping:
+    """The account ranges of one statement, from arl_statements.toml."""
+    with MAPPING_FILE.open("rb") as handle:
+        data = tomllib.load(handle)
+    if statement_key == INCOME_STATEMENT.key:
+        table = data["income_statement"]
+        return Mapping(
+            lines={key: _spans(texts) for key, texts in table["lines"].items()},
+            excluded=_spans(table["excluded"]),
+            purchases=_spans(table["purchases"]["ranges"]),
+            rounding_lines={"arets_resultat": table["rounding_line"]},
+        )
+    table = data["balance_sheet"]
+    return Mapping(
+        lines={key: _spans(texts) for key, texts in table["lines"].items()},
+        netted=tuple(
+            Netted(key, _spans(group["ranges"]), group["debit"], group["credit"])
+            for key, group in table["netted"].items()
+        ),
+        opposite=dict(table["opposite"]),
+        rounding_lines=dict(table["rounding_lines"]),
+    )
+
+
+def line_for(statement: Statement, account: str, purchases: str = PURCHASE_LINES[0]) -> str | None:
+    """The key of the line an account's ranges put it on, or None when no line claims it (or it is excluded).
+    `purchases` is the line 4000-4899 go to."""
+    ranges = mapping(statement.key)
+    if within(ranges.excluded, account):
+        return None
+    if within(ranges.purchases, account):
+        return purchases
+    for key, spans in ranges.lines.items():
+        if within(spans, account):
+            return key
+    return None
+
+
+def netted_group(account: str) -> Netted | None:
+    """The balance sheet's netting group an account belongs to, if any."""
+    for group in mapping(BALANCE_SHEET.key).netted:
+        if within(group.spans, account):
+            return group
+    return None
+
+
+def excluded(statement: Statement, account: str) -> bool:
+    return within(mapping(statement.key).excluded, account)

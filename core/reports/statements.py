@@ -12,14 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import peewee as pw
 
 from core import ledger
-from core.closing.entries import closing_movements
-from core.integrity import BALANCE_CLASSES
-from core.money import format_amount, from_ore
+from core.errors import BokslutError
+from core.money import format_amount
 from core.reports import bas
 from core.store.models import Account, Company, FiscalYear
 from core.store.orgnr import format_org_number
@@ -34,6 +33,21 @@ SIGN_CONVENTIONS = {
     ),
 }
 
+# The unit amounts are given in, per rounding of a report.
+UNITS = {"ore": "kr", "krona": "kr", "thousand": "tkr"}
+
+# The Swedish sentence of each notice, for the files (JSON "notes", the XLSX sheet); the app has its own catalog.
+NOTICE_TEXTS = {
+    "report.accounts_without_line": "Konton som saknar rad i uppställningen och inte ingår: {accounts}.",
+    "report.accounts_outside_classes": "Konton utanför kontoklass 1-8 ingår inte i rapporterna: {accounts}.",
+    "report.unbalanced": (
+        "Balansräkningen{year} balanserar inte: tillgångar − eget kapital och skulder = {difference} "
+        "(ingående balanser eller verifikationer som inte går jämnt upp, eller konton som inte ingår)."
+    ),
+    "report.reclassified": "{accounts}{year}: {amount} visas som {to_line}, inte som {from_line}, efter sitt tecken.",
+    "report.rounding_difference": "Avrundningsdifferens{year} {difference} {unit} på raden {line}.",
+}
+
 TITLES = {"trial-balance": "Saldobalans", "income-statement": "Resultaträkning", "balance-sheet": "Balansräkning"}
 REPORT_KINDS = tuple(TITLES)
 
@@ -42,6 +56,24 @@ REPORT_KINDS = tuple(TITLES)
 class Column:
     key: str  # "opening", "movement", "closing", "previous" (trial balance); "amount", "previous" (statements)
     label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the reader of a report must see, beside the figures: a text key and its params (amounts as
+    decimal strings, accounts as {number, name}), so each door words it in its own language."""
+
+    key: str
+    params: dict
+
+    def swedish(self) -> str:
+        params = dict(self.params)
+        if "accounts" in params:
+            params["accounts"] = ", ".join(
+                f"{a['number']} {a['name']}".strip() if isinstance(a, dict) else a for a in params["accounts"]
+            )
+        params["year"] = " föregående år" if params.get("column") == "previous" else ""
+        return NOTICE_TEXTS[self.key].format(**params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +104,19 @@ class Report:
     final: bool
     columns: tuple[Column, ...]
     rows: tuple[ReportRow, ...]
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())  # the notices as Swedish sentences, for the files
+    notices: tuple[Notice, ...] = field(default=())
+    rounding: str = "ore"  # "ore", "krona" or "thousand": the unit of every amount (see UNITS)
+
+    def notice(self, key: str) -> list[Notice]:
+        return [notice for notice in self.notices if notice.key == key]
+
+    @property
+    def unit(self) -> str:
+        return UNITS[self.rounding]
+
+    def format(self, value: Decimal) -> str:
+        return _format(value, self.rounding)
 
     @property
     def status(self) -> str:
@@ -119,14 +163,22 @@ class Report:
                     "account": row.account,
                     "heading": row.heading,
                     **{
-                        column.key: None if value is None else format_amount(value)
+                        column.key: None if value is None else self.format(value)
                         for column, value in zip(self.columns, row.values)
                     },
                 }
                 for row in self.rows
             ],
+            "rounding": self.rounding,
+            "unit": self.unit,
             "notes": list(self.notes),
+            "notices": [{"key": notice.key, "params": notice.params} for notice in self.notices],
         }
+
+
+def _format(value: Decimal, rounding: str) -> str:
+    """Öre: two decimals; kronor and thousands: whole numbers (the value is already rounded to them)."""
+    return format_amount(value) if rounding == "ore" else str(value.quantize(Decimal("1")))
 
 
 # --- the figures of one year ---------------------------------------------------------------------
@@ -141,39 +193,13 @@ class YearFigures:
         return self.closing.get(account, ZERO) - self.opening.get(account, ZERO)
 
 
-def _has_vouchers(db: pw.Database, fiscal_year: FiscalYear) -> bool:
-    row = db.execute_sql("SELECT 1 FROM voucher WHERE fiscal_year_id = ? LIMIT 1", (fiscal_year.id,)).fetchone()
-    return row is not None
-
-
-def _balances(db: pw.Database, fiscal_year: FiscalYear, kind: str) -> dict[str, int]:
-    cursor = db.execute_sql(
-        "SELECT account, SUM(amount) FROM balance WHERE fiscal_year_id = ? AND kind = ? AND objects = '' "
-        "GROUP BY account",
-        (fiscal_year.id, kind),
-    )
-    return dict(cursor.fetchall())
-
-
 def year_figures(db: pw.Database, company: Company, fiscal_year: FiscalYear, final: bool) -> YearFigures:
-    if _has_vouchers(db, fiscal_year):
-        balance = ledger.trial_balance(db, company, fiscal_year, final=final)
-        return YearFigures(
-            opening={line.number: line.opening for line in balance.accounts},
-            closing={line.number: line.closing for line in balance.accounts},
-        )
-    # Balances only: #UB for balance accounts and #RES for result accounts are the year's closing figures.
-    opening = {a: v for a, v in _balances(db, fiscal_year, "IB").items() if a.startswith(BALANCE_CLASSES)}
-    closing = {a: v for a, v in _balances(db, fiscal_year, "UB").items() if a.startswith(BALANCE_CLASSES)}
-    closing.update({a: v for a, v in _balances(db, fiscal_year, "RES").items() if not a.startswith(BALANCE_CLASSES)})
-    for account in opening:
-        closing.setdefault(account, 0)
-    if final:
-        for account, amount in closing_movements(db, fiscal_year.id).items():
-            closing[account] = closing.get(account, 0) + amount
+    """The year's figures from the ledger's trial balance, which reads a year known only from balances from its
+    #UB and #RES."""
+    balance = ledger.trial_balance(db, company, fiscal_year, final=final)
     return YearFigures(
-        opening={a: from_ore(v) for a, v in opening.items()},
-        closing={a: from_ore(v) for a, v in closing.items()},
+        opening={line.number: line.opening for line in balance.accounts},
+        closing={line.number: line.closing for line in balance.accounts},
     )
 
 
@@ -217,7 +243,14 @@ def _previous_period(basis: _Basis) -> str:
     return _period(previous.start, previous.end) if previous is not None else "Föregående år"
 
 
-def _report(basis: _Basis, kind: str, columns: tuple[Column, ...], rows: list[ReportRow], notes: list[str]) -> Report:
+def _report(
+    basis: _Basis,
+    kind: str,
+    columns: tuple[Column, ...],
+    rows: list[ReportRow],
+    notices: list[Notice],
+    rounding: str = "ore",
+) -> Report:
     previous = basis.previous
     return Report(
         kind=kind,
@@ -231,7 +264,9 @@ def _report(basis: _Basis, kind: str, columns: tuple[Column, ...], rows: list[Re
         final=basis.final,
         columns=columns,
         rows=tuple(rows),
-        notes=tuple(notes),
+        notes=tuple(notice.swedish() for notice in notices),
+        notices=tuple(notices),
+        rounding=rounding,
     )
 
 
@@ -303,24 +338,113 @@ def trial_balance_report(
 # --- income statement and balance sheet ----------------------------------------------------------
 
 
-def _assign(statement: bas.Statement, accounts: Iterable[str]) -> tuple[dict[str, list[str]], list[str]]:
-    """Accounts per line key, and the accounts of the statement's classes that no line claims."""
-    by_line: dict[str, list[str]] = {}
-    unassigned = []
-    for account in sorted(accounts):
-        if not account.startswith(statement.classes):
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """One year's figures laid out on a statement: the amount of each line, in the statement's signs, and
+    which accounts it holds (an account's amount on the line), plus what did not fit."""
+
+    lines: dict[str, Decimal]
+    accounts: dict[str, dict[str, Decimal]]  # line key -> account -> amount
+    moved: list[tuple[tuple[str, ...], str, str, Decimal]]  # (accounts, home line, shown on line, amount)
+    unmapped: set[str]
+
+
+def _income_result(figures: YearFigures, purchases: str) -> Decimal:
+    """The income statement's Årets resultat: every result account that has a line, income positive."""
+    return _total(
+        -value
+        for account, value in figures.closing.items()
+        if account.startswith(bas.RESULT_CLASSES) and bas.line_for(bas.INCOME_STATEMENT, account, purchases)
+    )
+
+
+def _place_income(figures: YearFigures, purchases: str) -> _Placed:
+    placed = _Placed({}, {}, [], set())
+    for account, value in figures.closing.items():
+        if not account.startswith(bas.RESULT_CLASSES):
             continue
-        line = bas.line_for(statement, account)
-        if line is not None:
-            by_line.setdefault(line.key, []).append(account)
-        elif not account.startswith(statement.excluded):
-            unassigned.append(account)
-    return by_line, unassigned
+        key = bas.line_for(bas.INCOME_STATEMENT, account, purchases)
+        if key is None:
+            if value and not bas.excluded(bas.INCOME_STATEMENT, account):
+                placed.unmapped.add(account)
+            continue
+        placed.accounts.setdefault(key, {})[account] = _turned(-1, value)
+        placed.lines[key] = placed.lines.get(key, ZERO) - value
+    return placed
 
 
-def _unbooked_result(figures: YearFigures) -> Decimal:
-    """The result the result accounts still hold (8999 included), profit positive: zero once booked to 2099."""
-    return _turned(-1, _total(a for account, a in figures.closing.items() if account.startswith(bas.RESULT_CLASSES)))
+def _asset_lines() -> frozenset[str]:
+    return frozenset(line.key for line in bas.lines_of(bas.group_of(bas.BALANCE_SHEET, "tillgangar").items))
+
+
+def _place_balance(figures: YearFigures, purchases: str) -> _Placed:
+    """Each netting unit (a netted group of arl_statements.toml, else the accounts of one line) is summed and
+    shown on the line its sign says, so no asset or debt line is negative because of a sign."""
+    assets = _asset_lines()
+    opposite = bas.mapping(bas.BALANCE_SHEET.key).opposite or {}
+    placed = _Placed({}, {}, [], set())
+    units: dict[tuple[str, str], dict[str, Decimal]] = {}  # ("netted"|"line", key) -> account -> books' balance
+    homes: dict[tuple[str, str], str] = {}
+    for account, value in sorted(figures.closing.items()):
+        home = bas.line_for(bas.BALANCE_SHEET, account)
+        if home is None:
+            if value and account.startswith(("1", "2")):
+                placed.unmapped.add(account)
+            continue
+        group = bas.netted_group(account)
+        unit = ("netted", group.key) if group is not None else ("line", home)
+        units.setdefault(unit, {})[account] = value
+        homes.setdefault(unit, home)
+    for unit, accounts in units.items():
+        balance = _total(accounts.values())  # debit positive
+        home = homes[unit]
+        if unit[0] == "netted":
+            group = next(g for g in bas.mapping(bas.BALANCE_SHEET.key).netted if g.key == unit[1])
+            target = group.debit if balance > 0 else group.credit if balance < 0 else home
+        else:
+            sign = 1 if home in assets else -1
+            target = opposite.get(home, home) if sign * balance < 0 else home
+        sign = 1 if target in assets else -1
+        for account, value in accounts.items():
+            placed.accounts.setdefault(target, {})[account] = _turned(sign, value)
+        placed.lines[target] = placed.lines.get(target, ZERO) + _turned(sign, balance)
+        if target != home:
+            placed.moved.append((tuple(accounts), home, target, _turned(sign, balance)))
+    placed.lines["arets_resultat"] = _income_result(figures, purchases)
+    return placed
+
+
+ROUNDINGS = {"ore": Decimal("0.01"), "krona": Decimal("1"), "thousand": Decimal("1000")}
+
+
+def _rounded(value: Decimal, rounding: str) -> Decimal:
+    """In the report's unit (öre, kronor or thousands of kronor), half away from zero as statements round."""
+    unit = ROUNDINGS[rounding]
+    return (value / unit).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * (unit if rounding == "ore" else 1) + ZERO
+
+
+def _round_lines(
+    statement: bas.Statement, lines: dict[str, Decimal], rounding: str
+) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """Every line rounded on its own; on each side (the result, or assets and claims) the difference between the
+    rounded total and the sum of the rounded lines goes to the side's fixed line, so totals add up.
+    Returns the rounded lines and the difference put on each fixed line."""
+    rounded = {key: _rounded(value, rounding) for key, value in lines.items()}
+    differences: dict[str, Decimal] = {}
+    if rounding == "ore":
+        return rounded, differences
+    for side, fixed in (bas.mapping(statement.key).rounding_lines or {}).items():
+        keys = (
+            [line.key for line in bas.lines_of(statement.items)]
+            if side == "arets_resultat"
+            else [line.key for line in bas.lines_of(bas.group_of(statement, side).items)]
+        )
+        exact = _total(lines.get(key, ZERO) for key in keys)
+        difference = _rounded(exact, rounding) - _total(rounded.get(key, ZERO) for key in keys)
+        if difference:
+            rounded[fixed] = rounded.get(fixed, ZERO) + difference
+            differences[fixed] = difference
+    return rounded, differences
 
 
 def _statement(
@@ -330,20 +454,33 @@ def _statement(
     statement: bas.Statement,
     final: bool,
     accounts: bool,
+    rounding: str,
+    purchases: str,
 ) -> Report:
+    if rounding not in ROUNDINGS:
+        raise BokslutError(
+            f"unknown rounding {rounding!r}; choose one of: {', '.join(ROUNDINGS)}",
+            key="report.unknown_rounding",
+            params={"rounding": rounding, "choices": ", ".join(ROUNDINGS)},
+        )
+    if purchases not in bas.PURCHASE_LINES:
+        raise BokslutError(
+            f"purchases go to one of: {', '.join(bas.PURCHASE_LINES)}, not {purchases!r}",
+            key="report.unknown_purchases_line",
+            params={"line": purchases, "choices": ", ".join(bas.PURCHASE_LINES)},
+        )
     basis = _basis(db, company, fiscal_year, final)
     current, before = basis.current, basis.before
     years = [current] if before is None else [current, before]
-    by_line, unassigned = _assign(statement, set().union(*(figures.closing for figures in years)))
+    place = _place_balance if statement is bas.BALANCE_SHEET else _place_income
+    placed = [place(figures, purchases) for figures in years]
+    rounded = [_round_lines(statement, p.lines, rounding) for p in placed]
+    line_values = [r[0] for r in rounded]
 
-    def amount(line: bas.Line, figures: YearFigures) -> Decimal:
-        total = _total(_turned(bas.sign_of(a), figures.closing.get(a, ZERO)) for a in by_line.get(line.key, ()))
-        return total + (_unbooked_result(figures) if line.with_result else ZERO)
+    def pair(values: list[Decimal]) -> tuple[Decimal | None, ...]:
+        return (values[0], values[1] if before is not None else None)
 
-    def pair(value: Decimal, previous: Decimal | None) -> tuple[Decimal | None, ...]:
-        return (value, previous if before is not None else None)
-
-    sums: dict[str, tuple[Decimal, Decimal]] = {}  # key -> (current, previous), for groups, lines and results
+    sums: dict[str, list[Decimal]] = {}  # key -> [current, previous], for groups, lines and results
 
     def build(items: tuple[bas.Item, ...], level: int) -> tuple[list[ReportRow], bool]:
         """The rows of some items and whether any of them is worth showing."""
@@ -351,55 +488,45 @@ def _statement(
         shown = False
         for item in items:
             if isinstance(item, bas.Line):
-                now, then = amount(item, current), amount(item, before) if before else ZERO
-                sums[item.key] = (now, then)
-                if item.always or now or then:
+                values = [lines.get(item.key, ZERO) for lines in line_values] + [ZERO]
+                sums[item.key] = values[:2]
+                if item.always or any(values):
                     shown = True
-                    rows.append(ReportRow(level, "line", item.heading, pair(now, then), key=item.key))
+                    rows.append(ReportRow(level, "line", item.heading, pair(values), key=item.key))
                     if accounts:
-                        for account in by_line.get(item.key, ()):
-                            sign = bas.sign_of(account)
-                            account_now = _turned(sign, current.closing.get(account, ZERO))
-                            account_then = _turned(sign, before.closing.get(account, ZERO)) if before else ZERO
-                            if account_now or account_then:
-                                rows.append(
-                                    ReportRow(
-                                        level + 1,
-                                        "account",
-                                        basis.names.get(account, ""),
-                                        pair(account_now, account_then),
-                                        account=account,
-                                    )
-                                )
+                        rows.extend(account_rows(item.key, level + 1))
             elif isinstance(item, bas.Group):
                 inner, inner_shown = build(item.items, level + 1)
-                now = _total(sums[key][0] for key in _keys(item.items))
-                then = _total(sums[key][1] for key in _keys(item.items))
-                sums[item.key] = (now, then)
+                values = [_total(sums[key][index] for key in _keys(item.items)) for index in (0, 1)]
+                sums[item.key] = values
                 if inner_shown or item.always:
                     shown = True
                     rows.append(ReportRow(level, "heading", item.heading, (None, None), key=item.key))
                     rows.extend(inner)
-                    rows.append(ReportRow(level, "subtotal", item.total, pair(now, then), key=item.key))
+                    rows.append(ReportRow(level, "subtotal", item.total, pair(values), key=item.key))
             else:
-                now = _total(sums[key][0] for key in item.of)
-                then = _total(sums[key][1] for key in item.of)
-                sums[item.key] = (now, then)
-                rows.append(ReportRow(level, "result", item.heading, pair(now, then), key=item.key))
+                values = [_total(sums[key][index] for key in item.of) for index in (0, 1)]
+                sums[item.key] = values
+                rows.append(ReportRow(level, "result", item.heading, pair(values), key=item.key))
         return rows, shown
 
+    def account_rows(key: str, level: int) -> list[ReportRow]:
+        """The accounts shown on a line in either year, each rounded on its own."""
+        on_line = [p.accounts.get(key, {}) for p in placed] + [{}]
+        rows = []
+        for account in sorted(set(on_line[0]) | set(on_line[1])):
+            values = [_rounded(on_line[index].get(account, ZERO), rounding) for index in (0, 1)]
+            if any(values):
+                rows.append(ReportRow(level, "account", basis.names.get(account, ""), pair(values), account=account))
+        return rows
+
     rows, _ = build(statement.items, 0)
-    notes = []
-    if unassigned:
-        listed = ", ".join(f"{a} {basis.names.get(a, '')}".strip() for a in unassigned)
-        notes.append(f"Konton som saknar rad i BAS-grupperingen och inte ingår: {listed}.")
-    if statement.balances is not None:
-        notes.extend(_balance_notes(statement.balances, sums, years))
+    notices = _notices(statement, basis, placed, rounded, sums, years, rounding)
     columns = (
         Column("amount", _period(fiscal_year.start, fiscal_year.end)),
         Column("previous", _previous_period(basis)),
     )
-    return _report(basis, statement.key, columns, rows, notes)
+    return _report(basis, statement.key, columns, rows, notices, rounding)
 
 
 def _keys(items: tuple[bas.Item, ...]) -> list[str]:
@@ -407,41 +534,93 @@ def _keys(items: tuple[bas.Item, ...]) -> list[str]:
     return [item.key for item in items if not isinstance(item, bas.Result)]
 
 
-def _balance_notes(
-    sides: tuple[str, str], sums: dict[str, tuple[Decimal, Decimal]], years: list[YearFigures]
-) -> list[str]:
-    notes = []
-    outside = sorted(
-        {
+def _notices(
+    statement: bas.Statement,
+    basis: _Basis,
+    placed: list[_Placed],
+    rounded: list[tuple[dict[str, Decimal], dict[str, Decimal]]],
+    sums: dict[str, list[Decimal]],
+    years: list[YearFigures],
+    rounding: str,
+) -> list[Notice]:
+    """What the reader must know about the figures, each as a key and params the screen can show."""
+    notices = []
+    column_keys = ("amount", "previous")
+    named = lambda accounts: [{"number": a, "name": basis.names.get(a, "")} for a in sorted(accounts)]  # noqa: E731
+    unmapped = set().union(*(p.unmapped for p in placed))
+    if unmapped:
+        notices.append(Notice("report.accounts_without_line", {"accounts": named(unmapped)}))
+    if statement.balances is not None:
+        outside = {
             account
             for figures in years
             for account, value in figures.closing.items()
-            if value and not account.startswith(bas.RESULT_CLASSES + ("1", "2"))
+            if value and not account.startswith(bas.STATEMENT_CLASSES)
         }
-    )
-    if outside:
-        notes.append(f"Konton utanför kontoklass 1-8 ingår inte i rapporterna: {', '.join(outside)}.")
-    assets, claims = sums[sides[0]], sums[sides[1]]
-    for index, label in enumerate(["", " föregående år"][: len(years)]):
-        difference = assets[index] - claims[index]
-        if difference:
-            notes.append(
-                f"Balansräkningen{label} balanserar inte: tillgångar − eget kapital och skulder = "
-                f"{format_amount(difference)} (ingående balanser eller verifikationer som inte går jämnt upp)."
+        if outside:
+            notices.append(Notice("report.accounts_outside_classes", {"accounts": named(outside)}))
+        assets, claims = statement.balances
+        for index, column in enumerate(column_keys[: len(years)]):
+            exact = placed[index].lines
+            difference = _total(exact.get(line.key, ZERO) for line in bas.lines_of(bas.group_of(statement, assets).items))
+            difference -= _total(exact.get(line.key, ZERO) for line in bas.lines_of(bas.group_of(statement, claims).items))
+            if difference:
+                notices.append(Notice("report.unbalanced", {"column": column, "difference": format_amount(difference)}))
+    headings = {line.key: line.heading for line in bas.lines_of(statement.items)}
+    for index, column in enumerate(column_keys[: len(years)]):
+        for accounts, home, target, amount in placed[index].moved:
+            notices.append(
+                Notice(
+                    "report.reclassified",
+                    {
+                        "column": column,
+                        "accounts": list(accounts),
+                        "from_line": headings[home],
+                        "to_line": headings[target],
+                        "amount": format_amount(amount),
+                    },
+                )
             )
-    return notes
+        for line, difference in rounded[index][1].items():
+            notices.append(
+                Notice(
+                    "report.rounding_difference",
+                    {
+                        "column": column,
+                        "line": headings[line],
+                        "difference": _format(difference, rounding),
+                        "unit": UNITS[rounding],
+                    },
+                )
+            )
+    return notices
 
 
 def income_statement(
-    db: pw.Database, company: Company, fiscal_year: FiscalYear, *, final: bool = False, accounts: bool = False
+    db: pw.Database,
+    company: Company,
+    fiscal_year: FiscalYear,
+    *,
+    final: bool = False,
+    accounts: bool = False,
+    rounding: str = "ore",
+    purchases: str = bas.PURCHASE_LINES[0],
 ) -> Report:
-    return _statement(db, company, fiscal_year, bas.INCOME_STATEMENT, final, accounts)
+    return _statement(db, company, fiscal_year, bas.INCOME_STATEMENT, final, accounts, rounding, purchases)
 
 
 def balance_sheet(
-    db: pw.Database, company: Company, fiscal_year: FiscalYear, *, final: bool = False, accounts: bool = False
+    db: pw.Database,
+    company: Company,
+    fiscal_year: FiscalYear,
+    *,
+    final: bool = False,
+    accounts: bool = False,
+    rounding: str = "ore",
+    purchases: str = bas.PURCHASE_LINES[0],
 ) -> Report:
-    return _statement(db, company, fiscal_year, bas.BALANCE_SHEET, final, accounts)
+    """`purchases` matters here too: Årets resultat is the income statement's, and it leaves nothing out."""
+    return _statement(db, company, fiscal_year, bas.BALANCE_SHEET, final, accounts, rounding, purchases)
 
 
 def build_report(
@@ -452,14 +631,19 @@ def build_report(
     *,
     final: bool = False,
     accounts: bool = False,
+    rounding: str = "ore",
+    purchases: str = bas.PURCHASE_LINES[0],
 ) -> Report:
-    """One of REPORT_KINDS; `accounts` lists the accounts under each statement line (the trial balance always does)."""
+    """One of REPORT_KINDS; `accounts` lists the accounts under each statement line (the trial balance always
+    does); `rounding` (ore, krona, thousand) and `purchases` (where 4000-4899 go) apply to the statements."""
     if kind == "trial-balance":
         return trial_balance_report(db, company, fiscal_year, final=final)
     builders = {"income-statement": income_statement, "balance-sheet": balance_sheet}
     if kind not in builders:
         raise ValueError(f"unknown report {kind!r}; choose one of: {', '.join(REPORT_KINDS)}")
-    return builders[kind](db, company, fiscal_year, final=final, accounts=accounts)
+    return builders[kind](
+        db, company, fiscal_year, final=final, accounts=accounts, rounding=rounding, purchases=purchases
+    )
 
 
 def company_line(report: Report) -> str:
