@@ -14,6 +14,7 @@ from core.closing.entries import EntryDraft, RowDraft, create_entry
 from core.errors import BokslutError
 from core.importer import import_sie
 from core.sie.reader import read_sie
+from core.sie.writer import write_sie4e
 from core.store.db import open_store
 from core.tax.ink2r import account_sru_codes, build_ink2r, ink2_fields, ink2r_from_balances
 
@@ -119,6 +120,16 @@ def test_every_sru_code_of_an_account_is_read_and_stored(store, sample_file):
     import_sie(store, path)
     stored = account_sru_codes(store, ledger.resolve_company(store))
     assert {a: list(codes) for a, codes in stored.items()} == expected
+
+
+def test_an_sie_export_gives_back_every_sru_code(store, sample_file, tmp_path):
+    import_sie(store, sample_file("byrokrat__accounting/BL0001_typ4.SE"))
+    company = ledger.resolve_company(store)
+    year = ledger.resolve_fiscal_year(store, company)
+    header, balances, vouchers = ledger.export_year(store, company, year)
+    write_sie4e(tmp_path / "out.se", header, balances, vouchers)
+    document, _ = read_sie(tmp_path / "out.se")
+    assert document.header.accounts["8910"].sru_codes == ("7528", "7651")
 
 
 # --- the rules on small books (öre, debit +) -----------------------------------------------------------------
