@@ -111,8 +111,8 @@ def table() -> Table:
         for entry in data["field"]
     }
     pairs = tuple(PairSpec(entry["field"], entry["income"], entry["cost"]) for entry in data["pair"])
-    intervals = [(low, high, fields[entry["code"]]) for entry in data["field"] for low, high in _intervals(entry["accounts"])]
-    intervals += [(low, high, pair) for entry, pair in zip(data["pair"], pairs) for low, high in _intervals(entry["accounts"])]
+    targets = [(entry, fields[entry["code"]]) for entry in data["field"]] + list(zip(data["pair"], pairs))
+    intervals = [(low, high, target) for entry, target in targets for low, high in _intervals(entry["accounts"])]
     result = data["result"]
     return Table(
         fields=fields,
@@ -230,6 +230,15 @@ def _sru_target(spec: Table, key: int, codes: Iterable[str]) -> tuple[FieldSpec 
     return None
 
 
+def _balance(spec: Table, fields: Mapping[int, int]) -> int:
+    """Assets less equity and liabilities: zero when the balance sheet balances."""
+    return sum(
+        amount if spec.fields[code].kind == ASSET else -amount
+        for code, amount in fields.items()
+        if code in spec.fields and spec.fields[code].kind in (ASSET, CLAIM)
+    )
+
+
 def _label(target: FieldSpec | PairSpec) -> str:
     return str(target.code) if isinstance(target, FieldSpec) else f"{target.income}/{target.cost}"
 
@@ -331,7 +340,8 @@ def ink2r_from_balances(
     fields[equity] = fields.get(equity, 0) + untransferred_result  # 2.28 includes the year's result [P] (§9.3)
 
     for code, ore in sorted(fields.items()):
-        if ore < 0 and spec.fields.get(code) is not None and spec.fields[code].kind in (ASSET, CLAIM):
+        # a negative 2.28 is an ordinary accumulated loss; elsewhere on the balance sheet it needs a look (§9.3)
+        if ore < 0 and code != equity and code in spec.fields and spec.fields[code].kind in (ASSET, CLAIM):
             notes.append(Note(
                 "tax.ink2r_against_direction",
                 {"field": spec.fields[code].field, "code": code, "amount": kronor(ore)},
@@ -339,11 +349,8 @@ def ink2r_from_balances(
             ))
 
     rounded = {code: kronor(ore) for code, ore in fields.items()}
-    assets = spec.codes_of_kind(ASSET)
-    claims = spec.codes_of_kind(CLAIM)
-    balance_ore = sum(fields[c] for c in fields if c in assets) - sum(fields[c] for c in fields if c in claims)
-    if balance_ore == 0:  # the books balance: the kronor rounding difference goes to 2.28 [P] (§2.3)
-        rounded[equity] = rounded.get(equity, 0) + sum(rounded[c] for c in rounded if c in assets) - sum(rounded[c] for c in rounded if c in claims)
+    if _balance(spec, fields) == 0:  # the books balance: the kronor rounding difference goes to 2.28 [P] (§2.3)
+        rounded[equity] = rounded.get(equity, 0) + _balance(spec, rounded)
     result = sum(v for c, v in rounded.items() if c in spec.income_codes) - sum(
         v for c, v in rounded.items() if c in spec.cost_codes
     )

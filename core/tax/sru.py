@@ -103,7 +103,9 @@ def identity_number(number: str) -> str:
             number=number,
         )
     if not _luhn_valid(ten) or legal_person != (ten[2] >= "2"):
-        raise _error(f"{number} is not a valid organisationsnummer or personnummer", "tax.sru_bad_number", number=number)
+        raise _error(
+            f"{number} is not a valid organisationsnummer or personnummer", "tax.sru_bad_number", number=number
+        )
     return digits
 
 

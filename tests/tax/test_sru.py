@@ -203,7 +203,8 @@ def test_case_a_read_back_satisfies_the_references_checks(tmp_path):
         number, date, time = block["identity"]
         assert number == "165561234567" and (date, time) == ("20260315", "101500")
         assert block["fields"]["7011"] == "20250101" and block["fields"]["7012"] == "20251231"
-    r = {int(code): int(value) for code, value in forms["INK2R-2025P4"]["fields"].items() if code not in ("7011", "7012")}
+    fields = forms["INK2R-2025P4"]["fields"]
+    r = {int(code): int(value) for code, value in fields.items() if code not in ("7011", "7012")}
     assets = sum(v for c, v in r.items() if 7200 <= c < 7300)
     claims = sum(v for c, v in r.items() if 7300 <= c < 7400)
     assert assets == claims == 786083
@@ -217,7 +218,8 @@ def test_case_a_read_back_satisfies_the_references_checks(tmp_path):
 
 
 def test_names_are_written_in_iso_8859_1(tmp_path):
-    data = blanketter_sru("5561234567", "Åkeri Öst AB", dt.date(2025, 1, 1), dt.date(2025, 12, 31), {"INK2": {}}, CREATED)
+    year = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    data = blanketter_sru("5561234567", "Åkeri Öst AB", *year, {"INK2": {}}, CREATED)
     assert "#NAMN Åkeri Öst AB\r\n".encode("iso-8859-1") in data
     assert "Åkeri".encode("utf-8") not in data
 
