@@ -3,27 +3,44 @@
 from __future__ import annotations
 
 import re
-import string
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from tui.i18n import LANGUAGES, TEXTS, choose_language, format_money, set_language
+from tests.tui.catalogs import catalog, placeholders, plural_keys, texts
+from tui.i18n import LANGUAGES, choose_language, format_money, set_language
 
 TUI = Path(__file__).resolve().parents[2] / "tui"
+ENGLISH = texts("en")
+SWEDISH = texts("sv")
 
 
-def placeholders(text: str) -> set[str]:
-    return {name for _literal, name, _spec, _conversion in string.Formatter().parse(text) if name}
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_catalog_says_its_language_and_plural_rule(language):
+    found = catalog(language)
+    assert str(found.locale) == language
+    assert found.plural_forms == "nplurals=2; plural=(n != 1);"
+    assert found.charset == "utf-8"
 
 
-def test_both_languages_have_every_key():
-    assert TEXTS["sv"].keys() == TEXTS["en"].keys()
+def test_both_languages_have_every_key_and_say_each_the_same_way():
+    """A key in one catalog only, or a count with plural forms in one language only, fails here."""
+    assert SWEDISH.keys() == ENGLISH.keys()
+    assert plural_keys("sv") == plural_keys("en")
+
+
+def test_no_text_is_empty():
+    empty = {(language, key) for language in LANGUAGES for key, forms in texts(language).items() if not all(forms)}
+    assert empty == set()
 
 
 def test_both_languages_take_the_same_placeholders():
-    differing = {key for key in TEXTS["sv"] if placeholders(TEXTS["sv"][key]) != placeholders(TEXTS["en"][key])}
+    """Across languages, and across a text's singular and plural forms."""
+    differing = {
+        key for key in SWEDISH
+        if len({frozenset(placeholders(form)) for form in (*SWEDISH[key], *ENGLISH[key])}) != 1
+    }  # fmt: skip
     assert differing == set()
 
 
@@ -42,9 +59,9 @@ def test_every_key_in_the_code_exists_and_every_text_is_used():
     source = "\n".join(path.read_text(encoding="utf-8") for path in TUI.rglob("*.py") if path.name != "i18n.py")
     looked_up = set(re.findall(r"\bt\(\s*f?" + KEY, source)) | set(re.findall(r"""["'](key\.[a-z_]+)["']""", source))
     assert len(looked_up) > 40
-    assert looked_up - TEXTS["en"].keys() == set()
-    by_value = {key for key in TEXTS["en"] if key.startswith(BY_VALUE)}
-    assert TEXTS["en"].keys() - set(re.findall(KEY, source)) - by_value == set()
+    assert looked_up - ENGLISH.keys() == set()
+    by_value = {key for key in ENGLISH if key.startswith(BY_VALUE)}
+    assert ENGLISH.keys() - set(re.findall(KEY, source)) - by_value == set()
 
 
 @pytest.mark.parametrize(
@@ -75,7 +92,7 @@ def test_every_status_and_kind_the_store_can_hold_has_a_text():
     from core.integrity import ERROR, OK, WARNING
 
     keys = {f"status.{status}" for status in (*STATUSES, OK, WARNING, ERROR)} | {f"kind.{kind}" for kind in KINDS}
-    assert keys - TEXTS["en"].keys() == set()
+    assert keys - ENGLISH.keys() == set()
 
 
 def builtin_message_keys() -> dict[str, set[str]]:
@@ -110,11 +127,11 @@ def test_every_builtin_check_has_a_name_and_every_message_in_both_languages():
     keys = builtin_message_keys()
     assert len(keys) == 17 and keys["vat-settlement"] == {"no-settlement", "found", "clean"}
     for language in ("sv", "en"):
-        texts = TEXTS[language]
-        missing = {f"check_name.{check_id}" for check_id in keys} - texts.keys()
+        said = texts(language)
+        missing = {f"check_name.{check_id}" for check_id in keys} - said.keys()
         missing |= {
             f"{check_id}.{key}" for check_id, found in keys.items() for key in found
-            if f"check.{check_id}.{key}" not in texts and f"check.{key}" not in texts
+            if f"check.{check_id}.{key}" not in said and f"check.{key}" not in said
         }  # fmt: skip
         assert missing == set(), language
 
@@ -123,7 +140,7 @@ def test_every_kind_of_own_check_has_its_messages():
     from core.checks.custom import KINDS
 
     expected = {f"check.{kind}.{key}" for kind in KINDS for key in ("found", "clean")}
-    assert expected - TEXTS["sv"].keys() == set()
+    assert expected - SWEDISH.keys() == set()
 
 
 def test_check_texts_are_only_for_checks_that_exist():
@@ -132,7 +149,7 @@ def test_check_texts_are_only_for_checks_that_exist():
 
     keys = builtin_message_keys()
     shared = set().union(*keys.values())
-    for key in TEXTS["en"]:
+    for key in ENGLISH:
         if key.startswith("check_name."):
             assert key.removeprefix("check_name.") in BUILTIN_IDS, key
         elif key.startswith("check."):
@@ -146,8 +163,8 @@ def test_every_template_step_and_listener_reason_has_a_text():
 
     expected = {f"template_text.{name}" for name in TEMPLATES} | {f"step.{key}" for key in STEPS}
     expected |= {f"listener_reason.{why}" for why in ("not-started", "not-loopback", "port-in-use")}
-    assert expected - TEXTS["sv"].keys() == set()
-    by_core = {key for key in TEXTS["en"] if key.startswith(("template_text.", "step."))}
+    assert expected - SWEDISH.keys() == set()
+    by_core = {key for key in ENGLISH if key.startswith(("template_text.", "step."))}
     assert by_core == {key for key in expected if key.startswith(("template_text.", "step."))}
 
 

@@ -23,6 +23,7 @@ from core.sie.reader import SieLimits, SieReader
 from tests.fortnox.conftest import FJALLBACKEN, NORDLJUS
 from tests.store.test_rejected_files import BAD_LINES
 from tests.store.test_rejected_files import BASE as REJECTED_BASE
+from tests.tui.catalogs import texts
 from tests.tui.conftest import SIZE
 from tests.tui.pilot import press, settle
 from tests.tui.test_fortnox_screens import new_company, open_connect, paste
@@ -178,12 +179,11 @@ async def test_a_swedish_user_sees_a_sie_error_in_swedish_with_file_and_line(mak
 def test_every_sie_phrase_core_can_say_has_both_texts_and_the_english_is_cores():
     """core.sie.errors.PHRASES holds every sentence the reader can say (a Phrase takes its English from there), so a
     new one without its texts fails here."""
-    from tui.i18n import TEXTS
-
     assert len(PHRASES) > 100
-    for key, english in PHRASES.items():
-        assert TEXTS["en"][f"sie.{key}"] == english, key
-        assert TEXTS["sv"][f"sie.{key}"] != english, key
+    english, swedish = texts("en"), texts("sv")
+    for key, core_english in PHRASES.items():
+        assert english[f"sie.{key}"][-1] == core_english, key  # core says a count in the plural form alone
+        assert core_english not in swedish[f"sie.{key}"], key
 
 
 REJECTED_BLOCK = [*REJECTED_BASE[:-1], "{line}", REJECTED_BASE[-1]]  # the line inside the last voucher's block
@@ -282,13 +282,12 @@ def test_every_import_check_and_outcome_core_writes_has_a_text():
     from pathlib import Path
 
     from core import integrity
-    from tui.i18n import TEXTS
     from tui.screens.overview import NOT_CHECKED
 
     source = Path(integrity.__file__).read_text(encoding="utf-8")
     ids = set(re.findall(r'(?:_result|CheckResult)\(\s*"([a-z-]+)"', source))
     assert len(ids) == 6
-    assert {f"integrity.{check_id}" for check_id in ids} - TEXTS["sv"].keys() == set()
+    assert {f"integrity.{check_id}" for check_id in ids} - texts("sv").keys() == set()
     reasons = set(re.findall(r'"[^"]*?(not checked, [^"]*)"', source)) | {integrity.NO_VOUCHERS}
     assert reasons == NOT_CHECKED.keys()
 
@@ -328,9 +327,8 @@ def test_closing_entry_problems_in_swedish_with_swedish_amounts(demo_store, swed
 
 def test_every_answer_fortnox_can_give_at_sign_in_has_a_text():
     from core.fortnox.oauth import ERROR_WORDS
-    from tui.i18n import TEXTS
 
-    assert {f"oauth_error.{error}" for error in ERROR_WORDS} - TEXTS["sv"].keys() == set()
+    assert {f"oauth_error.{error}" for error in ERROR_WORDS} - texts("sv").keys() == set()
 
 
 def test_every_closing_entry_problem_core_names_has_a_text():
@@ -339,7 +337,6 @@ def test_every_closing_entry_problem_core_names_has_a_text():
     from pathlib import Path
 
     import core.closing.entries as entries
-    from tui.i18n import TEXTS
 
     tree = ast.parse(Path(entries.__file__).read_text(encoding="utf-8"))
     calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Problem"]
@@ -347,7 +344,7 @@ def test_every_closing_entry_problem_core_names_has_a_text():
     keys |= {"no_cost_center", "no_project"}  # f"no_{field}" over the row's two object fields
     assert len(keys) > 10
     for language in ("sv", "en"):
-        assert {f"problem.{key}" for key in keys} - TEXTS[language].keys() == set()
+        assert {f"problem.{key}" for key in keys} - texts(language).keys() == set()
 
 
 async def test_a_swedish_user_connecting_to_the_wrong_fortnox_company_reads_why_in_swedish(make_app, store, sandbox):

@@ -17,7 +17,7 @@ from textual.widgets import Static
 from core.checks import engine
 from core.errors import BokslutError, user_message
 from core.store.models import CheckResult, Company, FiscalYear
-from tui.i18n import TEXTS, format_count, format_money, format_time, language, t
+from tui.i18n import format_count, format_money, format_time, has_text, keyed, t
 from tui.screens.base import BokslutScreen
 from tui.text import literal
 from tui.widgets.row_table import RowTable
@@ -33,7 +33,7 @@ def reader_value(value: object) -> object:
     if isinstance(value, str):
         if AMOUNT.fullmatch(value):
             return format_money(Decimal(value))
-        if f"check_word.{value}" in TEXTS[language()]:
+        if has_text(f"check_word.{value}"):
             return t(f"check_word.{value}")
     return value
 
@@ -47,11 +47,12 @@ def check_message(check: engine.Check | None, message_key: str, params: dict, en
     """The result's message by its key ("<check id>.<key>"): the check's own text, else the reason it shares with
     other checks (e.g. no-vouchers); the user's own checks by their kind. Core's English when there is none."""
     check_id, _, key = message_key.partition(".")
-    texts = TEXTS[language()]
     owner = check_id if check is None or check.builtin else check.kind
+    values = {name: reader_value(value) for name, value in params.items()}
     for candidate in (f"check.{owner}.{key}", f"check.{key}"):
-        if candidate in texts:
-            return t(candidate, **{name: reader_value(value) for name, value in params.items()})
+        said = keyed(candidate, params, values)
+        if said is not None:
+            return said
     return english
 
 
@@ -272,8 +273,9 @@ class CheckRowsScreen(BokslutScreen):
             (tuple(literal("" if row.get(column) is None else reader_value(row[column])) for column in columns), None)
             for row in self.rows
         ]
-        texts = TEXTS[language()]
-        headers = [literal(texts.get(f"check_column.{column}", column)) for column in columns]
+        headers = [
+            literal(t(f"check_column.{column}") if has_text(f"check_column.{column}") else column) for column in columns
+        ]
         most = dict.fromkeys(range(len(columns)), 30)
         self.query_one(RowTable).show_rows(headers, rows, flexible=len(columns) - 1, most=most)
 

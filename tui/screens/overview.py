@@ -18,7 +18,7 @@ from core import integrity
 from core.overview import CompanyOverview, company_overview
 from core.store.models import Company
 from core.store.orgnr import format_org_number
-from tui.i18n import TEXTS, format_count, format_time, language, t
+from tui.i18n import format_count, format_time, has_text, t
 from tui.screens.base import BokslutScreen
 from tui.screens.transactions import TransactionsScreen
 from tui.screens.trial_balance import TrialBalanceScreen
@@ -46,9 +46,8 @@ DIFFERENCES = re.compile(r"(\d+) differences")
 def integrity_words(check: integrity.CheckResult) -> str:
     """An import check in the reader's language: its name by id, its outcome by its words; one this does not know
     stays as core wrote it."""
-    texts = TEXTS[language()]
     _what, _, outcome = check.message.partition(": ")
-    if f"integrity.{check.check_id}" not in texts:
+    if not has_text(f"integrity.{check.check_id}"):
         return check.message
     counted = DIFFERENCES.fullmatch(outcome)
     if outcome == "no differences":
