@@ -5,10 +5,12 @@
     sandbox.faults.throttle(3, retry_after=5)       # the next 3 answer 429 (a burst, as if the limit were hit)
     sandbox.faults.drop(1, path="/3/vouchers")      # the next matching connection closes without a response
     sandbox.faults.drop_after_commit(1)             # the next POST /3/vouchers is committed, then its answer dropped
+    sandbox.faults.echo(1, status=400)              # the next request's headers and body come back in its error
     sandbox.faults.clear()
 
 fail() with status 500 answers Fortnox's JSON system error (code 1000003); other 5xx an HTML outage page, as a
-load balancer would. `path` is a prefix of the URL path (e.g. "/3/vouchers", "/oauth-v1/token"); None matches
+load balancer would. echo() plays a careless gateway: the error answer repeats the request, bearer token, Basic
+credential and form body included, in Fortnox's ErrorInformation and in OAuth's error_description. `path` is a prefix of the URL path (e.g. "/3/vouchers", "/oauth-v1/token"); None matches
 every request, OAuth included. A dropped answer starts the response and then aborts it, so the client never gets
 a complete one: over a real connection uvicorn closes the socket and httpx raises RemoteProtocolError; through
 httpx.ASGITransport the ConnectionDropped exception itself reaches the caller.
@@ -18,6 +20,7 @@ Faults are used up in the order they were added, one per matching request.
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from dataclasses import dataclass
 
@@ -35,7 +38,7 @@ class ConnectionDropped(Exception):
 
 @dataclass
 class _Fault:
-    kind: str  # "fail", "throttle", "drop" or "drop_after_commit"
+    kind: str  # "fail", "throttle", "drop", "drop_after_commit" or "echo"
     remaining: int
     path: str | None
     method: str | None = None
@@ -68,6 +71,9 @@ class Faults:
 
     def drop(self, count: int, path: str | None = None) -> None:
         self._arm(_Fault("drop", count, path))
+
+    def echo(self, count: int, status: int = 400, path: str | None = None) -> None:
+        self._arm(_Fault("echo", count, path, status=status))
 
     def drop_after_commit(self, count: int) -> None:
         self._arm(_Fault("drop_after_commit", count, VOUCHERS_PATH, method="POST"))
@@ -116,7 +122,7 @@ class FaultMiddleware:
             await asyncio.sleep(delay)
         fault = self._faults.take(method, path)
         if fault is not None:
-            await _inject(fault, send)
+            await _inject(fault, scope, receive, send)
             return
         if method == "POST" and path.rstrip("/") == VOUCHERS_PATH:
             await self._answer_or_drop(scope, receive, send)
@@ -138,8 +144,10 @@ class FaultMiddleware:
             await send(message)
 
 
-async def _inject(fault: _Fault, send: Send) -> None:
-    if fault.kind == "drop":
+async def _inject(fault: _Fault, scope: Scope, receive: Receive, send: Send) -> None:
+    if fault.kind == "echo":
+        await _respond(send, fault.status, _JSON, await _echo_body(scope, receive))
+    elif fault.kind == "drop":
         await _drop(send)
     elif fault.kind == "throttle":
         headers = [*_JSON, (b"retry-after", str(fault.retry_after).encode())]
@@ -148,6 +156,26 @@ async def _inject(fault: _Fault, send: Send) -> None:
         await _respond(send, 500, _JSON, _SERVER_ERROR_BODY)
     else:
         await _respond(send, fault.status, [(b"content-type", b"text/html; charset=UTF-8")], _OUTAGE_BODY)
+
+
+async def _echo_body(scope: Scope, receive: Receive) -> bytes:
+    """The request as a careless gateway repeats it in its error answer."""
+    body = b""
+    while True:
+        message = await receive()
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+    headers = "\n".join(f"{name.decode('latin-1')}: {value.decode('latin-1')}" for name, value in scope["headers"])
+    request = f"{scope['method']} {scope['path']}?{scope['query_string'].decode('latin-1')}\n{headers}\n\n"
+    echoed = request + body.decode("latin-1")
+    return json.dumps(
+        {
+            "ErrorInformation": {"error": 1, "message": f"Bad request: {echoed}", "code": 2000588},
+            "error": "invalid_request",
+            "error_description": f"Bad request: {echoed}",
+        }
+    ).encode()
 
 
 async def _drop(send: Send) -> None:

@@ -36,10 +36,12 @@ from core.fortnox.errors import (
 )
 from core.fortnox.throttle import RateLimiter, Sleep, shared_limiter
 from core.money import from_ore, to_ore
+from core.text import outside_text, printable, register_secret
 
 log = logging.getLogger(__name__)
 
 MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024
+MAX_ERROR_BODY_BYTES = 64 * 1024  # enough for any error Fortnox sends; a 50 MB error page is not kept whole
 PAGE_LIMIT = 500  # Fortnox's maximum page size; the default of 100 would quintuple the requests
 
 T = TypeVar("T")
@@ -239,6 +241,7 @@ class FortnoxClient:
         while True:
             token = refreshed_token or await self._tokens.access_token()
             refreshed_token = None
+            register_secret(token)
             request = self._http.build_request(
                 method, path, params=params, content=content, headers={**headers, "Authorization": f"Bearer {token}"}
             )
@@ -254,8 +257,7 @@ class FortnoxClient:
                     log.debug("%s %s -> %s", method, path, status)
                     if response.is_success:
                         return await receive(response)
-                    error_body = await response.aread()
-                    self.stats.bytes_received += len(error_body)
+                    error_body = await self._error_body(response)
                 finally:
                     await response.aclose()
             except httpx.TransportError as error:
@@ -292,8 +294,18 @@ class FortnoxClient:
                     **_fortnox_details(error_body),
                 )
             self.stats.retries += 1
-            log.warning("Fortnox %s %s: %s; retry %d in %.1f s", method, path, problem, failures, wait)
+            log.warning("Fortnox %s %s: %s; retry %d in %.1f s", method, path, printable(problem), failures, wait)
             await self._sleep(wait)
+
+    async def _error_body(self, response: httpx.Response) -> bytes:
+        """The start of an error answer: enough to read Fortnox's code and words, never the whole of a huge page."""
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            self.stats.bytes_received += len(chunk)
+            body += chunk[: MAX_ERROR_BODY_BYTES - len(body)]
+            if len(body) >= MAX_ERROR_BODY_BYTES:
+                break
+        return bytes(body)
 
     def _rate_limit_wait(self, method: str, path: str, response: httpx.Response, failures: int) -> float:
         asked = _retry_after_seconds(response.headers.get("Retry-After"))
@@ -306,7 +318,7 @@ class FortnoxClient:
         return max(asked or 0.0, self._retry.rate_limit_window) + self._retry.backoff(failures, self._uniform)
 
     def _transport_problem(self, error: httpx.TransportError, status: int | None) -> str:
-        detail = f": {error}" if str(error) else ""
+        detail = f": {outside_text(error)}" if str(error) else ""
         if status is not None:
             return f"the answer (HTTP {status}) was cut off{detail}"
         if isinstance(error, httpx.ConnectTimeout):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from core.errors import BokslutError
+from core.text import outside_text
 
 SCOPE_NOT_GRANTED = 2000663
 NO_LICENCE_CODES = frozenset({2001101, 2001103})
@@ -87,7 +88,8 @@ def _as_code(value: object) -> int | None:
 
 
 def _as_text(value: object) -> str | None:
-    return None if value is None else str(value)
+    """Fortnox's words go into messages, logs and the activity log: never with a live secret, never unbounded."""
+    return None if value is None else outside_text(value)
 
 
 def fortnox_says(status: int, code: int | None, message: str | None) -> str:

@@ -17,6 +17,7 @@ import httpx
 
 from core.errors import BokslutError
 from core.fortnox.settings import FortnoxSettings
+from core.text import outside_text, register_basic_credential, register_secret
 
 SCOPES = ("companyinformation", "bookkeeping", "costcenter", "project", "settings")
 
@@ -30,6 +31,8 @@ ERROR_WORDS = {
     "temporarily_unavailable": "Fortnox's sign-in is temporarily unavailable",
 }
 
+
+MAX_TOKEN_ANSWER_BYTES = 64 * 1024  # a token answer is a few hundred bytes; a huge page is not read whole
 
 CONNECTION_EXPIRED = "The Fortnox connection has expired or was revoked; connect again to renew it."
 
@@ -138,6 +141,8 @@ def code_from_query(query: str, expected_state: str, *, require_state: bool = Fa
 
 
 def _callback_error(error: str, description: str) -> OAuthError:
+    """`error` and `description` come from outside (the browser's address or the token endpoint)."""
+    error, description = outside_text(error, 100), outside_text(description)
     words = ERROR_WORDS.get(error, f"Fortnox answered {error!r}")
     detail = f" (Fortnox said: {description})" if description else ""
     return OAuthError(
@@ -200,20 +205,24 @@ async def _post_token_endpoint(
     """`expired` is raised when Fortnox says invalid_grant: what that means depends on the grant."""
     fortnox.require_client()
     url = f"{fortnox.auth_url}/{endpoint}"
+    register_basic_credential(fortnox.client_id, fortnox.client_secret)
+    register_secret(form.get("refresh_token"), form.get("token"), form.get("code"))
     try:
-        response = await http.post(
+        async with http.stream(
+            "POST",
             url,
             data=form,
             auth=httpx.BasicAuth(fortnox.client_id, fortnox.client_secret),
             headers={"Accept": "application/json"},
-        )
+        ) as response:
+            content = await _capped_content(response)
     except httpx.TransportError as error:
         raise OAuthError(
             f"Could not reach Fortnox's sign-in service at {url} ({type(error).__name__}). "
             "Check the network connection and try again.",
             key="fortnox_unreachable", params={"url": url, "reason": type(error).__name__},
         ) from None
-    body = _json_body(response)  # text/html and text/plain bodies carry JSON too
+    body = _json_body(content)  # text/html and text/plain bodies carry JSON too
     if response.status_code == 200 and body is not None:
         return body
     error = str((body or {}).get("error", ""))
@@ -237,9 +246,18 @@ async def _post_token_endpoint(
     )
 
 
-def _json_body(response: httpx.Response) -> dict | None:
+async def _capped_content(response: httpx.Response) -> bytes:
+    content = bytearray()
+    async for chunk in response.aiter_bytes():
+        content += chunk[: MAX_TOKEN_ANSWER_BYTES - len(content)]
+        if len(content) >= MAX_TOKEN_ANSWER_BYTES:
+            break
+    return bytes(content)
+
+
+def _json_body(content: bytes) -> dict | None:
     try:
-        body = json.loads(response.content)
+        body = json.loads(content)
     except (ValueError, UnicodeDecodeError):
         return None
     return body if isinstance(body, dict) else None
@@ -255,4 +273,5 @@ def _token_set(body: dict, now: datetime) -> TokenSet:
         ) from None
     if not isinstance(access_token, str) or not isinstance(refresh_token, str) or not access_token or not refresh_token:
         raise OAuthError("Fortnox's token answer had empty tokens. Connect again.")
+    register_secret(access_token, refresh_token)
     return TokenSet(access_token, refresh_token, now + timedelta(seconds=expires_in), str(body.get("scope", "")))
