@@ -119,11 +119,11 @@ def period_suffix(last_day: dt.date) -> str:
 # --- the checks (§9.4) -------------------------------------------------------------------------------------------
 
 
-def _differs(what: str, field: str, amount: int, other_field: str, other: int) -> BokslutError:
+def _differs(key: str, what: str, field: str, amount: int, other_field: str, other: int) -> BokslutError:
+    """One failed rule of §9.4: its own key, the two fields and both amounts."""
     return _error(
         f"{what}: {field} is {amount} but {other_field} is {other}; nothing was written",
-        "tax.sru_check_failed",
-        check=what,
+        key,
         field=field,
         amount=amount,
         other_field=other_field,
@@ -150,16 +150,17 @@ def check_return(ink2: Mapping[int, int], ink2r: Mapping[int, int], ink2s: Mappi
     assets = sum(v for c, v in ink2r.items() if spec.fields.get(c) and spec.fields[c].kind == ASSET)
     claims = sum(v for c, v in ink2r.items() if spec.fields.get(c) and spec.fields[c].kind == CLAIM)
     if assets != claims:
-        raise _differs("the balance sheet does not balance", "INK2R 2.1-2.26", assets, "INK2R 2.27-2.50", claims)
+        raise _differs("tax.sru_balance_sheet_differs", "the balance sheet does not balance", "INK2R 2.1-2.26", assets, "INK2R 2.27-2.50", claims)
     result = ink2r.get(spec.profit, 0) - ink2r.get(spec.loss, 0)
     computed = sum(v for c, v in ink2r.items() if c in spec.income_codes) - sum(
         v for c, v in ink2r.items() if c in spec.cost_codes
     )
     if result != computed:
-        raise _differs("INK2R's result is not its fields' sum", "INK2R 3.26-3.27", result, "INK2R 3.1-3.25", computed)
+        raise _differs("tax.sru_result_not_its_sum", "INK2R's result is not its fields' sum", "INK2R 3.26-3.27", result, "INK2R 3.1-3.25", computed)
     for code, sheet_code, name in ((spec.profit, SHEET_PROFIT, "3.26/4.1"), (spec.loss, SHEET_LOSS, "3.27/4.2")):
         if ink2r.get(code, 0) != ink2s.get(sheet_code, 0):
             raise _differs(
+                "tax.sru_result_differs_from_sheet",
                 f"INK2R's result differs from the tax computation's ({name})",
                 f"INK2R {code}", ink2r.get(code, 0), f"INK2S {sheet_code}", ink2s.get(sheet_code, 0),
             )
@@ -171,6 +172,7 @@ def check_return(ink2: Mapping[int, int], ink2r: Mapping[int, int], ink2s: Mappi
     ):
         if ink2.get(code, 0) != amount:
             raise _differs(
+                "tax.sru_main_form_differs_from_sheet",
                 "the main form's surplus or deficit differs from the tax computation's",
                 f"INK2 {code}", ink2.get(code, 0), sheet_field, amount,
             )
@@ -207,7 +209,6 @@ def _text(value: str, what: str) -> str:
         raise _error(
             f"{what} {value!r} has a character that ISO 8859-1 (the SRU files' encoding) cannot hold",
             "tax.sru_not_latin1",
-            what=what,
             value=value,
         ) from None
     return text

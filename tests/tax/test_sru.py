@@ -294,7 +294,7 @@ def test_unbalanced_balance_sheet_writes_nothing(tmp_path):
     ink2r = _case_a_ink2r()
     ink2r[7281] += 1
     error = _refused(tmp_path, ink2r=ink2r)
-    assert error.key == "tax.sru_check_failed"
+    assert error.key == "tax.sru_balance_sheet_differs"
     assert (error.params["amount"], error.params["other"]) == (786084, 786083)
     assert "786084" in str(error) and "786083" in str(error)
 
@@ -302,13 +302,14 @@ def test_unbalanced_balance_sheet_writes_nothing(tmp_path):
 def test_ink2r_result_differing_from_the_sheet_writes_nothing(tmp_path):
     ink2s = {**CASE_A_INK2S, 7650: 331582}
     error = _refused(tmp_path, ink2s=ink2s, ink2={7104: 433500})
-    assert error.key == "tax.sru_check_failed"
+    assert error.key == "tax.sru_result_differs_from_sheet"
     assert (error.params["field"], error.params["amount"]) == ("INK2R 7450", 331583)
     assert (error.params["other_field"], error.params["other"]) == ("INK2S 7650", 331582)
 
 
 def test_main_form_differing_from_the_sheet_writes_nothing(tmp_path):
     error = _refused(tmp_path, ink2={7104: 433490})
+    assert error.key == "tax.sru_main_form_differs_from_sheet"
     assert (error.params["field"], error.params["amount"]) == ("INK2 7104", 433490)
     assert (error.params["other_field"], error.params["other"]) == ("INK2S 7670", 433500)
 
@@ -319,6 +320,7 @@ def test_ink2r_fields_not_adding_up_to_its_result_write_nothing(tmp_path):
     ink2r[7281] -= 10
     ink2r[7302] -= 10  # still balances; only the income statement is off
     error = _refused(tmp_path, ink2r=ink2r)
+    assert error.key == "tax.sru_result_not_its_sum"
     assert (error.params["amount"], error.params["other"]) == (331583, 331573)
 
 
