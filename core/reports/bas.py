@@ -191,8 +191,14 @@ BALANCE_SHEET = Statement(
                             "Materiella anläggningstillgångar",
                             (
                                 Line("byggnader_och_mark", "Byggnader och mark"),
-                                Line("forbattringsutgifter_annans_fastighet", "Förbättringsutgifter på annans fastighet"),
-                                Line("maskiner_och_inventarier", "Maskiner, inventarier och övriga materiella anläggningstillgångar"),
+                                Line(
+                                    "forbattringsutgifter_annans_fastighet",
+                                    "Förbättringsutgifter på annans fastighet",
+                                ),
+                                Line(
+                                    "maskiner_och_inventarier",
+                                    "Maskiner, inventarier och övriga materiella anläggningstillgångar",
+                                ),
                                 Line(
                                     "pagaende_nyanlaggningar",
                                     "Pågående nyanläggningar och förskott avseende materiella anläggningstillgångar",
@@ -205,7 +211,10 @@ BALANCE_SHEET = Statement(
                             "Finansiella anläggningstillgångar",
                             (
                                 Line("andelar_koncernforetag", "Andelar i koncernföretag"),
-                                Line("andelar_intresseforetag", "Andelar i intresseföretag och gemensamt styrda företag"),
+                                Line(
+                                    "andelar_intresseforetag",
+                                    "Andelar i intresseföretag och gemensamt styrda företag",
+                                ),
                                 Line("agarintressen_ovriga_foretag", "Ägarintressen i övriga företag"),
                                 Line(
                                     "fordringar_koncernforetag_langfristiga",
@@ -323,7 +332,10 @@ BALANCE_SHEET = Statement(
                             "avsattningar_pensioner_tryggandelagen",
                             "Avsättningar för pensioner och liknande förpliktelser enligt tryggandelagen",
                         ),
-                        Line("ovriga_avsattningar_pensioner", "Övriga avsättningar för pensioner och liknande förpliktelser"),
+                        Line(
+                            "ovriga_avsattningar_pensioner",
+                            "Övriga avsättningar för pensioner och liknande förpliktelser",
+                        ),
                         Line("ovriga_avsattningar", "Övriga avsättningar"),
                     ),
                     "Summa avsättningar",

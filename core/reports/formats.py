@@ -3,7 +3,8 @@
 JSON: the report's `to_json()`, amounts as decimal strings like the rest of the CLI.
 
 CSV: for programs, not for Excel (use XLSX there): UTF-8 without a byte order mark, comma separated, decimal
-point, no thousands separator, "\\n" line ends. One row per report row, columns `level, kind, key, account,
+point, no thousands separator, "\\n" line ends; two decimals, or whole numbers when the report is rounded to
+kronor or thousands (the JSON's `unit` says which). One row per report row, columns `level, kind, key, account,
 heading` and then one per amount column (the JSON column keys); a blank cell where the JSON has null.
 
 XLSX: one sheet; title, company, period and status on top, then a header row and the report rows. Amounts are
@@ -27,6 +28,8 @@ from core.reports.statements import Report, company_line
 
 FORMATS = ("json", "csv", "xlsx")
 NUMBER_FORMAT = "#,##0.00"
+WHOLE_NUMBER_FORMAT = "#,##0"  # a report rounded to kronor or thousands
+UNIT_TEXTS = {"ore": "", "krona": " Belopp i hela kronor.", "thousand": " Belopp i tusental kronor (tkr)."}
 BOLD_KINDS = frozenset({"heading", "subtotal", "result", "total"})
 
 
@@ -42,14 +45,20 @@ def csv_text(report: Report) -> str:
         writer.writerow(
             [
                 row.level,
-                row.kind,
-                row.key,
-                row.account,
-                row.heading,
-                *("" if value is None else str(round_to_ore(value)) for value in row.values),
+                *(_inert(text) for text in (row.kind, row.key, row.account, row.heading)),
+                *("" if value is None else report.format(value) for value in row.values),
             ]
         )
     return buffer.getvalue()
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(text: str | None) -> str | None:
+    """A name from a file that a spreadsheet would run as a formula gets a leading ' (OWASP's CSV injection advice);
+    only text cells: amounts stay numbers."""
+    return f"'{text}" if text and text.startswith(_FORMULA_STARTS) else text
 
 
 def _cell_text(text: str) -> str:
@@ -84,7 +93,7 @@ def xlsx_bytes(report: Report) -> bytes:
         if value is None:
             return cell
         cell.value = round_to_ore(value)  # a Decimal: openpyxl writes its exact digits as a number
-        cell.number_format = NUMBER_FORMAT
+        cell.number_format = NUMBER_FORMAT if report.rounding == "ore" else WHOLE_NUMBER_FORMAT
         if font is not None:
             cell.font = font
         return cell
@@ -92,7 +101,7 @@ def xlsx_bytes(report: Report) -> bytes:
     text(1, 1, report.title, Font(bold=True, size=14))
     text(2, 1, company_line(report))
     text(3, 1, f"Räkenskapsår {report.start.isoformat()}–{report.end.isoformat()}, {report.status}")
-    text(4, 1, report.sign_convention)
+    text(4, 1, report.sign_convention + UNIT_TEXTS[report.rounding])
     with_accounts = any(row.account for row in report.rows)
     first_amount = 3 if with_accounts else 2
     header = 6

@@ -562,8 +562,9 @@ def _notices(
         assets, claims = statement.balances
         for index, column in enumerate(column_keys[: len(years)]):
             exact = placed[index].lines
-            difference = _total(exact.get(line.key, ZERO) for line in bas.lines_of(bas.group_of(statement, assets).items))
-            difference -= _total(exact.get(line.key, ZERO) for line in bas.lines_of(bas.group_of(statement, claims).items))
+            side = lambda key: bas.lines_of(bas.group_of(statement, key).items)  # noqa: E731
+            difference = _total(exact.get(line.key, ZERO) for line in side(assets))
+            difference -= _total(exact.get(line.key, ZERO) for line in side(claims))
             if difference:
                 notices.append(Notice("report.unbalanced", {"column": column, "difference": format_amount(difference)}))
     headings = {line.key: line.heading for line in bas.lines_of(statement.items)}
