@@ -8,7 +8,7 @@ from rich.text import Text
 from core import ledger
 from core.store.models import Company
 from tui.fortnox import FortnoxStatus
-from tui.i18n import t
+from tui.i18n import t, tn
 
 CONNECTION_STYLES = {"connected": "green", "expired": "bold yellow", "disconnected": "dim"}
 CONNECTION_TEXTS = {"expired": "fortnox.expired", "disconnected": "fortnox.disconnected"}
@@ -42,7 +42,7 @@ def set_company_source(db, company_id: int, source: str) -> None:
 def connection_text(status: FortnoxStatus) -> Text:
     """"connected, 28 days left", "expired: connect again" or "not connected"."""
     if status.connection == "connected":
-        words = t("fortnox.connected_days", days=status.days_left)
+        words = tn("fortnox.connected_days", status.days_left, days=status.days_left)
     else:
         words = t(CONNECTION_TEXTS.get(status.connection, "fortnox.disconnected"))
     return Text(words, style=CONNECTION_STYLES.get(status.connection, ""))

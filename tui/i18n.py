@@ -173,9 +173,9 @@ def import_words(params: dict) -> str:
         company=params["company"],
         org=format_org_number(params["org"]),
         year=_span(params["start"], params["end"]) if params["start"] else t("summary.no_year"),
-        vouchers=_summary_count(params["vouchers"]),
-        transactions=_summary_count(params["transactions"]),
-        balances=_summary_count(params["balances"]),
+        vouchers=_summary_count("count.vouchers", params["vouchers"]),
+        transactions=_summary_count("count.transactions", params["transactions"]),
+        balances=_summary_count("count.balances", params["balances"]),
         checks=", ".join(params["problems"]) or t("summary.all_ok"),
     )
 
@@ -186,21 +186,23 @@ def fortnox_import_words(params: dict) -> str:
         "summary.fortnox",
         company=params["company"],
         org=format_org_number(params["org"]),
-        years=len(params["spans"]),
+        years=_summary_count("count.years", len(params["spans"])),
         spans=", ".join(_span(start, end) for start, end in params["spans"]),
-        vouchers=_summary_count(params["vouchers"]),
-        transactions=_summary_count(params["transactions"]),
-        requests=_summary_count(params["requests"]),
+        vouchers=_summary_count("count.vouchers", params["vouchers"]),
+        transactions=_summary_count("count.transactions", params["transactions"]),
+        requests=_summary_count("count.requests", params["requests"]),
         seconds=_seconds(params["seconds"]),
     )
 
 
 def export_words(params: dict) -> str:
     """From ExportReport.params()."""
-    counts = {name: _summary_count(params[name]) for name in ("sent", "found", "skipped", "failed", "unsent")}
+    counts = {
+        name: _summary_count(f"summary.export_{name}", params[name]) for name in ("sent", "found", "skipped", "failed")
+    }
     text = t("summary.export", series=params["series"], **counts)
     if params["unsent"]:
-        text += t("summary.export_unsent", unsent=counts["unsent"])
+        text += _summary_count("summary.export_unsent", params["unsent"])
     return text + "."
 
 
@@ -208,13 +210,10 @@ def sie_export_words(params: dict) -> str:
     """From SieExportReport.params(); why an entry was skipped stays core's English."""
     exported = params["exported"]
     ids = ", ".join(map(str, exported))
-    if len(exported) == 1:
-        text = t("summary.sie_export_one", ids=ids, path=params["path"])
-    else:
-        text = t("summary.sie_export", count=_summary_count(len(exported)), ids=ids, path=params["path"])
+    text = _summary_count("summary.sie_export", len(exported), ids=ids, path=params["path"])
     if params["skipped"]:
         reasons = "; ".join(t("summary.sie_skipped_entry", id=i, why=why) for i, why in params["skipped"])
-        text += t("summary.sie_skipped", count=_summary_count(len(params["skipped"])), reasons=reasons)
+        text += _summary_count("summary.sie_skipped", len(params["skipped"]), reasons=reasons)
     return text
 
 
@@ -278,9 +277,9 @@ _ACTIVITY_WORDS: dict[str, Callable[[dict], str]] = {
 }
 
 
-def _summary_count(count: int) -> str:
-    """Counts in a summary: Swedish groups them; English keeps the CLI's bare digits, so both read the same."""
-    return format_count(count) if _language == "sv" else str(count)
+def _summary_count(key: str, count: int, **values: object) -> str:
+    """A count in a summary: Swedish groups its digits; English keeps the CLI's bare digits, so both read the same."""
+    return tn(key, count, count=format_count(count) if _language == "sv" else str(count), **values)
 
 
 def _seconds(seconds: float) -> str:
@@ -310,7 +309,7 @@ def problem_words(problem) -> str:
     values = {name: format_money(v) if isinstance(v, Decimal) else v for name, v in problem.params.items()}
     if problem.key == "too_large":
         values["limit"] = format_count(problem.params["limit"])
-    text = t(f"problem.{problem.key}", **values)
+    text = keyed(f"problem.{problem.key}", problem.params, values) or problem.message
     if problem.key == "unknown_account" and problem.params["suggestions"]:
         text += t("problem.suggestions", suggestions=problem.params["suggestions"])
     return text

@@ -206,7 +206,8 @@ BAD_SIE_FILES = [
         (["#FLAGGA 0", '#UNDERDIM 21 "Avdelning"'], SieLimits(), "missing"),
         (["#FLAGGA 0", "#PSALDO 0 202413 1930 {} 1.00"], SieLimits(), "period_not_a_month"),
         (["#FLAGGA 0", "#KONTO 19X0 Bank"], SieLimits(), "account_not_numeric"),
-        (["#FLAGGA 0", "#OBJEKT 1 a A", "#OBJEKT 1 b B"], SieLimits(max_objects_per_dimension=1), "too_many_objects"),
+        (["#FLAGGA 0", "#OBJEKT 1 a A", "#OBJEKT 1 b B", "#OBJEKT 1 c C"], SieLimits(max_objects_per_dimension=2),
+         "too_many_objects"),  # more than 1: core's English says every count in the plural
         (["#FLAGGA 0", "#KONTO 1930 {a {b}}"], SieLimits(), "list_inside_list"),
         (["not SIE"], SieLimits(), "not_sie"),
     ]

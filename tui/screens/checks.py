@@ -17,7 +17,7 @@ from textual.widgets import Static
 from core.checks import engine
 from core.errors import BokslutError, user_message
 from core.store.models import CheckResult, Company, FiscalYear
-from tui.i18n import format_count, format_money, format_time, has_text, keyed, t
+from tui.i18n import format_count, format_money, format_time, has_text, keyed, t, tn
 from tui.screens.base import BokslutScreen
 from tui.text import literal
 from tui.widgets.row_table import RowTable
@@ -259,7 +259,7 @@ class CheckRowsScreen(BokslutScreen):
     def show(self, document: dict) -> None:
         self.rows = document["rows"]
         self.query_one("#check-rows-status", Static).update(
-            literal(t("checks.rows_count", count=format_count(len(self.rows))) + "  " + self.message, wrap=True)
+            literal(tn("checks.rows_count", len(self.rows)) + "  " + self.message, wrap=True)
         )
         self.lay_out()
 

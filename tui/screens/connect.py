@@ -19,7 +19,7 @@ from core.fortnox.listener import Announcement, ListenerState
 from core.store.models import Company
 from core.store.orgnr import format_org_number
 from tui.fortnox import Conversation, tell
-from tui.i18n import store_words, t
+from tui.i18n import store_words, t, tn
 from tui.messages import ConnectEnded, ConnectShown, FortnoxWorkEnded
 from tui.screens.base import BokslutScreen
 from tui.text import literal
@@ -153,8 +153,8 @@ class ConnectScreen(BokslutScreen):
         if message.result is not None:
             self.state = "connected"
             found = message.result.company
-            words = t("connect.connected", name=found.name, org=format_org_number(found.org_number),
-                      days=message.result.days_left)  # fmt: skip
+            days = message.result.days_left
+            words = tn("connect.connected", days, name=found.name, org=format_org_number(found.org_number), days=days)
             text = Text(overflow="fold")
             text.append_text(literal(words, style="bold green", wrap=True))
             text.append("\n")

@@ -18,7 +18,7 @@ from core import integrity
 from core.overview import CompanyOverview, company_overview
 from core.store.models import Company
 from core.store.orgnr import format_org_number
-from tui.i18n import format_count, format_time, has_text, t
+from tui.i18n import format_count, format_time, has_text, t, tn
 from tui.screens.base import BokslutScreen
 from tui.screens.transactions import TransactionsScreen
 from tui.screens.trial_balance import TrialBalanceScreen
@@ -53,7 +53,7 @@ def integrity_words(check: integrity.CheckResult) -> str:
     if outcome == "no differences":
         outcome = t("integrity_outcome.no-differences")
     elif counted:
-        outcome = t("integrity_outcome.differences", count=format_count(int(counted[1])))
+        outcome = tn("integrity_outcome.differences", int(counted[1]))
     elif outcome in NOT_CHECKED:
         outcome = t(f"integrity_outcome.{NOT_CHECKED[outcome]}")
     return f"{t(f'integrity.{check.check_id}')}: {outcome}"

@@ -27,7 +27,7 @@ from core.export.fortnox import (
 from core.store.models import FiscalYear
 from tui.bindings import translate_bindings
 from tui.fortnox import tell
-from tui.i18n import export_words, t
+from tui.i18n import export_words, t, tn
 from tui.messages import ExportEnded, ExportProgressed, PreflightDone, SeriesRead
 from tui.text import literal
 
@@ -197,12 +197,12 @@ class SeriesScreen(ModalScreen[None]):
         self.query_one("#series-result", Static).update(text)
         if check.clean and check.entries:
             self.clean_for = check.series
-            self.show_state(t("series.clean", count=len(check.entries), series=check.series), style="bold green")
+            self.show_state(tn("series.clean", len(check.entries), series=check.series), style="bold green")
         elif check.clean:
             self.show_state(t("series.nothing"))
         else:
             count = len(check.general) + sum(len(found) for found in check.problems.values())
-            self.show_state(t("series.problems", count=count), style="bold red")
+            self.show_state(tn("series.problems", count), style="bold red")
         self.total = len(check.entries)
         self.refresh_bindings()
 

@@ -111,7 +111,7 @@ class TransactionsScreen(BokslutScreen):
     def on_line_table_cursor_moved(self, message: LineTable.CursorMoved) -> None:
         row = min(message.position + 1, message.count)
         self.query_one("#position", Static).update(
-            t("transactions.position", row=format_count(row), count=format_count(message.count))
+            t("transactions.position", row=format_count(row), total=format_count(message.count))
         )
 
     def on_line_table_row_chosen(self, message: LineTable.RowChosen) -> None:

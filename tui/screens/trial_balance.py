@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from core import ledger
 from core.store.models import Company, FiscalYear
-from tui.i18n import format_count, format_money, t
+from tui.i18n import format_money, t, tn
 from tui.screens.account import AccountScreen
 from tui.screens.base import BokslutScreen
 from tui.text import literal
@@ -49,9 +49,9 @@ class TrialBalanceScreen(BokslutScreen):
         self.query_one("#summary", Static).update(
             t(
                 "trial_balance.summary",
-                accounts=format_count(len(balance.accounts)),
-                vouchers=format_count(balance.vouchers),
-                transactions=format_count(balance.transactions),
+                accounts=tn("count.accounts", len(balance.accounts)),
+                vouchers=tn("count.vouchers", balance.vouchers),
+                transactions=tn("count.transactions", balance.transactions),
             )
         )
 

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from core.activity import STATUSES, ActivityEntry
-from tui.i18n import activity_message, format_count, format_time, t
+from tui.i18n import activity_message, format_count, format_time, t, tn
 from core.text import printable
 from tui.jobs import ImportJob
 from tui.text import literal
@@ -19,7 +19,9 @@ def describe_counts(counts: dict[str, int]) -> str:
         return ""
     return t(
         "activity.counts",
-        **{name: format_count(counts.get(name, 0)) for name in ("vouchers", "transactions", "balances")},
+        vouchers=tn("activity.vouchers", counts.get("vouchers", 0)),
+        transactions=tn("activity.transactions", counts.get("transactions", 0)),
+        balances=tn("activity.balances", counts.get("balances", 0)),
     )
 
 
