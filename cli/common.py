@@ -12,7 +12,7 @@ import sys
 from core import ledger
 from core.config import Settings
 from core.store.db import open_store
-from core.text import printable
+from core.text import json_safe, printable
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -25,8 +25,8 @@ def say(text: str) -> None:
 
 
 def print_json(document: object) -> None:
-    json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    """Names stay readable (UTF-8), but C1 and bidi controls from a file are escaped like the C0 ones."""
+    sys.stdout.write(json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n")
 
 
 def fail(message: str) -> int:

@@ -16,6 +16,7 @@ from cli.common import company_year
 from core.errors import BokslutError
 from core.reports.formats import FORMATS, render, write_file
 from core.reports.statements import build_report
+from core.text import json_safe, terminal_safe
 
 EXIT_OK = 0
 
@@ -57,6 +58,7 @@ def cmd_report(args: argparse.Namespace, settings) -> int:
     )
     data = render(report, args.format)
     if output is None:
+        data = _for_stdout(data, args.format)
         sys.stdout.flush()
         buffer = getattr(sys.stdout, "buffer", None)  # the bytes as rendered: UTF-8 whatever the locale says
         if buffer is not None:
@@ -68,3 +70,9 @@ def cmd_report(args: argparse.Namespace, settings) -> int:
         write_file(output, data)
         print(f"wrote {output}")
     return EXIT_OK
+
+
+def _for_stdout(data: bytes, format: str) -> bytes:
+    """Stdout is often a terminal: names from a file must not clear it or write the clipboard (OSC 52)."""
+    text = data.decode("utf-8")
+    return (json_safe(text) if format == "json" else terminal_safe(text)).encode("utf-8")

@@ -12,6 +12,7 @@ from textual.widgets import Static
 from tui.bindings import full_name, translate_bindings
 from tui.i18n import t
 from tui.screens.base import BokslutScreen
+from tui.text import literal
 
 
 class HelpScreen(ModalScreen):
@@ -38,5 +39,5 @@ class HelpScreen(ModalScreen):
                 text.append(f"({binding.id})\n" if binding.id else "\n", style="dim")
         text.append("\n" + t("help.hint"), style="dim")
         with VerticalScroll() as scroll:
-            scroll.border_title = t("help.title", screen=self.helped.title)
+            scroll.border_title = literal(t("help.title", screen=self.helped.title))  # a name is text, not markup
             yield Static(text)
