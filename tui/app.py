@@ -14,7 +14,7 @@ import peewee as pw
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import Screen, ScreenResultCallbackType
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -29,8 +29,8 @@ from core.errors import user_message
 from tui.i18n import fortnox_import_words, import_words, set_language, t
 from tui.jobs import ImportJob, count_transactions
 from tui.messages import ActivityLoaded, FortnoxWorkEnded, ImportJobChanged
+from tui.navigation import Place, make_screen
 from tui.preferences import Preferences
-from tui.screens.companies import CompaniesScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
 from tui.screens.system_tasks import SystemTasksScreen
@@ -78,7 +78,7 @@ class BokslutApp(App):
     def on_mount(self) -> None:
         self.set_keymap(self.keymap)
         self.add_class("-show-activity")
-        self.push_screen(CompaniesScreen())
+        self.go(Place.COMPANIES)
         self.load_history()
 
     # --- the activity log -----------------------------------------------------------------------
@@ -223,16 +223,21 @@ class BokslutApp(App):
         if hasattr(self.screen, "HELP_KEY"):
             self.push_screen(HelpScreen(self.screen))
 
-    def change_language(self, language: str, screens: Callable[[], list[Screen]]) -> None:
+    def go(self, place: Place, /, callback: ScreenResultCallbackType | None = None, **context: object) -> None:
+        """Every screen a screen leads to opens here, by its place's name, so the screens never import one another.
+        `callback` gets what the screen dismisses with."""
+        self.push_screen(make_screen(place, **context), callback)
+
+    def change_language(self, language: str, places: Iterable[tuple[Place, dict[str, object]]]) -> None:
         """The language chosen in the settings takes effect at once: the app's keys are translated again, and the
-        screens under way are made anew by `screens` (texts and keys are translated as a screen is created)."""
+        screens under way are made anew at `places` (texts and keys are translated as a screen is created)."""
         set_language(language)
         self._bindings = self._merged_bindings.copy()
         translate_bindings(self)
         while len(self.screen_stack) > 1:  # the default screen stays under ours
             self.pop_screen()
-        for screen in screens():
-            self.push_screen(screen)
+        for place, context in places:
+            self.go(place, **context)
 
     def action_system_tasks(self) -> None:
         if not isinstance(self.screen, SystemTasksScreen):

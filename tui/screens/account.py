@@ -8,8 +8,8 @@ from textual.widgets import Static
 
 from core.analysis import PAGE_SIZE, AccountLedger, account_ledger
 from tui.i18n import format_money, t
+from tui.navigation import Place
 from tui.screens.base import BokslutScreen
-from tui.screens.voucher import VoucherScreen
 from tui.widgets.ledger_columns import VOUCHER_WIDTH, voucher_label
 from tui.widgets.line_table import Column, LineTable
 
@@ -56,4 +56,4 @@ class AccountScreen(BokslutScreen):
             self.read_page(message, self.ledger.rows)
 
     def on_line_table_row_chosen(self, message: LineTable.RowChosen) -> None:
-        self.app.push_screen(VoucherScreen(message.row.voucher_id))
+        self.app.go(Place.VOUCHER, voucher_id=message.row.voucher_id)

@@ -18,6 +18,7 @@ from core.checks import engine
 from core.errors import BokslutError, user_message
 from core.store.models import CheckResult, Company, FiscalYear
 from tui.i18n import format_count, format_money, format_time, has_text, keyed, t, tn
+from tui.navigation import Place
 from tui.screens.base import BokslutScreen
 from tui.text import literal
 from tui.widgets.row_table import RowTable
@@ -205,9 +206,10 @@ class ChecksScreen(BokslutScreen):
     def action_rows(self) -> None:
         line = self.current()
         if line is not None and line.rows:
-            self.app.push_screen(
-                CheckRowsScreen(line.result_id, line.name, period_words(line.period), line.message)
-            )
+            self.app.go(
+                Place.CHECK_ROWS,
+                result_id=line.result_id, name=line.name, period=period_words(line.period), message=line.message,
+            )  # fmt: skip
 
     def action_done(self) -> None:
         line = self.current()
@@ -225,7 +227,7 @@ class ChecksScreen(BokslutScreen):
         self.run_query(run, lambda message: self.load(done=message), group="done")
 
     def action_settings(self) -> None:
-        self.app.push_screen(CheckSettingsScreen(self.company_id), lambda _: self.load())
+        self.app.go(Place.CHECK_SETTINGS, lambda _: self.load(), company_id=self.company_id)
 
     def show_status(self, status: str | Text) -> None:
         self.query_one("#checks-status", Static).update(
@@ -365,13 +367,11 @@ class CheckSettingsScreen(BokslutScreen):
         self.run_query(run, lambda message: self.load(done=message), group="toggle")
 
     def action_add_check(self) -> None:
-        from tui.screens.check_settings import NewCheckScreen  # the form loads on first use
-
         def added(name: str | None) -> None:
             if name:
                 self.load(done=t("check_settings.added", name=name))
 
-        self.app.push_screen(NewCheckScreen(self.company_id), added)
+        self.app.go(Place.NEW_CHECK, added, company_id=self.company_id)
 
     def action_back(self) -> None:
         self.dismiss(None)

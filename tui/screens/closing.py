@@ -25,8 +25,8 @@ from core.store.models import ClosingEntry, FiscalYear
 from tui.amounts import parse_amount
 from tui.bindings import translate_bindings
 from tui.i18n import format_money, sie_export_words, t, template_description
+from tui.navigation import Place
 from tui.screens.base import BokslutScreen
-from tui.screens.closing_editor import EntryEditorScreen
 from tui.text import literal
 from tui.widgets.row_table import RowTable
 
@@ -192,12 +192,12 @@ class ClosingScreen(BokslutScreen):
     # --- entries ---------------------------------------------------------------------------------
 
     def action_new(self) -> None:
-        self.app.push_screen(EntryEditorScreen(self.fiscal_year_id))
+        self.app.go(Place.ENTRY_EDITOR, fiscal_year_id=self.fiscal_year_id)
 
     def action_edit(self) -> None:
         line = self.current()
         if line is not None and not line.deleted and line.status != "exported":
-            self.app.push_screen(EntryEditorScreen(self.fiscal_year_id, entry_id=line.entry_id))
+            self.app.go(Place.ENTRY_EDITOR, fiscal_year_id=self.fiscal_year_id, entry_id=line.entry_id)
 
     def change(self, work: Callable[[ClosingEntry], object], done: str) -> None:
         """A change to the current entry in a worker; a refusal is the status line's, never a traceback."""
@@ -264,7 +264,7 @@ class ClosingScreen(BokslutScreen):
             if isinstance(draft, str):
                 self.show_status(literal(draft, style="bold red", wrap=True))
             else:
-                self.app.push_screen(EntryEditorScreen(fiscal_year_id, draft=draft, template=choice.name))
+                self.app.go(Place.ENTRY_EDITOR, fiscal_year_id=fiscal_year_id, draft=draft, template=choice.name)
 
         self.run_query(run, after, group="template")
 
@@ -275,9 +275,7 @@ class ClosingScreen(BokslutScreen):
         if self.year is None:
             return
         if self.year.fortnox:
-            from tui.screens.series import SeriesScreen  # the Fortnox client loads on first use
-
-            self.app.push_screen(SeriesScreen(self.year.company_id, self.fiscal_year_id))
+            self.app.go(Place.SERIES, company_id=self.year.company_id, fiscal_year_id=self.fiscal_year_id)
         else:
             field = self.query_one("#sie-path", Input)
             field.display = True

@@ -13,10 +13,8 @@ from core import ledger
 from core.store.orgnr import format_org_number
 from tui.i18n import t
 from tui.jobs import ImportJob
+from tui.navigation import Place
 from tui.screens.base import BokslutScreen
-from tui.screens.new_company import NewCompanyScreen
-from tui.screens.new_year import NewYearScreen
-from tui.screens.overview import OverviewScreen
 from tui.text import literal
 from tui.widgets.activity_panel import import_status
 from tui.widgets.row_table import RowTable
@@ -93,13 +91,13 @@ class CompaniesScreen(BokslutScreen):
         self.set_focus(self.query_one("#import-path", Input))
 
     def action_new_company(self) -> None:
-        self.app.push_screen(NewCompanyScreen())
+        self.app.go(Place.NEW_COMPANY)
 
     def action_new_year(self) -> None:
         """The start guide's other way in: the next year of the highlighted company, from its data source."""
         company_id = self.highlighted_company()
         if company_id is not None:
-            self.app.push_screen(NewYearScreen(company_id))
+            self.app.go(Place.NEW_YEAR, company_id=company_id)
 
     def highlighted_company(self) -> int | None:
         table = self.query_one("#companies", RowTable)
@@ -114,7 +112,7 @@ class CompaniesScreen(BokslutScreen):
         """Enter on the list, or Open from the command palette."""
         company_id = self.highlighted_company()
         if company_id is not None:
-            self.app.push_screen(OverviewScreen(company_id))
+            self.app.go(Place.OVERVIEW, company_id=company_id)
 
     @on(Input.Submitted, "#import-path")
     def start_import(self, event: Input.Submitted) -> None:

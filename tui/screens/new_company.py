@@ -11,6 +11,7 @@ from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 from core import ledger
 from core.errors import BokslutError
 from tui.i18n import t
+from tui.navigation import Place
 from tui.screens.base import BokslutScreen
 from tui.text import literal
 
@@ -70,11 +71,9 @@ class NewCompanyScreen(BokslutScreen):
         if isinstance(outcome, str):
             self.show_error(outcome, "#company-org")
             return
-        from tui.screens.overview import OverviewScreen  # the overview leads on to settings: no import cycle
-
         self.app.store_changed.publish(None)
         self.app.pop_screen()
-        self.app.push_screen(OverviewScreen(outcome, start_guide=True))
+        self.app.go(Place.OVERVIEW, company_id=outcome, start_guide=True)
 
     def show_error(self, message: str, field: str) -> None:
         self.query_one("#new-company-status", Static).update(literal(message, style="bold red", wrap=True))

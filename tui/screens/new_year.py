@@ -23,8 +23,8 @@ from tui.data_source import connection_text, other_source, set_company_source, s
 from tui.fortnox import FortnoxStatus, read_status
 from tui.i18n import t
 from tui.jobs import ImportJob
+from tui.navigation import Place
 from tui.screens.base import BokslutScreen
-from tui.screens.connect import ConnectScreen
 from tui.text import literal
 from tui.widgets.activity_panel import import_status
 
@@ -146,7 +146,7 @@ class NewYearScreen(BokslutScreen):
             field.display = True
             self.set_focus(field)
         elif status.connection != "connected":
-            self.app.push_screen(ConnectScreen(self.company_id))
+            self.app.go(Place.CONNECT, company_id=self.company_id)
         else:
             self.app.start_fortnox_import(self.company_id, status.org_number)
 

@@ -20,14 +20,11 @@ from core.store.models import Company
 from core.store.orgnr import format_org_number
 from tui.i18n import format_count, format_time, has_text, t, tn
 from tui.screens.base import BokslutScreen
-from tui.screens.transactions import TransactionsScreen
-from tui.screens.trial_balance import TrialBalanceScreen
 from core.text import printable
 from tui.fortnox import FortnoxStatus, read_status
 from tui.jobs import ImportJob
 from tui.data_source import connection_text, source_name
-from tui.screens.settings import SettingsScreen
-from tui.screens.new_year import NewYearScreen
+from tui.navigation import Place
 from tui.text import literal
 from tui.widgets.activity_panel import import_status
 
@@ -227,10 +224,10 @@ class OverviewScreen(BokslutScreen):
         self.app.start_fortnox_import(self.company_id, self.overview.org_number)
 
     def action_settings(self) -> None:
-        self.app.push_screen(SettingsScreen(self.company_id))
+        self.app.go(Place.SETTINGS, company_id=self.company_id)
 
     def action_new_year(self) -> None:
-        self.app.push_screen(NewYearScreen(self.company_id))
+        self.app.go(Place.NEW_YEAR, company_id=self.company_id)
 
     def lead_on(self) -> None:
         """The start guide: a Fortnox company goes on to its import settings (to connect), a SIE one to its file."""
@@ -246,32 +243,24 @@ class OverviewScreen(BokslutScreen):
 
     def action_trial_balance(self) -> None:
         if self.overview and self.overview.year_id:
-            self.app.push_screen(TrialBalanceScreen(self.company_id, self.overview.year_id))
+            self.app.go(Place.TRIAL_BALANCE, company_id=self.company_id, fiscal_year_id=self.overview.year_id)
 
     def action_closing(self) -> None:
         if self.overview and self.overview.year_id:
-            from tui.screens.closing import ClosingScreen  # the closing screens load on first use
-
-            self.app.push_screen(ClosingScreen(self.overview.year_id))
+            self.app.go(Place.CLOSING, fiscal_year_id=self.overview.year_id)
 
     def action_transactions(self) -> None:
         if self.overview and self.overview.year_id:
-            self.app.push_screen(TransactionsScreen(self.overview.year_id))
+            self.app.go(Place.TRANSACTIONS, fiscal_year_id=self.overview.year_id)
 
     def action_checks(self) -> None:
         if self.overview and self.overview.year_id:
-            from tui.screens.checks import ChecksScreen
-
-            self.app.push_screen(ChecksScreen(self.company_id, self.overview.year_id))
+            self.app.go(Place.CHECKS, company_id=self.company_id, fiscal_year_id=self.overview.year_id)
 
     def action_periods(self) -> None:
         if self.overview and self.overview.year_id:
-            from tui.screens.periods import PeriodsScreen
-
-            self.app.push_screen(PeriodsScreen(self.overview.year_id))
+            self.app.go(Place.PERIODS, fiscal_year_id=self.overview.year_id)
 
     def action_reports(self) -> None:
         if self.overview and self.overview.year_id:
-            from tui.screens.reports import ReportsScreen
-
-            self.app.push_screen(ReportsScreen(self.company_id, self.overview.year_id))
+            self.app.go(Place.REPORTS, company_id=self.company_id, fiscal_year_id=self.overview.year_id)

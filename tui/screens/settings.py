@@ -19,10 +19,10 @@ from tui.data_source import connection_text, other_source, set_company_source, s
 from tui.fortnox import FortnoxStatus, read_status, tell
 from tui.i18n import LANGUAGES, language, store_words, t
 from tui.messages import DisconnectEnded, FortnoxWorkEnded
+from tui.navigation import Place
 from tui.preferences import save_language
 from tui.screens.base import BokslutScreen
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.connect import ConnectScreen
 from tui.text import literal
 
 LANGUAGE_NAMES = {"sv": "language.sv", "en": "language.en"}  # tui.i18n.LANGUAGES, each in itself
@@ -135,22 +135,15 @@ class SettingsScreen(BokslutScreen):
         if error:
             self.show_status(Text(t("settings.language_failed", message=error), style="bold red"))
             return
-        from tui.screens.companies import CompaniesScreen  # the screens under this one: no import cycle
-        from tui.screens.overview import OverviewScreen
-
-        company_id = self.company_id
-        self.app.change_language(
-            chosen, lambda: [CompaniesScreen(), OverviewScreen(company_id), SettingsScreen(company_id)]
-        )
+        company = {"company_id": self.company_id}  # the screens under this one, and this one
+        self.app.change_language(chosen, [(Place.COMPANIES, {}), (Place.OVERVIEW, company), (Place.SETTINGS, company)])
 
     def action_new_year(self) -> None:
-        from tui.screens.new_year import NewYearScreen  # it shows this screen's source switch: no import cycle
-
-        self.app.push_screen(NewYearScreen(self.company_id))
+        self.app.go(Place.NEW_YEAR, company_id=self.company_id)
 
     def action_connect(self) -> None:
         if self.status is not None and self.status.fortnox:
-            self.app.push_screen(ConnectScreen(self.company_id))
+            self.app.go(Place.CONNECT, company_id=self.company_id)
 
     def action_disconnect(self) -> None:
         if self.status is None:

@@ -19,7 +19,7 @@ from core.analysis import (
 )
 from core.store.models import FiscalYear
 from tui.i18n import format_count, format_money, t
-from tui.screens.account import AccountScreen
+from tui.navigation import Place
 from tui.screens.base import BokslutScreen
 from tui.text import literal
 from tui.widgets.ledger_columns import ACCOUNT_WIDTH, VOUCHER_WIDTH, voucher_label
@@ -115,7 +115,7 @@ class TransactionsScreen(BokslutScreen):
         )
 
     def on_line_table_row_chosen(self, message: LineTable.RowChosen) -> None:
-        self.app.push_screen(AccountScreen(self.fiscal_year_id, message.row.account))
+        self.app.go(Place.ACCOUNT, fiscal_year_id=self.fiscal_year_id, account=message.row.account)
 
     def action_focus_filter(self) -> None:
         self.set_focus(self.query_one("#filter", Input))

@@ -11,7 +11,7 @@ from textual.widgets import Static
 from core import ledger
 from core.store.models import Company, FiscalYear
 from tui.i18n import format_money, t, tn
-from tui.screens.account import AccountScreen
+from tui.navigation import Place
 from tui.screens.base import BokslutScreen
 from tui.text import literal
 from tui.widgets.row_table import RowTable
@@ -86,4 +86,4 @@ class TrialBalanceScreen(BokslutScreen):
         table = self.query_one(RowTable)
         if table.row_count:
             account = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            self.app.push_screen(AccountScreen(self.fiscal_year_id, account))
+            self.app.go(Place.ACCOUNT, fiscal_year_id=self.fiscal_year_id, account=account)
