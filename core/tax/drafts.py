@@ -10,15 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+import datetime as dt
+
+import peewee as pw
+
+from core.closing import rates
 from core.closing.entries import EntryDraft, RowDraft, draft_json
+from core.closing.templates import TEMPLATES, chart_account
+from core.money import round_to_ore
+from core.store.models import FiscalYear, TaxAsset
 from core.tax import rules
-from core.tax.rules import ZERO
+from core.tax.rules import HUNDRED, ZERO
 from core.tax.sheet import TaxSheet
 
 
 @dataclass(frozen=True)
 class SheetDraft:
-    name: str  # tax, allocation, reversal, excess-depreciation
+    name: str  # tax, allocation, reversal, excess-depreciation, plan-depreciation
     draft: EntryDraft
     lines: tuple[str, ...]  # the sheet lines (INK2S fields and sheet figures) the amount comes from
 
@@ -94,6 +102,59 @@ def excess_depreciation_draft(sheet: TaxSheet) -> SheetDraft | None:
         assets["excess_balance_account"],
         sheet.excess_depreciation - sheet.booked["excess_depreciation"],
         ("assets.ceiling", "excess_depreciation"),
+    )
+
+
+def _months_held(acquired: dt.date, start: dt.date, end: dt.date) -> int:
+    """Whole months of [start, end] the asset is held, the month of acquisition counted in full [P]."""
+    if acquired > end:
+        return 0
+    return rules.months(max(acquired, start), end)
+
+
+def asset_plan_depreciation(asset: TaxAsset, percent: Decimal, start: dt.date, end: dt.date) -> Decimal:
+    """One asset's straight-line plan depreciation for the year [start, end]: `percent` of its cost a year, by
+    months held, so the year of acquisition is pro-rated; never more than what is left of the cost after the
+    earlier years' depreciation by the same plan, so no asset goes below zero. Öre."""
+    if asset.disposed is not None and asset.disposed <= end:
+        return ZERO  # gone by year end: its book value leaves with the disposal, not through depreciation
+    monthly = asset.cost * percent / HUNDRED / 12
+    earlier = rules.months(asset.acquired, start - dt.timedelta(days=1)) if asset.acquired < start else 0
+    left = max(asset.cost - monthly * earlier, ZERO)
+    return round_to_ore(min(monthly * _months_held(asset.acquired, start, end), left))
+
+
+def plan_depreciation_draft(
+    sheet: TaxSheet, percent: Decimal, cost_account: str, accumulated_account: str
+) -> SheetDraft | None:
+    """Plan depreciation of the inventarier in the asset register (reference §8.6), less what `cost_account`
+    already holds in the final books: debit `cost_account`, credit `accumulated_account`. None without a register."""
+    if not sheet.facts.assets:
+        return None
+    start, end = sheet.facts.start, sheet.facts.end
+    amounts = {asset.id: asset_plan_depreciation(asset, percent, start, end) for asset in sheet.facts.assets}
+    booked = sheet.facts.closing.get(cost_account, ZERO)
+    return _draft(
+        "plan-depreciation",
+        f"{TEMPLATES['depreciation'].title} {_year(sheet)}",
+        cost_account,
+        accumulated_account,
+        sum(amounts.values(), ZERO) - booked,
+        tuple(f"assets.{asset_id}" for asset_id, amount in amounts.items() if amount),
+    )
+
+
+def plan_depreciation(db: pw.Database, fiscal_year: FiscalYear, sheet: TaxSheet) -> SheetDraft | None:
+    """The plan-depreciation draft at the year's "depreciation" rate, on the depreciation template's accounts
+    (7832/1229) or the nearest the company's chart has; None without a register, whatever the chart holds."""
+    if not sheet.facts.assets:
+        return None
+    template = TEMPLATES["depreciation"]
+    return plan_depreciation_draft(
+        sheet,
+        rates.rate(db, fiscal_year, "depreciation"),
+        chart_account(db, fiscal_year, template.name, template.debit),
+        chart_account(db, fiscal_year, template.name, template.credit),
     )
 
 
