@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean system-deps
+.PHONY: demo test bench clean system-deps catalogs catalogs-update
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+# The texts: a catalog (.po) per language, compiled (.mo, not in git) when its .po is newer. The app compiles a
+# missing or stale one itself at first use too, so a checkout run without make still speaks both languages.
+CATALOGS := $(wildcard tui/locale/*/LC_MESSAGES/bokslut.po)
+
+catalogs: $(CATALOGS:.po=.mo)
+
+tui/locale/%/LC_MESSAGES/bokslut.mo: tui/locale/%/LC_MESSAGES/bokslut.po $(STAMP)
+	$(BIN)/pybabel compile --domain bokslut --locale $* --input-file $< --output-file $@
+
+# After adding t()/tn() calls: new keys join both catalogs with empty texts (a test fails until both are written).
+catalogs-update: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k t -k tn:1,1 --no-wrap --no-location \
+		--sort-output -o $(VENV)/bokslut.pot .
+	$(BIN)/pybabel update -D bokslut -d tui/locale -i $(VENV)/bokslut.pot --no-wrap --no-fuzzy-matching \
+		--ignore-pot-creation-date
+
+demo: $(STAMP) catalogs
 	rm -rf $(CURDIR)/.demo
 	$(BIN)/bokslut --data-dir $(CURDIR)/.demo demo
 	@if [ -t 0 ] && [ -t 1 ]; then $(BIN)/bokslut --data-dir $(CURDIR)/.demo --sandbox; \
@@ -33,11 +49,11 @@ system-deps:
 		&& (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
 		|| echo "PostgreSQL not installed: the shared-store test run will be skipped"; }
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps catalogs
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --store=postgresql $(STORE_TESTS)
 
-bench: $(STAMP)
+bench: $(STAMP) catalogs
 	$(BIN)/python -m bench
 
 clean:
