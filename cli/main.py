@@ -19,14 +19,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
-from cli import books, checks, closing, companies, export_fortnox, export_sie, fortnox, periods, reports
+from cli import books, checks, closing, companies, export_fortnox, export_sie, fortnox, periods, reports, tax
 from cli.common import EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK, fail
 from core.config import Settings, load_settings
 from core.errors import BokslutError, user_message
 from core.store.db import open_store
 from core.text import printable
 
-COMMAND_GROUPS = (books, companies, fortnox, closing, export_fortnox, export_sie, reports, periods, checks)
+COMMAND_GROUPS = (books, companies, fortnox, closing, export_fortnox, export_sie, reports, periods, checks, tax)
 
 
 class _Parser(argparse.ArgumentParser):
