@@ -12,6 +12,9 @@ Where real Fortnox is undocumented the sandbox decides, always the same way:
 - POST /3/vouchers checks in the order of reference 5.2: year and date, series exists, series manual, at least two
   rows, accounts exist and are active, locked period, dimensions, characters and lengths, balance. Amounts must be
   non-negative with at most two decimals. Voucher-level CostCenter/Project are accepted and ignored.
+- The locked period (by hand and automatic) refuses every series but a closing series ("ej låsbar serie").
+- With lean voucher lists, list items carry only what the 2015 recording get_limited_voucher_list.yml shows: no
+  Comments, Description or TransactionDate. The single voucher still carries them.
 """
 
 from __future__ import annotations
@@ -79,8 +82,6 @@ SANDBOX_INVALID_AMOUNT = 2999111
 SANDBOX_VOUCHER_NOT_FOUND = 2999112
 SANDBOX_SERIES_CODE_NOT_FOUND = 2999113
 SANDBOX_SIE_TYPE = 2999114
-
-LOCKED_BY = "Sandbox Administratör"  # Fortnox names the user who locked the period
 
 SCOPE_BY_RESOURCE = {
     "companyinformation": "companyinformation",
@@ -171,11 +172,13 @@ class FortnoxApi:
         oauth: OAuthServer,
         clock: Clock,
         limiter: SlidingWindowLimiter | None,
+        lean_voucher_lists: bool = False,
     ) -> None:
         self._companies = companies
         self._oauth = oauth
         self._clock = clock
         self._limiter = limiter
+        self._list_item = _lean_voucher_list_item if lean_voucher_lists else _voucher_list_item
 
     @property
     def routes(self) -> list[Route]:
@@ -310,7 +313,7 @@ class FortnoxApi:
             if series is not None and series not in book.by_series:
                 raise not_found(SANDBOX_SERIES_NOT_FOUND, f"Verifikationsserien {series} finns inte.")
             indices = [index for index in book.ordered(series) if first <= book.transaction_date(index) <= last]
-            return _page(request, "Vouchers", indices, lambda index: _voucher_list_item(base, year, book, index))
+            return _page(request, "Vouchers", indices, lambda index: self._list_item(base, year, book, index))
 
     async def voucher(self, request: Request, company: Company) -> Response:
         year = _year(request, company)
@@ -324,7 +327,7 @@ class FortnoxApi:
         year = _year(request, company)
         draft = _parse_voucher(await request.body())
         with company.lock:  # check and commit as one step, so two posts cannot take the same number
-            series, day, description, comments, rows = _validate(draft, year, company)
+            series, day, description, comments, rows = _validate(draft, year, company, self._clock.now().date())
             posted = company.post(year.id, series, day, description, rows, comments, self._clock.now().date())
         return json_response({"Voucher": _voucher(_base(request), posted, company.chart(year.id))}, 201)
 
@@ -373,8 +376,8 @@ class FortnoxApi:
         return json_response({"Project": dict(sorted(body.items()))})
 
     async def locked_period(self, request: Request, company: Company) -> Response:
-        locked = company.locked_through
-        return json_response({"LockedPeriod": {"EndDate": locked.isoformat()} if locked else {}})
+        lock = company.lock_on(self._clock.now().date())
+        return json_response({"LockedPeriod": {"EndDate": lock[0].isoformat()} if lock else {}})
 
     async def sie(self, request: Request, company: Company) -> Response:
         sie_type = request.path_params["type"]
@@ -486,6 +489,14 @@ def _voucher_list_item(base: str, year: FinancialYear, book: YearBook, index: in
     }
 
 
+def _lean_voucher_list_item(base: str, year: FinancialYear, book: YearBook, index: int) -> dict:
+    full = _voucher_list_item(base, year, book, index)
+    return {name: full[name] for name in _LEAN_LIST_FIELDS}
+
+
+_LEAN_LIST_FIELDS = ("@url", "ReferenceNumber", "ReferenceType", "VoucherNumber", "VoucherSeries", "Year")
+
+
 def _voucher(base: str, voucher: VoucherData, chart: dict[int, AccountInfo]) -> dict:
     return {
         "@url": f"{base}/vouchers/{voucher.series}/{voucher.number}?financialyear={voucher.year_id}",
@@ -584,7 +595,9 @@ def _optional_text(container: dict, name: str) -> str:
     return value
 
 
-def _validate(draft: dict, year: FinancialYear, company: Company) -> tuple[str, date, str, str | None, list[RowData]]:
+def _validate(
+    draft: dict, year: FinancialYear, company: Company, today: date
+) -> tuple[str, date, str, str | None, list[RowData]]:
     description = _required_text(draft, "Description")
     day = _parse_date(_required_text(draft, "TransactionDate"), "TransactionDate")
     series_code = _required_text(draft, "VoucherSeries")
@@ -609,11 +622,12 @@ def _validate(draft: dict, year: FinancialYear, company: Company) -> tuple[str, 
 
     chart = company.chart(year.id)
     accounts = [_row_account(row, chart) for row in raw_rows]
-    if company.locked_through is not None and day <= company.locked_through:
+    lock = company.lock_on(today) if series.lockable else None
+    if lock is not None and day <= lock[0]:
+        locked_through, locked_by = lock
         raise invalid(
             PERIOD_LOCKED,
-            f"{LOCKED_BY} har låst perioden t.o.m. {company.locked_through.isoformat()}. "
-            "Lås upp perioden för att fortsätta.",
+            f"{locked_by} har låst perioden t.o.m. {locked_through.isoformat()}. Lås upp perioden för att fortsätta.",
         )
     rows = [_row(raw, account, company) for raw, account in zip(raw_rows, accounts, strict=True)]
 

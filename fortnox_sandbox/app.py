@@ -23,6 +23,8 @@ class SandboxConfig:
     auto_consent: bool = False
     vouchers_per_year: int = DEFAULT_VOUCHERS_PER_YEAR
     rate_limit: bool = True
+    auto_lock_months: int | None = None  # Fortnox's automatic locking: months before today that are locked
+    lean_voucher_lists: bool = False  # voucher list items without Comments, as in the 2015 recordings
 
 
 class Sandbox:
@@ -31,14 +33,14 @@ class Sandbox:
     def __init__(self, config: SandboxConfig) -> None:
         self.config = config
         self.clock = Clock()
-        self.companies: dict[int, Company] = build_companies(config.vouchers_per_year)
+        self.companies: dict[int, Company] = build_companies(config.vouchers_per_year, config.auto_lock_months)
         self.tenants: list[Tenant] = [company.tenant for company in self.companies.values()]
         self.oauth = OAuthServer(
             self.clock, self.tenants, config.client_id, config.client_secret, auto_consent=config.auto_consent
         )
         self.faults = Faults()
         limiter = SlidingWindowLimiter(self.clock) if config.rate_limit else None
-        api = FortnoxApi(self.companies, self.oauth, self.clock, limiter)
+        api = FortnoxApi(self.companies, self.oauth, self.clock, limiter, config.lean_voucher_lists)
         starlette = Starlette(routes=[Mount("/oauth-v1", routes=self.oauth.routes), Mount("/3", routes=api.routes)])
         self.app: ASGIApp = FaultMiddleware(starlette, self.faults)
 

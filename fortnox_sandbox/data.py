@@ -12,13 +12,18 @@ Everything is deterministic, so tests can rely on the facts below (they are also
 - Series A-M in every year; B, C, D, E and L are fed by Fortnox's invoicing modules and so are not manual.
 - Every 20th voucher of series A (numbers 5, 25, 45, ...) carries a struck-out balancing pair of rows
   (Removed true), left out of balances and written to SIE as #BTRANS.
-- Nordljus has locked its books through 2025-03-31; Fjällbäcken has no locked period.
+- Nordljus has locked its books through 2025-03-31; Fjällbäcken has no locked period. Automatic locking (Fortnox's
+  "automatlåsning" on BFN deadlines) is off unless SandboxConfig.auto_lock_months turns it on: then every month up to
+  that many whole months before the sandbox's today is locked too.
+- Nordljus's series I ("Bokslut") is its closing series, "Bokslutsserie, ej låsbar serie": neither lock applies to
+  it. Fortnox's API does not show this (fortnox_VoucherSeries has no such field), so neither does the sandbox's.
 
 Memory: a year is loaded on first use and held in flat arrays, not objects (under 50 MB for 200 000 vouchers).
 """
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import io
 import itertools
@@ -58,6 +63,8 @@ _REFERENCE_TYPES = {"B": "INVOICE", "C": "INVOICEPAYMENT", "D": "SUPPLIERINVOICE
 _YEAR_KINDS = (BalanceKind.IB, BalanceKind.UB, BalanceKind.RES)
 _SIE_PROGRAM_LINE = b'#PROGRAM "Fortnox" 3.0\r\n'
 _HEAD_BYTES = 1024  # #PROGRAM and #SIETYP are the 2nd and 5th lines of every file the writer makes
+LOCKED_BY_HAND = "Sandbox Administratör"  # Fortnox names the user who locked the period in its 2000401 message
+LOCKED_AUTOMATICALLY = "Automatlåsning"  # what Fortnox names for an automatic lock is not verified
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,7 @@ class SeriesInfo:
     code: str
     description: str
     manual: bool
+    lockable: bool = True  # False: Fortnox's closing series ("ej låsbar serie"), which no period lock applies to
 
 
 class RowData(NamedTuple):
@@ -327,10 +335,13 @@ class Company:
         spec: DemoSpec,
         year_ids: tuple[int, ...],
         locked_through: date | None,
+        closing_series: frozenset[str] = frozenset(),
+        auto_lock_months: int | None = None,
     ) -> None:
         self.tenant = tenant
         self.spec = spec
-        self.locked_through = locked_through
+        self.locked_through = locked_through  # locked by hand in Fortnox
+        self.auto_lock_months = auto_lock_months
         self.header = demo_header(spec, 0)
         self._year_index: dict[int, int] = {}  # Id -> generator year index (0 = latest)
         years = []
@@ -347,7 +358,10 @@ class Company:
         self.projects = tuple(
             Project(code, name) for (dim, code), name in self.header.objects.items() if dim == PROJECT_DIMENSION
         )
-        self.series = tuple(SeriesInfo(code, name, code not in NOT_MANUAL_SERIES) for code, name in SERIES.items())
+        self.series = tuple(
+            SeriesInfo(code, name, code not in NOT_MANUAL_SERIES, lockable=code not in closing_series)
+            for code, name in SERIES.items()
+        )
         self._charts = {year.id: self._chart(year) for year in self.years}
         self._books: dict[int, YearBook] = {}
         self._sie: dict[tuple[int, int], bytes] = {}
@@ -364,6 +378,18 @@ class Company:
     def previous_year(self, year: FinancialYear) -> FinancialYear | None:
         index = self._year_index[year.id] - 1
         return next((other for other in self.years if self._year_index[other.id] == index), None)
+
+    def lock_on(self, today: date) -> tuple[date, str] | None:
+        """The locked period's last day on `today` and who locked it: the later of the hand lock and the automatic."""
+        locks = []
+        if self.locked_through is not None:
+            locks.append((self.locked_through, LOCKED_BY_HAND))
+        if self.auto_lock_months is not None:
+            months = today.year * 12 + today.month - 1 - self.auto_lock_months  # the last month locked, from year 0
+            year, month = divmod(months, 12)
+            last_day = date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+            locks.append((last_day, LOCKED_AUTOMATICALLY))
+        return max(locks) if locks else None
 
     def chart(self, year_id: int) -> dict[int, AccountInfo]:
         return self._charts[year_id]
@@ -569,15 +595,29 @@ FJALLBACKEN = Tenant(1209341, SECOND_DEMO.name, SECOND_DEMO.org_number_hyphenate
 NORDLJUS_YEAR_IDS = (3, 1, 2)  # 2023, 2024, 2025
 FJALLBACKEN_YEAR_IDS = (2, 3, 1)
 NORDLJUS_LOCKED_THROUGH = date(2025, 3, 31)
+NORDLJUS_CLOSING_SERIES = frozenset({"I"})
 
 
-def build_companies(vouchers_per_year: int = DEFAULT_VOUCHERS_PER_YEAR) -> dict[int, Company]:
+def build_companies(
+    vouchers_per_year: int = DEFAULT_VOUCHERS_PER_YEAR, auto_lock_months: int | None = None
+) -> dict[int, Company]:
     """Both demo companies; the second keeps its size relative to the first (400 to 600 in the demo)."""
     second_size = max(1, vouchers_per_year * SECOND_DEMO.vouchers_per_year // DEFAULT_VOUCHERS_PER_YEAR)
     companies = (
-        Company(NORDLJUS, DemoSpec(vouchers_per_year=vouchers_per_year), NORDLJUS_YEAR_IDS, NORDLJUS_LOCKED_THROUGH),
         Company(
-            FJALLBACKEN, dataclasses.replace(SECOND_DEMO, vouchers_per_year=second_size), FJALLBACKEN_YEAR_IDS, None
+            NORDLJUS,
+            DemoSpec(vouchers_per_year=vouchers_per_year),
+            NORDLJUS_YEAR_IDS,
+            NORDLJUS_LOCKED_THROUGH,
+            NORDLJUS_CLOSING_SERIES,
+            auto_lock_months,
+        ),
+        Company(
+            FJALLBACKEN,
+            dataclasses.replace(SECOND_DEMO, vouchers_per_year=second_size),
+            FJALLBACKEN_YEAR_IDS,
+            None,
+            auto_lock_months=auto_lock_months,
         ),
     )
     return {company.tenant.tenant_id: company for company in companies}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
+from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
@@ -249,10 +250,67 @@ async def test_the_longest_allowed_texts_and_whitelisted_symbols_pass(api):
 
 
 async def test_a_locked_period_refuses_with_fortnox_wording(api):
-    message = assert_rejected(await post(api, closing_voucher(TransactionDate="2025-03-31")), codes.PERIOD_LOCKED)
-    assert message.endswith("har låst perioden t.o.m. 2025-03-31. Lås upp perioden för att fortsätta.")
+    locked = closing_voucher(TransactionDate="2025-03-31", VoucherSeries="A")
+    message = assert_rejected(await post(api, locked), codes.PERIOD_LOCKED)
+    assert message == "Sandbox Administratör har låst perioden t.o.m. 2025-03-31. Lås upp perioden för att fortsätta."
     assert decoded(await api.get("/3/settings/lockedperiod")) == {"LockedPeriod": {"EndDate": "2025-03-31"}}
-    assert_rejected(await post(api, closing_voucher(TransactionDate="2024-12-31"), year=PREVIOUS), codes.PERIOD_LOCKED)
+    earlier = closing_voucher(TransactionDate="2024-12-31", VoucherSeries="H")
+    assert_rejected(await post(api, earlier, year=PREVIOUS), codes.PERIOD_LOCKED)
+    assert (await post(api, closing_voucher(TransactionDate="2025-04-01", VoucherSeries="A"))).status_code == 201
+
+
+async def test_the_closing_series_takes_vouchers_in_the_locked_period_and_the_api_does_not_tell_it_apart(
+    api, asgi_sandbox
+):
+    """Nordljus's series I is its "Bokslutsserie, ej låsbar serie"; Fortnox's VoucherSeries has no field for it."""
+    answer = await post(api, closing_voucher(TransactionDate="2025-03-15"))
+    assert answer.status_code == 201, answer.text
+    in_earlier_year = await post(api, closing_voucher(TransactionDate="2024-12-31"), year=PREVIOUS)
+    assert in_earlier_year.status_code == 201, in_earlier_year.text
+    series = {
+        item["Code"]: item
+        for item in decoded(await api.get("/3/voucherseries", params={"financialyear": LATEST}))[
+            "VoucherSeriesCollection"
+        ]
+    }
+    assert set(series["I"]) == set(series["A"]) == {"@url", "Approver", "Code", "Description", "Manual", "Year"}
+    posted = asgi_sandbox.vouchers_posted(NORDLJUS.tenant_id)
+    assert [(v.series, v.transaction_date.isoformat()) for v in posted] == [("I", "2025-03-15"), ("I", "2024-12-31")]
+
+
+async def test_automatic_locking_locks_whole_months_behind_today_except_in_the_closing_series():
+    sandbox = create_sandbox(SandboxConfig(vouchers_per_year=100, auto_lock_months=1))
+    today = sandbox.clock.now().date()
+    last_month_end = (today.replace(day=1) - timedelta(days=1)).isoformat()  # one whole month behind today
+    assert last_month_end >= "2025-12-31"  # so the whole demo year 2025 is locked automatically
+    async with asgi_client(sandbox) as client:
+        client.headers["Authorization"] = f"Bearer {await access_token(client, sandbox)}"
+        assert decoded(await client.get("/3/settings/lockedperiod")) == {"LockedPeriod": {"EndDate": last_month_end}}
+        message = assert_rejected(await post(client, closing_voucher(VoucherSeries="A")), codes.PERIOD_LOCKED)
+        assert message == f"Automatlåsning har låst perioden t.o.m. {last_month_end}. Lås upp perioden för att fortsätta."
+        assert (await post(client, closing_voucher())).status_code == 201  # series I: year-end 2025-12-31
+
+
+async def test_lean_voucher_lists_carry_no_comments_but_the_single_voucher_does():
+    """As the recorded list get_limited_voucher_list.yml: only @url, ReferenceNumber, ReferenceType, VoucherNumber,
+    VoucherSeries and Year."""
+    sandbox = create_sandbox(SandboxConfig(vouchers_per_year=100, lean_voucher_lists=True))
+    async with asgi_client(sandbox) as client:
+        client.headers["Authorization"] = f"Bearer {await access_token(client, sandbox)}"
+        created = decoded(await post(client, closing_voucher()))["Voucher"]
+        listed = decoded(await client.get("/3/vouchers/sublist/I", params={"financialyear": LATEST}))["Vouchers"]
+        assert listed == [
+            {
+                "@url": f"http://sandbox.test/3/vouchers/I/1?financialyear={LATEST}",
+                "ReferenceNumber": "",
+                "ReferenceType": "MANUAL",
+                "VoucherNumber": created["VoucherNumber"],
+                "VoucherSeries": "I",
+                "Year": LATEST,
+            }
+        ]
+        single = decoded(await client.get("/3/vouchers/I/1", params={"financialyear": LATEST}))["Voucher"]
+        assert single["Comments"] == "run 42"
 
 
 async def test_the_second_company_has_no_lock_and_takes_earlier_years(open_api):
