@@ -7,6 +7,7 @@ PERIOD is one of the year's periods as `bokslut period list` names them: 2025-03
 into months, 2025Q1 for one divided into quarters.
     bokslut checks disable|enable CHECK_ID --company ORGNR
     bokslut checks add --company ORGNR --kind KIND --name NAME --params JSON
+    bokslut checks vat-period month|quarter|year --company ORGNR [--json]
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import argparse
 import json
 
 from core import ledger
-from core.checks import custom, engine
+from core.checks import custom, engine, vat
 from cli.common import EXIT_OK, named_company, print_json, say, company_year
 from core.config import Settings
 from core.errors import BokslutError
@@ -50,6 +51,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("--params", required=True, metavar="JSON", help='e.g. {"accounts": ["5410"], "above": "10000"}')
     sub.add_argument("--json", action="store_true")
     sub.set_defaults(handler=cmd_add)
+    sub = actions.add_parser("vat-period", help="how often the company files its VAT return, which the VAT "
+                             "settlement check follows (default: read from the books' settlements)")  # fmt: skip
+    sub.add_argument("vat_period", metavar="PERIOD", choices=vat.VAT_PERIODS)
+    sub.add_argument("--company", help="organisation number (default: the only company in the store)")
+    sub.add_argument("--json", action="store_true")
+    sub.set_defaults(handler=cmd_vat_period)
 
 
 def _year_arguments(sub: argparse.ArgumentParser) -> None:
@@ -121,4 +128,14 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
                      "params": json.loads(setting.params), "enabled": setting.enabled})  # fmt: skip
     else:
         say(f"{company.name}: added check {setting.check_id} ({setting.kind})")
+    return EXIT_OK
+
+
+def cmd_vat_period(args: argparse.Namespace, settings: Settings) -> int:
+    db = open_store(settings.store)
+    company = vat.set_vat_period(db, named_company(db, args.company), args.vat_period)
+    if args.json:
+        print_json({"org_number": company.org_number, "vat_period": company.vat_period})
+    else:
+        say(f"{company.name}: the VAT period is a {company.vat_period}; run the checks again to apply it")
     return EXIT_OK

@@ -152,6 +152,22 @@ def check_opening_against_store(db: pw.Database, fiscal_year_id: int, start: dt.
     return _result("opening-vs-store", discrepancies, WARNING, what)
 
 
+def check_opening_sum(db: pw.Database, fiscal_year_id: int) -> CheckResult:
+    """The opening balances of the balance accounts sum to zero (sie4.md §4); what they do not is most often the
+    previous year's result, not yet booked to equity when the file was made."""
+    what = "Σ #IB over the balance accounts ≠ 0"
+    opening = _balances(db, fiscal_year_id, "IB")
+    if not opening:
+        return CheckResult("opening-sum", OK, f"{what}: not checked, the year has no #IB")
+    total = sum(amount for account, amount in opening.items() if account.startswith(BALANCE_CLASSES))
+    if not total:
+        return CheckResult("opening-sum", OK, f"{what}: no differences")
+    return CheckResult(
+        "opening-sum", WARNING, f"{what}: the opening balances sum to {_amount(total)}, often last year's result "
+        "not yet booked", ({"expected": _amount(0), "found": _amount(total)},),
+    )  # fmt: skip
+
+
 def check_voucher_dates(db: pw.Database, fiscal_year_id: int, start: dt.date, end: dt.date) -> CheckResult:
     cursor = db.execute_sql(
         "SELECT series, number, date FROM voucher WHERE fiscal_year_id = ? AND (date < ? OR date > ?) ORDER BY id",
@@ -184,6 +200,7 @@ def run_checks(
         check_results(db, fiscal_year_id, movement, has_vouchers),
         check_opening_against_file(db, fiscal_year_id, previous_closing_from_file),
         check_opening_against_store(db, fiscal_year_id, start),
+        check_opening_sum(db, fiscal_year_id),
         check_voucher_dates(db, fiscal_year_id, start, end),
     ]
 

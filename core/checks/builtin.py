@@ -9,15 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from itertools import combinations, groupby
 
 from core import integrity
 from core.checks import VOUCHER_CHANGES
-from core.checks.engine import Check, Context, Finding, not_run, outcome
+from core.checks.engine import NO_ROWS, Context, Finding, not_run, outcome
+from core.checks.registry import Check, register
+from core.checks.vat import derived_vat_period, settled_through
 from core.closing.entries import closing_movements
 from core.integrity import BALANCE_CLASSES, RESULT_CLASSES
 from core.money import format_amount, from_ore
-from core.periods import period_start
-from core.store.dialect import all_digits, greatest, joined, weekday
+from core.store.dialect import all_digits, joined, weekday
 
 NO_VOUCHERS = "the year has no vouchers (a SIE file of type 1-3 carries balances only)"
 
@@ -33,17 +35,30 @@ SIGN_RULES: tuple[tuple[str, str, str], ...] = (
 STD_FACTOR = 3  # unusual: above mean + 3 standard deviations of the earlier periods
 MIN_PERIODS = 3  # earlier periods needed before "unusual" means anything
 MIN_SAMPLE_ROWS = 10  # an account with fewer earlier rows has no usable amount distribution
-MIN_COUNT_EXCESS = 3  # rows more than the mean before a count is unusual, whatever the deviation
-COUNT_TOLERANCE = 5  # rows that a period may differ from the same period last year, or half of last year's count
+MIN_COUNT_EXCESS = 5  # rows more than the mean before a count is unusual, whatever the deviation: an account
+# used a few times a month varies by that much by chance
+MIN_RISE = 1.25  # an amount is unusual only from a quarter above the mean of its side
+COUNT_TOLERANCE = 5  # rows that a period may differ from the same period last year, or three standard deviations
+# of the difference of two counts that vary by chance (√(this + last)), whichever is more
+# VAT accounts and boxes: reconciliation.md §3.2 (BAS 2025)
 OUTPUT_VAT = (("2610", "2619", 25), ("2620", "2629", 12), ("2630", "2639", 6))
 INPUT_VAT = ("2640", "2649")
+VAT_ACCOUNTS = ("2610", "2649")  # the accounts a VAT return reports
+DORMANT_VAT = ("2618", "2628", "2638", "2648")  # vilande moms: never on the return
+REVERSE_CHARGE_DIGITS = ("4", "5")  # 26x4 reverse charge, 26x5 import: output VAT on a purchase (digit rule [D])
+CALCULATED_INPUT_VAT = ("2645", "2647")  # the input VAT that mirrors it
 VAT_RATES = (25, 12, 6)
 VAT_TOLERANCE_ORE = 100  # rounding: at least one krona, else half a percentage point of the base
-SETTLEMENT_ACCOUNT = "2650"
+MAX_BASE_ACCOUNTS = 10  # base accounts on one voucher whose every combination is tried
+SETTLEMENT_ACCOUNTS = ("2650", "1650", "1630")  # redovisningskonto, momsfordran, the tax account (§3.6)
+ROUNDING_ACCOUNT = "3740"  # öres- och kronutjämning: the öre a return in whole kronor leaves (§3.5)
+WHOLE_KRONA_ORE = 100
 DUPLICATE_MIN_ORE = 100_000  # possible duplicates from 1 000 kr on result accounts, where every purchase and sale
 # shows (their bank and VAT rows would only repeat it); smaller equal amounts are everyday
 ROUND_MIN_ORE = 1_000_000  # round amounts from 10 000 kr, in whole thousands, on result accounts
 ROUND_STEP_ORE = 100_000
+RESULT_ACCOUNT = "2099"  # årets resultat
+RESULT_TRANSFER_ACCOUNTS = ("2099", "2098", "2091")  # where last year's result opens, and where it is re-booked
 
 
 def _amount(ore: int) -> str:
@@ -150,26 +165,71 @@ def voucher_dates(ctx: Context) -> list[Finding]:
 
 
 def opening_balance(ctx: Context) -> list[Finding]:
+    """#IB against the previous year's final closing balances: its #UB (from its own import or this file's #UB -1)
+    with the closing entries not yet in its books. A result not booked to equity that year (its balance accounts
+    do not sum to zero) is expected on 2099, or where the opening shows it (2098, 2091): that is the normal result
+    transfer, and only what differs beyond it is a finding, account by account with both amounts."""
     previous = ctx.previous
-    if previous is None or previous.batch_id is None:
+    if previous is None:
         return [not_run("no-previous-year", "the previous year is not imported: no closing balance to compare with")]
-    if not ctx.rows("SELECT 1 FROM balance WHERE fiscal_year_id = ? AND kind = 'UB' LIMIT 1", previous.id):
+    closing = {
+        account: amount
+        for account, amount in ctx.rows(
+            "SELECT account, SUM(amount) FROM balance WHERE fiscal_year_id = ? AND kind = 'UB' AND objects = '' "
+            "GROUP BY account",
+            previous.id,
+        )
+    }
+    if not closing:
         return [not_run("no-previous-closing", "the previous year has no #UB to compare with")]
-    result = integrity.check_opening_against_store(ctx.db, ctx.year.id, ctx.year.start)  # now: that year may be newer
-    return [outcome(list(result.details), "{count} accounts where #IB ≠ the previous year's #UB",
-                    "#IB equals the previous year's #UB on every account")]  # fmt: skip
+    for account, amount in closing_movements(ctx.db, previous.id).items():
+        closing[account] = closing.get(account, 0) + amount
+    expected = {account: amount for account, amount in closing.items() if account.startswith(BALANCE_CLASSES)}
+    found = {account: amount for account, amount in ctx.opening.items() if account.startswith(BALANCE_CLASSES)}
+    # The previous year's result where its books left it, off equity: the opening books it on equity when its own
+    # balances sum to zero, as they should (when they do not, the import's opening-sum check says so).
+    unbooked = -sum(expected.values()) if not sum(found.values()) else 0
+    if unbooked:
+        target = next(
+            (a for a in RESULT_TRANSFER_ACCOUNTS if found.get(a, 0) - expected.get(a, 0) == unbooked),
+            RESULT_TRANSFER_ACCOUNTS[0],
+        )
+        expected[target] = expected.get(target, 0) + unbooked
+    rows = [
+        {"account": account, "expected": _amount(expected.get(account, 0)), "found": _amount(found.get(account, 0)),
+         "difference": _amount(found.get(account, 0) - expected.get(account, 0))}
+        for account in sorted(expected.keys() | found.keys())
+        if expected.get(account, 0) != found.get(account, 0)
+    ]  # fmt: skip
+    return [outcome(rows, "{count} accounts where #IB ≠ the previous year's final #UB",
+                    "#IB equals the previous year's final #UB on every account",
+                    result_transfer=_amount(unbooked))]  # fmt: skip
 
 
 def result_transferred(ctx: Context) -> list[Finding]:
-    """Result accounts start every year at zero, and last year's result (2099) is re-booked to 2098 or 2091."""
+    """Result accounts start every year at zero. Last year's result on 2099 is normal at the start (until the
+    annual general meeting decides); it must be re-booked to 2098 or 2091 by the year's end: the vouchers that
+    move 2099 against those accounts count."""
     if "IB" not in ctx.balance_kinds:
         return [not_run("no-opening", "the year has no #IB")]
     rows = [
         {"account": account, "expected": _amount(0), "found": _amount(amount)}
         for account, amount in sorted(ctx.opening.items())
-        if amount and (account.startswith(RESULT_CLASSES) or account == "2099")
+        if amount and account.startswith(RESULT_CLASSES)
     ]
-    return [outcome(rows, "the previous year's result is not transferred: {count} accounts with an opening balance",
+    opening = ctx.opening.get(RESULT_ACCOUNT, 0)
+    if opening:
+        transfer_accounts = ", ".join(f"'{account}'" for account in RESULT_TRANSFER_ACCOUNTS[1:])
+        ((moved,),) = ctx.rows(
+            "SELECT COALESCE(SUM(r.amount), 0) FROM voucher_row r WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' "
+            "AND r.account = ? AND r.voucher_id IN (SELECT voucher_id FROM voucher_row WHERE fiscal_year_id = ? "
+            f"AND account IN ({transfer_accounts}))",
+            ctx.year.id, RESULT_ACCOUNT, ctx.year.id,
+        )  # fmt: skip
+        if opening + moved:
+            rows.insert(0, {"account": RESULT_ACCOUNT, "expected": _amount(0), "found": _amount(opening + moved),
+                            "opening": _amount(opening), "transferred": _amount(-moved)})  # fmt: skip
+    return [outcome(rows, "the previous year's result is not transferred: {count} accounts keep an opening balance",
                     "the previous year's result is transferred")]  # fmt: skip
 
 
@@ -222,10 +282,10 @@ def unusual_counts(ctx: Context) -> list[Finding]:
             continue
         rows = []
         for account in accounts:
-            found = stats.get((account, period), (0, 0.0, 0.0))[0]
+            found = stats.get((account, period), NO_ROWS)[0]
             if not found:
                 continue
-            counts = [stats.get((account, p), (0, 0.0, 0.0))[0] for p in earlier]
+            counts = [stats.get((account, p), NO_ROWS)[0] for p in earlier]
             mean = sum(counts) / len(counts)
             deviation = math.sqrt(sum((c - mean) ** 2 for c in counts) / len(counts))
             if found - mean > max(STD_FACTOR * deviation, MIN_COUNT_EXCESS):
@@ -236,8 +296,18 @@ def unusual_counts(ctx: Context) -> list[Finding]:
     return findings
 
 
+def _side_stats(stats: tuple, debit: bool) -> tuple[int, float, float, int]:
+    """(rows, Σ|amount|, Σamount², the largest) of one side of a Context.per_period entry."""
+    count, total, squares, debits, debit_total, debit_squares, largest_debit, largest_credit = stats
+    if debit:
+        return debits, debit_total, debit_squares, largest_debit
+    return count - debits, total - debit_total, squares - debit_squares, largest_credit
+
+
 def unusual_amounts(ctx: Context) -> list[Finding]:
-    """Rows whose size is above the account's mean + 3σ over the earlier periods' rows."""
+    """Rows whose size is above the mean + 3σ of the account's earlier rows on the same side (debit or credit),
+    above the largest of them, and at least a quarter above their mean: an amount the account has carried before
+    is not unusual, nor a steady amount that rises a little (a yearly pay rise) however small its spread was."""
     stats = ctx.per_period
     findings, checked, limits = [], [], {}
     for period in ctx.periods:
@@ -246,25 +316,27 @@ def unusual_amounts(ctx: Context) -> list[Finding]:
             findings.append(_too_few(period, earlier))
             continue
         for account in sorted({account for account, p in stats if p == period}):
-            n = total = squares = 0
-            for p in earlier:
-                count, amount_sum, square_sum = stats.get((account, p), (0, 0.0, 0.0))
-                n, total, squares = n + count, total + amount_sum, squares + square_sum
-            if n >= MIN_SAMPLE_ROWS:
-                mean = total / n
-                limits[period, account] = int(mean + STD_FACTOR * math.sqrt(max(squares / n - mean * mean, 0.0)))
+            for debit in (True, False):
+                n = total = squares = largest = 0
+                for p in earlier:
+                    count, amount_sum, square_sum, most = _side_stats(stats.get((account, p), NO_ROWS), debit)
+                    n, total, squares, largest = n + count, total + amount_sum, squares + square_sum, max(largest, most)
+                if n >= MIN_SAMPLE_ROWS:
+                    mean = total / n
+                    spread = STD_FACTOR * math.sqrt(max(squares / n - mean * mean, 0.0))
+                    limits[period, account, debit] = int(max(mean + spread, mean * MIN_RISE, largest))
         checked.append(period)
     rows: dict[str, list[dict]] = {period: [] for period in checked}
-    for account in sorted({account for _, account in limits}):
-        lowest = min(limit for (_, a), limit in limits.items() if a == account)
+    for account in sorted({account for _, account, _ in limits}):
+        lowest = min(limit for (_, a, _), limit in limits.items() if a == account)
         for series, number, date, ore in ctx.rows(
             "SELECT v.series, v.number, v.date, r.amount FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id "
             "WHERE r.fiscal_year_id = ? AND r.account = ? AND r.kind = 'TRANS' AND ABS(r.amount) > ? "
             "ORDER BY v.date, v.id",
             ctx.year.id, account, lowest,
         ):  # fmt: skip
-            period = ctx.period_of(date)
-            limit = limits.get((period, account))
+            period = ctx.period_of(str(date))
+            limit = limits.get((period, account, ore > 0))
             if limit is not None and abs(ore) > limit:
                 rows[period].append({**_voucher_row(series, number, date, account, ore), "limit": _amount(limit)})
     findings += [outcome(rows[period], "{count} transactions with unusually high amounts",
@@ -288,9 +360,9 @@ def count_vs_last_year(ctx: Context) -> list[Finding]:
         accounts = sorted({a for a, p in stats if p in (period, last_year)})
         rows = []
         for account in accounts:
-            found = stats.get((account, period), (0, 0.0, 0.0))[0]
-            expected = stats.get((account, last_year), (0, 0.0, 0.0))[0]
-            if abs(found - expected) > max(COUNT_TOLERANCE, expected // 2):
+            found = stats.get((account, period), NO_ROWS)[0]
+            expected = stats.get((account, last_year), NO_ROWS)[0]
+            if abs(found - expected) > max(COUNT_TOLERANCE, STD_FACTOR * math.sqrt(found + expected)):
                 rows.append({"account": account, "expected": expected, "found": found, "compared_with": last_year})
         findings.append(outcome(rows, "{count} accounts with another number of transactions than the same period "
                                 "last year", "every account has about as many transactions as the same period last "
@@ -301,104 +373,133 @@ def count_vs_last_year(ctx: Context) -> list[Finding]:
 # --- VAT ---------------------------------------------------------------------------------------------------
 
 
+def _settlement_vouchers(ctx: Context) -> str:
+    """SQL: the ids of the year's vouchers with a row on a settlement account (2650, 1650 or 1630)."""
+    accounts = ", ".join(f"'{account}'" for account in SETTLEMENT_ACCOUNTS)
+    return f"SELECT voucher_id FROM voucher_row WHERE fiscal_year_id = {int(ctx.year.id)} AND account IN ({accounts})"
+
+
+def _reported_vat(column: str) -> str:
+    """SQL: the row is on an account of the VAT return's boxes: 2610-2649, not the dormant ones."""
+    dormant = ", ".join(f"'{account}'" for account in DORMANT_VAT)
+    return f"{column} BETWEEN '{VAT_ACCOUNTS[0]}' AND '{VAT_ACCOUNTS[1]}' AND {column} NOT IN ({dormant})"
+
+
 def vat_settlement(ctx: Context) -> list[Finding]:
-    """Each settlement voucher (2650 against 2610-2649) must move the VAT booked in the period it settles: from
-    the previous settlement (or the year's start, with the opening VAT) to the end of the last VAT period on or
-    before its date. The VAT periods are the year's periods: months, or quarters when it is divided so."""
-    settlements = [
-        v for v in ctx.rows(
-            "SELECT v.series, v.number, v.date, SUM(CASE WHEN r.account = ? THEN r.amount ELSE 0 END), "
-            "SUM(CASE WHEN r.account < ? THEN 1 ELSE 0 END) FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id "
-            "WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' AND r.account >= '2610' AND r.account <= ? "
-            "AND r.voucher_id IN (SELECT voucher_id FROM voucher_row WHERE fiscal_year_id = ? AND account = ?) "
-            "GROUP BY v.id ORDER BY v.date, v.id",
-            SETTLEMENT_ACCOUNT, SETTLEMENT_ACCOUNT, ctx.year.id, SETTLEMENT_ACCOUNT, ctx.year.id, SETTLEMENT_ACCOUNT,
-        )
-        if v[3] and v[4]
-    ]  # fmt: skip
+    """Each settlement voucher (2610-2649 cleared against 2650, 1650 or straight to the tax account 1630) must move
+    the VAT booked in the VAT periods it reports: from the previous settlement (or the year's start, with the
+    opening VAT) to the end of the last VAT period on or before its date. The return is in whole kronor and the
+    öre go to 3740, so a difference under one krona is rounding. The VAT period is the company's own setting
+    (core.checks.vat), else read from the settlements' dates."""
+    settlement_accounts = ", ".join(f"'{account}'" for account in SETTLEMENT_ACCOUNTS)
+    settlements = ctx.rows(
+        f"SELECT v.series, v.number, v.date, MAX(CASE WHEN r.account IN ({settlement_accounts}) THEN r.account END), "
+        f"SUM(CASE WHEN r.account IN ({settlement_accounts}) THEN r.amount ELSE 0 END) "
+        "FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id "
+        f"WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' AND r.voucher_id IN ({_settlement_vouchers(ctx)}) "
+        f"GROUP BY v.id, v.series, v.number, v.date HAVING SUM(CASE WHEN {_reported_vat('r.account')} THEN 1 ELSE 0 "
+        "END) > 0 ORDER BY v.date, v.id",
+        ctx.year.id,
+    )  # fmt: skip
     booked = [
-        (dt.date.fromisoformat(date), amount)
+        (dt.date.fromisoformat(str(date)), amount)
         for date, amount in ctx.rows(
             "SELECT v.date, SUM(r.amount) FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id "
-            "WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' AND r.account >= '2610' AND r.account < ? "
-            "AND r.voucher_id NOT IN (SELECT voucher_id FROM voucher_row WHERE fiscal_year_id = ? AND account = ?) "
-            "GROUP BY v.date",
-            ctx.year.id, SETTLEMENT_ACCOUNT, ctx.year.id, SETTLEMENT_ACCOUNT,
+            f"WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' AND {_reported_vat('r.account')} "
+            f"AND r.voucher_id NOT IN ({_settlement_vouchers(ctx)}) GROUP BY v.date",
+            ctx.year.id,
         )
     ]  # fmt: skip
     if not settlements:
         if any(amount for _, amount in booked):
             return [not_run("no-settlement", "VAT is booked but no voucher settles it on {account}",
-                            account=SETTLEMENT_ACCOUNT)]  # fmt: skip
+                            account=", ".join(SETTLEMENT_ACCOUNTS))]  # fmt: skip
         return [outcome([], "", "no VAT is booked")]
-    carried = sum(amount for account, amount in ctx.opening.items() if "2610" <= account < SETTLEMENT_ACCOUNT)
+    setting = ctx.year.company.vat_period
+    period = setting or derived_vat_period([dt.date.fromisoformat(str(date)) for _, _, date, *_ in settlements])
+    carried = sum(amount for account, amount in ctx.opening.items() if _is_reported_vat(account))
     covered_from, rows = ctx.year.start, []
-    for series, number, date_text, settled, _ in settlements:
-        date = dt.date.fromisoformat(date_text)
-        next_day = date + dt.timedelta(days=1)
-        ends_a_period = period_start(ctx.kind, next_day) == next_day
-        covered_to = date if ends_a_period else period_start(ctx.kind, date) - dt.timedelta(days=1)
+    for series, number, date_text, account, settled in settlements:
+        covered_to = settled_through(period, dt.date.fromisoformat(str(date_text)), ctx.year.start, ctx.year.end)
         expected = carried + sum(amount for day, amount in booked if covered_from <= day <= covered_to)
         carried = 0
-        if expected != settled:
-            rows.append({**_voucher_row(series, number, date_text, SETTLEMENT_ACCOUNT),
-                         "period": f"{covered_from}..{covered_to}", "expected": _amount(expected),
-                         "found": _amount(settled)})  # fmt: skip
+        if abs(expected - settled) >= WHOLE_KRONA_ORE:
+            rows.append({**_voucher_row(series, number, date_text, account), "period": f"{covered_from}..{covered_to}",
+                         "expected": _amount(expected), "found": _amount(settled),
+                         "difference": _amount(settled - expected)})  # fmt: skip
         covered_from = max(covered_from, covered_to + dt.timedelta(days=1))
-    return [outcome(rows, "{count} VAT settlements differ from the VAT booked in their period",
-                    "every VAT settlement matches the VAT booked in its period")]  # fmt: skip
+    return [outcome(rows, "{count} VAT settlements differ by a krona or more from the VAT booked in their {vat_period}",
+                    "every VAT settlement matches the VAT booked in its {vat_period} (to the krona)",
+                    vat_period=period, vat_period_set=bool(setting))]  # fmt: skip
+
+
+def _is_reported_vat(account: str) -> bool:
+    return VAT_ACCOUNTS[0] <= account <= VAT_ACCOUNTS[1] and account not in DORMANT_VAT
+
+
+def _output_rate(account: str) -> int | None:
+    """The rate of an output VAT account on sales; None for the reverse-charge and import ones (last digit 4 or 5,
+    reconciliation.md §3.2), whose base is a purchase."""
+    if account[3] in REVERSE_CHARGE_DIGITS:
+        return None
+    return next((rate for low, high, rate in OUTPUT_VAT if low <= account <= high), None)
 
 
 def _vat_rate_ok(vat: int, base: int, rates: tuple[int, ...]) -> bool:
-    """As _off in SQL: within 1 kr or half a percentage point of one of the rates."""
+    """Within 1 kr or half a percentage point of one of the rates."""
     tolerance = max(VAT_TOLERANCE_ORE * 100, abs(base) / 2)
     return any(abs(100 * vat - rate * base) <= tolerance for rate in rates)
 
 
-def _between(low: str, high: str) -> str:
-    return f"r.account BETWEEN '{low}' AND '{high}'"
-
-
-def _off(db, vat: str, base: str, rate: str) -> str:
-    """SQL: the VAT is not `rate` % of the base, beyond 1 kr or half a percentage point (all in öre × 100)."""
-    return f"ABS(100 * {vat} - {rate} * {base}) > {greatest(db, str(VAT_TOLERANCE_ORE * 100), f'ABS({base}) / 2.0')}"
+def _some_base_fits(vat: int, bases: dict[str, int], rates: tuple[int, ...]) -> bool:
+    """The VAT is the rate of the whole base or of the part on some of its accounts: a VAT-free sale or cost
+    (3045, 3048, insurance...) may stand on the same voucher as a taxable one."""
+    amounts = [amount for amount in bases.values() if amount]
+    if len(amounts) > MAX_BASE_ACCOUNTS:
+        return _vat_rate_ok(vat, sum(amounts), rates)
+    return any(
+        _vat_rate_ok(vat, sum(subset), rates)
+        for size in range(len(amounts), 0, -1) for subset in combinations(amounts, size)
+    )  # fmt: skip
 
 
 def vat_rate(ctx: Context) -> list[Finding]:
-    """Per voucher: output VAT against its sales (3000-3799) at the account's rate, input VAT against its costs
-    (4000-7999) at any of 25, 12 or 6 %. A voucher with several output rates is left out: its bases cannot be told
-    apart. One GROUP BY over the year's rows on 2610-7999, read from the account index alone (a voucher without VAT
-    drops out in the WHERE), judged in SQL; only what is found comes to Python."""
-    output = f"{OUTPUT_VAT[0][0]}' AND '{OUTPUT_VAT[-1][1]}"
-    rate = " ".join(f"WHEN out_account BETWEEN '{low}' AND '{high}' THEN {r}" for low, high, r in OUTPUT_VAT)
-    rate = f"CASE {rate} END"
-    cursor = ctx.rows(
-        "SELECT v.series, v.number, v.date, out_account, out_vat, in_account, in_vat, sales, costs, "
-        f"out_groups = 1 AND sales != 0 AND out_vat != 0 AND {_off(ctx.db, 'out_vat', 'sales', rate)} "
-        "FROM (SELECT r.voucher_id, "
-        f"MIN(CASE WHEN r.account BETWEEN '{output}' THEN r.account END) AS out_account, "
-        f"SUM(CASE WHEN r.account BETWEEN '{output}' THEN r.amount ELSE 0 END) AS out_vat, "
-        f"COUNT(DISTINCT CASE WHEN r.account BETWEEN '{output}' THEN substr(r.account, 1, 3) END) AS out_groups, "
-        f"MIN(CASE WHEN {_between(*INPUT_VAT)} THEN r.account END) AS in_account, "
-        f"SUM(CASE WHEN {_between(*INPUT_VAT)} THEN r.amount ELSE 0 END) AS in_vat, "
-        f"SUM(CASE WHEN {_between('3000', '3799')} THEN r.amount ELSE 0 END) AS sales, "
-        f"SUM(CASE WHEN {_between('4000', '7999')} THEN r.amount ELSE 0 END) AS costs "
-        f"FROM voucher_row r WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' AND {_between(OUTPUT_VAT[0][0], '7999')} "
-        "GROUP BY r.voucher_id) AS s JOIN voucher v ON v.id = s.voucher_id "
-        f"WHERE (out_groups = 1 AND sales != 0 AND out_vat != 0 AND {_off(ctx.db, 'out_vat', 'sales', rate)}) "
-        f"OR (in_vat != 0 AND costs != 0 AND {' AND '.join(_off(ctx.db, 'in_vat', 'costs', str(r)) for r in VAT_RATES)}) "
-        "ORDER BY v.date, v.id",
-        ctx.year.id,
+    """Per voucher: output VAT against its sales (3000-3799 but 3740) at the account's rate, input VAT against
+    its costs (4000-7999) at any of 25, 12 or 6 %. Left out: settlement vouchers, reverse charge and import
+    (2614/2615..., 2645, 2647: a purchase's calculated VAT, on both sides), rounding (3740), dormant VAT, and
+    vouchers with several output rates (their bases cannot be told apart). One GROUP BY over the year's VAT
+    vouchers' rows on 2610-7999, by voucher and account."""
+    by_voucher = groupby(
+        ctx.rows(
+            "SELECT v.id, v.series, v.number, v.date, r.account, SUM(r.amount) FROM voucher_row r "
+            "JOIN voucher v ON v.id = r.voucher_id WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' "
+            f"AND r.account BETWEEN '{VAT_ACCOUNTS[0]}' AND '7999' AND r.voucher_id IN (SELECT voucher_id FROM "
+            f"voucher_row WHERE fiscal_year_id = ? AND {_reported_vat('account')}) "
+            f"AND r.voucher_id NOT IN ({_settlement_vouchers(ctx)}) "
+            "GROUP BY v.id, v.series, v.number, v.date, r.account ORDER BY v.date, v.id, r.account",
+            ctx.year.id, ctx.year.id,
+        ),
+        key=lambda row: row[:4],
     )  # fmt: skip
     rows = []
-    for series, number, date, out_account, out_vat, in_account, in_vat, sales, costs, output_off in cursor:
-        if output_off:
-            expected = next(r for low, high, r in OUTPUT_VAT if low <= out_account <= high)
-            rows.append({**_voucher_row(series, number, date, out_account, out_vat), "base": _amount(sales),
-                         "expected": f"{expected} %"})  # fmt: skip
-        if in_account and in_vat and costs and not _vat_rate_ok(in_vat, costs, VAT_RATES):
-            rows.append({**_voucher_row(series, number, date, in_account, in_vat), "base": _amount(costs),
-                         "expected": " or ".join(f"{r} %" for r in VAT_RATES)})  # fmt: skip
+    for (_, series, number, date), lines in by_voucher:
+        amounts = {account: amount for *_, account, amount in lines if amount}
+        output = {a: n for a, n in amounts.items() if _is_reported_vat(a) and a < INPUT_VAT[0] and _output_rate(a)}
+        input_vat = sum(n for a, n in amounts.items() if _is_reported_vat(a) and a >= INPUT_VAT[0]
+                        and a not in CALCULATED_INPUT_VAT)  # fmt: skip
+        sales = {a: n for a, n in amounts.items() if "3000" <= a <= "3799" and a != ROUNDING_ACCOUNT}
+        costs = {a: n for a, n in amounts.items() if "4000" <= a <= "7999"}
+        output_rates = {_output_rate(a) for a in output}
+        out_vat = sum(output.values())
+        if len(output_rates) == 1 and out_vat and sales and not _some_base_fits(out_vat, sales, tuple(output_rates)):
+            account, rate = min(output), output_rates.pop()
+            rows.append({**_voucher_row(series, number, date, account, out_vat), "base": _amount(sum(sales.values())),
+                         "expected": f"{rate} %"})  # fmt: skip
+        if input_vat and costs and not _some_base_fits(input_vat, costs, VAT_RATES):
+            account = min(a for a in amounts if _is_reported_vat(a) and a >= INPUT_VAT[0])
+            expected = " or ".join(f"{r} %" for r in VAT_RATES)
+            rows.append({**_voucher_row(series, number, date, account, input_vat),
+                         "base": _amount(sum(costs.values())), "expected": expected})  # fmt: skip
     return [outcome(rows, "{count} VAT rows are not the expected share of their base",
                     "every VAT row is the expected share of its base")]  # fmt: skip
 
@@ -445,6 +546,8 @@ def round_amounts(ctx: Context) -> list[Finding]:
 
 
 def weekend_postings(ctx: Context) -> list[Finding]:
+    """Vouchers dated on a Saturday or Sunday, but not on the last day of a month: depreciation, accruals and the
+    VAT report are dated on the period's last day, whatever day of the week it is."""
     if not ctx.has_vouchers:
         return [not_run("no-vouchers", NO_VOUCHERS)]
     weekday_of = weekday(ctx.db, "date")
@@ -455,6 +558,7 @@ def weekend_postings(ctx: Context) -> list[Finding]:
             f"WHERE fiscal_year_id = ? AND {weekday_of} IN (0, 6) ORDER BY date, id",
             ctx.year.id,
         )
+        if (dt.date.fromisoformat(str(date)) + dt.timedelta(days=1)).day != 1
     ]
     return [outcome(rows, "{count} vouchers are dated on a weekend", "no voucher is dated on a weekend")]
 
@@ -475,7 +579,7 @@ def changed_vouchers(ctx: Context) -> list[Finding]:
                     "no voucher changed or removed since the previous import", count=count, added=changes["added"])]  # fmt: skip
 
 
-CHECKS: tuple[Check, ...] = (
+CHECKS: tuple[Check, ...] = register(
     Check("voucher-balance", "Vouchers that do not balance", voucher_balance),
     Check("closing-balances", "#IB + transactions differs from #UB", closing_balances),
     Check("results", "Transactions differ from #RES", result_balances),
@@ -488,7 +592,7 @@ CHECKS: tuple[Check, ...] = (
     Check("unusual-amounts", "Unusually high amounts", unusual_amounts, per_period=True),
     Check("count-vs-last-year", "Transactions per account against the same period last year", count_vs_last_year,
           per_period=True),  # fmt: skip
-    Check("vat-settlement", "Booked VAT against the settlement on 2650", vat_settlement),
+    Check("vat-settlement", "Booked VAT against its settlement (2650, 1650 or 1630)", vat_settlement),
     Check("vat-rate", "VAT not the expected share of its base", vat_rate),
     Check("possible-duplicates", "Possible duplicates", possible_duplicates),
     Check("round-amounts", "Round amounts", round_amounts),

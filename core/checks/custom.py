@@ -13,8 +13,8 @@ from decimal import Decimal, InvalidOperation
 
 import peewee as pw
 
-from core.checks.builtin import BUILTIN_IDS
-from core.checks.engine import Check, Context, Finding, outcome
+from core.checks.engine import Context, Finding, outcome
+from core.checks.registry import Check, builtin_ids, register_kind
 from core.errors import BokslutError
 from core.money import format_amount, from_ore, to_ore
 from core.store.models import CheckSetting, Company
@@ -84,7 +84,7 @@ def add_check(db: pw.Database, company: Company, kind: str, name: str, params: o
     stored = validate(kind, params, name)
     check_id = "custom-" + (re.sub(r"[\W_]+", "-", name.lower()).strip("-") or "check")
     taken = CheckSetting.get_or_none(CheckSetting.company == company.id, CheckSetting.check_id == check_id)
-    if check_id in BUILTIN_IDS or taken:
+    if check_id in builtin_ids() or taken:
         raise BokslutError(f"{company.name} already has a check {check_id}; give the new one another name")
     return CheckSetting.create(company=company.id, check_id=check_id, kind=kind, name=name, params=json.dumps(stored))
 
@@ -107,6 +107,7 @@ def _rows(ctx: Context, condition: str, params: list) -> list[dict]:
     ]  # fmt: skip
 
 
+@register_kind(*KINDS)
 def build(setting: CheckSetting) -> Check:
     params = json.loads(setting.params)
     runs = {"amount-threshold": _amount_threshold, "transaction-count": _transaction_count, "empty-accounts": _empty}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,6 +19,8 @@ import peewee as pw
 
 from core import integrity, periods as period_layout
 from core.activity import current_user
+from core.checks import registry
+from core.checks.registry import Check
 from core.errors import BokslutError
 from core.store.db import executemany
 from core.store.dialect import float_sum
@@ -28,6 +29,7 @@ from core.store.models import CheckResult, CheckSetting, Company, FiscalYear, ut
 RED, ORANGE, GREEN, DONE = "red", "orange", "green", "done"
 MAX_ROWS = 1000  # rows kept behind a red result; the message's count is the full number
 WORKERS = 2  # the checks are SQLite reads; two connections keep two cores busy
+NO_ROWS = (0, 0.0, 0.0, 0, 0.0, 0.0, 0, 0)  # Context.per_period of an account without rows in a period
 HIDDEN_PREFIX = "_"  # results the engine keeps for itself (voucher fingerprints), never listed
 
 
@@ -55,17 +57,6 @@ def outcome(
 
 def not_run(key: str, text: str, *, period: str = "", **params) -> Finding:
     return Finding(ORANGE, key, text.format(**params), params, (), period)
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    id: str
-    name: str  # English title
-    run: Callable[["Context"], list[Finding]]
-    per_period: bool = False  # findings per period (month or quarter, as the year is divided)
-    builtin: bool = True
-    kind: str = "builtin"
-    params: dict = field(default_factory=dict)
 
 
 class Context:
@@ -120,25 +111,33 @@ class Context:
         )
 
     @cached_property
-    def per_period(self) -> dict[tuple[str, str], tuple[int, float, float]]:
-        """(account, period key) -> (#TRANS rows, Σ|amount|, Σamount²) over this year and the previous one.
+    def per_period(self) -> dict[tuple[str, str], tuple]:
+        """(account, period key) -> (#TRANS rows, Σ|amount|, Σamount², the same three over the debit rows, the
+        largest debit, the largest credit) over this year and the previous one: a credit's size is judged against
+        the credits, a debit's against the debits (a VAT account's settlements against its settlements, not its
+        sales).
 
         Summed by month in SQL one account at a time (the importer adds every account a row uses to the chart):
         sorting each account's rows by month costs less than sorting the whole year's, and a bare substr keeps the
         keys small. The months are then added up into the year's periods here."""
         years = [self.year.id] + ([self.previous.id] if self.previous else [])
+        debit = "CASE WHEN r.amount > 0 THEN r.amount ELSE 0 END"
         sql = (
             f"SELECT substr(v.date, 1, 7) AS month, COUNT(*), {float_sum(self.db, 'ABS(r.amount)')}, "
-            f"{float_sum(self.db, 'r.amount * 1.0 * r.amount')} "
+            f"{float_sum(self.db, 'r.amount * 1.0 * r.amount')}, SUM(CASE WHEN r.amount > 0 THEN 1 ELSE 0 END), "
+            f"{float_sum(self.db, debit)}, {float_sum(self.db, f'({debit}) * 1.0 * ({debit})')}, "
+            "MAX(r.amount), -MIN(r.amount) "
             f"FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id WHERE r.fiscal_year_id IN "
             f"({','.join('?' * len(years))}) AND r.account = ? AND r.kind = 'TRANS' GROUP BY month"
         )
-        stats: dict[tuple[str, str], tuple[int, float, float]] = {}
+        stats: dict[tuple[str, str], tuple] = {}
         for (account,) in self.rows("SELECT number FROM account WHERE company_id = ?", self.year.company_id):
-            for month, count, total, squares in self.db.execute_sql(sql, (*years, account)):
+            for month, *sums in self.db.execute_sql(sql, (*years, account)):
                 key = (account, self.period_of(month))
-                before = stats.get(key, (0, 0.0, 0.0))
-                stats[key] = (before[0] + count, before[1] + total, before[2] + squares)
+                before = stats.get(key, NO_ROWS)
+                sums = [sums[i] or 0 for i in range(6)] + [max(sums[6], 0), max(sums[7], 0)]
+                totals = [earlier + now for earlier, now in zip(before[:6], sums[:6])]
+                stats[key] = (*totals, *(max(earlier, now) for earlier, now in zip(before[6:], sums[6:])))
         return stats
 
     @cached_property
@@ -165,13 +164,13 @@ def check_period(fiscal_year: FiscalYear, text: str) -> str:
 
 def all_checks(db: pw.Database, company: Company) -> list[tuple[Check, bool]]:
     """Every check of the company with whether it is enabled: the built-in ones first, then the user's own."""
-    from core.checks import builtin, custom
-
     settings = {s.check_id: s for s in CheckSetting.select().where(CheckSetting.company == company.id)}
-    checks = [(check, settings[check.id].enabled if check.id in settings else True) for check in builtin.CHECKS]
+    checks = [
+        (check, settings[check.id].enabled if check.id in settings else True) for check in registry.builtin_checks()
+    ]
     for setting in sorted(settings.values(), key=lambda s: s.id):
         if setting.kind != "builtin":
-            checks.append((custom.build(setting), setting.enabled))
+            checks.append((registry.own_check(setting), setting.enabled))
     return checks
 
 

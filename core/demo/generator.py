@@ -269,6 +269,7 @@ def _founding_balances(spec: DemoSpec) -> dict[str, int]:
         "1930": size * 1_000_00,
         "2081": -50_000_00,
         "2440": -size * 100_00,
+        "1710": _company(spec).monthly_rent_ore,  # January's rent, paid in December
     }
     balances["2091"] = -sum(balances.values())
     return balances
@@ -377,7 +378,7 @@ def _company(spec: DemoSpec) -> _Company:
         projects=projects,
         staff=staff,
         monthly_salary_ore=rng.randrange(38_000_00, 46_000_00),
-        monthly_rent_ore=headcount * 4_000_00,
+        monthly_rent_ore=headcount * rng.randrange(3_800_00, 4_400_00),
     )
 
 
@@ -406,8 +407,9 @@ _SALES_VAT = (  # (VAT %, revenue account, VAT account, what is sold), drawn uni
     + ((12, "3002", "2621", ("Konferens med logi", "Livsmedel")),) * 2
     + ((6, "3003", "2631", ("Facklitteratur", "Persontransport")),)
 )
-_HOURLY_RATES_KR = (950, 1_100, 1_250, 1_400)
+_HOURLY_RATES_KR = (945, 1_095, 1_245, 1_395)  # never a whole thousand for fewer than 200 hours
 _PETTY_CASH_FLOAT_ORE = 5_000_00
+_OPENING_PAYMENT_ORE = 30_000_00  # about an invoice: the slices last year's open ledgers are paid in
 _HOLIDAYS = {(1, 1), (1, 6), (5, 1), (6, 6), (12, 24), (12, 25), (12, 26)}  # the fixed-date ones
 
 
@@ -487,13 +489,15 @@ class _Year:
         for month in months:
             days = by_month[month]
             on(early, days[0], self._refill_petty_cash)
-            on(early, days[0], self._rent_invoice)
+            on(early, _first_on_or_after(days, 20), self._rent_invoice)
             on(early, _first_on_or_after(days, 12), self._tax_account)
             on(late, _last_on_or_before(days, 25), self._salaries)
             on(late, days[-1], self._bank_fees)
             month_end = _month_end(days[0])
             on(late, month_end, self._depreciation)
             on(late, month_end, self._vat_report)
+        if len(months) >= 4:
+            on(early, _first_on_or_after(by_month[months[3]], 10), self._audit_invoice)
         if len(months) >= 5:
             on(early, _first_on_or_after(by_month[months[4]], 20), self._annual_general_meeting)
         if len(months) >= 11:
@@ -614,12 +618,13 @@ class _Year:
         yield from self._book("F", day, "Påfyllning kassa", _move("1910", "1930", top_up))
 
     def _rent_invoice(self, day: date) -> Iterator[Entry]:
+        """Rent is invoiced and paid in advance: next month's, by the end of this one."""
         rent = self.company.monthly_rent_ore
         vat = _percent(rent, 25)
         rows = [("5010", rent, self._objects(False), None, ""), _plain("2641", vat), _plain("2440", -rent - vat)]
-        yield from self._book("D", day, f"Lokalhyra {_month_name(day)}", rows)
-        text = f"Betalning lokalhyra {_month_name(day)}"
-        self._schedule_payment(_month_end(day), "E", text, "2440", "1930", rent + vat)
+        month = _month_name(_month_end(day) + timedelta(days=1))
+        yield from self._book("D", day, f"Lokalhyra {month}", rows)
+        self._schedule_payment(_month_end(day), "E", f"Betalning lokalhyra {month}", "2440", "1930", rent + vat)
 
     def _salaries(self, day: date) -> Iterator[Entry]:
         rng = self.rng
@@ -688,13 +693,19 @@ class _Year:
         yield from self._book("H", day, "Återföring periodiseringar", rows)
 
     def _settle_opening_ledgers(self, day: date) -> Iterator[Entry]:
-        """Customers and suppliers left open at year end pay and are paid early in January."""
-        receivable = self.opening.get("1510", 0)
-        payable = self.opening.get("2440", 0)
-        customers_text = "Inbetalningar kundfakturor föregående år"
-        yield from self._book("C", day, customers_text, _move("1930", "1510", receivable))
-        suppliers_text = "Betalningar leverantörsfakturor föregående år"
-        yield from self._book("E", day, suppliers_text, _move("1930", "2440", payable))
+        """Customers and suppliers left open at year end pay and are paid in January, invoice by invoice: one
+        payment voucher per slice the size of an ordinary invoice, over the following weeks."""
+        for series, text, debit, credit, ore in (
+            ("C", "Inbetalning kundfaktura föregående år", "1930", "1510", self.opening.get("1510", 0)),
+            ("E", "Betalning leverantörsfaktura föregående år", "2440", "1930", -self.opening.get("2440", 0)),
+        ):
+            left = ore
+            while left > 0:
+                part = min(left, self.rng.randrange(_OPENING_PAYMENT_ORE // 2, _OPENING_PAYMENT_ORE * 3 // 2))
+                due = day + timedelta(days=self.rng.randrange(0, 21))
+                self._schedule_payment(due, series, text, debit, credit, part)
+                left -= part
+        return iter(())
 
     def _annual_general_meeting(self, day: date) -> Iterator[Entry]:
         """Last year's result (2099) to 2098, older retained earnings on to 2091, and a dividend."""
@@ -716,9 +727,18 @@ class _Year:
         yield from self._book("A", day, "Slutlig skatt föregående år", rows)
         yield from self._book("A", day, "Skattekonto, slutlig skatt", _move("1930", "1630", difference))
 
+    def _audit_invoice(self, day: date) -> Iterator[Entry]:
+        """The auditor invoices last year's audit in spring, close to what was accrued for it at year end."""
+        net = -self.opening.get("2990", 0) * self.rng.randrange(95, 106) // 100
+        vat = _percent(net, 25)
+        rows = [("6420", net, (), None, ""), _plain("2641", vat), _plain("2440", -net - vat)]
+        yield from self._book("D", day, "Leverantörsfaktura Revisionsbyrån Ek & Gran KB, revision", rows)
+        text = "Betalning Revisionsbyrån Ek & Gran KB"
+        self._schedule_payment(day + timedelta(days=30), "E", text, "2440", "1930", net + vat)
+
     def _closing(self, day: date) -> Iterator[Entry]:
         """Year-end accruals, tax and the year's result (series H and I)."""
-        audit = self.spec.vouchers_per_year * 50_00 + 15_000_00
+        audit = self.spec.vouchers_per_year * 50_00 + 15_500_00  # the auditor's quote
         yield from self._book("H", day, "Upplupet revisionsarvode", _move("6420", "2990", audit))
         rent = self.company.monthly_rent_ore
         yield from self._book("H", day, "Förutbetald hyra januari", _move("1710", "5010", rent))

@@ -417,6 +417,12 @@ def _add_tax(db: pw.Database, migrator: SchemaMigrator) -> None:
     migrate(migrator.add_index("tax_input", ("fiscal_year_id", "field"), unique=True))
 
 
+def _add_company_vat_period(db: pw.Database, migrator: SchemaMigrator) -> None:
+    """The company's VAT period (month, quarter or year), which the VAT settlement check follows: it is a setting
+    of its own, not the reconciliation period. NULL until set: the check then derives it from the settlements."""
+    migrate(migrator.add_column("company", "vat_period", pw.TextField(null=True)))
+
+
 Migration = Callable[[pw.Database, SchemaMigrator], None]
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -427,6 +433,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _add_voucher_fingerprint,
     _add_activity_message_key,
     _add_tax,
+    _add_company_vat_period,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -51,6 +51,7 @@ class Company(BaseModel):
     fortnox_tenant = pw.IntegerField(null=True)  # Fortnox DatabaseNumber, once connected
     locked_through = pw.DateField(null=True)  # Fortnox's locked period, as of the last import
     last_import = pw.DateTimeField(null=True)
+    vat_period = pw.TextField(null=True)  # "month", "quarter" or "year"; NULL: derived from the books (core.checks)
 
     def to_json(self) -> dict:
         years = self.fiscal_years.order_by(FiscalYear.start)

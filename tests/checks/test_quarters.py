@@ -7,6 +7,7 @@ import pytest
 
 from core import periods
 from core.checks import custom, engine
+from core.checks.vat import set_vat_period
 from core.errors import BokslutError
 from core.ledger import resolve_company, resolve_fiscal_year
 from core.store.models import CheckResult
@@ -86,18 +87,23 @@ def _sale(number, date, net, vat):
 
 
 def test_vat_settled_per_quarter(db):
-    """Settled in May for the first quarter: April's sale belongs to the next settlement, not this one."""
+    """Settled in May for the first quarter: April's sale belongs to the next settlement, not this one. The VAT
+    period is the company's own setting, whatever the reconciliation periods are."""
     items = [_sale(1, day(1, 10), "1000", "250"), _sale(2, day(3, 5), "400", "100"), _sale(3, day(4, 9), "800", "200"),
              voucher(4, day(5, 12), ("2610", "350"), ("2650", "-350"))]  # fmt: skip
     load(db, items)
+    result = results(db, "vat-settlement")  # one settlement tells no period: a quarter, the usual one
+    assert result["status"] == "green" and result["params"]["vat_period"] == "quarter"
+    set_vat_period(db, resolve_company(db, ORG), "month")
+    _by_quarters(db)  # the reconciliation periods do not decide it
     assert results(db, "vat-settlement")["status"] == "red"  # by month, May 12 settles January..April
-    _by_quarters(db)
+    set_vat_period(db, resolve_company(db, ORG), "quarter")
     assert results(db, "vat-settlement")["status"] == "green"
     items[-1] = voucher(4, day(5, 12), ("2610", "250"), ("2650", "-250"))
     load(db, items)
     assert results(db, "vat-settlement")["rows"] == [
         {"series": "A", "number": "4", "date": "2024-05-12", "account": "2650", "period": "2024-01-01..2024-03-31",
-         "expected": "-350.00", "found": "-250.00"}
+         "expected": "-350.00", "found": "-250.00", "difference": "100.00"}
     ]  # fmt: skip
 
 

@@ -18,6 +18,8 @@ def _without(items, kind, year, account):
 
 def test_consistent_year_passes_every_check(db):
     checks = _checks(db, consistent_year())
+    opening_sum = checks.pop("opening-sum")  # the sample's #IB is 1930 alone: no equity beside it
+    assert opening_sum.status == "warning" and opening_sum.details == ({"expected": "0.00", "found": "1000.00"},)
     assert {c.status for c in checks.values()} == {"ok"}
     assert "no differences" in checks["closing-balances"].message
     assert "no differences" in checks["results"].message
@@ -90,4 +92,13 @@ def test_voucher_outside_the_year_is_a_warning(db):
 def test_reimport_replaces_stored_checks(db):
     _checks(db, [*consistent_year(), voucher(7, START, ("1930", "1"))])
     result = import_source(db, FakeSource(make_header(), consistent_year()))
-    assert [c.status for c in stored_checks(db, result.fiscal_year_id)] == ["ok"] * 6
+    statuses = {c.check_id: c.status for c in stored_checks(db, result.fiscal_year_id)}
+    assert statuses.pop("opening-sum") == "warning" and set(statuses.values()) == {"ok"} and len(statuses) == 6
+
+
+def test_opening_balances_that_do_not_sum_to_zero_are_a_warning_with_the_amount(db):
+    balanced = [balance("IB", 0, "1930", "1000.00"), balance("IB", 0, "2099", "-1000.00")]
+    assert _checks(db, balanced)["opening-sum"].status == "ok"
+    check = _checks(db, [balance("IB", 0, "1930", "1000.00"), balance("IB", 0, "2081", "-600.00")])["opening-sum"]
+    assert check.status == "warning" and check.details == ({"expected": "0.00", "found": "400.00"},)
+    assert "400.00" in check.message
