@@ -19,14 +19,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
-from cli import books, checks, closing, companies, export_fortnox, export_sie, fortnox, periods, reports, tax
+from cli import books, checks, closing, companies, export_fortnox, export_sie, fortnox, periods, reconcile, reports, tax
 from cli.common import EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK, fail
 from core.config import Settings, load_settings
 from core.errors import BokslutError, user_message
-from core.store.db import open_store
+from core.store.db import open_store, store_failure, take_notices
 from core.text import printable
 
-COMMAND_GROUPS = (books, companies, fortnox, closing, export_fortnox, export_sie, reports, periods, checks, tax)
+COMMAND_GROUPS = (books, companies, fortnox, closing, export_fortnox, export_sie, reports, periods, checks, tax, reconcile)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -56,23 +56,42 @@ def run_command(argv: Sequence[str] | None = None) -> int:
     settings = None
     try:
         settings = load_settings(args.data_dir, args.config)
+        _say_notices(settings.notices)
         return args.handler(args, settings)
     except (BokslutError, OSError) as error:
         return fail(user_message(error))
     except KeyboardInterrupt:
         return 130
-    except Exception:  # a bug of ours: the user gets one line, the traceback goes to a file
+    except Exception as error:  # a failing store is the user's to fix; anything else is a bug of ours
+        failure = store_failure(error, settings.store) if settings is not None else None
+        if failure is not None:
+            return fail(user_message(failure))
         log = _write_crash_report(settings)
-        print(f"bokslut: internal error; the details are in {log}. Please report it.", file=sys.stderr)
+        where = f"the details are in {log}" if log is not None else "the details could not be written down"
+        print(f"bokslut: internal error; {where}. Please report it.", file=sys.stderr)
         return EXIT_INTERNAL_ERROR
+    finally:
+        _say_notices(take_notices())
 
 
-def _write_crash_report(settings: Settings | None) -> Path:
+def _say_notices(notices) -> None:
+    """What core did that the user should hear of once (a store made private, a config file others can read)."""
+    for notice in notices:
+        print(printable(f"bokslut: {notice}"), file=sys.stderr)
+
+
+def _write_crash_report(settings: Settings | None) -> Path | None:
+    """Best effort and private (a traceback can hold names from the books); a full disk must not hide the real error."""
     directory = settings.data_dir if settings else Path(tempfile.gettempdir())
-    directory.mkdir(parents=True, exist_ok=True)
     log = directory / "crash.log"
-    with log.open("a", encoding="utf-8") as handle:
-        handle.write(f"--- {datetime.datetime.now().isoformat(timespec='seconds')}\n{traceback.format_exc()}\n")
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.fchmod(descriptor, 0o600)
+        with open(descriptor, "a", encoding="utf-8") as handle:
+            handle.write(f"--- {datetime.datetime.now().isoformat(timespec='seconds')}\n{traceback.format_exc()}\n")
+    except OSError:
+        return None
     return log
 
 

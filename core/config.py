@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ import platformdirs
 
 from core.errors import BokslutError
 from core.sie.reader import SieLimits
+from core.text import Notice
 
 APP_NAME = "bokslut"
 DB_FILE_NAME = "bokslut.sqlite3"
@@ -28,9 +30,11 @@ class Settings:
     config_file: Path | None
     max_file_bytes: int = 100 * 1024 * 1024
     max_objects_per_dimension: int = 10_000
+    max_objects: int = 100_000  # in all dimensions of one file together: memory grows with it
     config: Mapping = field(default_factory=dict)  # the parsed file, for settings other layers own (the app's keys)
     # A shared PostgreSQL store; None: the SQLite file in the data directory. Never in a repr: it may hold a password.
     database_url: str | None = field(default=None, repr=False)
+    notices: tuple[Notice, ...] = ()  # for the user to hear once, e.g. a config file with a secret others can read
 
     @property
     def db_path(self) -> Path:
@@ -42,7 +46,11 @@ class Settings:
         return self.database_url or self.db_path
 
     def sie_limits(self) -> SieLimits:
-        return SieLimits(max_bytes=self.max_file_bytes, max_objects_per_dimension=self.max_objects_per_dimension)
+        return SieLimits(
+            max_bytes=self.max_file_bytes,
+            max_objects_per_dimension=self.max_objects_per_dimension,
+            max_objects=self.max_objects,
+        )
 
 
 def default_config_file() -> Path:
@@ -90,6 +98,25 @@ def load_settings(
         config_file=config_path if config_path.exists() else None,
         max_file_bytes=max_file_mb * 1024 * 1024,
         max_objects_per_dimension=positive_int(config, "import", "max_objects_per_dimension", 10_000, config_path),
+        max_objects=positive_int(config, "import", "max_objects", 100_000, config_path),
         config=config,
         database_url=database_url,
+        notices=_secret_exposed(config_path, config),
+    )
+
+
+def _secret_exposed(path: Path, config: Mapping) -> tuple[Notice, ...]:
+    """A client secret in a file others may read is the firm's Fortnox app for anyone on the machine."""
+    fortnox = config.get("fortnox")
+    if not isinstance(fortnox, Mapping) or not fortnox.get("client_secret") or os.name != "posix":
+        return ()
+    if not stat.S_IMODE(path.stat().st_mode) & 0o077:
+        return ()
+    return (
+        Notice(
+            "config_secret_readable",
+            {"file": str(path)},
+            f"{path} holds the Fortnox client_secret and other users of this computer can read it; "
+            f"make it private with 'chmod 600 {path}'.",
+        ),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import re
 import threading
+from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus
 
 # C0, DEL and C1 controls, and the bidirectional controls that let one name masquerade as another (U+202E turns
@@ -18,6 +19,18 @@ _TERMINAL_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e
 
 OUTSIDE_TEXT_LIMIT = 2000  # characters of a server's or a file's words that are kept in a message
 REDACTED = "[redacted]"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the user should hear of once, not a failure: str() is the English, key and params translate it."""
+
+    key: str
+    params: dict = field(default_factory=dict)
+    english: str = ""
+
+    def __str__(self) -> str:
+        return self.english
 
 
 def printable(value: object) -> str:

@@ -171,7 +171,8 @@ class FortnoxClient:
 
         async def receive(response: httpx.Response) -> int:
             written = 0
-            with partial.open("wb") as file:  # "wb" again on a retry: a cut-off attempt leaves nothing behind
+            # truncated again on a retry: a cut-off attempt leaves nothing behind; private: these are a client's books
+            with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as file:
                 async for chunk in self._body_chunks(response, path, max_bytes):
                     file.write(chunk)
                     written += len(chunk)

@@ -9,6 +9,9 @@ request per voucher (see docs/ARCHITECTURE.md and bench/fortnox_import.py).
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import socket
 import tempfile
 import time
 from collections.abc import Callable
@@ -126,8 +129,9 @@ async def import_from_fortnox(
     Each step is timed; the activity entry keeps the counts and the steps with their durations.
     """
     steps = _Steps(on_step)
+    remove_abandoned_scratch()
     with activity.recorded("import", "Fortnox", company.id) as record, tempfile.TemporaryDirectory(
-        prefix="bokslut-fortnox-"
+        prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"
     ) as scratch:
         async with open_link(settings, company) as link:
             fetched = await _fetch(link, company, Path(scratch), settings, all_years=all_years, today=today or dt.date.today(), steps=steps)
@@ -151,6 +155,22 @@ async def import_from_fortnox(
         record.message = f"Fortnox: {outcome.summary()}. Steps: {outcome.step_report()}"
         record.said("import_fortnox", **outcome.params())
     return outcome
+
+
+SCRATCH_PREFIX = "bokslut-fortnox-"  # then the importing process's id: a dead one's books are removed
+
+
+def remove_abandoned_scratch() -> list[Path]:
+    """A killed import leaves a client's complete books in TMPDIR (private, 0700, but still there): remove those of
+    processes that no longer run. Returns what was removed."""
+    removed = []
+    for scratch in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = scratch.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
+        mine = scratch.is_dir() and not scratch.is_symlink() and scratch.stat().st_uid == os.getuid()
+        if mine and pid.isdigit() and not activity.process_alive(f"{socket.gethostname()}:{pid}"):
+            shutil.rmtree(scratch, ignore_errors=True)
+            removed.append(scratch)
+    return removed
 
 
 STEPS = {  # each step's key and its English words

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from core.fortnox.oauth import AuthorizationRequest, OAuthError, code_from_callback, code_from_query
+from core.fortnox.oauth import FOREIGN_STATE, AuthorizationRequest, OAuthError, code_from_callback, code_from_query
 
 LISTEN_HOST = "127.0.0.1"
 _LOOPBACK_NAMES = ("localhost", "127.0.0.1")
@@ -122,7 +122,9 @@ class RedirectListener:
         try:
             code = code_from_query(url.query, self._request.state, require_state=True)
         except OAuthError as error:
-            self._result.set_exception(error)
+            if error.key != FOREIGN_STATE:  # Fortnox's answer to this attempt: it ends the wait
+                self._result.set_exception(error)
+            # else any local program may call here: it must not end the user's sign-in, so the wait goes on
             return 400, str(error)
         self._result.set_result(code)
         return 200, "bokslut has received the answer from Fortnox. You can close this window and return to bokslut."
@@ -151,7 +153,12 @@ async def wait_for_code(
                     code = finished.result()
                     if code is not None:
                         return code
-            raise OAuthError(f"{listener.state.describe()} Nothing was pasted, so connecting stopped.")
+            state = listener.state
+            raise OAuthError(
+                f"{state.describe()} Nothing was pasted, so connecting stopped.",
+                key="fortnox_not_listening",
+                params={"why": state.why, "reason": state.reason, "url": state.url, "port": state.port},
+            )
         finally:
             for future in waiting:
                 future.cancel()

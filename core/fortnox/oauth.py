@@ -32,6 +32,7 @@ ERROR_WORDS = {
 }
 
 
+FOREIGN_STATE = "fortnox_other_attempt"  # the key of an answer to another sign-in attempt than this one
 MAX_TOKEN_ANSWER_BYTES = 64 * 1024  # a token answer is a few hundred bytes; a huge page is not read whole
 
 CONNECTION_EXPIRED = "The Fortnox connection has expired or was revoked; connect again to renew it."
@@ -130,7 +131,7 @@ def code_from_query(query: str, expected_state: str, *, require_state: bool = Fa
         raise OAuthError(
             "The answer is from a different sign-in attempt (its state does not match). "
             "Use the browser window this attempt opened, or connect again.",
-            key="fortnox_other_attempt",
+            key=FOREIGN_STATE,
         )
     if "error" in parameters:
         raise _callback_error(parameters["error"], parameters.get("error_description", ""))

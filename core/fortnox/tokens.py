@@ -206,7 +206,7 @@ class FileTokenStore:
         if not isinstance(document, dict) or document.get("format") != _FILE_FORMAT:
             raise self._damaged()
         if "ciphertext" not in document:
-            return None, document.get("tokens", {})
+            return None, self._token_table(document.get("tokens", {}))
         if self._passphrase is None:
             raise TokenStoreError(
                 f"{self.path} is encrypted. Set {PASSPHRASE_VARIABLE} to its passphrase, "
@@ -222,7 +222,13 @@ class FileTokenStore:
             ) from None
         except (ValueError, KeyError, TypeError):
             raise self._damaged() from None
-        return salt, json.loads(plain)
+        return salt, self._token_table(json.loads(plain))
+
+    def _token_table(self, tokens: object) -> dict:
+        """A file edited by hand (or by a bug) may hold any JSON: only an object of entries is a token table."""
+        if not isinstance(tokens, dict) or not all(isinstance(entry, dict) for entry in tokens.values()):
+            raise self._damaged()
+        return tokens
 
     def _write(self, salt: bytes | None, tokens: dict) -> None:
         document: dict = {"format": _FILE_FORMAT, "version": 1}

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import BokslutError
+from core.text import excerpt
 
 # The reader's English, one place each, by stable key: str.format templates (so a literal brace is doubled).
 # The app says each in its own language by the same key (tui/i18n.py, "sie." + key).
@@ -17,6 +18,8 @@ PHRASES: dict[str, str] = {
     "not_sie": "this is not a SIE file",
     "too_many_dimensions": "the file uses more than {limit} dimensions",
     "too_many_objects": "dimension {dimension} has more than {limit} objects",
+    "too_many_objects_in_all": "the file has more than {limit} objects in all its dimensions",
+    "nul_in_text": "the file contains a NUL character, which no SIE text may hold",
     "ends_inside_voucher": "#VER {series} {number}: the file ends inside the voucher",
     "ends_without_ksumma": "the file ends without its closing #KSUMMA",
     "balances_without_rar": "balances but no #RAR saying which year they belong to",
@@ -99,6 +102,7 @@ PHRASES: dict[str, str] = {
     "pairs_like": "pairs of dimension and object, like {{1 \"100\" 6 \"P1\"}}",
     "few_dimensions": "a few dimensions (cost centres, projects, ...)",
     "objects_per_dimension": "at most {limit} objects per dimension",
+    "objects_in_all": "at most {limit} objects in all",
     # what to do
     "fix_hint": "Correct the line or export the file again from the bookkeeping program.",
     "export_hint": "Export the file again from the bookkeeping program.",
@@ -110,6 +114,7 @@ PHRASES: dict[str, str] = {
     "choose_export": "Choose the .se/.si file exported by the bookkeeping program.",
     "raise_objects": "Check that this is the right file, or raise max_objects_per_dimension under [import] in "
     "config.toml.",
+    "raise_objects_in_all": "Check that this is the right file, or raise max_objects under [import] in config.toml.",
     # warnings: the file is read anyway
     "not_cp437": "the text is {encoding}, not CP437 (PC8) as SIE requires; read as {encoding}",
     "invalid_utf8": "some bytes are not valid UTF-8; they read as \ufffd",
@@ -145,6 +150,8 @@ class Phrase(str):
     params: dict
 
     def __new__(cls, key: str, **params: object) -> Phrase:
+        # a bad field is quoted, not repeated whole: a 900 KB "account number" must not fill the activity log
+        params = {name: excerpt(value) if type(value) is str else value for name, value in params.items()}
         phrase = super().__new__(cls, PHRASES[key].format(**params))
         phrase.key = key
         phrase.params = params

@@ -39,6 +39,7 @@ from core.sie.tokenizer import LINE_STRIP, Field, TokenError, split_fields
 class SieLimits:
     max_bytes: int = 100 * 1024 * 1024
     max_objects_per_dimension: int = 10_000
+    max_objects: int = 100_000  # in all dimensions together
 
 
 MAX_WARNINGS_KEPT = 1000
@@ -152,6 +153,7 @@ class SieReader:
         self._accounts_ok: set[str] = set()
         self._object_lists: dict[tuple[str, ...] | str, tuple[ObjectRef, ...]] = {}
         self._objects_seen: dict[str, set[str]] = {}
+        self._objects_in_all = 0
         self._warned_once: set[str] = set()
         self._vouchers_seen = False
         try:
@@ -231,6 +233,8 @@ class SieReader:
             line = raw.strip(LINE_STRIP)
             if not line:
                 continue
+            if "\x00" in line:  # PostgreSQL cannot store it, and no SIE text holds one: refused on every store
+                raise SieError(self.path, number, Phrase("nul_in_text"), hint=EXPORT_HINT)
             try:
                 if in_block:
                     match = fast_row(line) if fast_rows else None
@@ -528,6 +532,11 @@ class SieReader:
         if object_id in seen:
             return
         seen.add(object_id)
+        self._objects_in_all += 1
+        if self._objects_in_all > self.limits.max_objects:  # 400 dimensions of 9 999 objects took 1.5 GB
+            raise SieError(self.path, line, Phrase("too_many_objects_in_all", limit=self.limits.max_objects),
+                           expected=Phrase("objects_in_all", limit=self.limits.max_objects),
+                           hint=Phrase("raise_objects_in_all"))
         limit = self.limits.max_objects_per_dimension
         if len(seen) > limit:
             raise SieError(self.path, line, Phrase("too_many_objects", dimension=dimension, limit=limit),
@@ -589,9 +598,10 @@ class SieReader:
         years = self.header.years
         years[year] = FiscalYear(year, start, end)
         later, earlier = years.get(year + 1), years.get(year - 1)
-        if later is not None and later.start != end + dt.timedelta(days=1):
+        # days between, never a date plus one: 9999-12-31 has no next day
+        if later is not None and (later.start - end).days != 1:
             self._warn(line, Phrase("gap_before_next_year", year=year, next=year + 1))
-        if earlier is not None and start != earlier.end + dt.timedelta(days=1):
+        if earlier is not None and (start - earlier.end).days != 1:
             self._warn(line, Phrase("gap_after_previous_year", year=year, previous=year - 1))
 
     def _taxar(self, fields: list[Field], line: int) -> None:

@@ -8,6 +8,10 @@ query reads back the same Python values from either backend; `PostgresStore` doe
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
+import sqlite3
+import stat
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +24,7 @@ from core.errors import BokslutError
 from core.store.locks import hold_process_lock, is_postgres
 from core.store.migrations import apply_migrations
 from core.store.models import ALL_MODELS
+from core.text import Notice
 
 PRAGMAS = {
     "journal_mode": "wal",  # readers (the TUI) keep reading while an import writes
@@ -33,6 +38,23 @@ Store = pw.SqliteDatabase | pw.PostgresqlDatabase
 
 class StoreUnreachable(BokslutError):
     """The shared server is down or refuses us: one sentence, never the password."""
+
+
+class StoreFailure(BokslutError):
+    """The store failed under work (full disk, damaged or read-only file, lost server): what to do, in one line."""
+
+
+PRIVATE_FILE = 0o600  # the books are the company's: the store, its journal files and the crash log
+PRIVATE_DIRECTORY = 0o700
+SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+_notices: list[Notice] = []
+
+
+def take_notices() -> list[Notice]:
+    """What opening the store did that the user should hear of once (e.g. permissions tightened); the doors say it."""
+    taken = list(_notices)
+    _notices.clear()
+    return taken
 
 
 class PostgresStore(pw.PostgresqlDatabase):
@@ -90,42 +112,181 @@ def open_store(location: str | Path) -> Store:
     try:
         db.connect(reuse_if_open=True)
     except pw.OperationalError as error:
+        if not is_postgres(db):
+            raise store_failure(error, location) or error
         raise StoreUnreachable(
             f"{describe(location)}: cannot open the store ({_first_line(error)}). Check that the server runs and "
             "BOKSLUT_DATABASE_URL (or database_url in the config file) is right."
         ) from None
     db.bind(ALL_MODELS)
-    if is_postgres(db):
-        hold_process_lock(db, this_process())
-    apply_migrations(db)
-    close_interrupted()
+    try:
+        if is_postgres(db):
+            hold_process_lock(db, this_process())
+        apply_migrations(db)
+        close_interrupted()
+    except Exception as error:
+        failure = store_failure(error, location)
+        if failure is None:
+            raise
+        db.close()
+        raise failure from None
+    if not is_postgres(db):
+        _tighten(Path(db.database))
     return db
 
 
+def _tighten(path: Path) -> None:
+    """A store made under a 0022 umask was readable by everyone on the machine: make it and its journals private."""
+    loosened = []
+    for suffix in SQLITE_COMPANIONS:
+        companion = path.with_name(path.name + suffix)
+        try:
+            mode = stat.S_IMODE(companion.stat().st_mode)
+            if mode & 0o077:
+                companion.chmod(PRIVATE_FILE)
+                loosened.append(companion.name)
+        except FileNotFoundError:
+            continue
+        except PermissionError:  # not ours to change (a shared file): leave it as its owner set it
+            continue
+    if loosened and path.name in loosened:
+        _notices.append(
+            Notice(
+                "store_made_private",
+                {"store": str(path)},
+                f"{path} could be read by other users of this computer; it is now readable by you only.",
+            )
+        )
+
+
+def store_failure(error: BaseException, location: str | Path) -> BokslutError | None:
+    """One clear line for a store that fails under work, naming the store and what to do; None if it is no
+    store failure (then it is a bug, for the crash log).
+
+    The first failure counts: after SQLITE_FULL, SQLite has rolled back itself, and the rollback that follows
+    fails with "no transaction is active", which would hide the full disk."""
+    chain = []
+    while error is not None and error not in chain and len(chain) < 10:
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    for failed in reversed(chain):
+        failure = _store_failure(failed, location)
+        if failure is not None:
+            return failure
+    return None
+
+
+def _store_failure(error: BaseException, location: str | Path) -> BokslutError | None:
+    store = describe(location)
+    reason = _first_line(error) if str(error).strip() else type(error).__name__
+    text = reason.lower()
+    full = isinstance(error, OSError) and error.errno == errno.ENOSPC
+    if full or "database or disk is full" in text or "no space left" in text:
+        return StoreFailure(
+            f"{store}: the disk is full, so nothing of this work was saved. Free some space and try again.",
+            key="store_full", params={"store": store},
+        )
+    if not _database_error(error):
+        return None
+    if "readonly database" in text or "read-only" in text:
+        return StoreFailure(
+            f"{store} is read-only, so nothing was saved. Give your user write access to the file and its folder.",
+            key="store_read_only", params={"store": store},
+        )
+    if "not a database" in text or "malformed" in text or "file is encrypted" in text:
+        return StoreFailure(
+            f"{store} is not a bokslut store or is damaged ({reason}). Restore it from a backup, or move it away "
+            "and bokslut starts a new store.",
+            key="store_damaged", params={"store": store, "reason": reason},
+        )
+    if "unable to open database" in text or "disk i/o error" in text:
+        return StoreFailure(
+            f"{store}: cannot read or write the store ({reason}). Check the disk, the file and its permissions.",
+            key="store_unusable", params={"store": store, "reason": reason},
+        )
+    if is_postgres_address(location):
+        return StoreFailure(
+            f"{store}: the shared store failed ({reason}); nothing of this work was saved. Check that the server "
+            "runs and try again.",
+            key="store_lost", params={"store": store, "reason": reason},
+        )
+    return None
+
+
+def _database_error(error: BaseException) -> bool:
+    if isinstance(error, (pw.DatabaseError, pw.InterfaceError, sqlite3.DatabaseError)):
+        return True
+    try:
+        import psycopg2
+    except ImportError:
+        return False
+    return isinstance(error, psycopg2.Error)
+
+
+def is_postgres_address(location: str | Path) -> bool:
+    return str(location).startswith(("postgresql://", "postgres://"))
+
+
 def _database(location: str) -> Store:
-    if location.startswith(("postgresql://", "postgres://")):
-        parts = urlsplit(location)
+    if is_postgres_address(location):
+        address = _PostgresAddress(location)
         return PostgresStore(
-            unquote(parts.path.lstrip("/")) or "postgres",
-            user=unquote(parts.username) if parts.username else None,
-            password=unquote(parts.password) if parts.password else None,
-            host=parts.hostname,
-            port=parts.port,
+            address.database,
+            user=address.user,
+            password=address.password,
+            host=address.host,
+            port=address.port,
         )
     path = Path(location.removeprefix("sqlite:///") if location.startswith("sqlite:///") else location)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIRECTORY)
+    if not path.exists():  # SQLite would make it (and its -wal and -shm, which copy its mode) readable by all
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
+        except OSError as error:
+            raise store_failure(error, path) or error from None
     return pw.SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=30)
 
 
+class _PostgresAddress:
+    """The parts of a postgresql:// address, read so that an unencoded '/' or '@' in the password stays in it."""
+
+    def __init__(self, location: str) -> None:
+        scheme, _, rest = location.partition("://")
+        credentials, at, server = rest.rpartition("@")
+        if not at:
+            server = rest
+        user, _, password = credentials.partition(":")
+        parts = urlsplit(f"//{server}")
+        self.scheme = scheme
+        self.user = unquote(user) or None
+        self.password = unquote(password) or None
+        self.host = parts.hostname
+        self.database = unquote(parts.path.lstrip("/")) or "postgres"
+        try:
+            self.port = parts.port
+        except ValueError:
+            raise StoreUnreachable(
+                f"{self.scheme}://{self.host or ''}: the port in the store address is not a number from 1 to 65535. "
+                "Correct BOKSLUT_DATABASE_URL (or database_url in the config file).",
+                key="store_bad_port", params={"host": self.host or ""},
+            ) from None
+
+    def shown(self) -> str:
+        user = f"{self.user}@" if self.user else ""
+        port = f":{self.port}" if self.port else ""
+        return f"{self.scheme}://{user}{self.host or ''}{port}/{self.database}"
+
+
 def describe(location: str | Path) -> str:
-    """The store's address as it may be shown and logged: a password never appears."""
+    """The store as it may be shown and logged: a file's path, or a server's user, host, port and database, never
+    its password."""
     text = str(location)
-    if "://" not in text or text.startswith("sqlite:///"):
+    if not is_postgres_address(text):
         return text.removeprefix("sqlite:///")
-    parts = urlsplit(text)
-    user = f"{unquote(parts.username)}@" if parts.username else ""
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{user}{parts.hostname or ''}{port}{parts.path}"
+    try:
+        return _PostgresAddress(text).shown()
+    except StoreUnreachable:
+        return f"{text.partition('://')[0]}://(an address with a bad port)"
 
 
 def _first_line(error: Exception) -> str:

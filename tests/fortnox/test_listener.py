@@ -92,8 +92,6 @@ async def test_other_paths_are_not_the_callback():
     [
         ({"error": "access_denied", "state": STATE}, "consent was not given in Fortnox"),
         ({"state": STATE}, "without an authorization code"),
-        ({"code": "x", "state": "forged"}, "different sign-in attempt"),
-        ({"code": "x"}, "different sign-in attempt"),  # Fortnox always returns the state
     ],
 )
 async def test_an_error_redirect_ends_the_wait_with_the_reason(query: dict, message: str):
@@ -105,6 +103,21 @@ async def test_an_error_redirect_ends_the_wait_with_the_reason(query: dict, mess
     assert page.status_code == 400 and message in page.text
     with pytest.raises(OAuthError, match=message):
         await waiting.task
+    assert_no_tasks_left()
+
+
+@pytest.mark.parametrize("query", [{"code": "x", "state": "forged"}, {"code": "x"}, {}])
+async def test_a_foreign_or_missing_state_is_turned_away_and_the_wait_goes_on(query: dict):
+    """Any local program can call the listener: without this attempt's state it must not end the user's sign-in."""
+    port = free_port()
+    waiting = Waiting(request_for(port))
+    await waiting.started()
+    async with httpx.AsyncClient() as browser:
+        page = await browser.get(f"http://127.0.0.1:{port}/callback", params=query)
+        assert page.status_code == 400 and "different sign-in attempt" in page.text
+        assert not waiting.task.done()
+        await browser.get(f"http://127.0.0.1:{port}/callback", params={"code": "the-code", "state": STATE})
+    assert await waiting.task == "the-code"
     assert_no_tasks_left()
 
 
@@ -169,8 +182,11 @@ async def test_a_taken_port_is_reported_and_pasting_still_works():
 
 async def test_a_taken_port_and_nothing_to_paste_is_an_error():
     with socket.create_server(("127.0.0.1", 0)) as occupant:
-        with pytest.raises(OAuthError, match="in use by another program.*Nothing was pasted"):
-            await wait_for_code(request_for(occupant.getsockname()[1]), None)
+        port = occupant.getsockname()[1]
+        with pytest.raises(OAuthError, match="in use by another program.*Nothing was pasted") as refused:
+            await wait_for_code(request_for(port), None)
+    assert refused.value.key == "fortnox_not_listening"
+    assert refused.value.params["why"] == "port-in-use" and refused.value.params["port"] == port
 
 
 async def test_a_redirect_elsewhere_than_this_computer_means_paste_only():

@@ -1,0 +1,186 @@
+"""A full disk, a damaged store, a bad address and inputs that used to crash: each one clear line (exit 2) naming
+what failed and what to do, the store never partial, the books private."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import time
+
+import pytest
+
+from core.config import load_settings
+from core.errors import BokslutError
+from core.fortnox.tokens import FileTokenStore, TokenStoreError
+from core.importer import import_sie
+from core.sie.errors import SieError
+from core.sie.reader import SieLimits, read_sie
+from core.store.db import describe, open_store, store_failure, take_notices
+from tests.store.conftest import dump
+
+SMALL_SIE = (
+    '#FLAGGA 0\n#SIETYP 4\n#FNAMN "Liten AB"\n#ORGNR 556677-8899\n#RAR 0 20250101 20251231\n'
+    '#KONTO 1930 "Bank"\n#KONTO 3001 "Sales"\n'
+    '#VER A 1 20250115 "Sale"\n{\n#TRANS 1930 {} 100.00\n#TRANS 3001 {} -100.00\n}\n'
+)
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.sqlite_only
+def test_a_full_disk_is_one_line_and_leaves_the_store_as_it_was(tmp_path):
+    """SQLite's own full-disk answer (SQLITE_FULL), made real by capping the file's pages: no tmpfs needed."""
+    db = open_store(tmp_path / "bokslut.sqlite3")
+    before = dump(db)
+    pages = db.execute_sql("PRAGMA page_count").fetchone()[0]
+    db.execute_sql(f"PRAGMA max_page_count = {pages}")
+    sie = tmp_path / "liten.se"
+    sie.write_text(SMALL_SIE * 1 + "".join(
+        f'#VER A {n} 20250115 "Sale {n}"\n{{\n#TRANS 1930 {{}} 1.00\n#TRANS 3001 {{}} -1.00\n}}\n' for n in range(2, 400)
+    ))
+    with pytest.raises(Exception) as failed:
+        import_sie(db, sie)
+    failure = store_failure(failed.value, tmp_path / "bokslut.sqlite3")
+    assert failure is not None and failure.key == "store_full"
+    assert str(tmp_path / "bokslut.sqlite3") in str(failure) and "Free some space" in str(failure)
+    db.execute_sql(f"PRAGMA max_page_count = {pages * 1000}")
+    assert dump(db) == before
+    db.close()
+
+
+@pytest.mark.sqlite_only
+def test_a_damaged_store_is_one_line_naming_it(cli):
+    store = cli.data_dir / "bokslut.sqlite3"
+    store.write_bytes(b"this is no database, just bytes " * 200)
+    run = cli("companies")
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1 and str(store) in run.stderr and "damaged" in run.stderr
+    assert not (cli.data_dir / "crash.log").exists()
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only files")
+def test_a_read_only_store_is_one_line_naming_it(cli):
+    assert cli("company", "add", "--org-number", "556677-8899", "--name", "Liten AB").returncode == 0
+    store = cli.data_dir / "bokslut.sqlite3"
+    store.chmod(0o400)
+    run = cli("company", "add", "--org-number", "559012-3450", "--name", "Annan AB")
+    assert run.returncode == 2 and "read-only" in run.stderr and str(store) in run.stderr
+
+
+def test_a_bad_port_and_a_password_with_a_slash_never_show_the_password(cli):
+    cli.store = "postgresql://anna:hem/ligt@127.0.0.1:99999/bokslut"
+    run = cli("companies")
+    assert run.returncode == 2 and run.stderr.count("\n") == 1
+    assert "port" in run.stderr and "ligt" not in run.stderr and "hem" not in run.stderr
+    assert describe("postgresql://anna:hem/ligt@db.example:5433/books") == "postgresql://anna@db.example:5433/books"
+
+
+@pytest.mark.sqlite_only
+def test_the_books_are_private_and_an_old_open_store_is_made_so_once(tmp_path):
+    data = tmp_path / "data"
+    db = open_store(data / "bokslut.sqlite3")
+    db.close()
+    assert _mode(data) == 0o700 and _mode(data / "bokslut.sqlite3") == 0o600
+    assert take_notices() == []
+    (data / "bokslut.sqlite3").chmod(0o644)
+    open_store(data / "bokslut.sqlite3").close()
+    assert _mode(data / "bokslut.sqlite3") == 0o600
+    assert [notice.key for notice in take_notices()] == ["store_made_private"]
+    open_store(data / "bokslut.sqlite3").close()
+    assert take_notices() == []
+
+
+def test_a_config_file_with_a_secret_that_others_can_read_is_warned_of(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('[fortnox]\nclient_id = "x"\nclient_secret = "s3cret-value"\n')
+    config.chmod(0o644)
+    notices = load_settings(str(tmp_path / "data"), str(config), environ={}).notices
+    assert [notice.key for notice in notices] == ["config_secret_readable"] and "chmod 600" in str(notices[0])
+    config.chmod(0o600)
+    assert load_settings(str(tmp_path / "data"), str(config), environ={}).notices == ()
+
+
+def test_the_crash_log_is_private(cli, tmp_path):
+    """A bug's traceback may hold names from the books; written best-effort, 0600."""
+    from cli.main import _write_crash_report
+    from core.config import Settings
+
+    try:
+        raise RuntimeError("a bug")
+    except RuntimeError:
+        log = _write_crash_report(Settings(data_dir=tmp_path / "new", config_file=None))
+    assert log is not None and _mode(log) == 0o600 and _mode(log.parent) == 0o700
+    (tmp_path / "ro").mkdir()
+    try:
+        raise RuntimeError("a bug")
+    except RuntimeError:  # a crash log that cannot be written hides nothing: no exception of its own
+        assert _write_crash_report(Settings(data_dir=tmp_path / "ro" / "file-not-dir" / "x", config_file=None)) in (
+            None, tmp_path / "ro" / "file-not-dir" / "x" / "crash.log"
+        )
+
+
+def test_a_rar_at_the_end_of_time_is_read_not_a_crash(tmp_path):
+    sie = tmp_path / "rar.se"
+    sie.write_text('#FLAGGA 0\n#SIETYP 4\n#FNAMN "X"\n#RAR -1 19000101 99991231\n#RAR 0 20250101 20251231\n')
+    document, warnings = read_sie(sie)
+    assert any("does not start the day after" in str(warning) for warning in warnings)
+
+
+def test_a_nul_in_a_text_is_refused_on_every_store(tmp_path):
+    sie = tmp_path / "nul.se"
+    sie.write_bytes(SMALL_SIE.replace('"Liten AB"', '"Liten\x00AB"').encode())
+    with pytest.raises(SieError, match="NUL"):
+        read_sie(sie)
+
+
+def test_objects_are_limited_in_all_dimensions_together(tmp_path):
+    sie = tmp_path / "objects.se"
+    lines = [f'#DIM {d} "D{d}"\n' + "".join(f'#OBJEKT {d} "{o}" "x"\n' for o in range(30)) for d in range(20, 30)]
+    sie.write_text('#FLAGGA 0\n#SIETYP 4\n#FNAMN "X"\n#RAR 0 20250101 20251231\n' + "".join(lines))
+    read_sie(sie, SieLimits(max_objects_per_dimension=100, max_objects=300))
+    with pytest.raises(SieError, match="more than 299 objects in all"):
+        read_sie(sie, SieLimits(max_objects_per_dimension=100, max_objects=299))
+
+
+def test_a_huge_bad_field_is_quoted_not_repeated(tmp_path):
+    sie = tmp_path / "huge.se"
+    sie.write_text(SMALL_SIE.replace("#TRANS 1930 {} 100.00", "#TRANS 1930 {} " + "9" * 200_000 + "x"))
+    with pytest.raises(BokslutError) as refused:
+        read_sie(sie)
+    assert len(str(refused.value)) < 1000 and len(json.dumps(refused.value.params, default=str)) < 2000
+
+
+@pytest.mark.parametrize("document", [{"format": "bokslut-fortnox-tokens", "tokens": []},
+                                      {"format": "bokslut-fortnox-tokens", "tokens": {"k": 1}}])
+def test_a_token_file_of_the_wrong_shape_is_called_damaged(tmp_path, document):
+    from core.fortnox import tokens
+
+    document["format"] = tokens._FILE_FORMAT
+    path = tmp_path / "fortnox-tokens.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(TokenStoreError, match="damaged"):
+        FileTokenStore(path).load("556677-8899")
+
+
+def test_a_killed_imports_books_are_removed_at_the_next_start(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+    import tempfile
+
+    from core.fortnox.importer import SCRATCH_PREFIX, remove_abandoned_scratch
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    abandoned = tmp_path / f"{SCRATCH_PREFIX}{dead.stdout.strip()}-abc"
+    abandoned.mkdir()
+    (abandoned / "fortnox-sie4.se").write_text(SMALL_SIE)
+    running = tmp_path / f"{SCRATCH_PREFIX}{os.getpid()}-def"
+    running.mkdir()
+    db = open_store(tmp_path / "bokslut.sqlite3")
+    assert remove_abandoned_scratch() == [abandoned]
+    assert not abandoned.exists() and running.exists()
+    db.close()
