@@ -25,7 +25,6 @@ BOOKABLE = ("tax", "allocation", "reversal", "excess-depreciation", "plan-deprec
 # INK2S's two yes/no questions (reference §4): the SRU code of the answer given.
 ASSISTED = {"yes": 8040, "no": 8041}
 AUDITED = {"yes": 8044, "no": 8045}
-TEMPLATE_PREFIX = "tax:"  # a booked draft's closing entry names its draft: "tax:allocation"
 
 
 def _amount(text: str) -> Decimal:
@@ -47,12 +46,6 @@ def _date(text: str) -> dt.date:
 
 
 # --- the sheet -----------------------------------------------------------------------------------
-
-
-def _proposals(db, year, sheet: tax_sheet.TaxSheet) -> list[drafts.SheetDraft]:
-    """Plan depreciation first (it moves the result the rest is computed from), then the sheet's own drafts."""
-    plan_depreciation = drafts.plan_depreciation(db, year, sheet)
-    return ([plan_depreciation] if plan_depreciation else []) + drafts.closing_drafts(sheet)
 
 
 def _sheet_document(sheet: tax_sheet.TaxSheet, proposals: list[drafts.SheetDraft]) -> dict:
@@ -109,7 +102,7 @@ def _drafts_text(proposals: list[drafts.SheetDraft]) -> str:
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     db, company, year = company_year(args, settings)
     sheet = tax_sheet.save_sheet(db, year, current_user()) if args.save else tax_sheet.compute_sheet(db, year)
-    proposals = _proposals(db, year, sheet)
+    proposals = drafts.year_drafts(db, year, sheet)
     if args.json:
         print_json(_sheet_document(sheet, proposals))
     else:
@@ -133,7 +126,7 @@ def cmd_reset(args: argparse.Namespace, settings: Settings) -> int:
 def _after_input(db, company, year, args: argparse.Namespace, said: str) -> int:
     sheet = tax_sheet.compute_sheet(db, year)
     if args.json:
-        print_json(_sheet_document(sheet, _proposals(db, year, sheet)))
+        print_json(_sheet_document(sheet, drafts.year_drafts(db, year, sheet)))
     else:
         say(f"{company.name}: {said}; taxable {format_amount(sheet.taxable)}, tax {format_amount(sheet.tax)}")
     return EXIT_OK
@@ -262,8 +255,7 @@ def cmd_book(args: argparse.Namespace, settings: Settings) -> int:
     booked = []
     for name in names:
         for proposal in _chosen(db, year, name):
-            template = TEMPLATE_PREFIX + proposal.name
-            booked.append(entries.create_entry(db, company, year, proposal.draft, template=template))
+            booked.append(drafts.book(db, year, proposal))
     if not booked:
         raise BokslutError(
             f"nothing to book for {args.what}: the final books hold what the tax computation calls for",

@@ -34,6 +34,7 @@ class Place(StrEnum):
     NEW_CHECK = "new_check"
     PERIODS = "periods"
     REPORTS = "reports"
+    TAX = "tax"
 
 
 # Each place's screen as "module:class", imported on the first visit.
@@ -57,6 +58,7 @@ SCREENS: dict[Place, str] = {
     Place.NEW_CHECK: "tui.screens.check_settings:NewCheckScreen",
     Place.PERIODS: "tui.screens.periods:PeriodsScreen",
     Place.REPORTS: "tui.screens.reports:ReportsScreen",
+    Place.TAX: "tui.screens.tax:TaxScreen",
 }
 
 

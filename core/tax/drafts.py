@@ -15,10 +15,10 @@ import datetime as dt
 import peewee as pw
 
 from core.closing import rates
-from core.closing.entries import EntryDraft, RowDraft, draft_json
+from core.closing.entries import EntryDraft, RowDraft, create_entry, draft_json
 from core.closing.templates import TEMPLATES, chart_account
 from core.money import round_to_ore
-from core.store.models import FiscalYear, TaxAsset
+from core.store.models import ClosingEntry, FiscalYear, TaxAsset
 from core.tax import rules
 from core.tax.rules import HUNDRED, ZERO
 from core.tax.sheet import TaxSheet
@@ -162,6 +162,17 @@ def closing_drafts(sheet: TaxSheet) -> list[SheetDraft]:
     """Every draft the sheet calls for, in the reference's order: reversals, överavskrivningar, allocation, tax."""
     drafts = [*reversal_drafts(sheet), excess_depreciation_draft(sheet), allocation_draft(sheet), tax_draft(sheet)]
     return [draft for draft in drafts if draft is not None]
+
+
+def year_drafts(db: pw.Database, fiscal_year: FiscalYear, sheet: TaxSheet) -> list[SheetDraft]:
+    """Plan depreciation first (booking it moves the result the others follow from), then the sheet's drafts."""
+    depreciation = plan_depreciation(db, fiscal_year, sheet)
+    return ([depreciation] if depreciation else []) + closing_drafts(sheet)
+
+
+def book(db: pw.Database, fiscal_year: FiscalYear, proposal: SheetDraft) -> ClosingEntry:
+    """A draft as an ordinary closing entry (listed, exported and reversed like any), named by its draft."""
+    return create_entry(db, fiscal_year.company, fiscal_year, proposal.draft, template=f"tax:{proposal.name}")
 
 
 def drafts_json(sheet: TaxSheet) -> list[dict]:

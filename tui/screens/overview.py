@@ -77,6 +77,7 @@ class OverviewScreen(BokslutScreen):
         Binding("k", "checks", "key.checks", show=False, id="overview.checks"),
         Binding("p", "periods", "key.periods", show=False, id="overview.periods"),
         Binding("r", "reports", "key.reports", show=False, id="overview.reports"),
+        Binding("x", "tax", "key.tax", show=False, id="overview.tax"),
         Binding("y", "new_year", "key.new_year", show=False, id="overview.new_year"),
     ]
 
@@ -264,3 +265,7 @@ class OverviewScreen(BokslutScreen):
     def action_reports(self) -> None:
         if self.overview and self.overview.year_id:
             self.app.go(Place.REPORTS, company_id=self.company_id, fiscal_year_id=self.overview.year_id)
+
+    def action_tax(self) -> None:
+        if self.overview and self.overview.year_id:
+            self.app.go(Place.TAX, fiscal_year_id=self.overview.year_id)
