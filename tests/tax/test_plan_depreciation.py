@@ -60,7 +60,9 @@ def books(store, tmp_path):
 def test_each_asset_pro_rated_by_months_and_never_below_zero(books):
     year, assets = books
     percent = D(20)
-    amounts = {name: drafts.asset_plan_depreciation(asset, percent, year.start, year.end) for name, asset in assets.items()}
+    amounts = {
+        name: drafts.asset_plan_depreciation(asset, percent, year.start, year.end) for name, asset in assets.items()
+    }
 
     assert amounts == {
         "new": D("20000.00"),
@@ -81,7 +83,8 @@ def test_the_draft_books_what_the_books_lack_on_the_charts_nearest_accounts_then
     assert proposal.name == "plan-depreciation" and proposal.draft.text == "Avskrivning inventarier 2025"
     rows = [(row.account, row.debit, row.credit) for row in proposal.draft.rows]
     assert rows == [("7830", EXPECTED_TOTAL - BOOKED, ZERO), ("1229", ZERO, EXPECTED_TOTAL - BOOKED)]
-    assert proposal.lines == tuple(f"assets.{assets[name].id}" for name in ("nearly", "older", "new"))  # acquired first first
+    # in the register's order, the earliest acquired first
+    assert proposal.lines == tuple(f"assets.{assets[name].id}" for name in ("nearly", "older", "new"))
 
     create_entry(store, year.company, year, proposal.draft)
 

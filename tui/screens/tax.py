@@ -28,7 +28,12 @@ from tui.text import literal
 from tui.widgets.row_table import RowTable
 
 VIEWS = {"sheet": "tax.view_sheet", "funds": "tax.view_funds", "drafts": "tax.view_drafts"}
-SOURCE_TEXTS = {"books": "tax.source_books", "calc": "tax.source_calc", "reg": "tax.source_reg", "man": "tax.source_man"}
+SOURCE_TEXTS = {  # core.tax.sheet.SheetLine.source
+    "books": "tax.source_books",
+    "calc": "tax.source_calc",
+    "reg": "tax.source_reg",
+    "man": "tax.source_man",
+}
 DRAFT_TEXTS = {  # core.tax.drafts.SheetDraft.name
     "tax": "tax.draft_tax",
     "allocation": "tax.draft_allocation",
