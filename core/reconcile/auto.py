@@ -1,0 +1,221 @@
+"""Specifications the books alone prove (reconciliation.md §6): computed on every read, so an import or a closing
+entry is reflected at once and nothing goes stale.
+
+- a VAT account 2610-2649: what was booked after the last settlement that cleared it; the rest is what the
+  settlement left behind (§6 check 5);
+- 2650 / 1650: the settlements not yet cleared by an equal payment or refund, each with the VAT accounts its
+  voucher cleared (§6 checks 5 and 8);
+- 2099: the opening balance, its transfer (2098/2091) and the year's result computed from 3000-8989 (§6 checks 3-4);
+- the tax account 1630: its movements by what they were (§6 check 9). Only the statement from Skatteverket proves
+  its balance, so this one explains and does not count as a specification.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import peewee as pw
+
+from core.reconcile import rules
+from core.store.models import FiscalYear
+
+RESULT_ACCOUNT = "2099"
+RESULT_CLOSING = "8999"
+RESULT_FIRST, RESULT_LAST = "3000", "8989"  # the result accounts the year's result is summed over (§6 check 3)
+LISTED_VOUCHERS = 500  # source vouchers listed one by one; the rest are one line with their count
+
+
+@dataclass(frozen=True)
+class Source:
+    voucher_id: int | None  # None for a closing entry
+    entry_id: int | None
+    series: str
+    number: str
+    date: dt.date
+    rows: tuple[tuple[str, int], ...]  # (account, öre) of the voucher that show what it was
+
+    def to_json(self) -> dict:
+        return {
+            "voucher_id": self.voucher_id,
+            "closing_entry_id": self.entry_id,
+            "series": self.series,
+            "number": self.number,
+            "date": self.date.isoformat(),
+            "rows": [{"account": account, "amount": amount} for account, amount in self.rows],
+        }
+
+
+@dataclass
+class AutoLine:
+    label: str  # a key: "opening", "booked-since-settlement", "open-settlement", "transfer", "result", ...
+    amount: int  # öre
+    sources: list[Source] = field(default_factory=list)
+    count: int = 0  # vouchers behind an aggregated line
+
+
+@dataclass
+class AutoSpec:
+    kind: str  # "vat-account", "vat-settlement", "result-roll-forward", "tax-account"
+    proves: bool  # counts as the specification when the accountant has written none
+    lines: list[AutoLine]
+
+    @property
+    def total(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+
+@dataclass(frozen=True)
+class _Row:
+    voucher_id: int | None
+    entry_id: int | None
+    series: str
+    number: str
+    date: dt.date
+    amount: int
+
+
+def _rows(db: pw.Database, fiscal_year: FiscalYear, account: str, end: dt.date) -> list[_Row]:
+    """The account's rows up to `end` in the final books: the vouchers', then the closing entries'."""
+    found = [
+        _Row(voucher, None, series, number, dt.date.fromisoformat(str(day)), amount)
+        for voucher, series, number, day, amount in db.execute_sql(
+            "SELECT v.id, v.series, v.number, v.date, SUM(r.amount) FROM voucher_row r JOIN voucher v "
+            "ON v.id = r.voucher_id WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' AND r.account = ? AND v.date <= ? "
+            "GROUP BY v.id, v.series, v.number, v.date",
+            (fiscal_year.id, account, end.isoformat()),
+        ).fetchall()
+    ]
+    found += [
+        _Row(None, entry, "", str(entry), dt.date.fromisoformat(str(day)), amount)
+        for entry, day, amount in db.execute_sql(
+            "SELECT e.id, e.date, SUM(r.amount) FROM closing_row r JOIN closing_entry e ON e.id = r.entry_id "
+            "WHERE e.fiscal_year_id = ? AND e.deleted = 0 AND e.booked = 0 AND r.account = ? AND e.date <= ? "
+            "GROUP BY e.id, e.date",
+            (fiscal_year.id, account, end.isoformat()),
+        ).fetchall()
+    ]
+    return sorted((row for row in found if row.amount), key=lambda row: (row.date, row.entry_id is not None,
+                                                                         row.voucher_id or row.entry_id or 0))
+
+
+def _other_rows(db: pw.Database, rows: list[_Row]) -> dict[tuple[str, int], list[tuple[str, int]]]:
+    """Per voucher or entry: all its rows summed per account, to show and classify what it was."""
+    result: dict[tuple[str, int], list[tuple[str, int]]] = defaultdict(list)
+    for kind, sql, ids in (
+        ("v", "SELECT voucher_id, account, SUM(amount) FROM voucher_row WHERE kind = 'TRANS' AND voucher_id IN ({}) "
+              "GROUP BY voucher_id, account", [row.voucher_id for row in rows if row.voucher_id]),
+        ("e", "SELECT entry_id, account, SUM(amount) FROM closing_row WHERE entry_id IN ({}) GROUP BY entry_id, "
+              "account", [row.entry_id for row in rows if row.entry_id]),
+    ):
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for owner, account, amount in db.execute_sql(sql.format(", ".join("?" * len(chunk))), chunk).fetchall():
+                result[(kind, owner)].append((account, amount))
+    for value in result.values():
+        value.sort()
+    return result
+
+
+def _key(row: _Row) -> tuple[str, int]:
+    return ("v", row.voucher_id) if row.voucher_id else ("e", row.entry_id)
+
+
+def _source(row: _Row, rows: tuple[tuple[str, int], ...] = ()) -> Source:
+    return Source(row.voucher_id, row.entry_id, row.series, row.number, row.date, rows)
+
+
+def _listed(label: str, rows: list[_Row]) -> list[AutoLine]:
+    """One line per voucher up to LISTED_VOUCHERS, then one line for the rest."""
+    lines = [AutoLine(label, row.amount, [_source(row)], 1) for row in rows[:LISTED_VOUCHERS]]
+    rest = rows[LISTED_VOUCHERS:]
+    if rest:
+        lines.append(AutoLine(label, sum(row.amount for row in rest), [], len(rest)))
+    return lines
+
+
+def specification(db: pw.Database, fiscal_year: FiscalYear, account: str, opening: int, end: dt.date) -> AutoSpec | None:
+    """The automatic specification of one account at `end`, or None when the books alone cannot give one."""
+    vat = rules.vat()
+    if rules.settled_vat_account(account):
+        return _vat_account(db, fiscal_year, account, opening, end, vat["settlement_accounts"])
+    if account in vat["settlement_accounts"]:
+        return _vat_settlement(db, fiscal_year, account, opening, end)
+    if account == RESULT_ACCOUNT:
+        return _result(db, fiscal_year, opening, end)
+    if account == rules.tax_account():
+        return _tax_account(db, fiscal_year, account, opening, end)
+    return None
+
+
+def _vat_account(db, fiscal_year, account, opening, end, settlement_accounts) -> AutoSpec:
+    rows = _rows(db, fiscal_year, account, end)
+    others = _other_rows(db, rows)
+    settled = [i for i, row in enumerate(rows) if {a for a, _ in others[_key(row)]} & set(settlement_accounts)]
+    if not settled:
+        return AutoSpec("vat-account", True, [AutoLine("opening", opening), *_listed("booked", rows)])
+    return AutoSpec("vat-account", True, _listed("booked-since-settlement", rows[settled[-1] + 1:]))
+
+
+def _vat_settlement(db, fiscal_year, account, opening, end) -> AutoSpec:
+    """Settlements (credits) matched first-in first-out by an equal payment (debit); what is left is open."""
+    rows = _rows(db, fiscal_year, account, end)
+    others = _other_rows(db, rows)
+    open_items: list[tuple[_Row | None, int]] = [(None, opening)] if opening else []
+    for row in rows:
+        match = next((i for i, (_, amount) in enumerate(open_items) if amount == -row.amount), None)
+        if match is None:
+            open_items.append((row, row.amount))
+        else:
+            del open_items[match]
+    lines = []
+    for row, amount in open_items:
+        if row is None:
+            lines.append(AutoLine("opening", amount))
+            continue
+        shown = tuple((a, v) for a, v in others[_key(row)] if rules.settled_vat_account(a) or a in (
+            account, rules.vat()["rounding_account"]))
+        lines.append(AutoLine("open-settlement", amount, [_source(row, shown)], 1))
+    return AutoSpec("vat-settlement", True, lines)
+
+
+def _result(db, fiscal_year, opening, end) -> AutoSpec:
+    rows = _rows(db, fiscal_year, RESULT_ACCOUNT, end)
+    others = _other_rows(db, rows)
+    lines = [AutoLine("opening", opening)] if opening else []
+    for row in rows:
+        accounts = {a for a, _ in others[_key(row)]}
+        if RESULT_CLOSING in accounts:
+            continue  # the result as booked: replaced by the result as computed below
+        label = "transfer" if accounts & {"2098", "2091"} else "other"
+        lines.append(AutoLine(label, row.amount, [_source(row, tuple(others[_key(row)]))], 1))
+    if _rows(db, fiscal_year, RESULT_CLOSING, end):
+        (computed,) = db.execute_sql(
+            "SELECT COALESCE(SUM(r.amount), 0) FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id "
+            "WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' AND r.account BETWEEN ? AND ? AND v.date <= ?",
+            (fiscal_year.id, RESULT_FIRST, RESULT_LAST, end.isoformat()),
+        ).fetchone()
+        (closing,) = db.execute_sql(
+            "SELECT COALESCE(SUM(r.amount), 0) FROM closing_row r JOIN closing_entry e ON e.id = r.entry_id "
+            "WHERE e.fiscal_year_id = ? AND e.deleted = 0 AND e.booked = 0 AND r.account BETWEEN ? AND ? "
+            "AND e.date <= ?",
+            (fiscal_year.id, RESULT_FIRST, RESULT_LAST, end.isoformat()),
+        ).fetchone()
+        lines.append(AutoLine("result", int(computed) + int(closing)))
+    return AutoSpec("result-roll-forward", True, lines)
+
+
+def _tax_account(db, fiscal_year, account, opening, end) -> AutoSpec:
+    rows = _rows(db, fiscal_year, account, end)
+    others = _other_rows(db, rows)
+    by_class: dict[str, list[_Row]] = defaultdict(list)
+    for row in rows:
+        by_class[rules.tax_account_class({a for a, _ in others[_key(row)]} - {account})].append(row)
+    lines = [AutoLine("opening", opening)] if opening else []
+    for name, found in sorted(by_class.items()):
+        if name == "unclassified":
+            lines += [AutoLine(name, row.amount, [_source(row, tuple(others[_key(row)]))], 1) for row in found]
+        else:
+            lines.append(AutoLine(name, sum(row.amount for row in found), [], len(found)))
+    return AutoSpec("tax-account", False, lines)
