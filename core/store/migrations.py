@@ -423,6 +423,103 @@ def _add_company_vat_period(db: pw.Database, migrator: SchemaMigrator) -> None:
     migrate(migrator.add_column("company", "vat_period", pw.TextField(null=True)))
 
 
+def _add_reconciliations(db: pw.Database, migrator: SchemaMigrator) -> None:
+    """Balance reconciliation (core.reconcile): one reconciliation per account or account group and period, its
+    specification lines, attached files (kept in the store so a shared store has them too), comments per account,
+    the trail of sign-offs and unlocks, and the figures a VAT return reported."""
+
+    Base = _frozen_base(db)
+
+    class FiscalYear(Base):
+        class Meta:
+            table_name = "fiscal_year"
+
+    class ClosingEntry(Base):
+        class Meta:
+            table_name = "closing_entry"
+
+    class Reconciliation(Base):
+        fiscal_year = pw.ForeignKeyField(FiscalYear, on_delete="CASCADE")
+        period = pw.TextField()
+        scope = pw.TextField()
+        status = pw.TextField()
+        prepared_by = pw.TextField(null=True)
+        prepared_at = pw.DateTimeField(null=True)
+        approved_by = pw.TextField(null=True)
+        approved_at = pw.DateTimeField(null=True)
+        signed_balance = pw.BigIntegerField(null=True)
+        signed_hash = pw.TextField()
+        offset_account = pw.TextField(null=True)
+        entry = pw.ForeignKeyField(ClosingEntry, null=True, on_delete="SET NULL")
+
+    class ReconciliationLine(Base):
+        reconciliation = pw.ForeignKeyField(Reconciliation, on_delete="CASCADE")
+        position = pw.IntegerField()
+        reference = pw.TextField()
+        date = pw.DateField(null=True)
+        amount = pw.BigIntegerField()
+        comment = pw.TextField()
+        carry = pw.BooleanField()
+
+        class Meta:
+            table_name = "reconciliation_line"
+
+    class ReconciliationFile(Base):
+        reconciliation = pw.ForeignKeyField(Reconciliation, on_delete="CASCADE")
+        name = pw.TextField()
+        size = pw.IntegerField()
+        sha256 = pw.TextField()
+        content = pw.BlobField()
+        added_by = pw.TextField()
+        added_at = pw.DateTimeField()
+
+        class Meta:
+            table_name = "reconciliation_file"
+
+    class ReconciliationNote(Base):
+        fiscal_year = pw.ForeignKeyField(FiscalYear, on_delete="CASCADE")
+        period = pw.TextField()
+        scope = pw.TextField()
+        author = pw.TextField()
+        written = pw.DateTimeField()
+        text = pw.TextField()
+
+        class Meta:
+            table_name = "reconciliation_note"
+
+    class ReconciliationEvent(Base):
+        fiscal_year = pw.ForeignKeyField(FiscalYear, on_delete="CASCADE")
+        period = pw.TextField()
+        scope = pw.TextField()
+        action = pw.TextField()
+        actor = pw.TextField()
+        happened = pw.DateTimeField()
+        details = pw.TextField()
+
+        class Meta:
+            table_name = "reconciliation_event"
+
+    class VatReported(Base):
+        fiscal_year = pw.ForeignKeyField(FiscalYear, on_delete="CASCADE")
+        period = pw.TextField()
+        box = pw.TextField()
+        amount = pw.BigIntegerField()
+        changed_by = pw.TextField()
+        changed_at = pw.DateTimeField()
+
+        class Meta:
+            table_name = "vat_reported"
+
+    db.create_tables(
+        [Reconciliation, ReconciliationLine, ReconciliationFile, ReconciliationNote, ReconciliationEvent, VatReported]
+    )
+    migrate(
+        migrator.add_index("reconciliation", ("fiscal_year_id", "period", "scope"), unique=True),
+        migrator.add_index("reconciliation_note", ("fiscal_year_id", "period", "scope")),
+        migrator.add_index("vat_reported", ("fiscal_year_id", "period", "box"), unique=True),
+    )
+
+
 Migration = Callable[[pw.Database, SchemaMigrator], None]
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -434,6 +531,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _add_activity_message_key,
     _add_tax,
     _add_company_vat_period,
+    _add_reconciliations,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

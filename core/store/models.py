@@ -385,3 +385,101 @@ class TaxAsset(BaseModel):
 
 
 ALL_MODELS = (*ALL_MODELS, TaxInput, SavedTaxSheet, TaxAsset)
+
+
+class Reconciliation(BaseModel):
+    """One balance account ("1930") or account group ("15xx") in one period (core.periods key): its status and
+    sign-offs; the balance and specification it was signed against tell when the books changed under it."""
+
+    fiscal_year = pw.ForeignKeyField(FiscalYear, backref="reconciliations", on_delete="CASCADE")
+    period = pw.TextField()  # "YYYYMM", "YYYYQn" or "year-end"
+    scope = pw.TextField()  # an account number, or a group as digits and "x": "15xx"
+    status = pw.TextField(default="not_started")  # core.reconcile.STATUSES
+    prepared_by = pw.TextField(null=True)
+    prepared_at = pw.DateTimeField(null=True)
+    approved_by = pw.TextField(null=True)
+    approved_at = pw.DateTimeField(null=True)
+    signed_balance = OreField(null=True)  # the books' balance when it was marked reconciled
+    signed_hash = pw.TextField(default="")  # of the balance and the specification when it was marked reconciled
+    offset_account = pw.TextField(null=True)  # chosen for the last difference booked: suggested next time
+    entry = pw.ForeignKeyField(ClosingEntry, null=True, on_delete="SET NULL")  # the difference's closing entry
+
+
+class ReconciliationLine(BaseModel):
+    reconciliation = pw.ForeignKeyField(Reconciliation, backref="lines", on_delete="CASCADE")
+    position = pw.IntegerField()
+    reference = pw.TextField(default="")  # the document: a bank statement, a ledger list, ...
+    date = pw.DateField(null=True)
+    amount = OreField()  # debit positive, as the account's balance
+    comment = pw.TextField(default="")
+    carry = pw.BooleanField(default=True)  # copied with its amount into the next period (reconciliation.md §1.8)
+
+    class Meta:
+        table_name = "reconciliation_line"
+
+
+class ReconciliationFile(BaseModel):
+    reconciliation = pw.ForeignKeyField(Reconciliation, backref="files", on_delete="CASCADE")
+    name = pw.TextField()
+    size = pw.IntegerField()
+    sha256 = pw.TextField()
+    content = pw.BlobField()
+    added_by = pw.TextField()
+    added_at = pw.DateTimeField(default=utc_now)
+
+    class Meta:
+        table_name = "reconciliation_file"
+
+
+class ReconciliationNote(BaseModel):
+    """A comment on an account or group in a period: balance accounts and result accounts (the analysis) alike."""
+
+    fiscal_year = pw.ForeignKeyField(FiscalYear, on_delete="CASCADE")
+    period = pw.TextField()
+    scope = pw.TextField()
+    author = pw.TextField()
+    written = pw.DateTimeField(default=utc_now)
+    text = pw.TextField()
+
+    class Meta:
+        table_name = "reconciliation_note"
+
+
+class ReconciliationEvent(BaseModel):
+    """The trail: sign-offs, approvals, entries made from differences, and unlocks with who and why."""
+
+    fiscal_year = pw.ForeignKeyField(FiscalYear, on_delete="CASCADE")
+    period = pw.TextField()
+    scope = pw.TextField(default="")  # "" for an event of the whole period (an unlock)
+    action = pw.TextField()
+    actor = pw.TextField()
+    happened = pw.DateTimeField(default=utc_now)
+    details = pw.TextField(default="{}")  # JSON
+
+    class Meta:
+        table_name = "reconciliation_event"
+
+
+class VatReported(BaseModel):
+    """What the filed VAT return said in one box for one VAT period, as the accountant entered it (whole kronor)."""
+
+    fiscal_year = pw.ForeignKeyField(FiscalYear, on_delete="CASCADE")
+    period = pw.TextField()  # the VAT period's key: "YYYYMM", "YYYYQn" or "YYYY" for a VAT year
+    box = pw.TextField()  # "05", "10", "48", "49", ...
+    amount = OreField()
+    changed_by = pw.TextField()
+    changed_at = pw.DateTimeField(default=utc_now)
+
+    class Meta:
+        table_name = "vat_reported"
+
+
+ALL_MODELS = (
+    *ALL_MODELS,
+    Reconciliation,
+    ReconciliationLine,
+    ReconciliationFile,
+    ReconciliationNote,
+    ReconciliationEvent,
+    VatReported,
+)
