@@ -14,7 +14,7 @@ from core import periods
 from core.config import Settings
 from core.errors import BokslutError
 from core.money import format_amount, from_ore, to_ore
-from core.reconcile import work
+from core.reconcile import analysis, vat, work
 
 
 def _kr(ore: int) -> str:
@@ -160,7 +160,8 @@ def cmd_status(args, settings) -> int:
 
 def cmd_comment(args, settings) -> int:
     here = _place(args, settings)
-    scope = work.parse_scope(args.account) if args.account[:1] in "12" else args.account
+    text = args.account.strip()
+    scope = work.parse_scope(text) if text[:1] in "12" or not (text.isdigit() and len(text) == 4) else text
     work.comment(here, scope, args.text)
     return _report(args, here, scope) if scope[:1] in "12" else EXIT_OK
 
@@ -230,6 +231,52 @@ def cmd_progress(args, settings) -> int:
     return EXIT_OK
 
 
+def cmd_vat(args, settings) -> int:
+    here = _place(args, settings)
+    for given in args.reported or []:
+        box, _, kronor = given.partition("=")
+        if not kronor.strip().lstrip("-").isdigit():
+            raise BokslutError(f"{given!r} is not BOX=KRONOR such as 49=17000", key="reconcile_bad_vat_reported",
+                               params={"given": given})
+        vat.set_reported(here, box.strip(), int(kronor))
+    result = vat.reconcile_vat(here)
+    for box in result["boxes"]:
+        for key in ("booked", "rounded", "reported", "difference"):
+            box[key] = None if box[key] is None else _kr(box[key])
+    for part, keys in (("settlement", ("amount_2650", "rounding_3740")), ("payment", ("amount_1630",))):
+        for key in keys if result[part] else ():
+            result[part][key] = _kr(result[part][key])
+    if args.json:
+        print_json(result)
+        return EXIT_OK
+    say(f"VAT {result['period']} {result['start']}..{result['end']}")
+    for box in result["boxes"]:
+        say(f"  {box['box']}  booked {box['booked']:>14}  rounded {box['rounded']:>14}  reported "
+            f"{box['reported'] or '-':>14} ({box['reported_source'] or '-'})  difference {box['difference'] or '-'}")
+    if result["settlement"]:
+        s = result["settlement"]
+        say(f"  settled {s['series']}{s['number']} {s['date']}: 2650 {s['amount_2650']}, 3740 {s['rounding_3740']}")
+    if result["payment"]:
+        say(f"  paid {result['payment']['series']}{result['payment']['number']} {result['payment']['date']}")
+    return EXIT_OK
+
+
+def cmd_analysis(args, settings) -> int:
+    here = _place(args, settings)
+    rows = analysis.income_analysis(here)
+    for row in rows:
+        for key in ("period", "year_to_date", "period_last_year", "year_to_date_last_year"):
+            if key in row:
+                row[key] = _kr(row[key])
+    if args.json:
+        print_json({"period": here.label, "accounts": rows})
+    else:
+        for row in rows:
+            say(f"{row['account']}  {row['period']:>14}  {row.get('period_last_year', '-'):>14}  "
+                f"{row['year_to_date']:>14}  " + "; ".join(c["text"] for c in row["comments"]))
+    return EXIT_OK
+
+
 def cmd_unlock(args, settings) -> int:
     db, company, fiscal_year = company_year(args, settings)
     period = work.unlock(db, fiscal_year, args.period, args.reason)
@@ -280,5 +327,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     add("carry-forward", cmd_carry_forward, "copy the period's specifications into the next period", account=False)
     add("progress", cmd_progress, "per period: accounts reconciled of those with a balance, differences left",
         period=False, account=False)
+    sub = add("vat", cmd_vat, "the period's VAT per box of the return against what was reported", account=False)
+    sub.add_argument("--reported", action="append", metavar="BOX=KRONOR", help="what the filed return said")
+    add("analysis", cmd_analysis, "result accounts: the period, the same period last year, the year to date",
+        account=False)
     sub = add("unlock", cmd_unlock, "unlock a locked period, recording who and why", account=False)
     sub.add_argument("--reason", required=True)

@@ -202,3 +202,38 @@ def test_bad_input_is_one_line(demo):
             "not an amount")
     refused(cli("reconcile", "to-entry", *YEAR, "--period", "2025-03", "--account", "2650"), "no difference")
     refused(cli("reconcile", "to-entry", *YEAR, "--period", "2025-03", "--account", "1930"), "--offset ACCOUNT")
+
+
+def test_vat_boxes_against_the_settlement(demo):
+    cli, book = demo
+    march = [(s, n, day, rows) for s, n, day, rows in book.vouchers if dt.date(2025, 3, 1) <= day <= MARCH_END]
+    ordinary = [rows for _, _, _, rows in march if not any(a in ("2650", "1650") for a, _ in rows)]
+    output_25 = -sum((v for rows in ordinary for a, v in rows if "2610" <= a <= "2613" or a == "2616"), Decimal(0))
+    input_vat = sum((v for rows in ordinary for a, v in rows if "2640" <= a <= "2647" or a == "2649"), Decimal(0))
+    settlement = next((s, n, day, dict(rows)) for s, n, day, rows in book.vouchers
+                      if day >= MARCH_END and any(a == "2650" for a, _ in rows))
+    result = ok(cli("reconcile", "vat", *YEAR, "--period", "2025-03", "--json"))
+    boxes = {b["box"]: b for b in result["boxes"]}
+    assert Decimal(boxes["10"]["booked"]) == output_25 and Decimal(boxes["48"]["booked"]) == input_vat
+    assert Decimal(boxes["10"]["rounded"]) == int(output_25)  # whole kronor, truncated (reconcile.toml)
+    assert (result["settlement"]["series"], result["settlement"]["number"]) == settlement[:2]
+    assert Decimal(result["settlement"]["amount_2650"]) == settlement[3]["2650"]
+    assert Decimal(result["settlement"]["rounding_3740"]) == settlement[3].get("3740", 0)
+    assert (boxes["49"]["reported_source"], Decimal(boxes["49"]["reported"])) == ("inferred", -settlement[3]["2650"])
+
+    reported = ok(cli("reconcile", "vat", *YEAR, "--period", "2025-03", "--reported", "10=1", "--json"))
+    ten = next(b for b in reported["boxes"] if b["box"] == "10")
+    assert Decimal(ten["difference"]) == int(output_25) - 1 and "10" in reported["differences"]
+
+
+def test_income_analysis_with_a_comment(demo):
+    cli, book = demo
+    ok(cli("reconcile", "comment", *YEAR, "--period", "2025-03", "--account", "6570", "Fler bankärenden"))
+    rows = ok(cli("reconcile", "analysis", *YEAR, "--period", "2025-03", "--json"))["accounts"]
+    fees = next(r for r in rows if r["account"] == "6570")
+    in_march = sum((v for _, _, day, rs in book.vouchers if dt.date(2025, 3, 1) <= day <= MARCH_END
+                    for a, v in rs if a == "6570"), Decimal(0))
+    to_date = sum((v for _, _, day, rs in book.vouchers if day <= MARCH_END for a, v in rs if a == "6570"),
+                  Decimal(0))
+    assert (Decimal(fees["period"]), Decimal(fees["year_to_date"])) == (in_march, to_date)
+    assert [c["text"] for c in fees["comments"]] == ["Fler bankärenden"]

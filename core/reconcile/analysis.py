@@ -1,0 +1,40 @@
+"""The income statement beside itself (reconciliation.md §2): per result account the period's movement, the
+same period last year, the year to date and last year's year to date, with the accountant's comments."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.integrity import BALANCE_CLASSES
+from core.reconcile.books import balances
+from core.reconcile.work import Place, _notes
+from core.reports.statements import previous_year
+
+
+def _shift(day: dt.date) -> dt.date:
+    """The same day a year earlier (28 February for a 29th)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _movement(figures_at, start: dt.date, end: dt.date) -> dict[str, int]:
+    before, after = figures_at(start - dt.timedelta(days=1)), figures_at(end)
+    return {a: after.get(a, 0) - before.get(a, 0) for a in before.keys() | after.keys()
+            if not a.startswith(BALANCE_CLASSES)}
+
+
+def income_analysis(here: Place) -> list[dict]:
+    year = here.fiscal_year
+    start, end = (year.start, year.end) if here.year_end else (here.period.start, here.period.end)
+    now = here.balances.at
+    columns = {"period": _movement(now, start, end), "year_to_date": _movement(now, year.start, end)}
+    earlier = previous_year(here.db, year)
+    if earlier is not None:
+        then = balances(here.db, here.company, earlier).at
+        columns["period_last_year"] = _movement(then, _shift(start), _shift(end))
+        columns["year_to_date_last_year"] = _movement(then, earlier.start, _shift(end))
+    accounts = sorted({a for values in columns.values() for a, v in values.items() if v})
+    return [{"account": a, **{name: values.get(a, 0) for name, values in columns.items()},
+             "comments": [{"author": n.author, "text": n.text} for n in _notes(here, a)]} for a in accounts]
