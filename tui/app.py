@@ -26,6 +26,7 @@ from core.store.models import Company
 from core.store.orgnr import format_org_number
 from tui.bindings import full_name, translate_bindings
 from core.errors import user_message
+from core.text import printable
 from tui.i18n import fortnox_import_words, import_words, set_language, t
 from tui.jobs import ImportJob, count_transactions
 from tui.messages import ActivityLoaded, FortnoxWorkEnded, ImportJobChanged
@@ -212,7 +213,8 @@ class BokslutApp(App):
     def report_worker_failure(self, event: Worker.StateChanged) -> None:
         """A store query that fails (for the app's workers and every screen's) is one readable line; the app goes on."""
         if event.state is WorkerState.ERROR:
-            self.notify(user_message(event.worker.error), severity="error", timeout=10)
+            # the message may repeat a file name or Fortnox's words: characters, never markup
+            self.notify(printable(user_message(event.worker.error)), severity="error", timeout=10, markup=False)
 
     on_worker_state_changed = report_worker_failure
 
