@@ -54,7 +54,7 @@ def cmd_export_fortnox(args: argparse.Namespace, settings: Settings) -> int:
     from core.export.fortnox import ExportStopped, PreflightNotClean, export_to_fortnox
 
     db, company, year = company_year(args, settings)
-    confirm = True if args.yes else _ask if sys.stdin.isatty() else _refuse_unasked
+    confirm = _warn_and_go if args.yes else _ask if sys.stdin.isatty() else _refuse_unasked
     progress = None if args.json else (lambda result: say(f"entry {result.entry_id}: {result.message}"))
     try:
         report = asyncio.run(
@@ -90,6 +90,18 @@ def cmd_export_fortnox(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _warn(check: Preflight) -> None:
+    """What only Fortnox can decide (a locked period), on stderr so --json stays one document."""
+    for line in check.warning_lines():
+        print(printable(f"bokslut: warning: {line}."), file=sys.stderr)
+
+
+def _warn_and_go(check: Preflight) -> bool:
+    """--yes: the warnings are said, and the export goes ahead; Fortnox's answer is recorded per entry."""
+    _warn(check)
+    return True
+
+
 def _ask(check: Preflight) -> bool:
     """Shows what will be sent, then asks: nothing goes to Fortnox before the user says yes."""
     say(
@@ -98,6 +110,7 @@ def _ask(check: Preflight) -> bool:
     )
     for item in check.to_json()["entries"]:
         say(f"  {item['id']:>5}  {item['date']}  {item['amount']:>14}  {item['text']}")
+    _warn(check)
     try:
         answer = input("Send them to Fortnox? [y/N] ")
     except EOFError:  # the terminal closed: no answer is no
@@ -106,6 +119,7 @@ def _ask(check: Preflight) -> bool:
 
 
 def _refuse_unasked(check: Preflight) -> bool:
+    _warn(check)
     raise BokslutError(
         f"export-fortnox would send {len(check.entries)} closing entries to Fortnox series {check.series} but cannot "
         "ask for confirmation here (no terminal); add --yes to send them"

@@ -627,7 +627,8 @@ def _validate(
         locked_through, locked_by = lock
         raise invalid(
             PERIOD_LOCKED,
-            f"{locked_by} har låst perioden t.o.m. {locked_through.isoformat()}. Lås upp perioden för att fortsätta.",
+            f"{locked_by} har låst perioden t.o.m. {locked_through.isoformat()}. "
+            "Lås upp perioden för att fortsätta.",
         )
     rows = [_row(raw, account, company) for raw, account in zip(raw_rows, accounts, strict=True)]
 

@@ -9,8 +9,15 @@ Exactly once rests on three things:
 - The marker. Each entry's unique marker goes into the voucher's Comments, so the voucher can be found again.
 - Resolution. An intent whose POST got no answer (time-out, dropped connection, 5xx, a killed process) is
   uncertain. It is never sent again blindly: the series' vouchers are read and searched for the marker. Found
-  means exported with that number. Absent counts only once the POST is old enough that Fortnox can no longer be
-  working on it (`[export] unanswered_wait_seconds`), because a request the client gave up on may still commit.
+  means exported with that number. Absent counts only once the POST was last sent long enough ago that Fortnox can
+  no longer be working on it (`[export] unanswered_wait_seconds`), because a request the client gave up on may
+  still commit; and only when what was read shows the marker wherever it could be: a series list whose items lack
+  `Comments` (recorded real lists do) proves nothing, so then the single vouchers from the series'
+  NextVoucherNumber recorded in the intent are read, and one without `Comments` is compared by its content.
+
+Fortnox's locked period is only a warning here: a company's closing series ("Bokslutsserie, ej låsbar serie") takes
+vouchers in it, and the API does not say which series that is (fortnox_VoucherSeries has no such field). Fortnox's
+own answer (2000401) decides, and a refusal is recorded per entry.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from decimal import Decimal
 from pathlib import Path
 
@@ -109,10 +117,46 @@ class Preflight:
     entries: list[ClosingEntry]  # the candidates, in id order
     general: list[str] = field(default_factory=list)  # problems of the export as a whole (series, year)
     problems: dict[int, list[str]] = field(default_factory=dict)  # entry id -> its problems
+    locked_through: dt.date | None = None  # Fortnox's locked period, as read now
+    in_locked_period: list[int] = field(default_factory=list)  # entries Fortnox takes only into a closing series
 
     @property
     def clean(self) -> bool:
+        """Warnings do not count: only Fortnox can tell whether the series is its closing series."""
         return not self.general and not self.problems
+
+    @property
+    def warnings(self) -> list[PreflightWarning]:
+        if not self.in_locked_period:
+            return []
+        by_id = {entry.id: entry for entry in self.entries}
+        named = "; ".join(f"{i} ({by_id[i].date}, {by_id[i].text})" for i in self.in_locked_period)
+        count, locked = len(self.in_locked_period), str(self.locked_through)
+        dated = "entry is" if count == 1 else "entries are"
+        return [
+            PreflightWarning(
+                "export_locked_period_warning",
+                {"count": count, "locked_through": locked, "series": self.series, "entries": named},
+                f"{count} {dated} dated in Fortnox's locked period (through {locked}): {named}. Fortnox takes them "
+                f"only if {self.series} is its closing series (\"Bokslutsserie, ej låsbar serie\"), which bokslut "
+                "cannot see; otherwise Fortnox refuses them and each is marked failed with Fortnox's answer",
+            )
+        ]
+
+    def entry_warnings(self, entry: ClosingEntry) -> list[PreflightWarning]:
+        if entry.id not in self.in_locked_period:
+            return []
+        locked = str(self.locked_through)
+        return [
+            PreflightWarning(
+                "export_entry_in_locked_period",
+                {"date": str(entry.date), "locked_through": locked},
+                f"date: {entry.date} is in Fortnox's locked period (through {locked}); Fortnox decides",
+            )
+        ]
+
+    def warning_lines(self) -> list[str]:
+        return [warning.text for warning in self.warnings]
 
     def problem_lines(self) -> list[str]:
         by_id = {entry.id: entry for entry in self.entries}
@@ -133,6 +177,8 @@ class Preflight:
             },
             "general": self.general,
             "problems": {str(entry_id): problems for entry_id, problems in self.problems.items()},
+            "locked_through": self.locked_through.isoformat() if self.locked_through else None,
+            "warnings": [warning.to_json() for warning in self.warnings],
             "entries": [
                 {
                     "id": entry.id,
@@ -140,10 +186,23 @@ class Preflight:
                     "text": entry.text,
                     "amount": format_amount(_debit_total(entry)),
                     "problems": self.problems.get(entry.id, []),
+                    "warnings": [warning.to_json() for warning in self.entry_warnings(entry)],
                 }
                 for entry in self.entries
             ],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class PreflightWarning:
+    """What only Fortnox can decide; the export goes ahead once the user has seen it. `text` is the English."""
+
+    key: str
+    params: dict
+    text: str
+
+    def to_json(self) -> dict:
+        return {"key": self.key, "params": self.params, "text": self.text}
 
 
 class PreflightNotClean(BokslutError):
@@ -170,9 +229,16 @@ class EntryResult:
     outcome: str  # sent, found (after a lost answer), skipped, failed, unsent; "uncertain" only while it is checked
     message: str
     number: int | None = None
+    code: int | None = None  # Fortnox's error code of a refusal (2000401: the period is locked)
 
     def to_json(self) -> dict:
-        return {"id": self.entry_id, "outcome": self.outcome, "number": self.number, "message": self.message}
+        return {
+            "id": self.entry_id,
+            "outcome": self.outcome,
+            "number": self.number,
+            "code": self.code,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -343,15 +409,12 @@ async def _preflight(
     }
     centres = await _codes(client, "/costcenters", "CostCenters", "Code") if _any(every_row, "cost_center") else {}
     projects = await _codes(client, "/projects", "Projects", "ProjectNumber") if _any(every_row, "project") else {}
-    locked = await locked_through(client)
+    check.locked_through = await locked_through(client)
     label = f"{year.start}..{year.end}"
     for entry in chosen:
         problems = [str(problem) for problem in validate(db, fiscal_year, draft_of(entry))]
-        if locked is not None and entry.date <= locked:
-            problems.append(
-                f"date: {entry.date} is in Fortnox's locked period (locked through {locked}); "
-                "date the entry later or unlock the period in Fortnox"
-            )
+        if check.locked_through is not None and entry.date <= check.locked_through:
+            check.in_locked_period.append(entry.id)
         for position, row in enumerate(rows[entry.id], start=1):
             problems.extend(_row_problems(f"rows[{position}]", row, chart, centres, projects, label))
         if problems:
@@ -537,9 +600,12 @@ class _Exporter:
         self.owned: set[int] = set()
         self.pending: dict[int, ExportAttempt] = {}  # entry id -> its unanswered intent
         self.sends: Counter[int] = Counter()
+        self.next_number: int | None = None  # a lower bound of the number Fortnox gives the series' next voucher
 
     async def run(self, entry_ids: list[int]) -> None:
         try:
+            if entry_ids:
+                self.next_number = await self._next_voucher_number(self.series, self.fortnox_year)
             for entry_id in entry_ids:
                 await self._export(entry_id)
             await self._settle()
@@ -603,6 +669,7 @@ class _Exporter:
                 state="intent",
                 process=self.me,
                 started=now,
+                next_voucher_number=self.next_number,
             )
             body = _voucher(entry, rows_of(entry), self.series)
         self._own(entry_id)
@@ -624,7 +691,9 @@ class _Exporter:
     async def _post(self, entry_id: int, claim: _Claimed) -> None:
         self.sends[entry_id] += 1
         try:
-            answer = await self.client.post_json("/vouchers", claim.body, {"financialyear": self.fortnox_year})
+            answer = await self.client.post_json(
+                "/vouchers", claim.body, {"financialyear": self.fortnox_year}, on_send=partial(_sending, claim.attempt)
+            )
             number = int(answer["Voucher"]["VoucherNumber"])
         except (FortnoxRejected, FortnoxNotFound) as refusal:
             self._refused(entry_id, claim.attempt, refusal)
@@ -636,6 +705,7 @@ class _Exporter:
             self.pending[entry_id] = claim.attempt
             self._result(entry_id, "uncertain", f"no answer from Fortnox ({_reason(unknown)}); checking Fortnox")
         else:
+            self.next_number = max(self.next_number or 1, number + 1)
             self._exported(entry_id, claim.attempt, number, "posted")
             self._result(entry_id, "sent", f"sent as {claim.attempt.series} {number}", number)
 
@@ -647,7 +717,7 @@ class _Exporter:
             ClosingEntry.update(status="failed", failure=reason, updated=utc_now()).where(
                 ClosingEntry.id == entry_id, ClosingEntry.status != "exported"
             ).execute()
-        self._result(entry_id, "failed", reason)
+        self._result(entry_id, "failed", reason, code=refusal.code)
 
     def _exported(self, entry_id: int, attempt: ExportAttempt, number: int, state: str) -> bool:
         """False when another bokslut settled this attempt first (then the entry is claimed afresh)."""
@@ -679,12 +749,17 @@ class _Exporter:
     async def _settle(self) -> None:
         """Read the series for the markers of unanswered POSTs; send again only what is surely absent."""
         while self.pending:
-            read_at = utc_now()  # the list shows every voucher committed before this moment
+            read_at = utc_now()  # what is read shows every voucher committed before this moment
             found: dict[tuple[str, int | None], dict[str, list[int]]] = {}
             for attempt in self.pending.values():
                 key = (attempt.series, attempt.fortnox_year)
                 if key not in found:
-                    found[key] = await self._markers(*key)
+                    waiting = {
+                        entry_id: waiting
+                        for entry_id, waiting in self.pending.items()
+                        if (waiting.series, waiting.fortnox_year) == key
+                    }
+                    found[key] = await self._markers(*key, waiting)
             progressed = False
             for entry_id, attempt in list(self.pending.items()):
                 numbers = found[(attempt.series, attempt.fortnox_year)].get(ClosingEntry.get_by_id(entry_id).marker)
@@ -702,12 +777,42 @@ class _Exporter:
                 wake = min(_settled_at(attempt, self.wait) for attempt in self.pending.values())
                 await asyncio.sleep(max(0.0, (wake - dt.datetime.now(dt.UTC).replace(tzinfo=None)).total_seconds()))
 
-    async def _markers(self, series: str, year: int | None) -> dict[str, list[int]]:
+    async def _markers(self, series: str, year: int | None, waiting: dict[int, ExportAttempt]) -> dict[str, list[int]]:
+        """Marker -> voucher numbers, complete for every marker of `waiting` (entry id -> its unanswered intent).
+
+        The series list is enough only when every item carries `Comments`; otherwise the single vouchers that can
+        be one of these are read: from the lowest NextVoucherNumber the intents recorded, up to the series' next
+        number now, leaving out those the export ledger already gives to other entries.
+        """
         markers: dict[str, list[int]] = {}
+        listed = carried = 0
         async for item in self.client.iter_all(f"/vouchers/sublist/{series}", "Vouchers", {"financialyear": year}):
+            listed += 1
+            carried += "Comments" in item
             for marker in _MARKER.findall(str(item.get("Comments") or "")):
                 markers.setdefault(marker, []).append(int(item["VoucherNumber"]))
+        if listed and carried == listed:
+            return markers
+        markers = {}
+        bodies = {ClosingEntry.get_by_id(entry_id).marker: _claimed_body(entry_id, series) for entry_id in waiting}
+        first = min(attempt.next_voucher_number or 1 for attempt in waiting.values())  # 1: recorded before it was kept
+        known = _numbers_in_ledger(series, year)
+        for number in range(first, await self._next_voucher_number(series, year)):
+            if number in known:
+                continue
+            try:
+                voucher = (await self.client.get_json(f"/vouchers/{series}/{number}", {"financialyear": year}))[
+                    "Voucher"
+                ]
+            except FortnoxNotFound:  # numbers have no gaps in Fortnox; a missing one holds nothing of ours
+                continue
+            for marker in _markers_of(voucher, bodies):
+                markers.setdefault(marker, []).append(number)
         return markers
+
+    async def _next_voucher_number(self, series: str, year: int | None) -> int:
+        answer = await self.client.get_json(f"/voucherseries/{series}", {"financialyear": year})
+        return int(answer["VoucherSeries"]["NextVoucherNumber"])
 
     async def _found(self, entry_id: int, attempt: ExportAttempt, numbers: list[int]) -> None:
         number = min(numbers)
@@ -730,17 +835,71 @@ class _Exporter:
             entry_id, "unsent", f"not sent: Fortnox did not answer it {self.sends[entry_id]} times; export again later"
         )
 
-    def _result(self, entry_id: int, outcome: str, message: str, number: int | None = None) -> None:
-        result = EntryResult(entry_id, outcome, message, number)
+    def _result(
+        self, entry_id: int, outcome: str, message: str, number: int | None = None, *, code: int | None = None
+    ) -> None:
+        result = EntryResult(entry_id, outcome, message, number, code)
         self.report.results[entry_id] = result
         self.record.counts = self.report.counts  # kept current, so an interrupted export still shows its progress
         if self.on_entry is not None:
             self.on_entry(result)
 
 
+def _sending(attempt: ExportAttempt) -> None:
+    """Just before the POST leaves (again, after a 429): committed at once, so even a killed export's intent tells
+    the next one how long Fortnox may still be working on it."""
+    now = utc_now()
+    ExportAttempt.update(sent=now).where(ExportAttempt.id == attempt.id, ExportAttempt.state == "intent").execute()
+    attempt.sent = now
+
+
 def _settled_at(attempt: ExportAttempt, wait: dt.timedelta) -> dt.datetime:
-    """`started` is stored to the second, rounded down: one second more keeps the wait a lower bound."""
-    return attempt.started + wait + dt.timedelta(seconds=1)
+    """From the POST's last sending (else its intent): throttling and 429 retries can hold a POST long after its
+    intent. Times are stored to the second, rounded down: one second more keeps the wait a lower bound."""
+    return (attempt.sent or attempt.started) + wait + dt.timedelta(seconds=1)
+
+
+def _numbers_in_ledger(series: str, year: int | None) -> set[int]:
+    """Voucher numbers the export ledger knows belong to an entry (posted or found)."""
+    return {
+        attempt.voucher_number
+        for attempt in ExportAttempt.select(ExportAttempt.voucher_number).where(
+            ExportAttempt.target == TARGET,
+            ExportAttempt.series == series,
+            ExportAttempt.fortnox_year == year,
+            ExportAttempt.state.in_(["posted", "found"]),
+            ExportAttempt.voucher_number.is_null(False),
+        )
+    }
+
+
+def _claimed_body(entry_id: int, series: str) -> dict:
+    entry = ClosingEntry.get_by_id(entry_id)
+    return _voucher(entry, rows_of(entry), series)["Voucher"]
+
+
+def _markers_of(voucher: dict, bodies: dict[str, dict]) -> list[str]:
+    """The markers a single voucher is: by its Comments when it has the field, else by its content."""
+    if "Comments" in voucher:
+        return _MARKER.findall(str(voucher.get("Comments") or ""))
+    return [marker for marker, body in bodies.items() if _same_content(voucher, body)]
+
+
+def _same_content(voucher: dict, body: dict) -> bool:
+    """Fortnox's voucher as the POST body made it: text, date and the rows not struck out."""
+
+    def rows(items: list) -> Counter:
+        return Counter(
+            (int(row["Account"]), Decimal(str(row.get("Debit") or 0)), Decimal(str(row.get("Credit") or 0)))
+            for row in items
+            if not row.get("Removed")
+        )
+
+    return (
+        voucher.get("Description") == body["Description"]
+        and voucher.get("TransactionDate") == body["TransactionDate"]
+        and rows(voucher.get("VoucherRows") or []) == rows(body["VoucherRows"])
+    )
 
 
 def _reason(error: BaseException) -> str:

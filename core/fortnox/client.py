@@ -125,9 +125,21 @@ class FortnoxClient:
     async def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> dict:
         return await self._request("GET", path, params, None, self._json_receiver("GET", path))
 
-    async def post_json(self, path: str, body: Mapping[str, Any], params: Mapping[str, Any] | None = None) -> dict:
-        """Never repeated once Fortnox may have received it; see FortnoxOutcomeUnknown."""
-        return await self._request("POST", path, params, encode_json(body), self._json_receiver("POST", path))
+    async def post_json(
+        self,
+        path: str,
+        body: Mapping[str, Any],
+        params: Mapping[str, Any] | None = None,
+        *,
+        on_send: Callable[[], None] | None = None,
+    ) -> dict:
+        """Never repeated once Fortnox may have received it; see FortnoxOutcomeUnknown.
+
+        `on_send` is called just before each time the request actually leaves (a 429 or 401 sends it again later).
+        """
+        return await self._request(
+            "POST", path, params, encode_json(body), self._json_receiver("POST", path), on_send=on_send
+        )
 
     async def iter_all(
         self, path: str, collection_key: str, params: Mapping[str, Any] | None = None
@@ -232,6 +244,8 @@ class FortnoxClient:
         params: Mapping[str, Any] | None,
         content: bytes | None,
         receive: Callable[[httpx.Response], Awaitable[T]],
+        *,
+        on_send: Callable[[], None] | None = None,
     ) -> T:
         if self._limiter is None:
             self._limiter = shared_limiter(self.api_url, self._tenant_key)
@@ -252,6 +266,8 @@ class FortnoxClient:
             status: int | None = None
             error_body = b""
             try:
+                if on_send is not None:
+                    on_send()
                 response = await self._http.send(request, stream=True)
                 try:
                     status = response.status_code

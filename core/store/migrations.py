@@ -520,6 +520,16 @@ def _add_reconciliations(db: pw.Database, migrator: SchemaMigrator) -> None:
     )
 
 
+def _add_export_send_facts(db: pw.Database, migrator: SchemaMigrator) -> None:
+    """What settling a lost POST answer needs beside the marker: the series' next voucher number as known before the
+    POST (the single vouchers to read when a list lacks Comments) and when the POST last actually left (throttling
+    and 429 retries can hold it long after the intent)."""
+    migrate(
+        migrator.add_column("export_attempt", "next_voucher_number", pw.IntegerField(null=True)),
+        migrator.add_column("export_attempt", "sent", pw.DateTimeField(null=True)),
+    )
+
+
 Migration = Callable[[pw.Database, SchemaMigrator], None]
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -532,6 +542,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _add_tax,
     _add_company_vat_period,
     _add_reconciliations,
+    _add_export_send_facts,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

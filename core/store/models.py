@@ -255,6 +255,10 @@ class ExportAttempt(BaseModel):
     finished = pw.DateTimeField(null=True)
     voucher_number = pw.IntegerField(null=True)
     message = pw.TextField(default="")
+    # A lower bound of the number Fortnox gives the voucher, known before the POST: where to read single vouchers
+    # when a series list lacks Comments. NULL in attempts made before it was kept.
+    next_voucher_number = pw.IntegerField(null=True)
+    sent = pw.DateTimeField(null=True)  # when the POST last left: an unanswered one's grace counts from here
 
     class Meta:
         table_name = "export_attempt"

@@ -26,6 +26,7 @@ import core.fortnox.connection
 from core.activity import list_activity
 from core.closing.entries import create_entry
 from core.export.fortnox import EntryResult, PreflightNotClean, export_to_fortnox
+from core.fortnox.client import RetryPolicy
 from fortnox_sandbox.app import SandboxConfig, create_sandbox
 from fortnox_sandbox.serve import RunningSandbox, serve_in_background
 from core.store.models import ClosingEntry, ExportAttempt
@@ -47,13 +48,22 @@ class CommitsLate:
     def __init__(self, app) -> None:
         self.app = app
         self._held: list[float] = []
+        self._throttled = 0
 
-    def arm(self, seconds: float) -> None:
+    def arm(self, seconds: float, *, after_429s: int = 0) -> None:
+        """`after_429s`: the POSTs before it are refused with 429 first (Retry-After 1), as the rate limit does."""
         self._held.append(seconds)
+        self._throttled += after_429s
 
     async def __call__(self, scope, receive, send) -> None:
         if not (self._held and scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == VOUCHERS):
             await self.app(scope, receive, send)
+            return
+        if self._throttled:
+            self._throttled -= 1
+            headers = [(b"content-type", b"application/json"), (b"retry-after", b"1")]
+            await send({"type": "http.response.start", "status": 429, "headers": headers})
+            await send({"type": "http.response.body", "body": b'{"message":"Too many requests"}'})
             return
         seconds = self._held.pop(0)
         body, more = b"", True
@@ -74,11 +84,12 @@ def late():
     return {}
 
 
-@pytest.fixture
-def sandbox(late):
+@pytest.fixture(params=[False, True], ids=["lists with Comments", "lists without Comments"])
+def sandbox(late, request):
     """Without Fortnox's rate limit (two bokslut processes at 4 requests/s each would exceed it), and with
-    CommitsLate in front (in `late["commits"]`)."""
-    made = create_sandbox(SandboxConfig(vouchers_per_year=150, rate_limit=False))
+    CommitsLate in front (in `late["commits"]`). Every test runs twice: once with voucher lists that carry Comments,
+    and once with lists that lack them (as recorded real lists do), where the lists prove nothing absent."""
+    made = create_sandbox(SandboxConfig(vouchers_per_year=150, rate_limit=False, lean_voucher_lists=request.param))
     late["commits"] = CommitsLate(made.app)
     with serve_in_background(late["commits"]) as (port, _):
         yield RunningSandbox(
@@ -172,10 +183,10 @@ class _Trouble:
             self.slow = True
 
 
-def _quick(connected, monkeypatch, *, timeout: float, wait_seconds: int):
+def _quick(connected, monkeypatch, *, timeout: float, wait_seconds: int, **client_options):
     """A short client time-out and a short wait before an unanswered POST counts as absent."""
     client = core.fortnox.connection.FortnoxClient
-    monkeypatch.setattr(core.fortnox.connection, "FortnoxClient", partial(client, timeout=timeout))
+    monkeypatch.setattr(core.fortnox.connection, "FortnoxClient", partial(client, timeout=timeout, **client_options))
     return dataclasses.replace(connected.settings, config={"export": {"unanswered_wait_seconds": wait_seconds}})
 
 
@@ -228,6 +239,29 @@ async def test_a_post_fortnox_is_still_working_on_is_found_rather_than_sent_twic
     assert report.results[entry.id].message == "found in Fortnox as I 1 (its answer had been lost)"
     _assert_each_in_fortnox_once(sandbox, [entry])
     assert [a.state for a in ExportAttempt.select()] == ["found"]
+
+
+async def test_the_wait_for_an_unanswered_post_counts_from_its_last_sending_not_from_its_intent(
+    nordljus, connected, sandbox, late, monkeypatch
+):
+    """A 429 holds the POST back 4 s after its intent; then it times out while Fortnox still saves it. Counted from
+    the intent the 2 s wait would be over at once, the voucher not yet there, and the entry sent twice. (The
+    wait after the 429 is real here, as the times in the export ledger are.)"""
+    (entry,) = _entries(nordljus, 1)
+    retry = RetryPolicy(rate_limit_window=4.0, base=0.1)
+    settings = _quick(connected, monkeypatch, timeout=0.3, wait_seconds=2, retry=retry, sleep=asyncio.sleep)
+    late["commits"].arm(1.5, after_429s=1)
+    seen = []
+
+    report = await export_to_fortnox(
+        nordljus.db, settings, nordljus.company, nordljus.year, "I", on_entry=lambda result: seen.append(result.outcome)
+    )
+
+    assert seen == ["uncertain", "found"]
+    assert report.results[entry.id].number == 1
+    _assert_each_in_fortnox_once(sandbox, [entry])
+    (attempt,) = ExportAttempt.select()
+    assert attempt.state == "found" and (attempt.sent - attempt.started).total_seconds() >= 3
 
 
 def _export_until_done(cli, sandbox, workers: int, kills_each: int, seed: int) -> tuple[Counter, set[str]]:

@@ -122,17 +122,26 @@ def test_the_preflight_lists_every_problem_per_entry_and_nothing_is_sent(nordlju
     preflight = refused.json()
     assert preflight["clean"] is False and preflight["general"] == []
     problems = {int(entry_id): " | ".join(found) for entry_id, found in preflight["problems"].items()}
-    assert set(problems) == {e.id for e in (inactive, not_in_chart, no_cost_centre, project_on_bank, locked,
+    assert set(problems) == {e.id for e in (inactive, not_in_chart, no_cost_centre, project_on_bank,
                                             characters, too_long, unbalanced)}  # fmt: skip
     assert "account 1010 is not active in Fortnox" in problems[inactive.id]
     assert "account 6570 is not in Fortnox's chart of accounts for 2025-01-01..2025-12-31" in problems[not_in_chart.id]
     assert "rows[1].cost_center: account 6540 requires a cost centre" in problems[no_cost_centre.id]
     assert "rows[1].project: account 1930 allows no project in Fortnox; remove 0001" in problems[project_on_bank.id]
-    assert "2025-03-15 is in Fortnox's locked period (locked through 2025-03-31)" in problems[locked.id]
+    # The locked period is Fortnox's to decide (a closing series takes it): a warning, not a problem.
+    assert preflight["locked_through"] == "2025-03-31"
+    (warning,) = preflight["warnings"]
+    assert warning["key"] == "export_locked_period_warning"
+    named = f"{locked.id} (2025-03-15, Avskrivning mars)"
+    assert warning["params"] == {"count": 1, "locked_through": "2025-03-31", "series": "I", "entries": named}
+    (locked_item,) = [item for item in preflight["entries"] if item["id"] == locked.id]
+    assert locked_item["problems"] == [] and [w["key"] for w in locked_item["warnings"]] == [
+        "export_entry_in_locked_period"
+    ]
     assert "'|'" in problems[characters.id] and "'”'" in problems[characters.id]
     assert "201 characters long; Fortnox allows at most 200" in problems[too_long.id]
     assert "not balanced" in problems[unbalanced.id]
-    assert f"entry {locked.id} (2025-03-15, 'Avskrivning mars'):" in refused.stderr  # the text form, one per line
+    assert f"entry {inactive.id} (2025-12-31, 'Utvecklingsutgifter'):" in refused.stderr  # the text form, per line
     assert {entry["id"] for entry in preflight["entries"]} >= {clean.id}
 
     missing = nordljus.export("--yes", "--json", series="Z")
@@ -163,3 +172,37 @@ def test_an_expired_connection_is_renewed_by_a_new_import_before_exporting(nordl
     assert done.returncode == 0, done.stderr
     assert done.json()["counts"]["sent"] == 1 and ClosingEntry.get_by_id(entry.id).fortnox_number == 1
 
+
+
+def test_a_locked_period_warns_then_fortnox_decides_the_closing_series_takes_it_another_not(nordljus, sandbox):
+    """Nordljus has locked through 2025-03-31 and its series I is its closing series ("ej låsbar serie"), which the
+    API does not show: bokslut warns, sends, and records Fortnox's own answer per entry."""
+    march = nordljus.add(draft("Avskrivning mars", ("7832", "100.00"), ("1229", "-100.00"), date=dt.date(2025, 3, 15)))
+    year_end = nordljus.add(draft("Skatt på årets resultat", ("8910", "1000.00"), ("2512", "-1000.00")))
+
+    elsewhere = nordljus.export("--yes", "--json", series="A")
+    assert elsewhere.returncode == 2  # an entry failed
+    assert (
+        "bokslut: warning: 1 entry is dated in Fortnox's locked period (through 2025-03-31): "
+        f"{march.id} (2025-03-15, Avskrivning mars). Fortnox takes them only if A is its closing series"
+    ) in elsewhere.stderr
+    results = {item["id"]: item for item in elsewhere.json()["entries"]}
+    refusal = "Sandbox Administratör har låst perioden t.o.m. 2025-03-31. Lås upp perioden för att fortsätta"
+    assert (results[march.id]["outcome"], results[march.id]["code"]) == ("failed", 2000401)
+    assert results[march.id]["message"] == f"Fortnox refused the voucher (code 2000401): {refusal}"
+    assert (results[year_end.id]["outcome"], results[year_end.id]["code"]) == ("sent", None)
+    failed = ClosingEntry.get_by_id(march.id)
+    assert (failed.status, failed.failure) == ("failed", f"Fortnox refused the voucher (code 2000401): {refusal}")
+    attempt = ExportAttempt.get(ExportAttempt.entry == march.id)
+    assert (attempt.state, attempt.series, attempt.message) == ("failed", "A", failed.failure)
+    assert [(v.series, v.transaction_date) for v in _posted(sandbox)] == [("A", dt.date(2025, 12, 31))]
+
+    closing = nordljus.export("--yes", "--json", series="I")  # the failed entry is a candidate again
+    assert closing.returncode == 0, closing.stderr
+    assert "Fortnox takes them only if I is its closing series" in closing.stderr
+    assert [(item["id"], item["outcome"], item["number"]) for item in closing.json()["entries"]] == [
+        (march.id, "sent", 1)
+    ]
+    exported = ClosingEntry.get_by_id(march.id)
+    assert (exported.status, exported.fortnox_series, exported.fortnox_number) == ("exported", "I", 1)
+    assert [(v.series, v.number, v.transaction_date) for v in _posted(sandbox)][-1] == ("I", 1, dt.date(2025, 3, 15))

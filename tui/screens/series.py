@@ -27,7 +27,7 @@ from core.export.fortnox import (
 from core.store.models import FiscalYear
 from tui.bindings import translate_bindings
 from tui.fortnox import tell
-from tui.i18n import export_words, t, tn
+from tui.i18n import export_words, keyed, t, tn
 from tui.messages import ExportEnded, ExportProgressed, PreflightDone, SeriesRead
 from tui.text import literal
 
@@ -184,6 +184,9 @@ class SeriesScreen(ModalScreen[None]):
         for line in check.general:
             text.append_text(literal(line, style="bold red", wrap=True))
             text.append("\n")
+        for warning in check.warnings:  # Fortnox decides (a closing series takes a locked period): said, not blocking
+            text.append_text(literal(keyed(warning.key, warning.params) or warning.text, style="yellow", wrap=True))
+            text.append("\n")
         for entry in check.entries:
             problems = check.problems.get(entry.id, [])
             text.append_text(literal(f"{entry.id:>4} {entry.date} {entry.text}", wrap=True))
@@ -192,6 +195,10 @@ class SeriesScreen(ModalScreen[None]):
             text.append("\n")
             for problem in problems:
                 text.append_text(literal(f"       {problem}", style="red", wrap=True))
+                text.append("\n")
+            for warning in check.entry_warnings(entry):
+                said = keyed(warning.key, warning.params) or warning.text
+                text.append_text(literal(f"       {said}", style="yellow", wrap=True))
                 text.append("\n")
         text.rstrip()
         self.query_one("#series-result", Static).update(text)
