@@ -40,9 +40,14 @@ def cmd_trial_balance(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def render_trial_balance(balance: ledger.TrialBalance) -> str:
+    """A year known only from balances has no vouchers to count: its figures are the file's #IB, #UB and #RES."""
+    source = (
+        "known only from balances (opening, closing and result balances, no vouchers)"
+        if balance.balances_only
+        else f"{balance.vouchers} vouchers, {balance.transactions} transactions"
+    )
     lines = [
-        f"{balance.company_name} ({balance.org_number}), {balance.start}..{balance.end}: "
-        f"{balance.vouchers} vouchers, {balance.transactions} transactions, "
+        f"{balance.company_name} ({balance.org_number}), {balance.start}..{balance.end}: {source}, "
         + ("final (with closing entries)" if balance.final else "preliminary"),
         f"{'account':<8}{'name':<44}{'opening':>16}{'movement':>16}{'closing':>16}",
     ]

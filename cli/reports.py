@@ -1,9 +1,14 @@
 """`bokslut report trial-balance|income-statement|balance-sheet`: the reports on the command line.
 
-    bokslut report KIND [--company ORGNR] [--year YYYY] [--final] [--accounts] [--format json|csv|xlsx] [--output PATH]
+    bokslut report KIND [--company ORGNR] [--year YYYY] [--final] [--accounts] [--format json|csv|xlsx|text]
+                        [--rounding ore|krona|thousand] [--purchases handelsvaror|ravaror_och_fornodenheter]
+                        [--output PATH]
 
-Without --output JSON and CSV go to stdout; XLSX is a file and needs --output. --company and --year work as for
-`bokslut trial-balance`: the only company and the latest year when left out. Refusals are one line, exit 2.
+Without --output JSON, CSV and text go to stdout; XLSX is a file and needs --output. Text is the report for a
+person to read, in the report's own language (Swedish, as the files are), its notices (a balance sheet that does
+not balance, accounts left out, amounts moved by their sign, rounding differences) as lines under it; a file
+written with --output is followed by the same notices. --company and --year work as for `bokslut trial-balance`:
+the only company and the latest year when left out. Refusals are one line, exit 2.
 """
 
 from __future__ import annotations
@@ -12,13 +17,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from cli.common import company_year
+from cli.common import company_year, say
 from core.errors import BokslutError
-from core.reports.formats import FORMATS, render, write_file
-from core.reports.statements import build_report
+from core.reports.bas import PURCHASE_LINES
+from core.reports.formats import FORMATS, UNIT_TEXTS, render, write_file
+from core.reports.statements import ROUNDINGS, Report, build_report, company_line
 from core.text import json_safe, terminal_safe
 
 EXIT_OK = 0
+TEXT = "text"  # the command line's own format: the report for a person, not a file for a program
+STATEMENT_OPTIONS = ("accounts", "rounding", "purchases")  # the statements take them, the trial balance does not
 
 HELP = {
     "trial-balance": "saldobalans: every account's opening, movement and closing, and last year's closing",
@@ -38,7 +46,15 @@ def register(commands: argparse._SubParsersAction) -> None:
         sub.add_argument("--final", action="store_true", help="include the closing entries (default: preliminary)")
         if kind != "trial-balance":
             sub.add_argument("--accounts", action="store_true", help="list the accounts under each line")
-        sub.add_argument("--format", choices=FORMATS, default="json", help="default: json")
+            sub.add_argument(
+                "--rounding", choices=tuple(ROUNDINGS), default="ore",
+                help="amounts in öre (default), whole kronor or thousands (tkr); totals still add up",
+            )  # fmt: skip
+            sub.add_argument(
+                "--purchases", choices=PURCHASE_LINES, default=PURCHASE_LINES[0],
+                help=f"the income statement line purchases 4000-4899 go to (default: {PURCHASE_LINES[0]})",
+            )  # fmt: skip
+        sub.add_argument("--format", choices=(*FORMATS, TEXT), default="json", help="default: json")
         sub.add_argument("--output", metavar="PATH", help="write to this file (required for xlsx)")
         sub.set_defaults(handler=cmd_report)
 
@@ -53,10 +69,9 @@ def cmd_report(args: argparse.Namespace, settings) -> int:
     if output is not None and not output.parent.is_dir():
         raise BokslutError(f"{output.parent} does not exist; create it or give --output another path")
     db, company, fiscal_year = company_year(args, settings)
-    report = build_report(
-        db, company, fiscal_year, args.report_kind, final=args.final, accounts=getattr(args, "accounts", False)
-    )
-    data = render(report, args.format)
+    statement_options = {name: getattr(args, name) for name in STATEMENT_OPTIONS if hasattr(args, name)}
+    report = build_report(db, company, fiscal_year, args.report_kind, final=args.final, **statement_options)
+    data = render_text(report).encode("utf-8") if args.format == TEXT else render(report, args.format)
     if output is None:
         data = _for_stdout(data, args.format)
         sys.stdout.flush()
@@ -68,8 +83,34 @@ def cmd_report(args: argparse.Namespace, settings) -> int:
             sys.stdout.write(data.decode("utf-8"))
     else:
         write_file(output, data)
-        print(f"wrote {output}")
+        say("\n".join([f"wrote {output}", *report.notes]))
     return EXIT_OK
+
+
+def render_text(report: Report) -> str:
+    """The report as a person reads it on a terminal: the XLSX sheet's header lines, the rows indented by level
+    with the amounts in columns, and the notices last."""
+    width = max([len(column.label) for column in report.columns] + [14])
+    rows = [
+        (
+            "  " * row.level + (f"{row.account} {row.heading}".strip() if row.account else row.heading),
+            ["" if value is None else report.format(value) for value in row.values],
+        )
+        for row in report.rows
+    ]
+    heading_width = max(len(heading) for heading, _values in rows) if rows else 0
+    lines = [
+        report.title,
+        company_line(report),
+        f"Räkenskapsår {report.start.isoformat()}–{report.end.isoformat()}, {report.status}",
+        report.sign_convention + UNIT_TEXTS[report.rounding],
+        "",
+        " " * heading_width + "".join(f"  {column.label:>{width}}" for column in report.columns),
+        *(f"{heading:<{heading_width}}" + "".join(f"  {value:>{width}}" for value in values) for heading, values in rows),
+    ]
+    if report.notes:
+        lines += ["", *report.notes]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
 def _for_stdout(data: bytes, format: str) -> bytes:

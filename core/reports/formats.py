@@ -31,6 +31,7 @@ NUMBER_FORMAT = "#,##0.00"
 WHOLE_NUMBER_FORMAT = "#,##0"  # a report rounded to kronor or thousands
 UNIT_TEXTS = {"ore": "", "krona": " Belopp i hela kronor.", "thousand": " Belopp i tusental kronor (tkr)."}
 BOLD_KINDS = frozenset({"heading", "subtotal", "result", "total"})
+PRIVATE_FILE_MODE = 0o600  # a report holds the books: readable by its owner only
 
 
 def json_text(report: Report) -> str:
@@ -153,7 +154,8 @@ def render(report: Report, format: str) -> bytes:
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Through a temporary file in the same directory, so a reader never sees half a report."""
+    """Through a temporary file in the same directory, so a reader never sees half a report. The file is 0600
+    whatever the umask, and stays so when it replaces an older report: the books are private (issue 16)."""
     path = Path(path)
     try:
         descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -161,10 +163,8 @@ def write_file(path: Path, data: bytes) -> None:
         raise OSError(error.errno, error.strerror, str(path)) from None
     try:
         with os.fdopen(descriptor, "wb") as handle:
+            os.fchmod(handle.fileno(), PRIVATE_FILE_MODE)  # before a byte is written; mkstemp's 0600, said here
             handle.write(data)
-        umask = os.umask(0)  # mkstemp makes the file private; a report gets the permissions of any new file
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
