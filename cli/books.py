@@ -13,6 +13,13 @@ from core.money import format_amount
 from core.store.db import open_store
 
 
+# Its own flag, not --yes: replacing reconciled periods is a graver decision than a file's organisation number.
+ALLOW_LOCKED_HELP = (
+    "replace the books even where the import changes vouchers in locked periods (refused without it, naming the "
+    "periods and the number of vouchers)"
+)
+
+
 def cmd_import_sie(args: argparse.Namespace, settings: Settings) -> int:
     db = open_store(settings.store)
     result = import_sie(
@@ -20,6 +27,7 @@ def cmd_import_sie(args: argparse.Namespace, settings: Settings) -> int:
         Path(args.path),
         company_org=args.company,
         confirm_org_mismatch=args.yes,
+        confirm_locked_changes=args.allow_locked,
         limits=settings.sie_limits(),
     )
     if args.json:
@@ -105,6 +113,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("path")
     sub.add_argument("--company", help="organisation number of the company to import into")
     sub.add_argument("--yes", action="store_true", help="import even if the file's #ORGNR differs")
+    sub.add_argument("--allow-locked", action="store_true", help=ALLOW_LOCKED_HELP)
     sub.add_argument("--json", action="store_true")
     sub.set_defaults(handler=cmd_import_sie)
 

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from cli.common import EXIT_BAD_INPUT, EXIT_OK, print_json, say, company_year
-from core.closing import entries, rates
+from core.closing import entries, history, rates
 from core.closing.templates import TEMPLATES, template_draft
 from core.config import Settings
 from core.errors import BokslutError
@@ -123,9 +123,52 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _history_details(details: dict) -> str:
+    """The details of a history line as `name value` pairs; an edit's former content as its date, text and sum."""
+    words = []
+    for name, value in details.items():
+        if value in (None, "", False):
+            continue
+        if name == "before":
+            debit = sum((Decimal(row["debit"]) for row in value["rows"]), Decimal(0))
+            value = f"{value['date']} {value['text']!r} {format_amount(debit)}"
+        words.append(f"{name} {value}")
+    return ", ".join(words)
+
+
+def render_history(lines: list[dict]) -> str:
+    """One line per change, oldest first: when (UTC), who, what, and the status it left."""
+    return "\n".join(
+        f"  {line['at'].replace('T', ' ')} UTC  {line['by']:<12}{line['action']:<16}"
+        f"{line['status'].replace('_', ' ')}{', deleted' if line['deleted'] else ''}"
+        f"{'  (' + _history_details(line['details']) + ')' if _history_details(line['details']) else ''}"
+        for line in lines
+    )
+
+
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    """The entry, then its history."""
     db = open_store(settings.store)
-    return _show(entries.get_entry(db, args.id), args.json)
+    entry = entries.get_entry(db, args.id)
+    lines = history.history_json(entry)
+    if args.json:
+        print_json({**entries.entry_json(entry), "history": lines})
+    else:
+        say(render_entry(entry) + ("\nhistory:\n" + render_history(lines) if lines else ""))
+    return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
+    db = open_store(settings.store)
+    entry = entries.get_entry(db, args.id)
+    lines = history.history_json(entry)
+    if args.json:
+        print_json({"id": entry.id, "history": lines})
+    elif not lines:
+        say(f"closing entry {entry.id} has no history: it was made before bokslut kept one")
+    else:
+        say(f"entry {entry.id}  {entry.text}\n{render_history(lines)}")
+    return EXIT_OK
 
 
 def cmd_edit(args: argparse.Namespace, settings: Settings) -> int:
@@ -195,7 +238,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("--from-json", required=True, metavar="FILE", help='{"date", "text", "rows": [...]}; - is stdin')
     sub = add("list", cmd_list, "the year's closing entries", year=True)
     sub.add_argument("--deleted", action="store_true", help="include deleted entries")
-    add("show", cmd_show, "one closing entry", entry=True)
+    add("show", cmd_show, "one closing entry and its history", entry=True)
+    add("history", cmd_history, "every change of a closing entry: when, who, what", entry=True)
     sub = add("edit", cmd_edit, "replace a closing entry's date, text and rows from JSON", entry=True)
     sub.add_argument("--from-json", required=True, metavar="FILE", help="the same shape as closing add; - is stdin")
     add("delete", _simple(entries.delete_entry), "hide a closing entry (restorable)", entry=True)

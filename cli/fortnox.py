@@ -9,6 +9,7 @@ import sys
 import threading
 from collections.abc import AsyncIterator
 
+from cli.books import ALLOW_LOCKED_HELP
 from cli.common import EXIT_OK, named_company, print_json, say
 from core import ledger
 from core.config import Settings
@@ -80,7 +81,11 @@ def cmd_import_fortnox(args: argparse.Namespace, settings: Settings) -> int:
     db = open_store(settings.store)
     company = named_company(db, args.company)
     step = None if args.json else (lambda text: print(f"{text} ...", file=sys.stderr, flush=True))
-    result = asyncio.run(import_from_fortnox(db, settings, company, all_years=args.all_years, on_step=step))
+    result = asyncio.run(
+        import_from_fortnox(
+            db, settings, company, all_years=args.all_years, confirm_locked_changes=args.allow_locked, on_step=step
+        )
+    )
     if args.json:
         print_json(result.to_json())
     else:
@@ -135,6 +140,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub = commands.add_parser("import-fortnox", help="import vouchers and balances from Fortnox")
     sub.add_argument("--company")
     sub.add_argument("--all-years", action="store_true", help="every financial year, not only the recent ones")
+    sub.add_argument("--allow-locked", action="store_true", help=ALLOW_LOCKED_HELP)
     sub.add_argument("--json", action="store_true")
     sub.set_defaults(handler=cmd_import_fortnox)
 

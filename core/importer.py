@@ -23,12 +23,13 @@ from core.closing.booking import mark_booked
 from core.errors import BokslutError
 from core.integrity import CheckResult
 from core.money import to_ore
+from core.periods import LockedPeriodsChanged, locked_spans
 from core.sie.errors import Phrase, SieError, SieWarning
 from core.sie.model import Balance, Header, RowKind, Voucher
 from core.sie.reader import SieLimits, SieReader
 from core.store.db import executemany, refresh_statistics
 from core.store.locks import exclusive, is_postgres, lock_within
-from core.store.models import Company, utc_now
+from core.store.models import Company, FiscalYear, utc_now
 from core.store.orgnr import format_org_number, normalise_org_number
 
 BATCH_ROWS = 10_000
@@ -134,22 +135,34 @@ class ImportResult:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Confirmed:
+    """What the user said yes to before the import: a file of another organisation number, changed vouchers in
+    locked periods. Either is refused (and the import rolled back) without it."""
+
+    org_mismatch: bool = False
+    locked_changes: bool = False
+
+
 def import_sie(
     db: pw.Database,
     path: Path,
     *,
     company_org: str | None = None,
     confirm_org_mismatch: bool = False,
+    confirm_locked_changes: bool = False,
     limits: SieLimits = SieLimits(),
     source: str = "sie-file",
     on_progress: Callable[[ImportProgress], None] | None = None,
 ) -> ImportResult:
-    """Import a SIE file (types 1-4); raises SieError, OrgNumberMismatch, or sqlite errors."""
+    """Import a SIE file (types 1-4); raises SieError, OrgNumberMismatch, LockedPeriodsChanged, or sqlite errors."""
     path = Path(path)
     with activity.recorded("import", path.name, _known_company(company_org)) as record:
         reader = SieReader(path, limits)  # a missing or oversized file fails here, and is on record too
         files = [SourceFile(reader, path.name, reader.sha256)]
-        return _import_recorded(db, record, files, company_org, confirm_org_mismatch, source, on_progress)[0]
+        confirmed = Confirmed(confirm_org_mismatch, confirm_locked_changes)
+        return _import_recorded(db, record, files, company_org, confirmed, source, on_progress)[0]
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +182,7 @@ def import_source(
     sha256: str = "",
     company_org: str | None = None,
     confirm_org_mismatch: bool = False,
+    confirm_locked_changes: bool = False,
     source: str = "sie-file",
     on_progress: Callable[[ImportProgress], None] | None = None,
     batch_rows: int = BATCH_ROWS,
@@ -177,7 +191,7 @@ def import_source(
     files = [SourceFile(reader, file_name, sha256)]
     return import_sources(
         db, files, subject=file_name, company_org=company_org, confirm_org_mismatch=confirm_org_mismatch,
-        source=source, on_progress=on_progress, batch_rows=batch_rows,
+        confirm_locked_changes=confirm_locked_changes, source=source, on_progress=on_progress, batch_rows=batch_rows,
     )[0]
 
 
@@ -188,6 +202,7 @@ def import_sources(
     subject: str,
     company_org: str | None = None,
     confirm_org_mismatch: bool = False,
+    confirm_locked_changes: bool = False,
     source: str = "sie-file",
     on_progress: Callable[[ImportProgress], None] | None = None,
     batch_rows: int = BATCH_ROWS,
@@ -199,14 +214,11 @@ def import_sources(
     `also(company_id)` runs inside the same transaction, for what the source brings beside the books.
     A caller whose work began before the files existed (a download) passes its own activity `record`.
     """
+    confirmed = Confirmed(confirm_org_mismatch, confirm_locked_changes)
     if record is not None:
-        return _import_recorded(
-            db, record, files, company_org, confirm_org_mismatch, source, on_progress, batch_rows, also
-        )
+        return _import_recorded(db, record, files, company_org, confirmed, source, on_progress, batch_rows, also)
     with activity.recorded("import", subject, _known_company(company_org)) as record:
-        return _import_recorded(
-            db, record, files, company_org, confirm_org_mismatch, source, on_progress, batch_rows, also
-        )
+        return _import_recorded(db, record, files, company_org, confirmed, source, on_progress, batch_rows, also)
 
 
 def _known_company(company_org: str | None) -> int | None:
@@ -225,7 +237,7 @@ def _import_recorded(
     record: activity.ActivityRecord,
     files: Sequence[SourceFile],
     company_org: str | None,
-    confirm_org_mismatch: bool,
+    confirmed: Confirmed,
     source: str,
     on_progress: Callable[[ImportProgress], None] | None,
     batch_rows: int = BATCH_ROWS,
@@ -236,8 +248,8 @@ def _import_recorded(
     with exclusive(db):  # each file's loader locks its company once the header names it (docs/ARCHITECTURE.md)
         for file in files:
             loader = _Loader(
-                db, file.reader, file.file_name, file.sha256, source, expected_org, confirm_org_mismatch,
-                on_progress, batch_rows,
+                db, file.reader, file.file_name, file.sha256, source, expected_org, confirmed, on_progress,
+                batch_rows,
             )
             results.append(loader.run(record.id))
         company_id = results[-1].company_id
@@ -308,7 +320,7 @@ class _Loader:
         sha256: str,
         source: str,
         expected_org: str | None,
-        confirm_org_mismatch: bool,
+        confirmed: Confirmed,
         on_progress: Callable[[ImportProgress], None] | None,
         batch_rows: int,
     ) -> None:
@@ -319,7 +331,7 @@ class _Loader:
         self.sha256 = sha256
         self.source = source
         self.expected_org = expected_org
-        self.confirm_org_mismatch = confirm_org_mismatch
+        self.confirmed = confirmed
         self.on_progress = on_progress
         self.batch_rows = batch_rows
         self.company_id: int | None = None
@@ -352,10 +364,11 @@ class _Loader:
             self._begin(None)
         self._flush()
         if self.compare_vouchers:
-            after_import(self.db, self.year_ids[0])
+            self._refuse_locked_changes(after_import(self.db, self.year_ids[0], self._locked_spans()))
         self._write_chart()
         if self.current_year is not None:
-            mark_booked(self.db, self.year_ids[0])  # exported closing entries these books now hold count once
+            # exported closing entries these books now hold count once; uncertain matches are the user's to check
+            self.warnings.extend(SieWarning(None, phrase) for phrase in mark_booked(self.db, self.year_ids[0]))
         checks = self._run_checks()
         self.db.execute_sql(
             "UPDATE import_batch SET vouchers = ?, transactions = ?, balances = ?, finished = ?, status = 'done' "
@@ -380,6 +393,19 @@ class _Loader:
             warnings=(*self.reader.warnings, *self.warnings),
             checks=tuple(checks),
         )
+
+    def _locked_spans(self) -> list[tuple[str, dt.date, dt.date]]:
+        return locked_spans(FiscalYear.get_by_id(self.year_ids[0]))
+
+    def _refuse_locked_changes(self, changed: list[tuple[str, int]]) -> None:
+        """Raising rolls the whole import back; confirmed, the import says what it changed."""
+        if not changed:
+            return
+        if not self.confirmed.locked_changes:
+            raise LockedPeriodsChanged(*self.current_year, changed)
+        periods = ", ".join(f"{name} ({count})" for name, count in changed)
+        vouchers = sum(count for _, count in changed)
+        self.warnings.append(SieWarning(None, Phrase("locked_periods_changed", vouchers=vouchers, periods=periods)))
 
     # --- company and years, resolved once the header records have been read ---
 
@@ -412,7 +438,7 @@ class _Loader:
             file_org = ""
         lock_within(self.db, "import", self.expected_org or file_org or header.company_name)
         if self.expected_org is not None:
-            if file_org != self.expected_org and not self.confirm_org_mismatch:
+            if file_org != self.expected_org and not self.confirmed.org_mismatch:
                 raise OrgNumberMismatch(self.expected_org, file_org)
             company = Company.get_or_none(Company.org_number == self.expected_org)
             return company.id if company else self._create_company(header, self.expected_org)

@@ -259,3 +259,52 @@ def locked_problem(db: pw.Database, fiscal_year: FiscalYear, day: dt.date) -> st
         f"{day} lies in {name}, which is locked; date the entry in an open period or unlock it first "
         f"(bokslut period unlock {label(period)} --year {fiscal_year.end.year})"
     )
+
+
+def in_year_end_period(fiscal_year: FiscalYear, day: dt.date) -> bool:
+    """Whether `day` is the year-end period's day, the balance date: where year-end entries are dated (see the
+    module note), whether or not the last month is locked yet."""
+    return day == fiscal_year.end
+
+
+def locked_spans(fiscal_year: FiscalYear) -> list[tuple[str, dt.date, dt.date]]:
+    """(label, first day, last day) of each locked period, with the last day placed as `period_of` places it.
+    Read only; a year whose periods were never laid out has none."""
+    rows = _stored(fiscal_year)
+    if len(rows) < 2:
+        return []
+    *regular, year_end = rows
+    last_month_locked = regular[-1].locked
+    result = []
+    for period in regular:
+        end = period.end
+        if period is regular[-1] and last_month_locked and end == year_end.start:
+            end -= dt.timedelta(days=1)  # the year's last day belongs to the year-end period now
+        if period.locked and period.start <= end:
+            result.append((label(period), period.start, end))
+    if year_end.locked and last_month_locked:
+        result.append((label(year_end), year_end.start, year_end.end))
+    return result
+
+
+class LockedPeriodsChanged(BokslutError):
+    """An import would change vouchers in locked periods: refused, wholly, unless the user confirmed it."""
+
+    key = "import_changes_locked_periods"
+
+    def __init__(self, fiscal_year_start: dt.date, fiscal_year_end: dt.date, changed: list[tuple[str, int]]) -> None:
+        self.changed = changed
+        total = sum(count for _, count in changed)
+        listed = ", ".join(f"{name} ({count})" for name, count in changed)
+        super().__init__(
+            f"the import would change {total} voucher(s) in locked periods of fiscal year "
+            f"{fiscal_year_start}..{fiscal_year_end}: {listed}; nothing was imported. Import again confirming the "
+            "change (bokslut import-sie/import-fortnox --allow-locked) if the books were rightly changed there, "
+            "or find out first why they were",
+            params={
+                "start": fiscal_year_start,
+                "end": fiscal_year_end,
+                "vouchers": total,
+                "periods": [{"period": name, "vouchers": count} for name, count in changed],
+            },
+        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 
 import peewee as pw
 
@@ -49,12 +50,14 @@ _COMPUTED = (
 )
 
 
-def per_voucher(db: pw.Database) -> str:
-    """(key, fingerprint) of a year's vouchers. Only a SQLite store can be older than the fingerprint column (and
-    so hold vouchers without one); a PostgreSQL store was made with it, and the importer fills it for every voucher."""
+def per_voucher(db: pw.Database, *, dated: bool = False) -> str:
+    """(key, fingerprint) of a year's vouchers, and their date if `dated`. Only a SQLite store can be older than the
+    fingerprint column (and so hold vouchers without one); a PostgreSQL store was made with it, and the importer
+    fills it for every voucher."""
     fingerprint = "v.fingerprint" if is_postgres(db) else f"COALESCE(v.fingerprint, {_COMPUTED})"
+    date = ", v.date AS date" if dated else ""
     return (
-        f"SELECT TRIM(v.series || ' ' || v.number) AS key, {fingerprint} AS fingerprint FROM voucher v "
+        f"SELECT TRIM(v.series || ' ' || v.number) AS key, {fingerprint} AS fingerprint{date} FROM voucher v "
         "WHERE v.fiscal_year_id = ?"
     )
 
@@ -73,7 +76,7 @@ def _keep(db: pw.Database, table: str, year_id: int) -> None:
     """(key, fingerprint) of the year's vouchers in a temporary table of the import's connection, indexed for the
     comparison; SQLite holds it, so the import's memory does not grow with the year."""
     db.execute_sql(f"DROP TABLE IF EXISTS {table}")
-    db.execute_sql(f"CREATE TEMP TABLE {table} AS {per_voucher(db)}", (year_id,))
+    db.execute_sql(f"CREATE TEMP TABLE {table} AS {per_voucher(db, dated=True)}", (year_id,))
     db.execute_sql(f"CREATE INDEX {table}_key ON {table} (key, fingerprint)")
 
 
@@ -99,10 +102,15 @@ def before_import(db: pw.Database, company_id: int, start: dt.date) -> bool:
     return True
 
 
-def after_import(db: pw.Database, year_id: int) -> None:
+def after_import(
+    db: pw.Database, year_id: int, locked: Sequence[tuple[str, dt.date, dt.date]] = ()
+) -> list[tuple[str, int]]:
     """Compares the year's new vouchers with the replaced ones by key (series and number) and fingerprint, and
-    keeps what differs for the changed-vouchers check: the comparison runs once per import, not once per check run."""
+    keeps what differs for the changed-vouchers check: the comparison runs once per import, not once per check run.
+    Returns (name, vouchers) for each of the `locked` spans (name, first day, last day) whose vouchers differ: a
+    voucher counts where it was dated before the import or is dated now."""
     _keep(db, "imported_voucher", year_id)
+    in_locked = [(name, _differing_within(db, first, last)) for name, first, last in locked]
     db.execute_sql("DROP TABLE IF EXISTS differing_voucher")
     db.execute_sql(
         "CREATE TEMP TABLE differing_voucher AS SELECT DISTINCT p.key, CASE WHEN EXISTS (SELECT 1 FROM "
@@ -129,3 +137,16 @@ def after_import(db: pw.Database, year_id: int) -> None:
         "computed = excluded.computed",
         (year_id, VOUCHER_CHANGES, json.dumps(details), utc_now().isoformat(sep=" ")),
     )
+    return [(name, count) for name, count in in_locked if count]
+
+
+def _differing_within(db: pw.Database, first: dt.date, last: dt.date) -> int:
+    """Vouchers (by key) replaced or imported with a date in first..last that the other side lacks as they are."""
+    (count,) = db.execute_sql(
+        "SELECT COUNT(DISTINCT key) FROM (SELECT p.key FROM replaced_voucher p WHERE p.date BETWEEN ? AND ? AND NOT "
+        "EXISTS (SELECT 1 FROM imported_voucher i WHERE i.key = p.key AND i.fingerprint = p.fingerprint) UNION ALL "
+        "SELECT i.key FROM imported_voucher i WHERE i.date BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM "
+        "replaced_voucher p WHERE p.key = i.key AND p.fingerprint = i.fingerprint)) AS differing",
+        (first.isoformat(), last.isoformat()) * 2,
+    ).fetchone()
+    return count

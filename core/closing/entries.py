@@ -16,10 +16,11 @@ from decimal import Decimal, InvalidOperation
 import peewee as pw
 
 from core.checks import mark_stale
+from core.closing import history
 from core.closing.texts import DESCRIPTION_MAX, ROW_TEXT_MAX, text_problem
 from core.errors import BokslutError
 from core.money import format_amount
-from core.periods import locked_problem
+from core.periods import in_year_end_period, locked_problem
 from core.store.locks import exclusive, year_closing
 from core.store.models import (
     Account,
@@ -326,6 +327,7 @@ def create_entry(
             reverses=reverses.id if reverses is not None else None,
         )
         _save_rows(entry, draft)
+        history.record(entry.id, "created", template=template, reverses=reverses.id if reverses is not None else None)
         mark_stale(db, fiscal_year.id)
     return entry
 
@@ -361,9 +363,12 @@ def _refresh(entry: ClosingEntry) -> ClosingEntry:
     return ClosingEntry.get_by_id(entry.id)
 
 
-def _guarded_update(db: pw.Database, entry: ClosingEntry, action: str, **values) -> None:
+def _guarded_update(
+    db: pw.Database, entry: ClosingEntry, action: str, change: tuple[str, dict], **values
+) -> None:
     """Conditional on the status in the store, not the object in hand: an export may run in another process. Under
-    the year's closing lock, so an export cannot claim the entry half-way through the change."""
+    the year's closing lock, so an export cannot claim the entry half-way through the change. `change` is the
+    history line (action, details) written with it."""
     with exclusive(db, *year_closing(entry.fiscal_year_id)):
         updated = (
             ClosingEntry.update(updated=utc_now(), **values)
@@ -376,6 +381,8 @@ def _guarded_update(db: pw.Database, entry: ClosingEntry, action: str, **values)
             )
             .execute()
         )
+        if updated:
+            history.record(entry.id, change[0], **change[1])
     if not updated:
         _refuse_if_frozen(_refresh(entry), action)
 
@@ -391,7 +398,11 @@ def update_entry(db: pw.Database, entry: ClosingEntry, draft: EntryDraft) -> Clo
     with exclusive(db, *year_closing(entry.fiscal_year_id)):
         _checked(db, entry.fiscal_year, draft, entry)
         date = draft.date or entry.fiscal_year.end
-        _guarded_update(db, entry, "edited", date=date, text=draft.text, status=status, failure=failure)
+        if status == "not_applicable" and not in_year_end_period(entry.fiscal_year, date):
+            raise ClosingEntryInvalid(_subject(entry), [_not_applicable_problem(entry.fiscal_year, date)])
+        before = draft_json(draft_of(entry))
+        change = ("edited", {"before": before, **({"was": "failed"} if entry.status == "failed" else {})})
+        _guarded_update(db, entry, "edited", change, date=date, text=draft.text, status=status, failure=failure)
         _save_rows(entry, draft)
         mark_stale(db, entry.fiscal_year_id)
     return _refresh(entry)
@@ -400,14 +411,22 @@ def update_entry(db: pw.Database, entry: ClosingEntry, draft: EntryDraft) -> Clo
 def delete_entry(db: pw.Database, entry: ClosingEntry) -> ClosingEntry:
     """Soft: the entry is hidden from lists and balances, and can be restored."""
     _refuse_if_frozen(_refresh(entry), "deleted")
-    _guarded_update(db, entry, "deleted", deleted=True)
-    mark_stale(db, entry.fiscal_year_id)
+    with exclusive(db, *year_closing(entry.fiscal_year_id)):
+        _guarded_update(db, entry, "deleted", ("deleted", {}), deleted=True)
+        mark_stale(db, entry.fiscal_year_id)
     return _refresh(entry)
 
 
 def restore_entry(db: pw.Database, entry: ClosingEntry) -> ClosingEntry:
-    ClosingEntry.update(deleted=False, updated=utc_now()).where(ClosingEntry.id == entry.id).execute()
-    mark_stale(db, entry.fiscal_year_id)
+    with exclusive(db, *year_closing(entry.fiscal_year_id)):
+        restored = (
+            ClosingEntry.update(deleted=False, updated=utc_now())
+            .where(ClosingEntry.id == entry.id, ClosingEntry.deleted == True)  # noqa: E712 (peewee expression)
+            .execute()
+        )
+        if restored:
+            history.record(entry.id, "restored")
+        mark_stale(db, entry.fiscal_year_id)
     return _refresh(entry)
 
 
@@ -427,14 +446,35 @@ def reverse_entry(db: pw.Database, entry: ClosingEntry) -> ClosingEntry:
     rows = tuple(replace(row, debit=row.credit, credit=row.debit) for row in original.rows)
     draft = EntryDraft(date=entry.date, text=(REVERSAL_PREFIX + entry.text)[:DESCRIPTION_MAX], rows=rows)
     fiscal_year = entry.fiscal_year
-    return create_entry(db, fiscal_year.company, fiscal_year, draft, reverses=entry)
+    with exclusive(db, *year_closing(fiscal_year.id)):
+        reversal = create_entry(db, fiscal_year.company, fiscal_year, draft, reverses=entry)
+        history.record(entry.id, "reversed", by=reversal.id)
+    return reversal
 
 
 def set_not_applicable(db: pw.Database, entry: ClosingEntry, value: bool) -> ClosingEntry:
-    """Not applicable for transfer: it counts in the final balances here but is never exported."""
-    _refuse_if_frozen(_refresh(entry), "marked" if value else "unmarked")
-    _guarded_update(db, entry, "marked", status="not_applicable" if value else "not_exported")
+    """Not applicable for transfer: it counts in the final balances here but is never exported. Only a year-end
+    entry (dated in the year-end period) may be: what the books' months hold must go back to the books."""
+    entry = _refresh(entry)
+    _refuse_if_frozen(entry, "marked" if value else "unmarked")
+    if value and not in_year_end_period(entry.fiscal_year, entry.date):
+        problem = _not_applicable_problem(entry.fiscal_year, entry.date)
+        raise BokslutError(f"closing entry {entry.id}: {problem.message}", key=problem.key,
+                           params={"entry": entry.id, **problem.params})
+    status = "not_applicable" if value else "not_exported"
+    if status == entry.status:
+        return entry
+    change = ("not_applicable" if value else "exportable", {})
+    _guarded_update(db, entry, "marked", change, status=status)
     return _refresh(entry)
+
+
+def _not_applicable_problem(fiscal_year: FiscalYear, date: dt.date) -> Problem:
+    message = (
+        f"only an entry in the year-end period ({fiscal_year.end}) can be not applicable for transfer; "
+        f"this one is dated {date}"
+    )
+    return Problem("date", message, "not_applicable_outside_year_end", {"date": date, "year_end": fiscal_year.end})
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -3,14 +3,19 @@
 Suggestions read the final trial balance (the books plus the closing entries so far), so each template
 sees what earlier ones booked: tax after depreciation, the year's result after tax. Where something is
 already booked on the template's own cost account (7832, 8811, 8910), only the rest is suggested, so
-applying a template twice does not book it twice. Accounts follow BAS (domain.md 3.1).
+applying a template twice does not book it twice. Accounts follow BAS (domain.md 3.1), as far as the company's
+chart has them: where it lacks one, the template uses its BAS group account (template_accounts.toml), and says so
+when the chart has neither.
 """
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
+from functools import cache
+from pathlib import Path
 
 import peewee as pw
 
@@ -19,18 +24,19 @@ from core.closing import rates
 from core.closing.entries import EntryDraft, RowDraft
 from core.errors import BokslutError
 from core.money import format_amount, round_to_ore
-from core.store.models import FiscalYear
+from core.store.models import Account, FiscalYear
 
 RESULT_CLASSES = tuple("345678")
 EQUIPMENT_ACCOUNTS = ("1220", "1228")  # acquisition values of inventarier, verktyg och installationer
+ACCOUNTS_FILE = Path(__file__).with_name("template_accounts.toml")
 
 
 @dataclass(frozen=True)
 class Template:
     name: str
     title: str  # the entry's text, before the year
-    debit: str  # the account debited for a positive amount; "" when the user gives it (--account)
-    credit: str
+    debit: str  # the BAS account debited for a positive amount; "" when the user gives it (--account)
+    credit: str  # (the company's chart may book them on a fallback instead: template_accounts.toml)
     description: str  # debit/credit accounts and how the amount is found: the CLI's help, the TUI's picker
 
 
@@ -114,30 +120,63 @@ def _percent_of(rate: Decimal, base: Decimal) -> Decimal:
     return base * rate / 100
 
 
-def _suggest(db: pw.Database, fiscal_year: FiscalYear, name: str) -> tuple[Decimal, str]:
-    """The suggested amount (debit on the template's debit account) and a sentence on how it was reached."""
+@cache
+def _fallbacks() -> dict[str, tuple[str, ...]]:
+    with ACCOUNTS_FILE.open("rb") as handle:
+        return {account: tuple(others) for account, others in tomllib.load(handle)["fallbacks"].items()}
+
+
+def chart_account(db: pw.Database, fiscal_year: FiscalYear, name: str, account: str) -> str:
+    """The template's BAS `account`, or the first fallback the company's chart has; refused when it has none."""
+    choices = (account, *_fallbacks().get(account, ()))
+    chart = {
+        number
+        for (number,) in Account.select(Account.number)
+        .where(Account.company == fiscal_year.company_id, Account.number.in_(choices))
+        .tuples()
+    }
+    chosen = next((choice for choice in choices if choice in chart), None)
+    if chosen is None:
+        listed = " or ".join(choices)
+        raise BokslutError(
+            f"the {name} template books on {listed}, and the company's chart has none of them; add the account to "
+            "the chart in the bookkeeping program and import again, or book the entry yourself (bokslut closing add)",
+            key="template_account_missing",
+            params={"template": name, "accounts": list(choices)},
+        )
+    return chosen
+
+
+def _suggest(db: pw.Database, fiscal_year: FiscalYear, name: str, cost_account: str) -> tuple[Decimal, str]:
+    """The suggested amount (debit on `cost_account`, the template's debit account in the company's chart) and a
+    sentence on how it was reached."""
     books = _Books(db, fiscal_year)
     if name == "depreciation":
         low, high = EQUIPMENT_ACCOUNTS
         base = books.total(lambda n: low <= n <= high)
         percent = rates.rate(db, fiscal_year, "depreciation")
-        booked = books.of("7832")
+        booked = books.of(cost_account)
         amount = max(round_to_ore(_percent_of(percent, base)) - booked, Decimal(0))
-        basis = f"{percent} % of {format_amount(base)} on {low}-{high}, less {format_amount(booked)} on 7832"
+        basis = (
+            f"{percent} % of {format_amount(base)} on {low}-{high}, less {format_amount(booked)} on {cost_account}"
+        )
     elif name == "tax":
         base = books.result("89")
         percent = rates.rate(db, fiscal_year, "tax")
-        booked = books.of("8910")
+        booked = books.of(cost_account)
         amount = max(_whole_kronor_down(_percent_of(percent, max(base, Decimal(0)))) - booked, Decimal(0))
-        basis = f"{percent} % of the result before tax {format_amount(base)}, less {format_amount(booked)} on 8910"
+        basis = (
+            f"{percent} % of the result before tax {format_amount(base)}, "
+            f"less {format_amount(booked)} on {cost_account}"
+        )
     elif name == "periodiseringsfond":
         base = books.result("88", "89")
         percent = rates.rate(db, fiscal_year, "periodiseringsfond")
-        booked = books.of("8811")
+        booked = books.of(cost_account)
         amount = max(_whole_kronor_down(_percent_of(percent, max(base, Decimal(0)))) - booked, Decimal(0))
         basis = (
             f"at most {percent} % of the result before appropriations and tax {format_amount(base)}, "
-            f"less {format_amount(booked)} on 8811"
+            f"less {format_amount(booked)} on {cost_account}"
         )
     elif name == "year-result":
         amount = books.result()
@@ -165,10 +204,10 @@ def template_draft(
             raise BokslutError(f"the {name} template has fixed accounts; --account is for the accrual templates")
     elif not account:
         raise BokslutError(f"the {name} template needs your cost account; give it with --account NNNN")
-    else:
-        debit, credit = debit or account, credit or account
+    debit = chart_account(db, fiscal_year, name, debit) if debit else account
+    credit = chart_account(db, fiscal_year, name, credit) if credit else account
     if amount is None:
-        amount, basis = _suggest(db, fiscal_year, name)
+        amount, basis = _suggest(db, fiscal_year, name, debit)
         if amount == 0:
             raise BokslutError(f"nothing to book with the {name} template: {basis}; give --amount to book one anyway")
     elif amount == 0:

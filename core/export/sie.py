@@ -19,6 +19,7 @@ from pathlib import Path
 import peewee as pw
 
 from core import activity
+from core.closing import history
 from core.closing.booking import marked_text
 from core.closing.entries import (
     COST_CENTRE_DIMENSION,
@@ -198,6 +199,7 @@ def _mark_exported(entries: list[ClosingEntry], path: Path) -> None:
     ClosingEntry.update(status="exported", exported_to=TARGET, sie_file=str(path), exported_at=now, failure="").where(
         ClosingEntry.id.in_(ids)
     ).execute()
+    history.record(ids, "exported", to=TARGET, file=str(path))
     process = activity.this_process()
     ExportAttempt.insert_many(
         [

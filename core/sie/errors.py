@@ -139,6 +139,15 @@ PHRASES: dict[str, str] = {
     "many_decimals": "amount {value} has more than two decimals (field {field})",
     "six_digit_date": "date {value} has six digits; read as {date:%Y-%m-%d} (field {field})",
     "dashed_date": "date {value} has dashes; read as {date:%Y-%m-%d} (field {field})",
+    "ver_without_open_brace": "#VER {series} {number} has no {{ line before its rows; the rows from line {line} "
+    "to the }} line are read as its block",
+    # the importer's warnings
+    "locked_periods_changed": "as confirmed, {vouchers} voucher(s) in locked periods were replaced: {periods}",
+    "closing_entries_alike": "exported closing entries {entries} were not found by their marker, and {vouchers} "
+    "voucher(s) of {date} have the same accounts and amounts: {booked} of the entries count as booked. Check that "
+    "none is counted twice or left out",
+    "closing_entry_other_series": "exported closing entry {entry} ({text}) was found by its content as voucher "
+    "{voucher}, not in series {series} it was exported to; it counts as booked. Check that this is that voucher",
 }
 
 

@@ -303,6 +303,13 @@ class SieReader:
                                    Phrase("block_not_closed", series=voucher.series, number=voucher.number),
                                    expected=Phrase("close_brace_before", line=number), hint=FIX_HINT)
                 if voucher is not None:
+                    row_kind = kind or row_kinds.get(label.upper())
+                    if row_kind is not None:  # the { line is missing or blank, as some programs write it
+                        self._warn(voucher.line, Phrase("ver_without_open_brace", series=voucher.series,
+                                                        number=voucher.number, line=number))
+                        in_block = True
+                        add_row(self._row(fields, number, row_kind))
+                        continue
                     raise SieError(self.path, voucher.line,
                                    Phrase("ver_without_rows", series=voucher.series, number=voucher.number),
                                    expected=Phrase("block_after_ver"), hint=FIX_HINT)

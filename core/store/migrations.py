@@ -530,6 +530,30 @@ def _add_export_send_facts(db: pw.Database, migrator: SchemaMigrator) -> None:
     )
 
 
+def _add_closing_history(db: pw.Database, migrator: SchemaMigrator) -> None:
+    """The history of every closing entry's changes (who, when, what). Entries made before this have none."""
+
+    Base = _frozen_base(db)
+
+    class ClosingEntry(Base):
+        class Meta:
+            table_name = "closing_entry"
+
+    class ClosingHistory(Base):
+        entry = pw.ForeignKeyField(ClosingEntry, on_delete="CASCADE")
+        action = pw.TextField()
+        status = pw.TextField()
+        deleted = pw.BooleanField()
+        changed_by = pw.TextField()
+        changed_at = pw.DateTimeField()
+        details = pw.TextField()
+
+        class Meta:
+            table_name = "closing_history"
+
+    db.create_tables([ClosingHistory])
+
+
 Migration = Callable[[pw.Database, SchemaMigrator], None]
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -543,6 +567,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _add_company_vat_period,
     _add_reconciliations,
     _add_export_send_facts,
+    _add_closing_history,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

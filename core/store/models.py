@@ -391,6 +391,25 @@ class TaxAsset(BaseModel):
 ALL_MODELS = (*ALL_MODELS, TaxInput, SavedTaxSheet, TaxAsset)
 
 
+class ClosingHistory(BaseModel):
+    """Every change of a closing entry, with who and when: the behandlingshistorik BFL asks for (core.closing.history).
+    Written in the same transaction as the change it records."""
+
+    entry = pw.ForeignKeyField(ClosingEntry, backref="history", on_delete="CASCADE")
+    action = pw.TextField()  # core.closing.history.ACTIONS
+    status = pw.TextField()  # the entry's status after the change
+    deleted = pw.BooleanField()  # and whether it was deleted after it
+    changed_by = pw.TextField()
+    changed_at = pw.DateTimeField(default=utc_now)
+    details = pw.TextField(default="{}")  # JSON: what the change was (the content before an edit, where it went, ...)
+
+    class Meta:
+        table_name = "closing_history"
+
+
+ALL_MODELS = (*ALL_MODELS, ClosingHistory)
+
+
 class Reconciliation(BaseModel):
     """One balance account ("1930") or account group ("15xx") in one period (core.periods key): its status and
     sign-offs; the balance and specification it was signed against tell when the books changed under it."""

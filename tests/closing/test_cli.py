@@ -62,7 +62,9 @@ def test_add_from_a_json_file_then_list_and_show(demo_cli, tmp_path):
          "text": "Revisor"},
         {"account": "2990", "debit": "0.00", "credit": "12500.50", "cost_center": None, "project": None, "text": ""},
     ]
-    assert demo_cli("closing", "show", str(listed["id"]), "--json").json() == listed
+    shown = demo_cli("closing", "show", str(listed["id"]), "--json").json()
+    assert [(line["action"], line["status"]) for line in shown.pop("history")] == [("created", "not_exported")]
+    assert shown == listed
 
 
 def test_final_trial_balance_includes_the_entries_and_says_so(demo_cli):
