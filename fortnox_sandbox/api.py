@@ -82,6 +82,10 @@ SANDBOX_INVALID_AMOUNT = 2999111
 SANDBOX_VOUCHER_NOT_FOUND = 2999112
 SANDBOX_SERIES_CODE_NOT_FOUND = 2999113
 SANDBOX_SIE_TYPE = 2999114
+SANDBOX_TRANSACTION_INFORMATION_MANDATORY = 2999115
+SANDBOX_TRANSACTION_INFORMATION_NOT_ALLOWED = 2999116
+SANDBOX_QUANTITY_MANDATORY = 2999117
+SANDBOX_QUANTITY_NOT_ALLOWED = 2999118
 
 SCOPE_BY_RESOURCE = {
     "companyinformation": "companyinformation",
@@ -292,10 +296,10 @@ class FortnoxApi:
             body["BalanceCarriedForward"] = from_ore(book.closing(account.number))
         body.update(
             OpeningQuantities=[],
-            QuantitySettings="ALLOWED",
+            QuantitySettings=account.quantity_settings,
             QuantityUnit="",
             TransactionInformation="",
-            TransactionInformationSettings="ALLOWED",
+            TransactionInformationSettings=account.transaction_information_settings,
         )
         return json_response({"Account": dict(sorted(body.items()))})
 
@@ -674,6 +678,21 @@ def _row(raw: dict, account: AccountInfo, company: Company) -> RowData:
         raise invalid(SANDBOX_PROJECT_MANDATORY, f"Projekt är obligatoriskt för konto {number}.")
     if project and account.project_settings == NOTALLOWED:
         raise invalid(SANDBOX_PROJECT_NOT_ALLOWED, f"Projekt är inte tillåtet för konto {number}.")
+    information = _optional_text(raw, "TransactionInformation")
+    if not information and account.transaction_information_settings == MANDATORY:
+        raise invalid(
+            SANDBOX_TRANSACTION_INFORMATION_MANDATORY, f"Transaktionsinformation är obligatorisk för konto {number}."
+        )
+    if information and account.transaction_information_settings == NOTALLOWED:
+        raise invalid(
+            SANDBOX_TRANSACTION_INFORMATION_NOT_ALLOWED,
+            f"Transaktionsinformation är inte tillåten för konto {number}.",
+        )
+    quantity = _quantity(raw)
+    if not quantity and account.quantity_settings == MANDATORY:
+        raise invalid(SANDBOX_QUANTITY_MANDATORY, f"Antal är obligatoriskt för konto {number}.")
+    if quantity and account.quantity_settings == NOTALLOWED:
+        raise invalid(SANDBOX_QUANTITY_NOT_ALLOWED, f"Antal är inte tillåtet för konto {number}.")
     debit = _money(raw, "Debit")
     credit = _money(raw, "Credit")
     return RowData(
@@ -681,8 +700,8 @@ def _row(raw: dict, account: AccountInfo, company: Company) -> RowData:
         amount_ore=int((debit - credit).scaleb(2)),
         cost_center=cost_center,
         project=project,
-        transaction_information=_optional_text(raw, "TransactionInformation"),
-        quantity=_quantity(raw),
+        transaction_information=information,
+        quantity=quantity,
     )
 
 

@@ -8,7 +8,9 @@ Everything is deterministic, so tests can rely on the facts below (they are also
   Fjällbäcken 2023=2, 2024=3, 2025=1. Without `financialyear` the API uses the latest year (2025).
 - Every year has the demo's BAS chart. Account 1010 is inactive in every year and 1250 in the latest year only
   (the demo books neither). 6540 has CostCenterSettings MANDATORY (the demo never books it) and 1930 has
-  ProjectSettings NOTALLOWED (the demo never puts a project on it).
+  ProjectSettings NOTALLOWED (the demo never puts a project on it). 1880 has TransactionInformationSettings
+  MANDATORY and 1460 QuantitySettings MANDATORY (the demo books neither); as in Fortnox, only the single-account
+  GET shows those two settings, not the list.
 - Series A-M in every year; B, C, D, E and L are fed by Fortnox's invoicing modules and so are not manual.
 - Every 20th voucher of series A (numbers 5, 25, 45, ...) carries a struck-out balancing pair of rows
   (Removed true), left out of balances and written to SIE as #BTRANS.
@@ -50,6 +52,8 @@ INACTIVE_EVERY_YEAR = frozenset({1010})
 INACTIVE_IN_LATEST_YEAR = frozenset({1250})
 COST_CENTRE_MANDATORY = frozenset({6540})
 PROJECT_NOT_ALLOWED = frozenset({1930})
+TRANSACTION_INFORMATION_MANDATORY = frozenset({1880})
+QUANTITY_MANDATORY = frozenset({1460})
 REMOVED_PAIR_SERIES = "A"
 REMOVED_PAIR_EVERY = 20
 REMOVED_PAIR_FIRST = 5
@@ -95,6 +99,8 @@ class AccountInfo:
     cost_center_settings: str = ALLOWED
     project_settings: str = ALLOWED
     vat_code: str | None = None
+    transaction_information_settings: str = ALLOWED
+    quantity_settings: str = ALLOWED
 
 
 @dataclass(frozen=True)
@@ -447,6 +453,10 @@ class Company:
                 cost_center_settings=MANDATORY if number in COST_CENTRE_MANDATORY else ALLOWED,
                 project_settings=NOTALLOWED if number in PROJECT_NOT_ALLOWED else ALLOWED,
                 vat_code=VAT_CODES.get(number),
+                transaction_information_settings=(
+                    MANDATORY if number in TRANSACTION_INFORMATION_MANDATORY else ALLOWED
+                ),
+                quantity_settings=MANDATORY if number in QUANTITY_MANDATORY else ALLOWED,
             )
         return dict(sorted(chart.items()))
 

@@ -36,7 +36,6 @@ from pathlib import Path
 import peewee as pw
 
 from core import activity
-from core.closing import history
 from core.closing.entries import EXPORTABLE, draft_of, rows_of, validate
 from core.config import Settings, positive_int
 from core.errors import BokslutError, user_message
@@ -404,10 +403,7 @@ async def _preflight(
         return check
     rows = {entry.id: rows_of(entry) for entry in chosen}
     every_row = [row for entry_rows in rows.values() for row in entry_rows]
-    chart = {
-        int(item["Number"]): item
-        for item in await client.get_all("/accounts", "Accounts", {"financialyear": year.id})
-    }
+    chart = await _accounts(client, {int(row.account) for row in every_row if row.account.isdigit()}, year.id)
     centres = await _codes(client, "/costcenters", "CostCenters", "Code") if _any(every_row, "cost_center") else {}
     projects = await _codes(client, "/projects", "Projects", "ProjectNumber") if _any(every_row, "project") else {}
     check.locked_through = await locked_through(client)
@@ -434,6 +430,18 @@ def _series_problems(code: str, items: list[dict], year: _FortnoxYear) -> list[s
             f"series: voucher series {code} is not a manual series in Fortnox (Fortnox's own modules fill it); {offer}"
         ]
     return []
+
+
+async def _accounts(client: FortnoxClient, numbers: set[int], year_id: int) -> dict[int, dict]:
+    """Each account the export uses, by itself: only the single-account GET carries TransactionInformationSettings
+    and QuantitySettings (the list lacks them). Not found: not in that year's chart."""
+    found = {}
+    for number in sorted(numbers):
+        try:
+            found[number] = (await client.get_json(f"/accounts/{number}", {"financialyear": year_id}))["Account"]
+        except FortnoxNotFound:
+            continue
+    return found
 
 
 async def _codes(client: FortnoxClient, path: str, key: str, code_field: str) -> dict[str, bool]:
@@ -481,6 +489,20 @@ def _row_problems(
             )
         elif code and not known[code]:
             problems.append(f"{where}.{field_name}: {what} {code} is inactive in Fortnox; activate it or remove it")
+    information = (account or {}).get("TransactionInformationSettings")
+    if not row.text and information == "MANDATORY":
+        problems.append(
+            f"{where}.text: account {row.account} requires transaction information in Fortnox; give the row a text"
+        )
+    if row.text and information == "NOTALLOWED":
+        problems.append(
+            f"{where}.text: account {row.account} allows no transaction information in Fortnox; remove the row's text"
+        )
+    if (account or {}).get("QuantitySettings") == "MANDATORY":  # a closing entry's rows carry no quantity
+        problems.append(
+            f"{where}.account: account {row.account} requires a quantity in Fortnox, which closing entries do not "
+            "carry; choose another account or allow it without a quantity in Fortnox"
+        )
     return problems
 
 
@@ -715,10 +737,9 @@ class _Exporter:
         reason = f"Fortnox refused the voucher{says}"
         with self._ledger():
             self._close(attempt, "failed", message=reason)
-            if ClosingEntry.update(status="failed", failure=reason, updated=utc_now()).where(
+            ClosingEntry.update(status="failed", failure=reason, updated=utc_now()).where(
                 ClosingEntry.id == entry_id, ClosingEntry.status != "exported"
-            ).execute():
-                history.record(entry_id, "failed", reason=reason)
+            ).execute()
         self._result(entry_id, "failed", reason, code=refusal.code)
 
     def _exported(self, entry_id: int, attempt: ExportAttempt, number: int, state: str) -> bool:
@@ -737,7 +758,6 @@ class _Exporter:
                 failure="",
                 updated=now,
             ).where(ClosingEntry.id == entry_id).execute()
-            history.record(entry_id, "exported", to=TARGET, series=attempt.series, number=number)
         return True
 
     def _close(self, attempt: ExportAttempt, state: str, *, number: int | None = None, message: str = "") -> bool:

@@ -108,6 +108,9 @@ def test_the_preflight_lists_every_problem_per_entry_and_nothing_is_sent(nordlju
     no_cost_centre = add(draft("IT-tjänster", ("6540", "800"), ("2990", "-800")))
     project_on_bank = add(draft("Bank med projekt", ("1930", "500", None, "0001"), ("2990", "-500")))
     locked = add(draft("Avskrivning mars", ("7832", "100"), ("1229", "-100"), date=dt.date(2025, 3, 15)))
+    # Transaction information and quantity rules: only the single-account GET shows them.
+    no_row_text = add(draft("Placering", ("1880", "700"), ("2990", "-700")))
+    needs_quantity = add(draft("Lager", ("1460", "900", None, None, "Inventering"), ("2990", "-900")))
     # Local validation refuses these three; an entry from an older bokslut or edited in the file must still be caught.
     characters, too_long, unbalanced, clean = (
         add(draft(f"Periodisering {n}", ("1790", "100"), ("5010", "-100"))) for n in range(4)
@@ -122,8 +125,10 @@ def test_the_preflight_lists_every_problem_per_entry_and_nothing_is_sent(nordlju
     preflight = refused.json()
     assert preflight["clean"] is False and preflight["general"] == []
     problems = {int(entry_id): " | ".join(found) for entry_id, found in preflight["problems"].items()}
-    assert set(problems) == {e.id for e in (inactive, not_in_chart, no_cost_centre, project_on_bank,
-                                            characters, too_long, unbalanced)}  # fmt: skip
+    assert set(problems) == {e.id for e in (inactive, not_in_chart, no_cost_centre, project_on_bank, no_row_text,
+                                            needs_quantity, characters, too_long, unbalanced)}  # fmt: skip
+    assert "rows[1].text: account 1880 requires transaction information in Fortnox" in problems[no_row_text.id]
+    assert "rows[1].account: account 1460 requires a quantity in Fortnox" in problems[needs_quantity.id]
     assert "account 1010 is not active in Fortnox" in problems[inactive.id]
     assert "account 6570 is not in Fortnox's chart of accounts for 2025-01-01..2025-12-31" in problems[not_in_chart.id]
     assert "rows[1].cost_center: account 6540 requires a cost centre" in problems[no_cost_centre.id]

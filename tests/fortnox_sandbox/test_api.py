@@ -231,6 +231,9 @@ REJECTIONS = {
     "three decimals": (
         dict(VoucherRows=_rows((6570, Decimal("1.005"), 0), (1930, 0, Decimal("1.005")))), codes.SANDBOX_INVALID_AMOUNT),
     "no description": (dict(Description=""), codes.INCORRECT_BODY),
+    "transaction information mandatory": (
+        dict(VoucherRows=_rows((1880, 5, 0), (1930, 0, 5))), codes.SANDBOX_TRANSACTION_INFORMATION_MANDATORY),
+    "quantity mandatory": (dict(VoucherRows=_rows((1460, 5, 0), (1930, 0, 5))), codes.SANDBOX_QUANTITY_MANDATORY),
 }
 
 
@@ -524,3 +527,17 @@ def _blocking_token(client: httpx.Client, sandbox: Sandbox, redirect_uri: str) -
     answer = client.post("/oauth-v1/token", auth=(sandbox.config.client_id, sandbox.config.client_secret),
                          data={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri})
     return answer.json()["access_token"]
+
+
+async def test_transaction_information_and_quantity_settings_show_on_the_single_account_only(api):
+    listed = decoded(await api.get("/3/accounts", params={"financialyear": LATEST, "limit": 500}))["Accounts"]
+    assert all("TransactionInformationSettings" not in item and "QuantitySettings" not in item for item in listed)
+    single = {
+        number: decoded(await api.get(f"/3/accounts/{number}", params={"financialyear": LATEST}))["Account"]
+        for number in (1880, 1460, 1930)
+    }
+    assert [(a["TransactionInformationSettings"], a["QuantitySettings"]) for a in single.values()] == [
+        ("MANDATORY", "ALLOWED"), ("ALLOWED", "MANDATORY"), ("ALLOWED", "ALLOWED")
+    ]  # fmt: skip
+    rows = _rows((1880, 5, 0, {"TransactionInformation": "Placering"}), (1460, 0, 5, {"Quantity": 2}))
+    assert (await post(api, closing_voucher(VoucherRows=rows))).status_code == 201
