@@ -14,7 +14,8 @@ from core import periods
 from core.config import Settings
 from core.errors import BokslutError
 from core.money import format_amount, from_ore, to_ore
-from core.reconcile import analysis, vat, work
+from core.reconcile import analysis, report, vat, work
+from core.reports.formats import write_file
 
 
 def _kr(ore: int) -> str:
@@ -54,7 +55,7 @@ def state_json(here: work.Place, now: work.State) -> dict:
     document = {
         "period": here.label,
         "scope": now.scope,
-        "accounts": [{"number": n, "name": name} for n, name in work._accounts(here, now.scope)],
+        "accounts": [{"number": n, "name": name} for n, name in work.scope_accounts(here, now.scope)],
         "balance": _kr(now.balance),
         "specified": _kr(now.specified),
         "basis": now.basis,
@@ -132,7 +133,7 @@ def cmd_list(args, settings) -> int:
 def cmd_show(args, settings) -> int:
     here = _place(args, settings)
     scope = work.parse_scope(args.account)
-    work._known(here, scope)
+    work.known_scope(here, scope)
     return _report(args, here, scope)
 
 
@@ -277,6 +278,29 @@ def cmd_analysis(args, settings) -> int:
     return EXIT_OK
 
 
+def cmd_report(args, settings) -> int:
+    """The working papers of a period as a file (0600); an existing file is replaced only with --overwrite."""
+    output = Path(args.output)
+    if output.is_dir():
+        raise BokslutError(f"{output} is a directory; give --output a file name", key="reconcile_output_is_dir",
+                           params={"path": str(output)})
+    if not output.parent.is_dir():
+        raise BokslutError(f"{output.parent} does not exist; create it or give --output another path",
+                           key="reconcile_output_no_dir", params={"path": str(output.parent)})
+    if output.exists() and not args.overwrite:
+        raise BokslutError(f"{output} exists; give --overwrite to replace it, or another path",
+                           key="reconcile_output_exists", params={"path": str(output)})
+    db, company, fiscal_year = company_year(args, settings)
+    papers = report.build(db, company, fiscal_year, args.period)
+    write_file(output, report.render(papers, args.format))
+    if args.json:
+        print_json({"written": str(output), "format": args.format, "period": papers.period,
+                    "accounts": len(papers.accounts)})
+    else:
+        say(f"wrote {output}")
+    return EXIT_OK
+
+
 def cmd_unlock(args, settings) -> int:
     db, company, fiscal_year = company_year(args, settings)
     period = work.unlock(db, fiscal_year, args.period, args.reason)
@@ -331,5 +355,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("--reported", action="append", metavar="BOX=KRONOR", help="what the filed return said")
     add("analysis", cmd_analysis, "result accounts: the period, the same period last year, the year to date",
         account=False)
+    sub = add("report", cmd_report, "the period's working papers: every account's balance, specification, "
+              "difference, status, who and when, comments and files", account=False)
+    sub.add_argument("--format", choices=report.FORMATS, required=True)
+    sub.add_argument("--output", required=True, metavar="PATH", help="the file to write (0600)")
+    sub.add_argument("--overwrite", action="store_true", help="replace the file if it exists")
     sub = add("unlock", cmd_unlock, "unlock a locked period, recording who and why", account=False)
     sub.add_argument("--reason", required=True)

@@ -7,7 +7,7 @@ import datetime as dt
 
 from core.integrity import BALANCE_CLASSES
 from core.reconcile.books import balances
-from core.reconcile.work import Place, _notes
+from core.reconcile.work import Place, scope_notes
 from core.reports.statements import previous_year
 
 
@@ -37,4 +37,4 @@ def income_analysis(here: Place) -> list[dict]:
         columns["year_to_date_last_year"] = _movement(then, earlier.start, _shift(end))
     accounts = sorted({a for values in columns.values() for a, v in values.items() if v})
     return [{"account": a, **{name: values.get(a, 0) for name, values in columns.items()},
-             "comments": [{"author": n.author, "text": n.text} for n in _notes(here, a)]} for a in accounts]
+             "comments": [{"author": n.author, "text": n.text} for n in scope_notes(here, a)]} for a in accounts]

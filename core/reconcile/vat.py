@@ -17,7 +17,7 @@ import peewee as pw
 from core.activity import current_user
 from core.errors import BokslutError
 from core.reconcile import rules
-from core.reconcile.work import Place, _refuse_if_locked
+from core.reconcile.work import Place, refuse_if_locked
 from core.store.models import VatReported, utc_now
 
 TAX_ACCOUNT = "1630"
@@ -45,7 +45,7 @@ def set_reported(here: Place, box: str, kronor: int) -> None:
     if box not in known:
         raise BokslutError(f"{box!r} is not a box of the VAT return; choose one of {', '.join(sorted(known))}",
                            key="reconcile_bad_vat_box", params={"box": box})
-    _refuse_if_locked(here)
+    refuse_if_locked(here)
     VatReported.delete().where(VatReported.fiscal_year == here.fiscal_year.id, VatReported.period == here.period.key,
                                VatReported.box == box).execute()
     VatReported.create(fiscal_year=here.fiscal_year.id, period=here.period.key, box=box, amount=Decimal(kronor),

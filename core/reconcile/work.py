@@ -106,15 +106,15 @@ def _ensure(here: Place, scope: str) -> Reconciliation:
     )
 
 
-def _accounts(here: Place, scope: str) -> list[tuple[str, str]]:
+def scope_accounts(here: Place, scope: str) -> list[tuple[str, str]]:
     """(number, name) of the chart's accounts in the scope and of any account with a balance in it."""
     names = dict(Account.select(Account.number, Account.name).where(Account.company == here.company.id).tuples())
     numbers = {n for n in names if in_scope(scope, n)} | {a for a in here.figures() if in_scope(scope, a)}
     return [(number, names.get(number, "")) for number in sorted(numbers)]
 
 
-def _known(here: Place, scope: str) -> list[tuple[str, str]]:
-    accounts = _accounts(here, scope)
+def known_scope(here: Place, scope: str) -> list[tuple[str, str]]:
+    accounts = scope_accounts(here, scope)
     if not accounts:
         raise BokslutError(
             f"{here.company.name} has no account {scope} in its chart or books",
@@ -124,7 +124,7 @@ def _known(here: Place, scope: str) -> list[tuple[str, str]]:
     return accounts
 
 
-def _refuse_if_locked(here: Place) -> None:
+def refuse_if_locked(here: Place) -> None:
     """Locked periods are reconciled and frozen (§1.9); unlocking one first records who and why."""
     fresh = Period.get_by_id(here.period.id)
     if fresh.locked:
@@ -165,7 +165,7 @@ def _files(record: Reconciliation | None) -> list[ReconciliationFile]:
     )
 
 
-def _notes(here: Place, scope: str) -> list[ReconciliationNote]:
+def scope_notes(here: Place, scope: str) -> list[ReconciliationNote]:
     return list(ReconciliationNote.select().where(
         ReconciliationNote.fiscal_year == here.fiscal_year.id, ReconciliationNote.period == here.period.key,
         ReconciliationNote.scope == scope,
@@ -213,7 +213,7 @@ class State:
 
 def state(here: Place, scope: str, with_auto: bool = True) -> State:
     record = _stored(here, scope)
-    lines, files, notes = _lines(record), _files(record), _notes(here, scope)
+    lines, files, notes = _lines(record), _files(record), scope_notes(here, scope)
     balance = scope_balance(here.figures(), scope)
     automatic = _automatic(here, scope) if with_auto else None
     if lines:
@@ -240,9 +240,9 @@ def _changed(here: Place, record: Reconciliation) -> None:
 
 def add_line(here: Place, scope: str, amount: int, reference: str = "", date: dt.date | None = None,
              comment: str = "", carry: bool = True) -> ReconciliationLine:
-    _known(here, scope)
+    known_scope(here, scope)
     with exclusive(here.db, *year_closing(here.fiscal_year.id)):
-        _refuse_if_locked(here)
+        refuse_if_locked(here)
         record = _ensure(here, scope)
         position = (ReconciliationLine.select(pw.fn.MAX(ReconciliationLine.position)).where(
             ReconciliationLine.reconciliation == record.id).scalar() or 0) + 1
@@ -254,7 +254,7 @@ def add_line(here: Place, scope: str, amount: int, reference: str = "", date: dt
 
 def remove_line(here: Place, scope: str, position: int) -> None:
     with exclusive(here.db, *year_closing(here.fiscal_year.id)):
-        _refuse_if_locked(here)
+        refuse_if_locked(here)
         record = _stored(here, scope)
         removed = 0 if record is None else ReconciliationLine.delete().where(
             ReconciliationLine.reconciliation == record.id, ReconciliationLine.position == position).execute()
@@ -272,7 +272,7 @@ def comment(here: Place, scope: str, text: str) -> ReconciliationNote:
     if not text:
         raise BokslutError("a comment needs some text", key="reconcile_empty_comment")
     with exclusive(here.db, *year_closing(here.fiscal_year.id)):
-        _refuse_if_locked(here)
+        refuse_if_locked(here)
         return ReconciliationNote.create(fiscal_year=here.fiscal_year.id, period=here.period.key, scope=scope,
                                          author=current_user(), text=text)
 
@@ -283,9 +283,9 @@ def set_status(here: Place, scope: str, status: str) -> State:
     if status not in ("in_progress", *SIGNED):
         raise BokslutError(f"{status!r} is not a status to set; choose in_progress, reconciled or approved",
                            key="reconcile_bad_status", params={"status": status})
-    _known(here, scope)
+    known_scope(here, scope)
     with exclusive(here.db, *year_closing(here.fiscal_year.id)):
-        _refuse_if_locked(here)
+        refuse_if_locked(here)
         now = state(here, scope)
         who = current_user()
         if status == "reconciled":
@@ -322,7 +322,7 @@ def set_status(here: Place, scope: str, status: str) -> State:
 
 def attach(here: Place, scope: str, name: str, content: bytes) -> ReconciliationFile:
     """A file kept in the store, within the reference's limits per specification (reconcile.toml)."""
-    _known(here, scope)
+    known_scope(here, scope)
     limit_files, limit_bytes = rules.max_files(), rules.max_bytes()
     if len(content) > limit_bytes:
         raise BokslutError(
@@ -330,7 +330,7 @@ def attach(here: Place, scope: str, name: str, content: bytes) -> Reconciliation
             key="reconcile_file_too_large", params={"name": name, "size": len(content), "limit": limit_bytes},
         )
     with exclusive(here.db, *year_closing(here.fiscal_year.id)):
-        _refuse_if_locked(here)
+        refuse_if_locked(here)
         record = _ensure(here, scope)
         if len(_files(record)) >= limit_files:
             raise BokslutError(
@@ -362,7 +362,7 @@ def file_content(here: Place, scope: str, file_id: int) -> tuple[str, bytes]:
 
 def remove_file(here: Place, scope: str, file_id: int) -> None:
     with exclusive(here.db, *year_closing(here.fiscal_year.id)):
-        _refuse_if_locked(here)
+        refuse_if_locked(here)
         found = _file(here, scope, file_id)
         ReconciliationFile.delete().where(ReconciliationFile.id == found.id).execute()
         _changed(here, _stored(here, scope))
@@ -386,7 +386,7 @@ def to_entry(here: Place, scope: str, offset: str | None = None, account: str | 
     if "x" in scope and not (account and in_scope(scope, account)):
         raise BokslutError(f"{scope} is a group; name the account in it to book the difference on (--on ACCOUNT)",
                            key="reconcile_group_needs_account", params={"scope": scope})
-    _known(here, scope)
+    known_scope(here, scope)
     now = state(here, scope)
     if not now.difference:
         raise BokslutError(f"{scope} in {here.label} has no difference to book",
@@ -404,7 +404,7 @@ def to_entry(here: Place, scope: str, offset: str | None = None, account: str | 
     day = here.fiscal_year.end if here.year_end else here.period.end
     draft = EntryDraft(date=day, text=f"Avstämningsdifferens {target} {here.label}", rows=rows)
     with exclusive(here.db, *year_closing(here.fiscal_year.id)):
-        _refuse_if_locked(here)
+        refuse_if_locked(here)
         entry = create_entry(here.db, here.company, here.fiscal_year, draft, template="reconciliation")
         record = _ensure(here, scope)
         Reconciliation.update(entry=entry.id, offset_account=offset).where(Reconciliation.id == record.id).execute()
@@ -497,7 +497,7 @@ def carry_forward(db: pw.Database, company: Company, fiscal_year: FiscalYear, pe
     target = Place(db, company, target_year, target_period)
     copied, kept = [], []
     with exclusive(db, *year_closing(target_year.id)):
-        _refuse_if_locked(target)
+        refuse_if_locked(target)
         for record in Reconciliation.select().where(Reconciliation.fiscal_year == fiscal_year.id,
                                                     Reconciliation.period == source.period.key):
             lines = [l for l in _lines(record) if everything or l.carry]
