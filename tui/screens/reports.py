@@ -1,9 +1,12 @@
 """The reports of one year: trial balance, income statement and balance sheet, each with the previous year
 beside it, preliminary (without closing entries) or final; w writes the shown report to an XLSX file, c to a
-CSV file."""
+CSV file. Above the table stands what the reader must know of the figures (a balance sheet that does not balance,
+accounts left out in red; amounts moved by their sign and rounding differences as information) and, when the
+statements are rounded (a), their unit."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from rich.text import Text
@@ -14,9 +17,9 @@ from textual.widgets import Input, Static
 
 from core.errors import BokslutError, user_message
 from core.reports.formats import render, write_file
-from core.reports.statements import Report, build_report
+from core.reports.statements import ROUNDINGS, Notice, Report, build_report
 from core.store.models import Company, FiscalYear
-from tui.i18n import format_money, t
+from tui.i18n import format_count, format_money, keyed, t
 from tui.screens.base import BokslutScreen
 from tui.text import literal
 from tui.widgets.row_table import RowTable
@@ -27,6 +30,16 @@ KIND_NAMES = {
     "balance-sheet": "reports.balance_sheet",
 }
 BOLD_KINDS = frozenset({"heading", "subtotal", "result", "total"})
+# Each notice core can give, and how it is shown: what is wrong with the figures in red, what was done to them dim.
+NOTICE_STYLES = {
+    "report.unbalanced": "bold red",
+    "report.accounts_outside_classes": "bold red",
+    "report.accounts_without_line": "bold red",
+    "report.reclassified": "dim",
+    "report.rounding_difference": "dim",
+}
+UNIT_KEYS = {"ore": "report.amounts_in_ore", "krona": "report.amounts_in_krona", "thousand": "report.amounts_in_thousand"}
+UNIT_WORDS = {"kr": "report.unit_kr", "tkr": "report.unit_tkr"}
 
 
 class ReportsScreen(BokslutScreen):
@@ -38,6 +51,7 @@ class ReportsScreen(BokslutScreen):
         Binding("f", "final", "key.final", tooltip="key.final_toggle", id="reports.final"),
         Binding("w", "write('xlsx')", "key.write_xlsx", id="reports.write"),
         Binding("c", "write('csv')", "key.write_csv", id="reports.write_csv"),
+        Binding("a", "rounding", "key.report_rounding", id="reports.rounding"),
         Binding("escape", "back", "key.back", show=False, id="reports.back"),  # 80 columns, Swedish: F1 keeps its place
     ]
 
@@ -47,10 +61,14 @@ class ReportsScreen(BokslutScreen):
         self.fiscal_year_id = fiscal_year_id
         self.kind = "trial-balance"
         self.final = False
+        self.rounding = "ore"  # of the statements; the trial balance is always in öre
         self.report: Report | None = None
         self.format = "xlsx"  # of the file the path field writes
 
     def compose_body(self) -> ComposeResult:
+        notices = Static(id="report-notices")
+        notices.styles.padding = (0, 1)
+        yield notices
         yield RowTable(id="report", cursor_type="row")
         yield Input(id="report-path")  # its placeholder names the format asked for
         yield Static(id="report-status")
@@ -61,14 +79,14 @@ class ReportsScreen(BokslutScreen):
         self.load()
 
     def load(self) -> None:
-        db, company_id, fiscal_year_id, kind, final = (
-            self.db, self.company_id, self.fiscal_year_id, self.kind, self.final
+        db, company_id, fiscal_year_id, kind, final, rounding = (
+            self.db, self.company_id, self.fiscal_year_id, self.kind, self.final, self.rounding
         )  # fmt: skip
 
         def read() -> Report | str:
             try:
                 company, year = Company.get_by_id(company_id), FiscalYear.get_by_id(fiscal_year_id)
-                return build_report(db, company, year, kind, final=final)
+                return build_report(db, company, year, kind, final=final, rounding=rounding)
             except BokslutError as error:
                 return user_message(error)
 
@@ -81,7 +99,21 @@ class ReportsScreen(BokslutScreen):
         self.report = report
         which = t("reports.final" if report.final else "reports.preliminary")
         self.set_title(f"{t(KIND_NAMES[report.kind])} {report.start}–{report.end} ({which})  {report.company_name}")
+        self.query_one("#report-notices", Static).update(self.notices_text(report))
         self.lay_out()
+
+    @staticmethod
+    def notices_text(report: Report) -> Text:
+        """The unit of rounded amounts, then each notice on its own line in its style; names from the books stay
+        text (literal)."""
+        lines = []
+        if report.rounding != "ore":
+            lines.append(literal(t(UNIT_KEYS[report.rounding]), style="bold"))
+        lines += [
+            literal(notice_words(notice), style=NOTICE_STYLES.get(notice.key, ""), wrap=True)
+            for notice in report.notices
+        ]
+        return Text("\n").join(lines)
 
     def lay_out(self) -> None:
         report = self.report
@@ -96,7 +128,8 @@ class ReportsScreen(BokslutScreen):
             heading = f"{row.account} {row.heading}" if row.account and row.account not in row.heading else row.heading
             cells = [literal("  " * row.level + heading, style=style)]
             cells += [
-                Text("" if value is None else format_money(value), justify="right", style=style) for value in row.values
+                Text("" if value is None else amount_words(report, value), justify="right", style=style)
+                for value in row.values
             ]
             rows.append((cells, str(index)))
         # An amount column is as wide as its widest amount (a long header is cut), so the row names keep room.
@@ -123,6 +156,15 @@ class ReportsScreen(BokslutScreen):
     def action_kind(self, kind: str) -> None:
         self.kind = kind
         self.load()
+
+    def action_rounding(self) -> None:
+        """Öre, whole kronor, thousands and round again; the statements are rounded, the trial balance never is
+        (the choice waits for 2 and 3)."""
+        order = tuple(ROUNDINGS)
+        self.rounding = order[(order.index(self.rounding) + 1) % len(order)]
+        if self.kind != "trial-balance":
+            self.show_status(t(UNIT_KEYS[self.rounding]))
+            self.load()
 
     def action_final(self) -> None:
         self.final = not self.final
@@ -171,3 +213,27 @@ class ReportsScreen(BokslutScreen):
         self.query_one("#report-status", Static).update(
             status if isinstance(status, Text) else literal(status, wrap=True)
         )
+
+
+def amount_words(report: Report, value: Decimal) -> str:
+    """Öre as money; whole kronor and thousands as the whole numbers they are rounded to."""
+    return format_money(value) if report.rounding == "ore" else format_count(int(value))
+
+
+def notice_words(notice: Notice) -> str:
+    """A notice in the reader's language: amounts written the reader's way, the accounts by number and name, and
+    " for the previous year" where it is about the previous year's column."""
+    params = notice.params
+    values = dict(params)
+    values["year"] = t("report.previous_year") if params.get("column") == "previous" else ""
+    if "accounts" in params:
+        values["accounts"] = ", ".join(
+            f"{account['number']} {account['name']}".strip() if isinstance(account, dict) else str(account)
+            for account in params["accounts"]
+        )
+    for name in {"difference", "amount"} & params.keys():
+        values[name] = format_money(Decimal(params[name]))
+    if "unit" in params:  # a rounding difference, in whole kronor or thousands
+        values["difference"] = format_count(int(Decimal(params["difference"])))
+        values["unit"] = t(UNIT_WORDS[params["unit"]])
+    return keyed(notice.key, params, values) or notice.swedish()

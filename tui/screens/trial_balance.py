@@ -46,10 +46,13 @@ class TrialBalanceScreen(BokslutScreen):
         self.set_title(t("trial_balance.title", start=balance.start, end=balance.end) + f"  {balance.company_name}")
         self.balance = balance
         self.lay_out()
+        accounts = tn("count.accounts", len(balance.accounts))
         self.query_one("#summary", Static).update(
-            t(
+            t("trial_balance.balances_only", accounts=accounts)  # no vouchers to count: the file's balances
+            if balance.balances_only
+            else t(
                 "trial_balance.summary",
-                accounts=tn("count.accounts", len(balance.accounts)),
+                accounts=accounts,
                 vouchers=tn("count.vouchers", balance.vouchers),
                 transactions=tn("count.transactions", balance.transactions),
             )
