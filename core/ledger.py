@@ -128,6 +128,62 @@ def set_source(db: pw.Database, company: Company, source: str) -> None:
     company.source = source
 
 
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """What removing a company or a fiscal year takes with it, to be named before it is asked for."""
+
+    company: str
+    years: tuple[tuple[dt.date, dt.date], ...]
+    vouchers: int
+    closing_entries: int
+
+    def to_json(self) -> dict:
+        return {
+            "company": self.company,
+            "fiscal_years": [{"start": start.isoformat(), "end": end.isoformat()} for start, end in self.years],
+            "vouchers": self.vouchers,
+            "closing_entries": self.closing_entries,
+        }
+
+
+def rename_company(db: pw.Database, company: Company, name: str) -> None:
+    """Only the name the books are shown under changes; imports still match on the organisation number."""
+    if not name.strip():
+        raise BokslutError("a company needs a name", key="error.company_needs_name")
+    Company.update(name=name.strip()).where(Company.id == company.id).execute()
+    company.name = name.strip()
+
+
+def removal(db: pw.Database, company: Company, fiscal_year: FiscalYear | None = None) -> Removal:
+    """What `remove_company` (or `remove_fiscal_year`, given a year) would take."""
+    years = [fiscal_year] if fiscal_year is not None else list_fiscal_years(db, company)
+    ids = [year.id for year in years] or [0]
+    marks = ", ".join("?" for _ in ids)
+    vouchers = db.execute_sql(f"SELECT COUNT(*) FROM voucher WHERE fiscal_year_id IN ({marks})", ids).fetchone()[0]
+    entries = db.execute_sql(
+        f"SELECT COUNT(*) FROM closing_entry WHERE fiscal_year_id IN ({marks})", ids
+    ).fetchone()[0]
+    return Removal(company.name, tuple((year.start, year.end) for year in years), vouchers, entries)
+
+
+def remove_company(db: pw.Database, company: Company) -> Removal:
+    """The company and everything stored under it go in one transaction (the foreign keys cascade); the activity
+    log stays, its entries no longer pointing at a company."""
+    with db.atomic():
+        gone = removal(db, company)
+        Company.delete().where(Company.id == company.id).execute()
+    return gone
+
+
+def remove_fiscal_year(db: pw.Database, company: Company, fiscal_year: FiscalYear) -> Removal:
+    """One year and what hangs on it (vouchers, balances, closing entries, periods, checks, reconciliations) in one
+    transaction; the company, its chart and its other years stay, and so does the activity log."""
+    with db.atomic():
+        gone = removal(db, company, fiscal_year)
+        FiscalYear.delete().where(FiscalYear.id == fiscal_year.id).execute()
+    return gone
+
+
 def _check_source(source: str) -> None:
     if source not in SOURCES:
         raise BokslutError(f"unknown data source {source!r}; choose one of: {', '.join(SOURCES)}")
