@@ -1,10 +1,12 @@
-"""Export to Fortnox: the target year's voucher series (only manual ones can be chosen, I preselected), the
+"""Export to Fortnox: the target year's voucher series (only manual ones can be chosen; the one last exported to is
+preselected, else I, Fortnox's closing series), the
 preflight's problems per entry, then the export with each entry's progress. Everything Fortnox runs in a thread
 of the app's with its own event loop, and only posts messages."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from functools import partial
 
 from rich.text import Text
@@ -24,7 +26,7 @@ from core.export.fortnox import (
     preflight,
     voucher_series,
 )
-from core.store.models import FiscalYear
+from core.store.models import ClosingEntry, ExportAttempt, FiscalYear
 from tui.bindings import translate_bindings
 from tui.fortnox import tell
 from tui.i18n import export_words, keyed, t, tn
@@ -41,6 +43,29 @@ def readable(error: BaseException) -> str:
     return user_message(error)
 
 
+def last_used_series(company_id: int) -> str | None:
+    """The series the company's closing entries last went to in Fortnox; in a store connection."""
+    attempt = (
+        ExportAttempt.select(ExportAttempt.series)
+        .join(ClosingEntry)
+        .where(
+            ClosingEntry.company == company_id,
+            ExportAttempt.target == "fortnox",
+            ExportAttempt.state.in_(("posted", "found")),
+        )
+        .order_by(ExportAttempt.started.desc(), ExportAttempt.id.desc())
+        .first()
+    )
+    return attempt.series if attempt is not None else None
+
+
+def preselect(series: list, last_used: str | None) -> list:
+    """The series last used, when Fortnox still has it as a manual one; else core's choice (the closing series)."""
+    if not any(choice.code == last_used and choice.manual for choice in series):
+        return series
+    return [dataclasses.replace(choice, preselected=choice.code == last_used) for choice in series]
+
+
 class SeriesScreen(ModalScreen[None]):
     HELP_KEY = "help.series"
     BINDINGS = [
@@ -54,7 +79,9 @@ class SeriesScreen(ModalScreen[None]):
     SeriesScreen > Vertical {
         width: 78; height: auto; max-height: 100%; border: round $primary; background: $surface; padding: 0 1;
     }
-    SeriesScreen OptionList { height: auto; max-height: 8; border: none; padding: 0; }
+    SeriesScreen OptionList {
+        height: auto; max-height: 14; border: none; padding: 0; scrollbar-size-vertical: 1; overflow-y: auto;
+    }
     #series-state { height: auto; }
     #series-result-box { height: auto; max-height: 8; }
     #series-progress { display: none; }
@@ -94,7 +121,10 @@ class SeriesScreen(ModalScreen[None]):
 
     def _read_series(self, app) -> None:
         try:
-            tell(self, SeriesRead(series=self._in_store(app, voucher_series)))
+            series = self._in_store(app, voucher_series)
+            with app.db.connection_context():
+                last = last_used_series(self.company_id)
+            tell(self, SeriesRead(series=preselect(series, last)))
         except Exception as error:  # a readable line, never a traceback
             tell(self, SeriesRead(error=readable(error)))
 
@@ -118,6 +148,7 @@ class SeriesScreen(ModalScreen[None]):
         if preselected is None:
             preselected = next((i for i, choice in enumerate(message.series) if choice.manual), None)
         options.highlighted = preselected
+        self.call_after_refresh(options.scroll_to_highlight)  # a series below the fold is shown, not just highlighted
         self.state = "choosing"
         self.show_state(t("series.choose"))
         self.app.set_focus(options)
