@@ -188,17 +188,27 @@ def _locked(db: pw.Database, fiscal_year: FiscalYear) -> set[str]:
     }  # fmt: skip
 
 
+def _stale_periods(fiscal_year: FiscalYear) -> set[str]:
+    """Periods with a result the books have changed under since it was computed. A locked period among them is
+    checked again: a confirmed re-import may have replaced its vouchers, and skipped it would stay stale for ever."""
+    query = CheckResult.select(CheckResult.period).where(
+        CheckResult.fiscal_year == fiscal_year.id, CheckResult.stale == True  # noqa: E712 (SQL, not Python)
+    )
+    return {period for (period,) in query.distinct().tuples()}
+
+
 def run_checks(
     db: pw.Database, company: Company, fiscal_year: FiscalYear, period: str | None = None
 ) -> list[CheckResult]:
     """Runs the enabled checks: for the year and every unlocked period, or with `period` (as the user names it)
     only that period's checks. The periods are the year's months or quarters (fiscal_year.period_kind).
 
-    Locked periods are not re-checked. Results of disabled checks are removed.
+    Locked periods are not re-checked while their results are fresh; once an import or a closing entry has made
+    them stale they are, once (see _stale_periods). Results of disabled checks are removed.
     """
     key = None if period is None else check_period(fiscal_year, period)
     keys = period_keys(fiscal_year)
-    locked = _locked(db, fiscal_year)
+    locked = _locked(db, fiscal_year) - _stale_periods(fiscal_year)
     wanted = [k for k in ([key] if key else keys) if k not in locked]
     context = Context(db, fiscal_year, wanted)
     checks = all_checks(db, company)
