@@ -35,6 +35,10 @@ class Place(StrEnum):
     PERIODS = "periods"
     REPORTS = "reports"
     TAX = "tax"
+    RECONCILE = "reconcile"
+    RECONCILE_ACCOUNT = "reconcile_account"
+    RECONCILE_VAT = "reconcile_vat"
+    RECONCILE_ANALYSIS = "reconcile_analysis"
 
 
 # Each place's screen as "module:class", imported on the first visit.
@@ -59,6 +63,10 @@ SCREENS: dict[Place, str] = {
     Place.PERIODS: "tui.screens.periods:PeriodsScreen",
     Place.REPORTS: "tui.screens.reports:ReportsScreen",
     Place.TAX: "tui.screens.tax:TaxScreen",
+    Place.RECONCILE: "tui.screens.reconcile:ReconcileScreen",
+    Place.RECONCILE_ACCOUNT: "tui.screens.reconcile:ReconcileAccountScreen",
+    Place.RECONCILE_VAT: "tui.screens.reconcile:ReconcileVatScreen",
+    Place.RECONCILE_ANALYSIS: "tui.screens.reconcile:ReconcileAnalysisScreen",
 }
 
 

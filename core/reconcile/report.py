@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import peewee as pw
 
+from core import periods
 from core.activity import current_user
 from core.money import from_ore
 from core.reconcile import work
@@ -27,11 +28,14 @@ from core.store.orgnr import format_org_number
 from core.text import printable
 
 FORMATS = ("xlsx", "html")
-STATUS_WORDS = {"not_started": "Ej påbörjad", "in_progress": "Pågår", "reconciled": "Avstämd", "approved": "Godkänd"}
+STATUS_WORDS = {
+    "not_started": "Ej påbörjad", "in_progress": "Pågår", "reconciled": "Avstämd", "approved": "Godkänd",
+}  # fmt: skip
 BASIS_WORDS = {"manual": "Specifikation", "automatic": "Från bokföringen", "none": "Saknas"}
 STALE_WORDS = "ändrad efter signering"
 EVENT_WORDS = {
-    "reconciled": "avstämd", "approved": "godkänd", "in_progress": "återöppnad", "reopened": "återöppnad (ändrad)",
+    "reconciled": "avstämd", "approved": "godkänd", "in_progress": "återöppnad",
+    "reopened": "återöppnad (ändrad)",
     "entry": "differens bokförd", "unlock": "period upplåst", "carry-forward": "överförd",
 }  # fmt: skip
 AUTO_WORDS = {
@@ -94,12 +98,26 @@ def build(db: pw.Database, company: Company, fiscal_year: FiscalYear, period_tex
     )  # fmt: skip
 
 
+def period_at_work(db: pw.Database, fiscal_year: FiscalYear):
+    """The period the accountant is closing: the first one not locked (the year-end period once all are)."""
+    rows = periods.periods(db, fiscal_year)
+    return next((period for period in rows if not period.locked), rows[-1])
+
+
+def progress_at_work(db: pw.Database, fiscal_year_id: int) -> dict:
+    """How far the closing of a year has come, as the overview and the companies list show it: work.progress of
+    the period at work."""
+    year = FiscalYear.get_by_id(fiscal_year_id)
+    return work.progress(work.Place(db, year.company, year, period_at_work(db, year)))
+
+
 def status_words(state: work.State) -> str:
     return STATUS_WORDS[state.status] + (f" ({STALE_WORDS})" if state.stale else "")
 
 
 def _when(moment: dt.datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
+    """The store keeps naive UTC; the papers say the reader's own clock, as the app does."""
+    return moment.replace(tzinfo=dt.UTC).astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def _event_words(event: ReconciliationEvent) -> str:

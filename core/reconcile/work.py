@@ -379,6 +379,11 @@ def suggested_offset(here: Place, account: str) -> tuple[str | None, str]:
     return (table, "table") if table else (None, "none")
 
 
+def difference_text(here: Place, account: str) -> str:
+    """The text of the closing entry a difference on `account` becomes, for asking before booking it."""
+    return f"Avstämningsdifferens {account} {here.label}"
+
+
 def to_entry(here: Place, scope: str, offset: str | None = None, account: str | None = None) -> ClosingEntry:
     """The difference as a closing entry dated on the period's last day: the account is brought to what the
     specification says, against the offset account (given, or suggested)."""
@@ -402,7 +407,7 @@ def to_entry(here: Place, scope: str, offset: str | None = None, account: str | 
         RowDraft(offset, debit=amount if too_high else from_ore(0), credit=amount if not too_high else from_ore(0)),
     )
     day = here.fiscal_year.end if here.year_end else here.period.end
-    draft = EntryDraft(date=day, text=f"Avstämningsdifferens {target} {here.label}", rows=rows)
+    draft = EntryDraft(date=day, text=difference_text(here, target), rows=rows)
     with exclusive(here.db, *year_closing(here.fiscal_year.id)):
         refuse_if_locked(here)
         entry = create_entry(here.db, here.company, here.fiscal_year, draft, template="reconciliation")

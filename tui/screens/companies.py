@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from core import ledger
+from core.reconcile.report import progress_at_work
 from core.store.orgnr import format_org_number
 from tui.i18n import t
 from tui.jobs import ImportJob
@@ -18,6 +19,19 @@ from tui.screens.base import BokslutScreen
 from tui.text import literal
 from tui.widgets.activity_panel import import_status
 from tui.widgets.row_table import RowTable
+
+
+def reconcile_progress(db) -> dict[int, str]:
+    """Per company, its latest year's period at work: accounts reconciled of those with a balance ("12/30"), and
+    "!3" for differences left, so a firm sees which clients are done."""
+    shown = {}
+    for company in ledger.list_companies(db):
+        latest = max(company.fiscal_years, key=lambda year: year.end, default=None)
+        if latest is not None:
+            done = progress_at_work(db, latest.id)
+            left = f" !{done['differences']}" if done["differences"] else ""
+            shown[company.id] = f"{done['reconciled']}/{done['accounts_with_balance']}{left}"
+    return shown
 
 
 class CompaniesScreen(BokslutScreen):
@@ -33,6 +47,7 @@ class CompaniesScreen(BokslutScreen):
     def __init__(self) -> None:
         super().__init__()
         self.companies: list = []  # (id, name, org number, years) as last read, laid out again on a resize
+        self.progress: dict[int, str] = {}  # company id -> reconciled of accounts with a balance, read after the list
         self.offered_import = False  # the empty store puts the cursor in the file field, once
 
     def compose_body(self) -> ComposeResult:
@@ -62,6 +77,7 @@ class CompaniesScreen(BokslutScreen):
             ]
 
         self.run_query(companies, self.show_companies)
+        self.run_query(lambda: reconcile_progress(self.db), self.show_progress, group="progress")
 
     def show_companies(self, companies: list) -> None:
         self.companies = companies
@@ -72,16 +88,21 @@ class CompaniesScreen(BokslutScreen):
                 self.offered_import = True
                 self.set_focus(self.query_one("#import-path", Input))
 
+    def show_progress(self, progress: dict[int, str]) -> None:
+        self.progress = progress
+        self.lay_out()
+
     def lay_out(self) -> None:
         """The years column fits every year; the name takes what is left."""
         rows = [
             (
-                (literal(name), literal(format_org_number(org_number)), literal(", ".join(sorted(years)))),
+                (literal(name), literal(format_org_number(org_number)), literal(", ".join(sorted(years))),
+                 self.progress.get(company_id, "")),
                 str(company_id),
             )
             for company_id, name, org_number, years in self.companies
         ]
-        headers = (t("companies.name"), t("companies.org_number"), t("companies.years"))
+        headers = (t("companies.name"), t("companies.org_number"), t("companies.years"), t("companies.progress"))
         self.query_one("#companies", RowTable).show_rows(headers, rows, flexible=0)
 
     def on_resize(self, _event: events.Resize) -> None:

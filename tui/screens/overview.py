@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, ProgressBar, Sparkline, Static
 
 from core import integrity
 from core.overview import CompanyOverview, company_overview
+from core.reconcile.report import progress_at_work
 from core.store.models import Company
 from core.store.orgnr import format_org_number
 from tui.i18n import format_count, format_time, has_text, t, tn
@@ -78,6 +79,7 @@ class OverviewScreen(BokslutScreen):
         Binding("p", "periods", "key.periods", show=False, id="overview.periods"),
         Binding("r", "reports", "key.reports", show=False, id="overview.reports"),
         Binding("x", "tax", "key.tax", show=False, id="overview.tax"),
+        Binding("a", "reconcile", "key.reconcile", show=False, id="overview.reconcile"),
         Binding("y", "new_year", "key.new_year", show=False, id="overview.new_year"),
     ]
 
@@ -92,6 +94,9 @@ class OverviewScreen(BokslutScreen):
         # Not focusable, so ← and → change the year; ↑ and ↓ scroll it when long checks need more than 80×24.
         with VerticalScroll(id="overview", can_focus=False):
             yield Static(id="facts")
+            progress = Static(id="reconcile-progress")  # shown once read: it sums the year's books
+            progress.display = False
+            yield progress
             yield Static(id="checks")
             yield Label(id="result-label")
             yield Sparkline([], id="monthly-result")
@@ -156,6 +161,9 @@ class OverviewScreen(BokslutScreen):
                 )
             )
         self.query_one("#facts", Static).update(facts)
+        if overview.year_id is not None:
+            db, year_id = self.db, overview.year_id
+            self.run_query(lambda: progress_at_work(db, year_id), self.show_progress, group="progress")
         self.query_one("#checks", Static).update(self._checks_text(overview))
         months = overview.monthly_results
         self.query_one("#result-label", Label).update(
@@ -163,6 +171,16 @@ class OverviewScreen(BokslutScreen):
         )
         # Whole kronor: a chart needs no öre, and money is never a float.
         self.query_one("#monthly-result", Sparkline).data = [int(result) for _month, result in months]
+
+    def show_progress(self, progress: dict) -> None:
+        """How far the closing has come in the period at work: accounts reconciled of those with a balance, and
+        the differences left."""
+        line = self.query_one("#reconcile-progress", Static)
+        line.display = True
+        accounts = tn("overview.reconciled_accounts", progress["accounts_with_balance"], done=progress["reconciled"])
+        differences = tn("overview.differences_left", progress["differences"])
+        line.update(Text(t("overview.reconcile_progress", period=progress["period"], accounts=accounts,
+                           differences=differences), style="bold red" if progress["differences"] else ""))
 
     def _checks_text(self, overview: CompanyOverview) -> Group:
         """Each check's status, then its message wrapped under itself, so the result at its end always shows."""
@@ -269,3 +287,7 @@ class OverviewScreen(BokslutScreen):
     def action_tax(self) -> None:
         if self.overview and self.overview.year_id:
             self.app.go(Place.TAX, fiscal_year_id=self.overview.year_id)
+
+    def action_reconcile(self) -> None:
+        if self.overview and self.overview.year_id:
+            self.app.go(Place.RECONCILE, fiscal_year_id=self.overview.year_id)

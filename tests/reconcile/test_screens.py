@@ -1,0 +1,113 @@
+"""The reconciliation screens through Pilot at 80×24 on the demo company: the grid opened from the overview with a,
+1930's detail, a specification line whose amount is the books' balance summed here from the SIE file, signed, the
+grid's mark changed; a difference booked as a closing entry, asked first, and found in the closing list."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from textual.widgets import Input, Static
+
+from core.config import Settings
+from core.demo import write_demo_sie
+from core.importer import import_sie
+from core.store.db import open_store
+from tests.closing import DEMO
+from tests.reconcile.test_cli import MARCH_END, SieBook
+from tests.tui.pilot import press, settle
+from tui.app import BokslutApp
+from tui.i18n import format_money, set_language
+from tui.preferences import Preferences
+from tui.screens.closing import ClosingScreen
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.reconcile import LineForm, ReconcileAccountScreen, ReconcileScreen
+from tui.widgets.row_table import RowTable
+
+SIZE = (80, 24)
+APRIL_END = MARCH_END.replace(month=4, day=30)
+
+
+@pytest.fixture
+def demo(tmp_path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    path = write_demo_sie(DEMO, tmp_path / "demo.se")
+    db = open_store(data_dir / "bokslut.sqlite3")
+    import_sie(db, path)
+    yield BokslutApp(db, Settings(data_dir=data_dir, config_file=None), Preferences("en", {})), SieBook(path)
+    db.close()
+    set_language("en")
+
+
+def summary(screen) -> str:
+    return str(screen.query_one("#reconcile-summary", Static).content)
+
+
+def cell(grid_screen, scope: str, period_key: str) -> str:
+    table = grid_screen.query_one(RowTable)
+    column = 1 + [p.key for p in grid_screen.grid.periods].index(period_key)
+    return str(table.get_row(scope)[column])
+
+
+async def open_account(pilot, grid_screen, scope: str, period_key: str) -> ReconcileAccountScreen:
+    table = grid_screen.query_one(RowTable)
+    row = [s for s, _ in grid_screen.grid.accounts].index(scope)
+    table.move_cursor(row=row, column=1 + [p.key for p in grid_screen.grid.periods].index(period_key))
+    await press(pilot, "enter")
+    screen = pilot.app.screen
+    assert isinstance(screen, ReconcileAccountScreen) and screen.detail.scope == scope
+    return screen
+
+
+async def add_line(pilot, amount: Decimal, reference: str) -> None:
+    await press(pilot, "a")
+    assert isinstance(pilot.app.screen, LineForm)
+    await press(pilot, *str(amount), "enter", *reference, "enter", "enter", "enter")
+
+
+async def test_reconcile_the_bank_and_book_a_difference(demo):
+    app, book = demo
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter", "a")
+        grid = app.screen
+        assert isinstance(grid, ReconcileScreen)
+        assert cell(grid, "1930", "202503") == "·"
+
+        march = book.balance("1930", MARCH_END)
+        screen = await open_account(pilot, grid, "1930", "202503")
+        assert f"Balance {format_money(march)}" in summary(screen) and "no specification" in summary(screen)
+
+        await add_line(pilot, march, "Statement")
+        assert isinstance(app.screen, ReconcileAccountScreen)
+        assert "Difference 0.00" in summary(screen) and "in progress" in summary(screen)
+        await press(pilot, "s")
+        assert "✓ reconciled" in summary(screen) and "signed by" in summary(screen)
+
+        await press(pilot, "escape")
+        assert app.screen is grid and cell(grid, "1930", "202503") == "✓"
+
+        # April: the statement says 125.40 less than the books (a fee not booked); b books it against 6570.
+        april = book.balance("1930", APRIL_END)
+        screen = await open_account(pilot, grid, "1930", "202504")
+        await add_line(pilot, april - Decimal("125.40"), "Statement")
+        assert "Difference 125.40" in summary(screen)
+        assert cell(grid, "1930", "202504") == "!"
+        await press(pilot, "b")
+        field = screen.query_one("#reconcile-field", Input)
+        assert field.has_focus
+        await press(pilot, *"6570", "enter")
+        question = app.screen
+        assert isinstance(question, ConfirmScreen)
+        assert "Avstämningsdifferens 1930 2025-04" in question.question and "125.40" in question.question
+        await press(pilot, "y")
+        assert "Difference 0.00" in summary(screen) and "closing entry" in summary(screen)
+        assert f"Balance {format_money(april - Decimal('125.40'))}" in summary(screen)
+
+        await press(pilot, "escape", "escape", "e")
+        closing = app.screen
+        assert isinstance(closing, ClosingScreen)
+        texts = [str(c) for row in range(closing.query_one(RowTable).row_count)
+                 for c in closing.query_one(RowTable).get_row_at(row)]
+        assert any("Avstämningsdifferens 1930 2025-04" in text for text in texts)
