@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from core.closing import entries as closing
 from core.closing.templates import TEMPLATES, template_draft
 from core.errors import BokslutError, user_message
+from core.periods import in_year_end_period
 from core.store.models import ClosingEntry, FiscalYear
 from tui.amounts import parse_amount
 from tui.bindings import translate_bindings
@@ -46,6 +47,7 @@ class EntryLine:
     deleted: bool
     where: str  # "Fortnox I 3" or the SIE file's name, once exported
     failure: str
+    at_year_end: bool  # dated in the year-end period: only such an entry may be not applicable for transfer
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +71,9 @@ def read_year(db, fiscal_year_id: int, include_deleted: bool) -> ClosingYear:
         else:
             where = Path(entry.sie_file).name if entry.sie_file else ""
         lines.append(
-            EntryLine(entry.id, entry.date, entry.text, amount, entry.status, entry.deleted, where, entry.failure)
-        )
+            EntryLine(entry.id, entry.date, entry.text, amount, entry.status, entry.deleted, where, entry.failure,
+                      in_year_end_period(year, entry.date))
+        )  # fmt: skip
     company = year.company
     return ClosingYear(company.id, company.name, company.source == "fortnox", year.start, year.end, tuple(lines))
 
@@ -101,6 +104,7 @@ class ClosingScreen(BokslutScreen):
         Binding("r", "reverse", "key.reverse", show=False, id="closing.reverse"),
         Binding("a", "not_applicable", "key.not_applicable", show=False, id="closing.not_applicable"),
         Binding("h", "show_deleted", "key.show_deleted", show=False, id="closing.show_deleted"),
+        Binding("l", "history", "key.history", id="closing.history"),  # l for log: h shows deleted ones
         Binding("escape", "back", "key.back", id="closing.back"),
     ]
 
@@ -162,6 +166,8 @@ class ClosingScreen(BokslutScreen):
             text = literal(f"{line.date.isoformat()}  {line.text}", style="bold", wrap=True)
             text.append("\n")
             text.append_text(status_text(line, wrap=True))
+            if not line.at_year_end and line.status in ("not_exported", "failed") and not line.deleted:  # why not a
+                text.append("\n" + t("closing.not_applicable_year_end_only", year_end=self.year.end), style="dim")
             detail.update(text)
 
     def on_resize(self, _event: events.Resize) -> None:
@@ -177,8 +183,13 @@ class ClosingScreen(BokslutScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that need an entry of a kind are greyed out (and out of the palette) on the others."""
         line = self.current() if self.year is not None else None
-        if action in ("edit", "not_applicable"):
+        if action == "edit":
             return line is not None and not line.deleted and line.status != "exported"
+        if action == "not_applicable":  # core refuses the mark outside the year-end period; taking it off is free
+            changeable = line is not None and not line.deleted and line.status != "exported"
+            return changeable and (line.at_year_end or line.status == "not_applicable")
+        if action == "history":
+            return line is not None
         if action == "delete":
             return line is not None and line.status != "exported"
         if action == "reverse":
@@ -236,6 +247,11 @@ class ClosingScreen(BokslutScreen):
         if line is not None:
             value = line.status != "not_applicable"
             self.change(lambda entry: closing.set_not_applicable(self.db, entry, value), "closing.marked")
+
+    def action_history(self) -> None:
+        line = self.current()
+        if line is not None:
+            self.app.go(Place.CLOSING_HISTORY, entry_id=line.entry_id)
 
     def action_show_deleted(self) -> None:
         self.show_deleted = not self.show_deleted
