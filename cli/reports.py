@@ -20,7 +20,7 @@ from pathlib import Path
 from cli.common import company_year, say
 from core.errors import BokslutError
 from core.reports.bas import PURCHASE_LINES
-from core.reports.formats import FORMATS, UNIT_TEXTS, render, write_file
+from core.reports.formats import CSV_STYLES, FORMATS, UNIT_TEXTS, render, write_file
 from core.reports.statements import ROUNDINGS, Report, build_report, company_line
 from core.text import json_safe, terminal_safe
 
@@ -56,6 +56,10 @@ def register(commands: argparse._SubParsersAction) -> None:
             )  # fmt: skip
         sub.add_argument("--format", choices=(*FORMATS, TEXT), default="json", help="default: json")
         sub.add_argument("--output", metavar="PATH", help="write to this file (required for xlsx)")
+        sub.add_argument(
+            "--csv-style", choices=CSV_STYLES, default="plain",
+            help="plain: comma and decimal point, for programs (default); excel-sv: semicolon and decimal comma",
+        )  # fmt: skip
         sub.set_defaults(handler=cmd_report)
 
 
@@ -71,7 +75,7 @@ def cmd_report(args: argparse.Namespace, settings) -> int:
     db, company, fiscal_year = company_year(args, settings)
     statement_options = {name: getattr(args, name) for name in STATEMENT_OPTIONS if hasattr(args, name)}
     report = build_report(db, company, fiscal_year, args.report_kind, final=args.final, **statement_options)
-    data = render_text(report).encode("utf-8") if args.format == TEXT else render(report, args.format)
+    data = render_text(report).encode("utf-8") if args.format == TEXT else render(report, args.format, args.csv_style)
     if output is None:
         data = _for_stdout(data, args.format)
         sys.stdout.flush()

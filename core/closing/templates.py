@@ -38,6 +38,7 @@ class Template:
     debit: str  # the BAS account debited for a positive amount; "" when the user gives it (--account)
     credit: str  # (the company's chart may book them on a fallback instead: template_accounts.toml)
     description: str  # debit/credit accounts and how the amount is found: the CLI's help, the TUI's picker
+    suggests_amount: bool = True  # False: nothing in the books says the amount, the user gives it (--amount)
 
 
 _ALL = (
@@ -54,6 +55,7 @@ _ALL = (
         "",
         "2990",
         "your cost account (--account)/2990; give --amount",
+        suggests_amount=False,
     ),
     Template(
         "prepaid-expenses",
@@ -61,6 +63,7 @@ _ALL = (
         "1790",
         "",
         "1790/your cost account (--account); give --amount",
+        suggests_amount=False,
     ),
     Template(
         "tax",
@@ -82,6 +85,7 @@ _ALL = (
         "8853",
         "2153",
         "8853/2153; give --amount (negative to reduce)",
+        suggests_amount=False,
     ),
     Template(
         "year-result",
@@ -182,7 +186,10 @@ def _suggest(db: pw.Database, fiscal_year: FiscalYear, name: str, cost_account: 
         amount = books.result()
         basis = "classes 3-8 already sum to zero"
     else:
-        raise BokslutError(f"the {name} template cannot suggest an amount; give one with --amount")
+        raise BokslutError(
+            f"the {name} template cannot suggest an amount; give one with --amount",
+            key="template.needs_amount", params={"name": name},
+        )  # fmt: skip
     return amount, basis
 
 
@@ -209,7 +216,10 @@ def template_draft(
     if amount is None:
         amount, basis = _suggest(db, fiscal_year, name, debit)
         if amount == 0:
-            raise BokslutError(f"nothing to book with the {name} template: {basis}; give --amount to book one anyway")
+            raise BokslutError(
+                f"nothing to book with the {name} template: {basis}; give --amount to book one anyway",
+                key="template.nothing_to_book", params={"name": name},
+            )  # fmt: skip
     elif amount == 0:
         raise BokslutError(f"the {name} template needs an amount other than zero")
     if amount < 0:

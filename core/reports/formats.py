@@ -6,6 +6,8 @@ CSV: for programs, not for Excel (use XLSX there): UTF-8 without a byte order ma
 point, no thousands separator, "\\n" line ends; two decimals, or whole numbers when the report is rounded to
 kronor or thousands (the JSON's `unit` says which). One row per report row, columns `level, kind, key, account,
 heading` and then one per amount column (the JSON column keys); a blank cell where the JSON has null.
+The "excel-sv" style is the same table the way Swedish Excel opens it by a double click: semicolon separated,
+decimal comma, a byte order mark (Excel reads UTF-8 only with one) and "\r\n" line ends.
 
 XLSX: one sheet; title, company, period and status on top, then a header row and the report rows. Amounts are
 numeric cells written from the exact decimal value (two decimals, no float arithmetic on the way), shown with
@@ -27,6 +29,7 @@ from core.money import round_to_ore
 from core.reports.statements import Report, company_line
 
 FORMATS = ("json", "csv", "xlsx")
+CSV_STYLES = ("plain", "excel-sv")  # for programs; for Swedish Excel
 NUMBER_FORMAT = "#,##0.00"
 WHOLE_NUMBER_FORMAT = "#,##0"  # a report rounded to kronor or thousands
 UNIT_TEXTS = {"ore": "", "krona": " Belopp i hela kronor.", "thousand": " Belopp i tusental kronor (tkr)."}
@@ -38,19 +41,23 @@ def json_text(report: Report) -> str:
     return json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
 
 
-def csv_text(report: Report) -> str:
+def csv_text(report: Report, style: str = "plain") -> str:
+    if style not in CSV_STYLES:
+        raise ValueError(f"unknown CSV style {style!r}; choose one of: {', '.join(CSV_STYLES)}")
+    swedish = style == "excel-sv"
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, delimiter=";" if swedish else ",", lineterminator="\r\n" if swedish else "\n")
     writer.writerow(["level", "kind", "key", "account", "heading", *(column.key for column in report.columns)])
     for row in report.rows:
+        amounts = ("" if value is None else report.format(value) for value in row.values)
         writer.writerow(
             [
                 row.level,
                 *(_inert(text) for text in (row.kind, row.key, row.account, row.heading)),
-                *("" if value is None else report.format(value) for value in row.values),
+                *(amount.replace(".", ",") if swedish else amount for amount in amounts),
             ]
         )
-    return buffer.getvalue()
+    return ("\ufeff" if swedish else "") + buffer.getvalue()
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -142,12 +149,12 @@ def xlsx_bytes(report: Report) -> bytes:
     return buffer.getvalue()
 
 
-def render(report: Report, format: str) -> bytes:
-    """The report as the bytes of a file in the given format."""
+def render(report: Report, format: str, csv_style: str = "plain") -> bytes:
+    """The report as the bytes of a file in the given format (a CSV in the given style)."""
     if format == "json":
         return json_text(report).encode("utf-8")
     if format == "csv":
-        return csv_text(report).encode("utf-8")
+        return csv_text(report, csv_style).encode("utf-8")
     if format == "xlsx":
         return xlsx_bytes(report)
     raise ValueError(f"unknown format {format!r}; choose one of: {', '.join(FORMATS)}")

@@ -120,7 +120,8 @@ async def test_each_report_and_its_xlsx(make_app, demo_store, data_dir):
         field = screen.query_one("#report-path", Input)
         assert field.has_focus and Path(field.value).parent == data_dir
         await press(pilot, "enter")
-        path = data_dir / f"balance-sheet-{FiscalYear.get_by_id(screen.fiscal_year_id).end.year}-final.xlsx"
+        year = FiscalYear.get_by_id(screen.fiscal_year_id)
+        path = data_dir / f"{year.company.name.lower().replace(' ', '-')}-balance-sheet-{year.end.year}-final.xlsx"
         assert "Written" in text_of(screen, "#report-status") and path.exists()
         sheet = openpyxl.load_workbook(path).active
         numbers = [cell.value for row in sheet.iter_rows() for cell in row if isinstance(cell.value, (int, float))]

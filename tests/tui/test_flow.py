@@ -4,10 +4,15 @@ companies and years are renamed and removed, the language lives in the app's set
 
 from __future__ import annotations
 
-from textual.widgets import OptionList, Static
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, Static
 
 from core import ledger
-from core.closing.entries import create_entry
+from core.closing.entries import create_entry, list_entries
 from core.export.fortnox import export_to_fortnox
 from core.fortnox.importer import import_from_fortnox
 from tests.export.conftest import draft
@@ -16,6 +21,8 @@ from tests.tui.conftest import SIZE
 from tests.tui.pilot import press, settle
 from tui.app import BokslutApp
 from tui.preferences import Preferences
+from tui.screens.closing import ClosingScreen, TemplatePicker
+from tui.screens.closing_editor import EntryEditorScreen
 from tui.screens.series import SeriesScreen
 
 
@@ -58,3 +65,110 @@ async def test_the_series_dialog_opens_on_the_closing_series_then_on_the_one_las
         dialog = await open_series_dialog(pilot)
         assert dialog.chosen() == "A"  # where this company's entries went last time
         assert_highlight_shown(dialog)
+
+
+async def open_closing(pilot) -> ClosingScreen:
+    await press(pilot, "enter", "e")  # the only company, then its closing entries
+    assert isinstance(pilot.app.screen, ClosingScreen)
+    return pilot.app.screen
+
+
+def marked_fields(editor: EntryEditorScreen) -> list[Input]:
+    return [field for field in editor.query(Input) if field.has_class("-problem")]
+
+
+async def test_the_editor_opens_clean_and_asks_a_sie_company_for_a_text_in_its_own_name(make_app, demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_closing(pilot)
+        await press(pilot, "n")
+        editor = app.screen
+        assert isinstance(editor, EntryEditorScreen)
+        assert text_of(editor, "#entry-problems") == "" and marked_fields(editor) == []  # nothing typed, nothing red
+
+        await press(pilot, "tab")  # the empty text is left: now it says what it needs
+        problems = text_of(editor, "#entry-problems")
+        assert "Text: the entry needs a text" in problems and "Fortnox" not in problems
+        assert marked_fields(editor) == [editor.query_one("#entry-text", Input)]
+        await press(pilot, "ctrl+s")  # a save shows every problem, rows untouched too
+        assert app.screen is editor
+        assert "Row 1, account" in text_of(editor, "#entry-problems")
+
+
+async def test_the_editor_shows_amounts_the_way_a_swedish_reader_writes_them(make_app, demo_store):
+    company = ledger.resolve_company(demo_store)
+    year = ledger.resolve_fiscal_year(demo_store, company)
+    create_entry(demo_store, company, year, draft("Upplupen hyra", ("5010", "25000.50"), ("2990", "-25000.50")))
+    app = make_app(demo_store, language="sv")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_closing(pilot)
+        await press(pilot, "enter")
+        editor = app.screen
+        assert isinstance(editor, EntryEditorScreen)
+        first, second = editor.rows()
+        assert first.field("debit").value == "25\u00a0000,50" and second.field("credit").value == "25\u00a0000,50"
+        assert text_of(editor, "#entry-problems") == ""
+        await press(pilot, "ctrl+s")  # read back as typed: the same amounts, saved unchanged
+        assert isinstance(app.screen, ClosingScreen)
+        [entry] = list_entries(demo_store, year)
+        assert sorted(row.amount for row in entry.rows) == [Decimal("-25000.50"), Decimal("25000.50")]
+
+
+async def test_the_excess_depreciation_template_asks_for_its_amount_in_the_app(make_app, demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_closing(pilot)
+        await press(pilot, "t")
+        picker = app.screen
+        assert isinstance(picker, TemplatePicker)
+        names = [option.id for option in picker.query_one(OptionList)._options]
+        await press(pilot, *["down"] * names.index("excess-depreciation"))
+        assert picker.has_class("-amount") and not picker.has_class("-accrual")  # fixed accounts, the amount asked
+        await press(pilot, "enter")
+        assert picker.query_one("#template-amount", Input).has_focus
+        await press(pilot, "enter")  # no amount: asked again, in words that name no command
+        problem = text_of(picker, "#template-problem")
+        assert problem == "The template needs an amount (negative to reduce)." and "--" not in problem
+        await press(pilot, *"15000", "enter")
+        editor = app.screen
+        assert isinstance(editor, EntryEditorScreen)
+        debit, credit = editor.rows()
+        assert (debit.field("account").value, debit.field("debit").value) == ("8853", "15,000.00")
+        assert (credit.field("account").value, credit.field("credit").value) == ("2153", "15,000.00")
+
+
+async def test_a_swedish_reader_gets_a_report_named_by_its_company_as_swedish_excel_reads_csv(
+    make_app, demo_store, data_dir
+):
+    company = ledger.resolve_company(demo_store)
+    app = make_app(demo_store, language="sv")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter", "r", "2", "c")
+        screen = app.screen
+        field = screen.query_one("#report-path", Input)
+        path = Path(field.value)
+        assert path.name == f"nordljus-konsult-ab-income-statement-{screen.report.end.year}-preliminary.csv"
+        assert company.name == "Nordljus Konsult AB"
+        await press(pilot, "enter")
+        text = path.read_bytes().decode("utf-8")
+        assert text.startswith("\ufefflevel;kind;key;account;heading")
+        amounts = [row.values[0] for row in screen.report.rows if row.values[0] is not None]
+        first = amounts[0]
+        assert f";{first:.2f}".replace(".", ",") in text  # decimal comma, nothing grouped
+        assert text.count("\r\n") == len(screen.report.rows) + 1
+
+
+def test_the_command_line_writes_csv_for_swedish_excel_when_asked(cli):
+    cli("demo")
+    plain = cli("report", "income-statement", "--format", "csv")
+    swedish = cli("report", "income-statement", "--format", "csv", "--csv-style", "excel-sv")
+    assert plain.returncode == swedish.returncode == 0, swedish.stderr
+    plain_rows = list(csv.reader(io.StringIO(plain.stdout)))
+    swedish_rows = list(csv.reader(io.StringIO(swedish.stdout.removeprefix("\ufeff")), delimiter=";"))
+    assert len(plain_rows) == len(swedish_rows)
+    for plain_row, swedish_row in zip(plain_rows, swedish_rows, strict=True):
+        assert [cell.replace(".", ",") for cell in plain_row[5:]] == swedish_row[5:]

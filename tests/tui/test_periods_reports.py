@@ -50,7 +50,7 @@ async def test_a_report_written_as_csv_as_well_as_xlsx(make_app, demo_store, dat
         field = screen.query_one("#report-path", Input)
         assert field.has_focus and field.value.endswith(".csv") and "CSV" in field.placeholder
         await press(pilot, "enter")
-        path = data_dir / f"income-statement-{screen.report.end.year}-preliminary.csv"
+        path = data_dir / f"nordljus-konsult-ab-income-statement-{screen.report.end.year}-preliminary.csv"
         assert "Written" in text_of(screen, "#report-status") and path.exists()
         rows = list(csv.reader(path.open(encoding="utf-8")))
         assert rows[0][:5] == ["level", "kind", "key", "account", "heading"]

@@ -341,7 +341,8 @@ class TemplateChoice:
 
 
 class TemplatePicker(ModalScreen[TemplateChoice | None]):
-    """The templates with what each books; an accrual template asks for the cost account and the amount."""
+    """The templates with what each books; an accrual template asks for the cost account and the amount, one whose
+    amount the books cannot say (Överavskrivningar) for the amount."""
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "key.cancel", id="template.cancel"),
@@ -354,8 +355,8 @@ class TemplatePicker(ModalScreen[TemplateChoice | None]):
         width: 76; height: auto; max-height: 90%; border: round $primary; background: $surface; padding: 0 1;
     }
     TemplatePicker OptionList { height: auto; max-height: 9; border: none; padding: 0; }
-    TemplatePicker .accrual { display: none; }
-    TemplatePicker.-accrual .accrual { display: block; }
+    TemplatePicker .account-field, TemplatePicker .amount-field { display: none; }
+    TemplatePicker.-accrual .account-field, TemplatePicker.-amount .amount-field { display: block; }
     #template-problem { height: auto; }
     """
     HELP_KEY = "help.template"
@@ -371,10 +372,10 @@ class TemplatePicker(ModalScreen[TemplateChoice | None]):
             yield OptionList(
                 *(Option(self.describe(name), id=name) for name in TEMPLATES), id="templates", compact=True
             )
-            yield Static(t("template.account"), classes="accrual")
-            yield Input(id="template-account", classes="accrual", placeholder="NNNN")
-            yield Static(t("template.amount"), classes="accrual")
-            yield Input(id="template-amount", classes="accrual", placeholder="1234.50")
+            yield Static(t("template.account"), classes="account-field")
+            yield Input(id="template-account", classes="account-field", placeholder="NNNN")
+            yield Static(t("template.amount"), classes="amount-field")
+            yield Input(id="template-amount", classes="amount-field", placeholder=format_money(Decimal("1234.50")))
             yield Static(id="template-problem")
 
     @staticmethod
@@ -394,14 +395,18 @@ class TemplatePicker(ModalScreen[TemplateChoice | None]):
 
     @on(OptionList.OptionHighlighted)
     def highlighted(self, _event) -> None:
-        name = self.chosen_name()
-        self.set_class(bool(name) and not (TEMPLATES[name].debit and TEMPLATES[name].credit), "-accrual")
+        template = TEMPLATES.get(self.chosen_name() or "")
+        self.set_class(template is not None and not (template.debit and template.credit), "-accrual")
+        self.set_class(template is not None and not template.suggests_amount, "-amount")
 
     @on(OptionList.OptionSelected)
     def selected(self, _event) -> None:
-        """Enter on a template: an accrual one goes on to its account; the others are made at once."""
+        """Enter on a template: on to its account or its amount when it asks for them; the others are made at
+        once."""
         if self.has_class("-accrual"):
             self.set_focus(self.query_one("#template-account", Input))
+        elif self.has_class("-amount"):
+            self.set_focus(self.query_one("#template-amount", Input))
         else:
             self.action_choose()
 
@@ -416,13 +421,14 @@ class TemplatePicker(ModalScreen[TemplateChoice | None]):
         name = self.chosen_name()
         if name is None:
             return
-        if not self.has_class("-accrual"):
+        if not self.has_class("-accrual") and not self.has_class("-amount"):
             self.dismiss(TemplateChoice(name))
             return
-        account = self.query_one("#template-account", Input).value.strip()
+        account = self.query_one("#template-account", Input).value.strip() if self.has_class("-accrual") else ""
         amount = parse_amount(self.query_one("#template-amount", Input).value)
-        if amount is None:
-            self.query_one("#template-problem", Static).update(Text(t("editor.bad_amount"), style="bold red"))
+        if amount is None or (amount == 0 and self.has_class("-amount")):
+            problem = "editor.bad_amount" if amount is None else "template.amount_needed"
+            self.query_one("#template-problem", Static).update(Text(t(problem), style="bold red"))
             self.set_focus(self.query_one("#template-amount", Input))
             return
         self.dismiss(TemplateChoice(name, account or None, amount or None))

@@ -1,6 +1,6 @@
 """One closing entry in an editable grid: date, text and rows (account, debit, credit, cost centre, project, row
 text), with the account looked up by number or name as it is typed, the balance live, and core's validation
-shown at the field it concerns."""
+shown at the field it concerns once that field has been typed in or left (or at a save): an entry opens clean."""
 
 from __future__ import annotations
 
@@ -92,7 +92,8 @@ class RowEditor(Horizontal):
 
 
 def _amount_text(amount: Decimal) -> str:
-    return "" if amount == 0 else f"{amount:.2f}"
+    """As the reader writes amounts ("25 000,50" in Swedish); parse_amount reads it back."""
+    return "" if amount == 0 else format_money(amount)
 
 
 class EntryEditorScreen(BokslutScreen):
@@ -123,6 +124,9 @@ class EntryEditorScreen(BokslutScreen):
         self.year_end: dt.date | None = None
         self.suggester = AccountSuggester(self)
         self.problems: list[closing.Problem] = []
+        self.touched: set[Input] = set()  # fields typed in or left since the entry opened: their problems are shown
+        self.show_all = False  # after a save: every problem, touched or not
+        self.fortnox = False  # the company's books come from Fortnox: its demands are said as Fortnox's
         self.opened_with: tuple[str, ...] | None = None  # every field as opened; Esc asks before losing a change
 
     def compose_body(self) -> ComposeResult:
@@ -148,7 +152,7 @@ class EntryEditorScreen(BokslutScreen):
         self.set_title(t("editor.title_new" if self.entry_id is None else "editor.title_edit", entry=self.entry_id))
         fiscal_year_id, entry_id, draft = self.fiscal_year_id, self.entry_id, self.draft
 
-        def read() -> tuple[Chart, dt.date, closing.EntryDraft]:
+        def read() -> tuple[Chart, dt.date, closing.EntryDraft, bool]:
             year = FiscalYear.get_by_id(fiscal_year_id)
             numbers = (
                 Account.select(Account.number, Account.name)
@@ -161,12 +165,12 @@ class EntryEditorScreen(BokslutScreen):
             else:
                 empty = closing.RowDraft("", Decimal(0), Decimal(0))
                 loaded = draft or closing.EntryDraft(None, "", (empty, empty))
-            return Chart(tuple(numbers)), year.end, loaded
+            return Chart(tuple(numbers)), year.end, loaded, year.company.source == "fortnox"
 
         self.run_query(read, self.fill, group="open")
 
-    def fill(self, read: tuple[Chart, dt.date, closing.EntryDraft]) -> None:
-        self.chart, self.year_end, draft = read
+    def fill(self, read: tuple[Chart, dt.date, closing.EntryDraft, bool]) -> None:
+        self.chart, self.year_end, draft, self.fortnox = read
         self.query_one("#entry-date", Input).value = (draft.date or self.year_end).isoformat()
         self.query_one("#entry-text", Input).value = draft.text
         rows = self.query_one("#entry-rows", VerticalScroll)
@@ -223,6 +227,8 @@ class EntryEditorScreen(BokslutScreen):
     def changed(self, event: Input.Changed) -> None:
         if self.chart is None:
             return
+        if self.opened_with is not None and event.input.has_focus:  # typed, not filled in as the entry opened
+            self.touched.add(event.input)
         if event.input.has_class("account"):
             self.show_suggestions(event.value)
         self.show_balance()
@@ -259,8 +265,13 @@ class EntryEditorScreen(BokslutScreen):
 
     @on(Input.Blurred)
     def blurred(self, event: Input.Blurred) -> None:
+        if self.opened_with is None:
+            return
         if event.input.has_class("account"):
             self.take_account(event.input)
+        if event.input not in self.touched:  # a field left empty now says what it needs
+            self.touched.add(event.input)
+            self.check()
 
     def take_account(self, field: Input) -> None:
         """A name typed, or a number only one account starts with, becomes that account's number."""
@@ -285,19 +296,40 @@ class EntryEditorScreen(BokslutScreen):
         )
 
     def show_problems(self, problems: list[closing.Problem]) -> None:
+        """Each problem at its field once the field was touched, the entry's own (not balanced) once any was; all of
+        them after a save."""
         self.problems = problems
         for field in self.query(Input):
             field.remove_class("-problem")
         lines = Text(overflow="fold")
         for problem in problems:
             widget = self.widget_for(problem.field)
+            if not (self.show_all or self.touched.intersection(self.fields_of(problem.field))):
+                continue
             if widget is not None:
                 widget.add_class("-problem")
             lines.append(self.field_name(problem.field) + ": ", style="bold red")
-            lines.append_text(literal(problem_words(problem), wrap=True))
+            lines.append_text(literal(self.problem_words(problem), wrap=True))
             lines.append("\n")
         lines.rstrip()
         self.query_one("#entry-problems", Static).update(lines)
+
+    def problem_words(self, problem: closing.Problem) -> str:
+        """A SIE-file company's entry needs a text too, but not because Fortnox says so."""
+        if problem.key == "no_text" and not self.fortnox:
+            return t("problem.no_text_sie")
+        return problem_words(problem)
+
+    def fields_of(self, field: str) -> list[Input]:
+        """The fields a problem is about: its own, a row's every field, or (the entry's, e.g. not balanced) all."""
+        widget = self.widget_for(field)
+        if widget is not None:
+            return [widget]
+        found = _FIELD.fullmatch(field)
+        rows = self.rows()
+        if found and 1 <= int(found[1]) <= len(rows):
+            return list(rows[int(found[1]) - 1].query(Input))
+        return list(self.query(Input))
 
     def widget_for(self, field: str) -> Input | None:
         if field in ("date", "text"):
@@ -355,6 +387,7 @@ class EntryEditorScreen(BokslutScreen):
         self.app.push_screen(ConfirmScreen(t("editor.discard_question")), answered)
 
     def action_save(self) -> None:
+        self.show_all = True
         draft, unreadable = self.read_draft()
         if unreadable:
             self.show_problems(unreadable)

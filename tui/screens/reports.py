@@ -7,6 +7,7 @@ statements are rounded (a), their unit."""
 from __future__ import annotations
 
 from decimal import Decimal
+import re
 from pathlib import Path
 
 from rich.text import Text
@@ -19,7 +20,7 @@ from core.errors import BokslutError, user_message
 from core.reports.formats import render, write_file
 from core.reports.statements import ROUNDINGS, Notice, Report, build_report
 from core.store.models import Company, FiscalYear
-from tui.i18n import format_count, format_money, keyed, t
+from tui.i18n import format_count, format_money, keyed, language, t
 from tui.screens.base import BokslutScreen
 from tui.text import literal
 from tui.widgets.row_table import RowTable
@@ -172,10 +173,12 @@ class ReportsScreen(BokslutScreen):
         self.load()
 
     def default_path(self) -> Path:
+        """Named by the company too: two companies' balance sheets of one year must not overwrite each other."""
         report = self.report
         which = "final" if self.final else "preliminary"
         year = report.end.year if report else ""
-        return self.app.settings.data_dir / f"{self.kind}-{year}-{which}.{self.format}"
+        company = file_name_part(report.company_name) if report else ""
+        return self.app.settings.data_dir / f"{company}-{self.kind}-{year}-{which}.{self.format}".lstrip("-")
 
     def action_write(self, format: str) -> None:
         if self.report is None:
@@ -200,7 +203,7 @@ class ReportsScreen(BokslutScreen):
 
         def run() -> Text:
             try:
-                write_file(path, render(report, format))
+                write_file(path, render(report, format, CSV_STYLE_BY_LANGUAGE[language()]))
             except OSError as error:
                 return literal(t("reports.write_failed", message=user_message(error)), style="bold red", wrap=True)
             return literal(t("reports.written", path=str(path)), wrap=True)
@@ -213,6 +216,14 @@ class ReportsScreen(BokslutScreen):
         self.query_one("#report-status", Static).update(
             status if isinstance(status, Text) else literal(status, wrap=True)
         )
+
+
+CSV_STYLE_BY_LANGUAGE = {"sv": "excel-sv", "en": "plain"}  # a CSV opens in the reader's spreadsheet as numbers
+
+
+def file_name_part(name: str) -> str:
+    """A company's name as part of a file name: lower case, words joined by "-", nothing a path could trip on."""
+    return re.sub(r"\W+", "-", name.lower()).strip("-_")[:40].strip("-_")
 
 
 def amount_words(report: Report, value: Decimal) -> str:
