@@ -12,9 +12,11 @@ from pathlib import Path
 from textual.widgets import Input, OptionList, Static
 
 from core import ledger
+from core.activity import list_activity
 from core.closing.entries import create_entry, list_entries
 from core.export.fortnox import export_to_fortnox
 from core.fortnox.importer import import_from_fortnox
+from core.store.models import Voucher
 from tests.export.conftest import draft
 from tests.fortnox.conftest import connected, sandbox  # noqa: F401 (fixtures)
 from tests.tui.conftest import SIZE
@@ -172,3 +174,65 @@ def test_the_command_line_writes_csv_for_swedish_excel_when_asked(cli):
     assert len(plain_rows) == len(swedish_rows)
     for plain_row, swedish_row in zip(plain_rows, swedish_rows, strict=True):
         assert [cell.replace(".", ",") for cell in plain_row[5:]] == swedish_row[5:]
+
+
+async def test_a_company_is_renamed_and_its_year_and_then_itself_removed_after_a_question_naming_what_goes(
+    make_app, demo_store
+):
+    company = ledger.resolve_company(demo_store)
+    years = ledger.list_fiscal_years(demo_store, company)
+    first = years[0]
+    vouchers = Voucher.select().where(Voucher.fiscal_year == first.id).count()
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "e")
+        field = app.screen.query_one("#new-name", Input)
+        assert field.value == "Nordljus Konsult AB"
+        field.value = ""
+        await press(pilot, *"Nordljus", "space", *"Holding", "space", *"AB", "enter")
+        assert ledger.resolve_company(demo_store).name == "Nordljus Holding AB"
+        assert "Nordljus Holding AB" in str(app.screen.query_one("#companies").get_row_at(0)[0])
+
+        await press(pilot, "delete", "down", "enter")  # the first year
+        question = str(app.screen.query_one("#question", Static).content)
+        assert question.startswith(f"Remove the fiscal year {first.start} – {first.end} from Nordljus Holding AB")
+        assert f"{vouchers} vouchers and 0 closing entries" in question
+        await press(pilot, "n")  # no: nothing goes
+        assert len(ledger.list_fiscal_years(demo_store, company)) == len(years)
+        await press(pilot, "delete", "down", "enter", "y")
+        assert [year.id for year in ledger.list_fiscal_years(demo_store, company)] == [y.id for y in years[1:]]
+
+        await press(pilot, "delete", "enter")  # the whole company
+        assert "the activity log is kept" in str(app.screen.query_one("#question", Static).content).lower()
+        await press(pilot, "y")
+        assert ledger.list_companies(demo_store) == []
+        assert app.screen.query_one("#companies").row_count == 0
+        assert [entry.kind for entry in list_activity(demo_store)] == ["import"]  # the import is still on record
+
+
+async def test_the_path_field_completes_reads_quotes_keeps_a_failed_path_and_returns_to_the_list(
+    make_app, store, demo_file, tmp_path
+):
+    folder = tmp_path / "Mina bokslut"
+    folder.mkdir()
+    (folder / "demo 2025.se").write_bytes(demo_file.read_bytes())
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        field = app.screen.query_one("#import-path", Input)
+        assert field.has_focus  # the empty store offers the file field
+        missing = str(tmp_path / "saknas.se")
+        await press(pilot, *missing, "enter")
+        assert field.value == missing and field.has_focus  # kept, to be corrected
+        assert "saknas.se" in str(app.screen.query_one("#import-status", Static).content)
+
+        field.value = ""
+        await press(pilot, *str(tmp_path / "Mi"), "tab")
+        assert field.value == f'"{folder}/' and field.has_focus  # a folder with a space: quoted, like a shell
+        await press(pilot, *"d", "tab")
+        assert field.value == f'"{folder}/demo 2025.se'
+        await press(pilot, '"', "enter")
+        assert field.value == ""  # imported: the field is cleared and the list has the focus
+        assert app.screen.query_one("#companies").has_focus
+        assert [company.name for company in ledger.list_companies(store)] == ["Nordljus Konsult AB"]

@@ -1,4 +1,5 @@
-"""The start screen: every company in the store, and importing a SIE file by typing its path."""
+"""The start screen: every company in the store, importing a SIE file by typing its path (Tab completes it),
+renaming a company and removing a company or one of its fiscal years."""
 
 from __future__ import annotations
 
@@ -7,17 +8,24 @@ from pathlib import Path
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Input, Label, ProgressBar, Static
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
 
 from core import ledger
 from core.reconcile.report import progress_at_work
+from core.store.models import Company
 from core.store.orgnr import format_org_number
-from tui.i18n import t
+from tui.bindings import translate_bindings
+from tui.i18n import t, tn
 from tui.jobs import ImportJob
 from tui.navigation import Place
 from tui.screens.base import BokslutScreen
+from tui.screens.confirm import ConfirmScreen
 from tui.text import literal
 from tui.widgets.activity_panel import import_status
+from tui.widgets.path_input import PathInput
 from tui.widgets.row_table import RowTable
 
 
@@ -41,6 +49,8 @@ class CompaniesScreen(BokslutScreen):
         Binding("i", "focus_import", "key.import", id="companies.import"),
         Binding("n", "new_company", "key.new_company", id="companies.new"),
         Binding("y", "new_year", "key.new_year", id="companies.new_year"),
+        Binding("e", "rename", "key.rename", show=False, id="companies.rename"),  # in F1 and the palette
+        Binding("delete", "remove", "key.remove", show=False, id="companies.remove"),
         Binding("escape", "focus_list", show=False, id="companies.list"),
     ]
 
@@ -49,11 +59,12 @@ class CompaniesScreen(BokslutScreen):
         self.companies: list = []  # (id, name, org number, years) as last read, laid out again on a resize
         self.progress: dict[int, str] = {}  # company id -> reconciled of accounts with a balance, read after the list
         self.offered_import = False  # the empty store puts the cursor in the file field, once
+        self.importing: Path | None = None  # the file typed here, until its import ends: kept in the field if it fails
 
     def compose_body(self) -> ComposeResult:
         yield RowTable(id="companies", cursor_type="row", zebra_stripes=True)
         yield Label(t("companies.import_label"), id="import-label")
-        yield Input(placeholder=t("companies.import_placeholder"), id="import-path")
+        yield PathInput(placeholder=t("companies.import_placeholder"), id="import-path")
         yield ProgressBar(id="import-progress", show_eta=False)
         yield Static(id="import-status")
 
@@ -137,12 +148,13 @@ class CompaniesScreen(BokslutScreen):
 
     @on(Input.Submitted, "#import-path")
     def start_import(self, event: Input.Submitted) -> None:
-        typed = event.value.strip()
-        if not typed:
+        """The path stays in the field until the import has gone well: a mistyped one is corrected, not retyped."""
+        path = self.query_one("#import-path", PathInput).path
+        if path is None:
             self.query_one("#import-status", Static).update(t("companies.no_path"))
             return
-        self.app.start_import(Path(typed).expanduser())
-        event.input.clear()
+        self.importing = path
+        self.app.start_import(path)
 
     def show_import(self, job: ImportJob | None) -> None:
         """The progress bar and status line follow the newest import of this session."""
@@ -152,3 +164,137 @@ class CompaniesScreen(BokslutScreen):
         bar.display = not job.finished  # an idle bar would animate for nothing over a slow link
         bar.update(total=job.expected_transactions or None, progress=job.transactions)
         self.query_one("#import-status", Static).update(import_status(job))
+        if job.finished and job.path is not None and job.path == self.importing:
+            self.importing = None
+            if job.status == "done":  # on to the list, where the company now is
+                self.query_one("#import-path", Input).clear()
+                self.set_focus(self.query_one("#companies", RowTable))
+
+    # --- rename, remove --------------------------------------------------------------------------
+
+    def action_rename(self) -> None:
+        company_id = self.highlighted_company()
+        if company_id is None:
+            return
+        name = next(name for found, name, *_ in self.companies if found == company_id)
+
+        def renamed(new_name: str | None) -> None:
+            if new_name and new_name != name:
+                self.run_query(
+                    lambda: ledger.rename_company(self.db, Company.get_by_id(company_id), new_name),
+                    lambda _: self.app.store_changed.publish(None), group="rename",
+                )  # fmt: skip
+
+        self.app.push_screen(RenameDialog(name), renamed)
+
+    def action_remove(self) -> None:
+        """The whole company or one of its years, chosen in a list; then a question naming what goes."""
+        company_id = self.highlighted_company()
+        if company_id is None:
+            return
+        _, name, _, years = next(company for company in self.companies if company[0] == company_id)
+
+        def chosen(year: str | None) -> None:
+            if year is not None:
+                self.run_query(lambda: removal_of(self.db, company_id, year), lambda gone: self.ask(company_id, gone, year))
+
+        self.app.push_screen(RemoveDialog(name, sorted(years)), chosen)
+
+    def ask(self, company_id: int, gone: ledger.Removal, year: str) -> None:
+        spans = ", ".join(f"{start} – {end}" for start, end in gone.years) or t("overview.no_years")
+        counts = t("companies.remove_counts", vouchers=tn("companies.vouchers", gone.vouchers),
+                   entries=tn("companies.closing_entries", gone.closing_entries))  # fmt: skip
+        question = (
+            t("companies.remove_company_question", company=gone.company, years=spans, counts=counts)
+            if year == WHOLE_COMPANY
+            else t("companies.remove_year_question", company=gone.company, year=spans, counts=counts)
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_query(lambda: remove(self.db, company_id, year), self.removed, group="remove")
+
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    def removed(self, gone: ledger.Removal) -> None:
+        self.query_one("#import-status", Static).update(literal(t("companies.removed", company=gone.company)))
+        self.app.store_changed.publish(None)
+
+
+WHOLE_COMPANY = "company"
+
+
+def removal_of(db, company_id: int, year: str) -> ledger.Removal:
+    company = Company.get_by_id(company_id)
+    fiscal_year = None if year == WHOLE_COMPANY else ledger.resolve_fiscal_year(db, company, int(year))
+    return ledger.removal(db, company, fiscal_year)
+
+
+def remove(db, company_id: int, year: str) -> ledger.Removal:
+    company = Company.get_by_id(company_id)
+    if year == WHOLE_COMPANY:
+        return ledger.remove_company(db, company)
+    return ledger.remove_fiscal_year(db, company, ledger.resolve_fiscal_year(db, company, int(year)))
+
+
+class RenameDialog(ModalScreen[str | None]):
+    """The company's name in a field: Enter keeps the change, Esc leaves the name as it was."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "key.cancel", id="rename.cancel")]
+    DEFAULT_CSS = """
+    RenameDialog { align: center middle; }
+    RenameDialog > Vertical { width: 60; height: auto; border: round $primary; background: $surface; padding: 0 1; }
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.name_now = name
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = t("companies.rename_title")
+            yield Input(self.name_now, id="new-name")
+            yield Static(id="rename-problem")
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one(Input))
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self.query_one("#rename-problem", Static).update(t("error.company_needs_name"))
+            return
+        self.dismiss(event.value.strip())
+
+
+class RemoveDialog(ModalScreen[str | None]):
+    """What to remove: the whole company or one fiscal year (by the calendar year it ends in)."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "key.cancel", id="remove.cancel")]
+    DEFAULT_CSS = """
+    RemoveDialog { align: center middle; }
+    RemoveDialog > Vertical { width: 60; height: auto; border: round $warning; background: $surface; padding: 0 1; }
+    RemoveDialog OptionList { height: auto; max-height: 12; border: none; }
+    """
+
+    def __init__(self, company: str, years: list[str]) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.company = company
+        self.years = years
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = t("companies.remove_title")
+            yield OptionList(
+                Option(literal(t("companies.remove_whole", company=self.company)), id=WHOLE_COMPANY),
+                *(Option(t("companies.remove_one_year", year=year), id=year) for year in self.years),
+            )
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one(OptionList))
+
+    @on(OptionList.OptionSelected)
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
