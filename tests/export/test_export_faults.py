@@ -354,4 +354,6 @@ def test_two_exports_at_once_killed_and_restarted_make_one_voucher_per_entry(nor
     assert _assert_each_in_fortnox_once(sandbox, entries) == {"exported": 100}, happened
     assert happened["killed"] == 6 and _resolved_after_kill(killed) >= 1, happened
     processes = {attempt.process for attempt in ExportAttempt.select() if attempt.state in ("posted", "found")}
-    assert len(processes) >= 3  # the work was shared out between processes, not done by one alone
+    # The work was shared out between processes, not done by one alone. (Not ">= 3": whether a restarted export
+    # gets past its start-up before its next kill depends on the machine's speed, not on the export.)
+    assert len(processes) >= 2
