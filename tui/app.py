@@ -22,13 +22,14 @@ from core.activity import ActivityEntry, list_activity
 from core.config import Settings
 from core.fortnox.oauth import ConnectionExpired
 from core.importer import ImportProgress, OrgNumberMismatch, import_sie
+from core.periods import LockedPeriodsChanged
 from core.store.models import Company
 from core.store.orgnr import format_org_number
 from tui.bindings import full_name, translate_bindings
 from core.errors import user_message
 from core.text import printable
-from tui.i18n import fortnox_import_words, import_words, set_language, t
-from tui.jobs import ImportJob, count_transactions
+from tui.i18n import format_count, fortnox_import_words, import_words, set_language, t, tn
+from tui.jobs import ImportJob, count_transactions, notices_of
 from tui.messages import ActivityLoaded, FortnoxWorkEnded, ImportJobChanged
 from tui.navigation import Place, make_screen
 from tui.preferences import Preferences
@@ -37,6 +38,11 @@ from tui.screens.help import HelpScreen
 from tui.screens.system_tasks import SystemTasksScreen
 
 ACTIVITY_SHOWN = 50
+
+
+def periods_words(changed: Iterable[tuple[str, int]]) -> str:
+    """The locked periods an import would change, each with its number of vouchers: "2025-01 (1), 2025-02 (3)"."""
+    return ", ".join(f"{period} ({format_count(count)})" for period, count in changed)
 
 
 class BokslutApp(App):
@@ -106,16 +112,25 @@ class BokslutApp(App):
 
     # --- imports --------------------------------------------------------------------------------
 
-    def start_import(self, path: Path, company_org: str | None = None, confirm_org_mismatch: bool = False) -> None:
+    def start_import(
+        self, path: Path, company_org: str | None = None, confirm_org_mismatch: bool = False,
+        confirm_locked_changes: bool = False,
+    ) -> None:  # fmt: skip
         """Queue an import (into the company with `company_org`, if given); imports run one at a time, each in
         its own thread worker."""
-        job = ImportJob(next(self._job_ids), path, company_org=company_org, confirm_org_mismatch=confirm_org_mismatch)
+        job = ImportJob(
+            next(self._job_ids), path, company_org=company_org, confirm_org_mismatch=confirm_org_mismatch,
+            confirm_locked_changes=confirm_locked_changes,
+        )  # fmt: skip
         self.post_message(ImportJobChanged(job))
         self.run_worker(partial(self._run_import, job), thread=True, group="import", exit_on_error=False)
 
-    def start_fortnox_import(self, company_id: int, company_org: str) -> None:
+    def start_fortnox_import(self, company_id: int, company_org: str, confirm_locked_changes: bool = False) -> None:
         """Import the company from Fortnox through the same queue, progress and activity log as a SIE file."""
-        job = ImportJob(next(self._job_ids), None, company_org=company_org, fortnox_company_id=company_id)
+        job = ImportJob(
+            next(self._job_ids), None, company_org=company_org, fortnox_company_id=company_id,
+            confirm_locked_changes=confirm_locked_changes,
+        )  # fmt: skip
         self.post_message(ImportJobChanged(job))
         self.run_worker(partial(self._run_import, job), thread=True, group="import", exit_on_error=False)
 
@@ -138,16 +153,22 @@ class BokslutApp(App):
                 else:
                     result = import_sie(
                         self.db, job.path, company_org=job.company_org, confirm_org_mismatch=job.confirm_org_mismatch,
-                        limits=self.settings.sie_limits(), on_progress=progress,
+                        confirm_locked_changes=job.confirm_locked_changes, limits=self.settings.sie_limits(),
+                        on_progress=progress,
                     )  # fmt: skip
                     job = job.with_(
                         status="done", vouchers=result.vouchers, transactions=result.transactions,
                         balances=result.balances, message=import_words(result.params()),
+                        notices=notices_of(result.warnings),
                     )  # fmt: skip
             except ConnectionExpired as error:  # the way out is on another screen: say where
                 job = job.with_(status="failed", message=f"{user_message(error)} {t('fortnox.connect_again')}")
             except OrgNumberMismatch as error:  # nothing was written; the user is asked (on_import_job_changed)
                 job = job.with_(status="failed", message=user_message(error), mismatch=(error.expected, error.found))
+            except LockedPeriodsChanged as error:  # rolled back, nothing written; the user is asked as for a mismatch
+                total, periods = sum(count for _, count in error.changed), periods_words(error.changed)
+                job = job.with_(status="failed", message=tn("import.locked_refused", total, periods=periods),
+                                locked_changes=tuple(error.changed))  # fmt: skip
             except Exception as error:  # every failure is the user's to read, none may end the app
                 job = job.with_(status="failed", message=user_message(error))
             self.post_message(ImportJobChanged(job))
@@ -168,11 +189,13 @@ class BokslutApp(App):
                 vouchers=counts.vouchers, transactions=counts.transactions, balances=counts.balances
             )))  # fmt: skip
 
-        result = asyncio.run(
-            import_from_fortnox(self.db, self.settings, company, on_step=step, on_progress=counted)
-        )
+        result = asyncio.run(import_from_fortnox(
+            self.db, self.settings, company, confirm_locked_changes=job.confirm_locked_changes, on_step=step,
+            on_progress=counted,
+        ))  # fmt: skip
         return job.with_(
             status="done", step="", message=fortnox_import_words(result.params()),
+            notices=notices_of(warning for year in result.years for warning in year.warnings),
             vouchers=sum(year.vouchers for year in result.years),
             transactions=sum(year.transactions for year in result.years),
             balances=sum(year.balances for year in result.years),
@@ -194,6 +217,10 @@ class BokslutApp(App):
             self.store_changed.publish(None)
         if job.mismatch is not None:
             self.ask_to_import_anyway(job)
+        if job.locked_changes is not None:
+            self.ask_to_replace_locked(job)
+        if job.notices:  # the result line says them too, but they must not pass unread
+            self.notify("\n".join(job.notices), severity="warning", timeout=30, markup=False)
 
     def ask_to_import_anyway(self, job: ImportJob) -> None:
         """The refused attempt stays on record as failed; Yes imports the file again, confirmed, No leaves it."""
@@ -207,6 +234,23 @@ class BokslutApp(App):
         def answered(yes: bool | None) -> None:
             if yes:
                 self.start_import(job.path, company_org=job.company_org, confirm_org_mismatch=True)
+
+        self.push_screen(ConfirmScreen(question), answered)
+
+    def ask_to_replace_locked(self, job: ImportJob) -> None:
+        """As for a file of another company: the refused attempt stays on record as failed; Yes runs the same import
+        again (a file or Fortnox), confirmed, No leaves the books as they were."""
+        total = sum(count for _, count in job.locked_changes)
+        question = tn("import.locked_question", total, periods=periods_words(job.locked_changes))
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            if job.fortnox_company_id is not None:
+                self.start_fortnox_import(job.fortnox_company_id, job.company_org, confirm_locked_changes=True)
+            else:
+                self.start_import(job.path, company_org=job.company_org, confirm_org_mismatch=job.confirm_org_mismatch,
+                                  confirm_locked_changes=True)  # fmt: skip
 
         self.push_screen(ConfirmScreen(question), answered)
 

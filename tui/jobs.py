@@ -5,18 +5,27 @@ A SIE file (`path`) or Fortnox (`fortnox_company_id`): both run through the app'
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.activity import ActivityEntry
+from core.sie.errors import SieWarning
 from core.store.models import utc_now
-from tui.i18n import t
+from tui.i18n import sie_words, t
 
 if TYPE_CHECKING:  # the Fortnox importer (httpx and its client) loads on the first Fortnox import
     from core.fortnox.importer import Step
 
 _TRANS_TAG = b"#TRANS"
+# The importer's warnings a user must read at once, not find later among the file's: locked periods replaced as
+# confirmed, exported closing entries matched by content where the match is uncertain (core.closing.booking).
+NOTICED = {"locked_periods_changed", "closing_entries_alike", "closing_entry_other_series"}
+
+
+def notices_of(warnings: Iterable[SieWarning]) -> tuple[str, ...]:
+    return tuple(sie_words(warning.message) for warning in warnings if getattr(warning.message, "key", "") in NOTICED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +41,9 @@ class ImportJob:
     company_org: str | None = None  # the company imported into (ten digits); None: the one the file names
     confirm_org_mismatch: bool = False  # the user said yes to a file for another organisation number
     mismatch: tuple[str, str] | None = None  # (this company's, the file's) org numbers when the import refused it
+    confirm_locked_changes: bool = False  # the user said yes to replacing vouchers in locked periods
+    locked_changes: tuple[tuple[str, int], ...] | None = None  # (period, vouchers) when the import refused them
+    notices: tuple[str, ...] = ()  # the import's warnings that matter, in the reader's words: shown, not folded away
     fortnox_company_id: int | None = None  # set: import this company from Fortnox instead of a file
     step: str | Step = ""  # what a Fortnox import is doing now: core's Step becomes the reader's words
     queued_at: dt.datetime = field(default_factory=utc_now)  # naive UTC, as the store keeps time
