@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -49,6 +48,7 @@ from fortnox_sandbox.data import (
 )
 from fortnox_sandbox.oauth import Grant, OAuthServer, Unauthorized
 from fortnox_sandbox.ratelimit import SlidingWindowLimiter
+from core.closing.texts import COMMENTS_MAX, DESCRIPTION_MAX, ROW_TEXT_MAX, refused_characters
 from core.money import from_ore
 
 DEFAULT_LIMIT = 100
@@ -99,11 +99,6 @@ SCOPE_BY_RESOURCE = {
     "settings": "settings",  # lockedperiod: undocumented, the sandbox asks for "settings"
 }
 
-# fortnox4j's whitelist (FortnoxUtil.allowedPatternStr, reference 5.2 point 7), beyond Unicode letters.
-_ALLOWED_SYMBOLS = frozenset(
-    "0123456789 –:.`´’,;^¤#%§£$€¢¥©™°&/()=+-*_!?²³®½@\\"
-    "\u00a0\n\r\u0308\u030a"  # no-break space, line breaks, combining diaeresis and ring (decomposed ä, å)
-)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ORE = Decimal("0.01")
 
@@ -636,10 +631,10 @@ def _validate(
         )
     rows = [_row(raw, account, company) for raw, account in zip(raw_rows, accounts, strict=True)]
 
-    _check_text("Description", description, 200)
-    _check_text("Comments", comments or "", 1000)
+    _check_text("Description", description, DESCRIPTION_MAX)
+    _check_text("Comments", comments or "", COMMENTS_MAX)
     for row in rows:
-        _check_text("TransactionInformation", row.transaction_information, 100)
+        _check_text("TransactionInformation", row.transaction_information, ROW_TEXT_MAX)
     if sum(row.amount_ore for row in rows):
         debit = sum(row.amount_ore for row in rows if row.amount_ore > 0)
         credit = -sum(row.amount_ore for row in rows if row.amount_ore < 0)
@@ -728,7 +723,8 @@ def _quantity(row: dict) -> Decimal | None:
 
 
 def _check_text(name: str, value: str, longest: int) -> None:
-    if not all(char in _ALLOWED_SYMBOLS or unicodedata.category(char).startswith("L") for char in value):
+    """Fortnox's class and lengths, the same rule bokslut's preflight applies, on the text exactly as received."""
+    if refused_characters(value):
         raise invalid(INVALID_CHARACTERS, f"Värdet innehåller ej tillåtna tecken. ({name})")
     if len(value) > longest:
         raise invalid(TOO_LONG, f"Värdet är för långt. ({name}, högst {longest} tecken)")

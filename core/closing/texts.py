@@ -1,24 +1,35 @@
-"""Fortnox's rules for voucher texts, shared by closing-entry validation and the export preflight.
+"""Fortnox's rules for voucher texts: the one place closing-entry validation, the export and the sandbox read them.
 
 Checked here, before anything is sent, so the user fixes a text in bokslut rather than reading
 Fortnox's 2000107 (too long) or 2000359 ("Värdet innehåller ej tillåtna tecken") after a POST.
+A text is checked, measured and sent in NFC form, so a macOS-decomposed "å" is one character, as typed.
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-DESCRIPTION_MAX = 200  # Voucher.Description
-ROW_TEXT_MAX = 100  # VoucherRow.TransactionInformation
-COMMENTS_MAX = 1000  # Voucher.Comments
+DESCRIPTION_MAX = 200  # Voucher.Description, 1-200 (fortnox-openapi.json fortnox_Voucher)
+ROW_TEXT_MAX = 100  # VoucherRow.TransactionInformation (fortnox_Voucher_VoucherRow)
+COMMENTS_MAX = 1000  # Voucher.Comments (fortnox_Voucher)
 
-# fortnox4j's whitelist (fortnox-api.md 5.2 point 7): besides letters and digits, these; plus NBSP and newlines.
-ALLOWED_SYMBOLS = frozenset(" –:.`´’,;^¤#%§£$€¢¥©™°&/()=+-*_!?²³®½@\u00a0\n\r")
+# fortnox4j FortnoxUtil.allowedPatternStr (fortnox-api.md 5.2 point 7, [S34b]): \p{L}, the ASCII digits 0-9 only
+# (no other script's digits), these symbols including the backslash, NBSP, line breaks, and the combining diaeresis
+# and ring above (U+0308, U+030A) that NFC leaves standing after a letter with no precomposed form.
+ALLOWED_SYMBOLS = frozenset(
+    "0123456789 –:.`´’,;^¤#%§£$€¢¥©™°&/()=+-*_!?²³®½@\\" "\u00a0\n\r\u0308\u030a"
+)
 
 
-def _allowed(character: str) -> bool:
-    category = unicodedata.category(character)
-    return character in ALLOWED_SYMBOLS or category.startswith("L") or category == "Nd"
+def fortnox_text(value: str) -> str:
+    """The text as bokslut checks and sends it: NFC."""
+    return unicodedata.normalize("NFC", value)
+
+
+def refused_characters(value: str) -> list[str]:
+    """The characters of the (NFC) text outside Fortnox's class, each once, in order of appearance."""
+    refused = {c for c in value if c not in ALLOWED_SYMBOLS and not unicodedata.category(c).startswith("L")}
+    return sorted(refused, key=value.index)
 
 
 def _describe(character: str) -> str:
@@ -29,10 +40,10 @@ def _describe(character: str) -> str:
 
 def text_problem(value: str, max_length: int) -> str | None:
     """What Fortnox would refuse in this text, as one sentence, or None when it would accept it."""
+    value = fortnox_text(value)
     if len(value) > max_length:
         return f"is {len(value)} characters long; Fortnox allows at most {max_length}"
-    refused = sorted({c for c in value if not _allowed(c)}, key=value.index)
-    if refused:
+    if refused := refused_characters(value):
         listed = ", ".join(_describe(c) for c in refused)
         return f"contains {listed}, which Fortnox does not accept; use letters, digits, spaces and common punctuation"
     return None

@@ -37,6 +37,7 @@ import peewee as pw
 
 from core import activity
 from core.closing.entries import EXPORTABLE, draft_of, rows_of, validate
+from core.closing.texts import fortnox_text
 from core.config import Settings, positive_int
 from core.errors import BokslutError, user_message
 from core.fortnox.client import FortnoxClient
@@ -946,11 +947,11 @@ def _voucher(entry: ClosingEntry, rows: list[ClosingRow], series: str) -> dict:
         if row.project:
             voucher_row["Project"] = row.project
         if row.text:
-            voucher_row["TransactionInformation"] = row.text
+            voucher_row["TransactionInformation"] = fortnox_text(row.text)
         voucher_rows.append(voucher_row)
     return {
         "Voucher": {
-            "Description": entry.text,
+            "Description": fortnox_text(entry.text),
             "TransactionDate": entry.date.isoformat(),
             "VoucherSeries": series,
             "Comments": COMMENT.format(marker=entry.marker),

@@ -223,6 +223,7 @@ REJECTIONS = {
         dict(VoucherRows=_rows((6570, 5, 0, {"Project": "0999"}), (1930, 0, 5))), codes.PROJECT_NOT_FOUND),
     "pipe": (dict(Description="Skatt | moms"), codes.INVALID_CHARACTERS),
     "curly quote": (dict(Description="Skatt \u201dslutlig\u201d"), codes.INVALID_CHARACTERS),
+    "a digit not ASCII": (dict(Description="Kvartal \u0663"), codes.INVALID_CHARACTERS),
     "description too long": (dict(Description="x" * 201), codes.TOO_LONG),
     "comments too long": (dict(Comments="x" * 1001), codes.TOO_LONG),
     "row text too long": (
