@@ -111,3 +111,28 @@ async def test_reconcile_the_bank_and_book_a_difference(demo):
         texts = [str(c) for row in range(closing.query_one(RowTable).row_count)
                  for c in closing.query_one(RowTable).get_row_at(row)]
         assert any("Avstämningsdifferens 1930 2025-04" in text for text in texts)
+
+
+async def test_the_periods_vat_and_analysis_from_the_grid(demo):
+    app, book = demo
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter", "a")
+        grid = app.screen
+        grid.query_one(RowTable).move_cursor(column=1 + [p.key for p in grid.grid.periods].index("202503"))
+        await press(pilot, "v")
+        boxes = app.screen.query_one(RowTable)
+        # box 48: the input VAT booked in March outside the settlement, summed here from the file
+        ordinary = [rows for _, _, day, rows in book.vouchers if day.month == 3 and day.year == 2025
+                    and not any(a in ("2650", "1650") for a, _ in rows)]
+        input_vat = sum((v for rows in ordinary for a, v in rows if "2640" <= a <= "2647" or a == "2649"), Decimal(0))
+        assert str(boxes.get_row("48")[2]) == format_money(input_vat)
+        await press(pilot, "escape", "n")
+        accounts = app.screen.query_one(RowTable)
+        march_fees = sum((v for _, _, day, rows in book.vouchers if day.month == 3 and day.year == 2025
+                          for a, v in rows if a == "6570"), Decimal(0))
+        assert str(accounts.get_row("6570")[2]) == format_money(march_fees)
+        accounts.move_cursor(row=accounts.get_row_index("6570"))
+        await press(pilot, "c", *"Fler avgifter", "enter")
+        assert str(app.screen.query_one("#view-status", Static).content) == "Comment saved."
+        assert str(accounts.get_row("6570")[6]) == "Fler avgifter"
