@@ -216,7 +216,7 @@ class SeriesScreen(ModalScreen[None]):
             text.append_text(literal(line, style="bold red", wrap=True))
             text.append("\n")
         for warning in check.warnings:  # Fortnox decides (a closing series takes a locked period): said, not blocking
-            text.append_text(literal(keyed(warning.key, warning.params) or warning.text, style="yellow", wrap=True))
+            text.append_text(literal(keyed(f"warning.{warning.key}", warning.params) or warning.text, style="yellow", wrap=True))
             text.append("\n")
         for entry in check.entries:
             problems = check.problems.get(entry.id, [])
@@ -228,7 +228,7 @@ class SeriesScreen(ModalScreen[None]):
                 text.append_text(literal(f"       {problem}", style="red", wrap=True))
                 text.append("\n")
             for warning in check.entry_warnings(entry):
-                said = keyed(warning.key, warning.params) or warning.text
+                said = keyed(f"warning.{warning.key}", warning.params) or warning.text
                 text.append_text(literal(f"       {said}", style="yellow", wrap=True))
                 text.append("\n")
         text.rstrip()
