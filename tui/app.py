@@ -6,13 +6,14 @@ import asyncio
 import itertools
 import os
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
 import peewee as pw
-from textual import work
-from textual.app import App, SystemCommand
+from textual import events, work
+from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen, ScreenResultCallbackType
 from textual.signal import Signal
@@ -38,6 +39,11 @@ from tui.screens.help import HelpScreen
 from tui.screens.system_tasks import SystemTasksScreen
 
 ACTIVITY_SHOWN = 50
+# A typed key's effects have settled when rounds of every pump's queue found them all empty this many times in a row
+# (a round can end while a handler that began in it still awaits); a key whose effects never settle (a handler
+# awaiting something slow) holds the next one this long at most.
+QUIET_ROUNDS = 2
+SETTLE_SECONDS = 2.0
 
 
 def periods_words(changed: Iterable[tuple[str, int]]) -> str:
@@ -81,12 +87,88 @@ class BokslutApp(App):
         self.history: list[ActivityEntry] = []
         self._job_ids = itertools.count(1)
         self._one_import_at_a_time = threading.Lock()
+        self._typed: deque[events.Key | events.Paste] = deque()  # keys that came while an earlier one was applied
+        self._applying_typed = False
+        self.typed_applied = asyncio.Event()  # set when every typed key has been applied and has settled
+        self.typed_applied.set()
+        self._settling: asyncio.Task | None = None
 
     def on_mount(self) -> None:
         self.set_keymap(self.keymap)
         self.add_class("-show-activity")
         self.go(Place.COMPANIES)
         self.load_history()
+
+    # --- typed keys, one at a time ----------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys that arrive in a burst (a paste, a slow SSH link, a fast typist) are applied one at a time, each to
+        the widget that has focus once the previous key's effects have settled.
+
+        Textual forwards every key to the focused widget as soon as the app reads it, but a key's effects come later:
+        a Tab reaches the bindings only after it has bubbled back up to the app, and a screen pushed by `n` gets its
+        fields and focus only once it has mounted. Without this, `Name<Tab>5561234567` typed in one write puts the
+        number into the name field."""
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            self._typed.append(event)
+            if not self._applying_typed:
+                await self._apply_next_typed()
+            return
+        await super().on_event(event)
+
+    async def _apply_next_typed(self) -> None:
+        if not self._typed:
+            self._applying_typed = False
+            self.typed_applied.set()
+            return
+        self._applying_typed = True
+        self.typed_applied.clear()
+        screen = self.screen
+        await super().on_event(self._typed.popleft())
+        self._settling = asyncio.create_task(self._apply_next_when_settled(screen))
+
+    async def _apply_next_when_settled(self, screen_before: Screen) -> None:
+        try:
+            await asyncio.wait_for(self._settled(screen_before), SETTLE_SECONDS)
+        except (TimeoutError, ScreenStackError):  # slow, or the app closing: a key may hold the next one back, never
+            pass  # lose it
+        finally:
+            if not self.call_later(self._apply_next_typed):  # the app is closing: nothing more to apply
+                self._typed.clear()
+                self.typed_applied.set()
+
+    async def _settled(self, screen_before: Screen) -> None:
+        """Until the app and the current screen's widgets have handled every message the key set off (its bubbling,
+        the binding's action, a pushed screen's mounting and focus) and no callback waits for the screen's next
+        refresh. A screen the key opened has also read what it shows first (its fields and focus may come with it,
+        as the closing editor's do)."""
+        quiet = 0
+        while quiet < QUIET_ROUNDS:
+            screen = self.screen
+            opening = [worker for worker in self.workers if worker.node is screen and not worker.is_finished]
+            if screen._callbacks:
+                await screen.wait_for_refresh()
+            elif screen is not screen_before and opening:
+                await self.workers.wait_for_complete(opening)
+            else:
+                await self._round_of_messages([self, *screen.walk_children(with_self=True)])
+                pumps = [self, *self.screen.walk_children(with_self=True)]
+                if self.screen is screen and all(pump._message_queue.empty() for pump in pumps):
+                    quiet += 1
+                    continue
+            quiet = 0
+
+    @staticmethod
+    async def _round_of_messages(pumps: list) -> None:
+        """Until each pump has handled the messages it had queued when the round began."""
+        loop = asyncio.get_running_loop()
+        handled: list[asyncio.Future] = []
+        for pump in pumps:
+            done = loop.create_future()
+            if pump.call_later(lambda done=done: done.done() or done.set_result(None)):
+                handled.append(done)
+        if handled:
+            await asyncio.wait(handled)
 
     # --- the activity log -----------------------------------------------------------------------
 
