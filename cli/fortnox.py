@@ -126,7 +126,13 @@ def cmd_sandbox(args: argparse.Namespace, settings: Settings) -> int:
     from fortnox_sandbox.app import SandboxConfig
     from fortnox_sandbox.serve import serve_forever
 
-    serve_forever(args.port, SandboxConfig(auto_consent=args.auto_consent, vouchers_per_year=args.vouchers))
+    config = SandboxConfig(
+        auto_consent=args.auto_consent,
+        vouchers_per_year=args.vouchers,
+        auto_lock_months=args.auto_lock_months,
+        lean_voucher_lists=args.lean_voucher_lists,
+    )
+    serve_forever(args.port, config)
     return EXIT_OK
 
 
@@ -157,4 +163,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("--port", type=int, default=0, help="default: a free port")
     sub.add_argument("--auto-consent", action="store_true", help="consent at once for the first company (demos, tests)")
     sub.add_argument("--vouchers", type=int, default=600, help="vouchers per financial year (up to 200000)")
+    sub.add_argument(
+        "--auto-lock-months", type=int, metavar="N",
+        help="Fortnox's automatic locking: every month up to N months before today is locked",
+    )
+    sub.add_argument(
+        "--lean-voucher-lists", action="store_true",
+        help="voucher lists without Comments, as some real Fortnox answers are (the export then reads single vouchers)",
+    )
     sub.set_defaults(handler=cmd_sandbox)
