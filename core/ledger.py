@@ -149,7 +149,7 @@ class Removal:
 def rename_company(db: pw.Database, company: Company, name: str) -> None:
     """Only the name the books are shown under changes; imports still match on the organisation number."""
     if not name.strip():
-        raise BokslutError("a company needs a name", key="error.company_needs_name")
+        raise BokslutError("a company needs a name", key="company_needs_name")
     Company.update(name=name.strip()).where(Company.id == company.id).execute()
     company.name = name.strip()
 
