@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -18,11 +19,11 @@ from core import activity
 from core.config import Settings
 from core.errors import BokslutError
 from core.fortnox.client import FortnoxClient
-from core.fortnox.throttle import shared_limiter
 from core.fortnox.listener import Announcement, wait_for_code
 from core.fortnox.oauth import TokenSet, authorization_request, exchange_code, missing_scopes, revoke, scope_warning
 from core.fortnox.session import Authorizer, connection_state, disconnect
 from core.fortnox.settings import FortnoxSettings, fortnox_settings
+from core.fortnox.throttle import budget_file, shared_limiter
 from core.fortnox.tokens import StoredToken, StoreKind, TokenStore, open_token_store, token_key
 from core.store.models import Company
 from core.store.orgnr import format_org_number, normalise_org_number
@@ -82,6 +83,11 @@ def _parts(settings: Settings, company: Company) -> tuple[FortnoxSettings, Token
     return fortnox, open_token_store(settings, fortnox), token_key(company.org_number)
 
 
+def _budget(settings: Settings, fortnox: FortnoxSettings, key: str) -> Path:
+    """Fortnox's rate budget for this client and tenant, shared by every bokslut process on the machine."""
+    return budget_file(settings.data_dir, fortnox.api_url, fortnox.client_id, key)
+
+
 @asynccontextmanager
 async def open_link(
     settings: Settings, company: Company, *, transport: httpx.AsyncBaseTransport | None = None
@@ -90,7 +96,7 @@ async def open_link(
     fortnox, store, key = _parts(settings, company)
     async with httpx.AsyncClient(transport=transport, timeout=30.0) as http:
         authorizer = Authorizer(fortnox, store, key, settings.data_dir / f"{key.replace(':', '-')}.lock", http)
-        limiter = shared_limiter(fortnox.api_url, key)
+        limiter = shared_limiter(fortnox.api_url, key, _budget(settings, fortnox, key))
         async with FortnoxClient(fortnox.api_url, authorizer, transport=transport, limiter=limiter, tenant_key=key) as client:
             yield FortnoxLink(fortnox, store, client)
 
@@ -141,7 +147,7 @@ async def connect_company(
         code = await wait_for_code(request, pasted, on_listening=on_listening)
         async with httpx.AsyncClient(transport=transport, timeout=30.0) as http:
             tokens = await exchange_code(http, fortnox, code, request.redirect_uri)
-            limiter = shared_limiter(fortnox.api_url, key)
+            limiter = shared_limiter(fortnox.api_url, key, _budget(settings, fortnox, key))
             async with FortnoxClient(
                 fortnox.api_url, _Fixed(tokens), transport=transport, limiter=limiter, tenant_key=key
             ) as client:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from core.fortnox.throttle import RateLimiter, shared_limiter
+from core.fortnox.throttle import DEFAULT_LIMITS, FileBudget, RateLimiter, shared_limiter
 
 
 class FakeClock:
@@ -93,3 +93,23 @@ async def test_one_limiter_per_tenant_shared_by_every_client_in_the_process():
     assert shared_limiter(api, "tenant-1") is shared_limiter(api, "tenant-1")
     assert shared_limiter(api, "tenant-1") is not shared_limiter(api, "tenant-2")
     assert shared_limiter(api) is not shared_limiter("http://127.0.0.1:9999/3")
+
+
+async def test_limiters_sharing_a_budget_file_keep_the_limit_together(tmp_path):
+    """Two processes' limiters, as two objects on one file: together 4 a second and 20 per 5 s, not twice that."""
+    clock = FakeClock()
+    path = tmp_path / "budget" / "tenant.json"
+    first, second = (
+        RateLimiter(clock=clock, sleep=clock.sleep, budget=FileBudget(path, DEFAULT_LIMITS)) for _ in range(2)
+    )
+    starts = []
+    for _ in range(22):
+        for limiter in (first, second):
+            await limiter.acquire()
+            starts.append(clock.now)
+    assert most_in_any_window(starts, 1.0) == 4
+    assert most_in_any_window(starts, 5.0) == 20
+    first.hold_off(5.0)
+    paused = clock.now
+    await second.acquire()
+    assert clock.now == paused + 5.0  # a 429 one process met pauses the other too
