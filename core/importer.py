@@ -30,7 +30,7 @@ from core.sie.reader import SieLimits, SieReader
 from core.store.db import executemany, refresh_statistics
 from core.store.locks import exclusive, is_postgres, lock_within
 from core.store.models import Company, FiscalYear, utc_now
-from core.store.orgnr import format_org_number, normalise_org_number
+from core.store.orgnr import check_digit_valid, format_org_number, normalise_org_number
 
 BATCH_ROWS = 10_000
 COST_CENTER_DIMENSION = "1"
@@ -436,6 +436,8 @@ class _Loader:
         except ValueError as error:
             self.warnings.append(SieWarning(None, f"{error}; the file is treated as having none"))
             file_org = ""
+        if file_org and not check_digit_valid(file_org):  # real files have such numbers: said, not refused
+            self.warnings.append(SieWarning(None, Phrase("org_check_digit", org=format_org_number(file_org))))
         lock_within(self.db, "import", self.expected_org or file_org or header.company_name)
         if self.expected_org is not None:
             if file_org != self.expected_org and not self.confirmed.org_mismatch:

@@ -20,7 +20,7 @@ from core.money import format_amount, from_ore
 from core.sie import model as sie
 from core.store.models import Account, Company, Dimension, DimensionObject, FiscalYear
 from core.errors import BokslutError
-from core.store.orgnr import format_org_number, normalise_org_number
+from core.store.orgnr import check_digit_valid, format_org_number, normalise_org_number
 
 
 class NotInStore(BokslutError, LookupError):
@@ -111,6 +111,12 @@ def add_company(db: pw.Database, name: str, org_number: str, source: str = "sie-
         raise BokslutError(f"{error}; give it as NNNNNN-NNNN") from None
     if not digits:
         raise BokslutError("a company needs an organisation number (NNNNNN-NNNN)")
+    if not check_digit_valid(digits):
+        shown = format_org_number(digits)
+        raise BokslutError(
+            f"{shown} is not an organisation number: its check digit does not match; check the number",
+            key="org_check_digit", params={"org": shown},
+        )  # fmt: skip
     if not name.strip():
         raise BokslutError("a company needs a name")
     _check_source(source)

@@ -178,32 +178,42 @@ def _stamp(period: Period, *, locked: bool, unlocked: bool) -> Period:
 def lock_period(db: pw.Database, fiscal_year: FiscalYear, text: str) -> Period:
     """Only after every earlier period is locked: a period is reconciled on top of the ones before it."""
     with exclusive(db, *year_closing(fiscal_year.id)):
-        period = find_period(db, fiscal_year, text)
-        if period.locked:
-            raise BokslutError(f"period {label(period)} of {_year_words(fiscal_year)} is already locked")
-        for earlier in _stored(fiscal_year):
-            if earlier.position < period.position and not earlier.locked:
-                how = "is temporarily unlocked; lock it again" if earlier.unlocked else "is not locked; lock it"
-                raise BokslutError(
-                    f"period {label(period)} cannot be locked yet: the earlier period {label(earlier)} {how} first"
-                )
-        return _stamp(period, locked=True, unlocked=False)
+        return _stamp(check_lockable(db, fiscal_year, text), locked=True, unlocked=False)
+
+
+def check_lockable(db: pw.Database, fiscal_year: FiscalYear, text: str) -> Period:
+    """The period `text` names, if it may be locked now; else the refusal, so a user is not asked in vain."""
+    period = find_period(db, fiscal_year, text)
+    if period.locked:
+        raise BokslutError(f"period {label(period)} of {_year_words(fiscal_year)} is already locked")
+    for earlier in _stored(fiscal_year):
+        if earlier.position < period.position and not earlier.locked:
+            how = "is temporarily unlocked; lock it again" if earlier.unlocked else "is not locked; lock it"
+            raise BokslutError(
+                f"period {label(period)} cannot be locked yet: the earlier period {label(earlier)} {how} first"
+            )
+    return period
 
 
 def unlock_period(db: pw.Database, fiscal_year: FiscalYear, text: str) -> Period:
     """Temporarily: later locked periods stay locked and the open one waits until this one is locked again."""
     with exclusive(db, *year_closing(fiscal_year.id)):
-        period = find_period(db, fiscal_year, text)
-        if not period.locked:
-            state = "already temporarily unlocked" if period.unlocked else "not locked"
-            raise BokslutError(f"period {label(period)} of {_year_words(fiscal_year)} is {state}")
-        for other in _stored(fiscal_year):
-            if other.unlocked:
-                raise BokslutError(
-                    f"period {label(other)} is already temporarily unlocked; lock it again before unlocking "
-                    f"{label(period)}, so that one period is open at a time"
-                )
-        return _stamp(period, locked=False, unlocked=True)
+        return _stamp(check_unlockable(db, fiscal_year, text), locked=False, unlocked=True)
+
+
+def check_unlockable(db: pw.Database, fiscal_year: FiscalYear, text: str) -> Period:
+    """The period `text` names, if it may be unlocked now; else the refusal, so a user is not asked in vain."""
+    period = find_period(db, fiscal_year, text)
+    if not period.locked:
+        state = "already temporarily unlocked" if period.unlocked else "not locked"
+        raise BokslutError(f"period {label(period)} of {_year_words(fiscal_year)} is {state}")
+    for other in _stored(fiscal_year):
+        if other.unlocked:
+            raise BokslutError(
+                f"period {label(other)} is already temporarily unlocked; lock it again before unlocking "
+                f"{label(period)}, so that one period is open at a time"
+            )
+    return period
 
 
 def set_period_kind(db: pw.Database, fiscal_year: FiscalYear, kind: str) -> list[Period]:

@@ -148,6 +148,8 @@ PHRASES: dict[str, str] = {
     "none is counted twice or left out",
     "closing_entry_other_series": "exported closing entry {entry} ({text}) was found by its content as voucher "
     "{voucher}, not in series {series} it was exported to; it counts as booked. Check that this is that voucher",
+    "org_check_digit": "#ORGNR {org} has a check digit that does not match; imported as written. Check the number "
+    "with the company",
 }
 
 

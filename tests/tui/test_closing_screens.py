@@ -24,6 +24,7 @@ from tui.app import BokslutApp
 from tui.preferences import Preferences
 from tui.screens.closing import ClosingScreen, TemplatePicker
 from tui.screens.closing_editor import EntryEditorScreen
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.series import SeriesScreen
 
 
@@ -126,7 +127,11 @@ async def test_a_template_entry_then_delete_restore_and_a_sie_export(make_app, d
         [row] = cells(screen)
         assert row[1].startswith("Upplupna kostnader") and row[2:] == ["800.00", "not exported"]
 
-        await press(pilot, "d")
+        await press(pilot, "d")  # asked first, naming the entry; No leaves it
+        assert isinstance(app.screen, ConfirmScreen) and "Upplupna kostnader" in str(app.screen.query_one(Static).content)
+        await press(pilot, "n")
+        assert len(cells(screen)) == 1
+        await press(pilot, "d", "y")
         assert cells(screen) == [] and "is deleted" in text_of(screen, "#closing-status")
         await press(pilot, "h")  # deleted ones shown
         [row] = cells(screen)
@@ -151,6 +156,8 @@ async def test_a_template_entry_then_delete_restore_and_a_sie_export(make_app, d
         await press(pilot, "d")  # an exported entry stays: the key does nothing
         assert len(cells(screen)) == 1
         await press(pilot, "r")
+        assert isinstance(app.screen, ConfirmScreen) and "Reverse" in str(app.screen.query_one(Static).content)
+        await press(pilot, "y")
         assert [row[1][:22] for row in cells(screen)] == ["Upplupna kostnader 202", "Återföring: Upplupna k"]
         assert cells(screen)[1][3] == "not exported"
     assert target.read_bytes().count(b"#VER") == 1

@@ -28,6 +28,7 @@ from tui.bindings import translate_bindings
 from tui.i18n import format_money, sie_export_words, t, template_description
 from tui.navigation import Place
 from tui.screens.base import BokslutScreen
+from tui.screens.confirm import ConfirmScreen
 from tui.text import literal
 from tui.widgets.row_table import RowTable
 
@@ -231,16 +232,32 @@ class ClosingScreen(BokslutScreen):
         self.run_query(run, after, group="change")
 
     def action_delete(self) -> None:
+        """Restoring is asked for by its key alone; deleting asks first, naming the entry."""
         line = self.current()
         if line is None:
             return
         if line.deleted:
             self.change(lambda entry: closing.restore_entry(self.db, entry), "closing.restored")
         else:
-            self.change(lambda entry: closing.delete_entry(self.db, entry), "closing.deleted_one")
+            self.ask_first(line, "closing.confirm_delete", lambda entry: closing.delete_entry(self.db, entry),
+                           "closing.deleted_one")  # fmt: skip
 
     def action_reverse(self) -> None:
-        self.change(lambda entry: closing.reverse_entry(self.db, entry), "closing.reversed")
+        """A reversal books a new entry in the books: asked first, naming the entry."""
+        line = self.current()
+        if line is not None:
+            self.ask_first(line, "closing.confirm_reverse", lambda entry: closing.reverse_entry(self.db, entry),
+                           "closing.reversed")  # fmt: skip
+
+    def ask_first(self, line: EntryLine, question: str, work: Callable[[ClosingEntry], object], done: str) -> None:
+        """The change is made on the entry that was asked about, even if the list moved meanwhile."""
+        asked = t(question, entry=line.entry_id, text=line.text, amount=format_money(line.amount))
+
+        def answered(yes: bool | None) -> None:
+            if yes and (now := self.current()) is not None and now.entry_id == line.entry_id:
+                self.change(work, done)
+
+        self.app.push_screen(ConfirmScreen(asked), answered)
 
     def action_not_applicable(self) -> None:
         line = self.current()

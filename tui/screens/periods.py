@@ -146,12 +146,15 @@ class PeriodsScreen(BokslutScreen):
         self.change(False)
 
     def change(self, lock: bool) -> None:
-        """Asked first; core's refusal (an earlier period not locked, another one unlocked) is the status line's."""
+        """Core is asked first whether the period may be locked (unlocked) now: a refusal (an earlier period not
+        locked, another one unlocked) is the status line's before any question; then the user is asked."""
         line = self.current()
         if line is None:
             return
         label = line.label
         lock_or_unlock = core_periods.lock_period if lock else core_periods.unlock_period
+        may_change = core_periods.check_lockable if lock else core_periods.check_unlockable
+        db, fiscal_year_id = self.db, self.fiscal_year_id
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -160,8 +163,21 @@ class PeriodsScreen(BokslutScreen):
                     t("periods.locked" if lock else "periods.unlocked", period=label),
                 )
 
-        question = t("periods.ask_lock" if lock else "periods.ask_unlock", period=label)
-        self.app.push_screen(ConfirmScreen(question), answered)
+        def refusal() -> str:
+            try:
+                may_change(db, FiscalYear.get_by_id(fiscal_year_id), label)
+            except BokslutError as error:
+                return user_message(error)
+            return ""
+
+        def ask(refused: str) -> None:
+            if refused:
+                self.show_status(literal(refused, style="bold red", wrap=True))
+            else:
+                question = t("periods.ask_lock" if lock else "periods.ask_unlock", period=label)
+                self.app.push_screen(ConfirmScreen(question), answered)
+
+        self.run_query(refusal, ask, group="change")
 
     def apply(self, change: Callable[[object, FiscalYear], object], done: str) -> None:
         """A change through core in a worker; core's refusal (an earlier period not locked, another one unlocked,

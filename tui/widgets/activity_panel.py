@@ -37,6 +37,8 @@ def import_status(job: ImportJob) -> Text:
         status = t("companies.importing", file=name, counts=describe_counts(job.counts))
     elif job.status == "done":
         status = t("companies.imported", summary=job.message)
+    elif job.mismatch is not None:  # nothing failed: the user is asked whether the file is this company's
+        return literal(t("companies.not_imported_asked", message=job.message), style="bold yellow", wrap=True)
     else:
         status = t("companies.failed", message=job.message)
     return literal(status, style="bold red" if job.status == "failed" else "", wrap=True)
