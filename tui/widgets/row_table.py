@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import DataTable
 
 SCROLLBAR = 2  # Textual's vertical scrollbar, kept free so a growing list never pushes the last column out
@@ -20,7 +21,13 @@ LEAST = 8  # the flexible column never gets narrower than this
 
 
 class RowTable(DataTable, inherit_bindings=False):
-    BINDINGS = [binding for binding in DataTable.BINDINGS if binding.key != "enter"]
+    """Home and End go to the first and last row, as in every list of the app (DataTable's scroll sideways)."""
+
+    BINDINGS = [
+        *(binding for binding in DataTable.BINDINGS if binding.key not in ("enter", "home", "end")),
+        Binding("home", "scroll_top", show=False),
+        Binding("end", "scroll_bottom", show=False),
+    ]
 
     def show_rows(
         self,
