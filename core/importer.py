@@ -31,6 +31,7 @@ from core.store.db import executemany, refresh_statistics
 from core.store.locks import exclusive, is_postgres, lock_within
 from core.store.models import Company, FiscalYear, utc_now
 from core.store.orgnr import check_digit_valid, format_org_number, normalise_org_number
+from core.text import counted
 
 BATCH_ROWS = 10_000
 COST_CENTER_DIMENSION = "1"
@@ -100,8 +101,10 @@ class ImportResult:
         action = "replaced" if self.replaced else "imported"
         problems = sorted({c.check_id + " " + c.status for c in self.checks if c.status != integrity.OK})
         return (
-            f"{self.company_name} ({format_org_number(self.org_number)}) {year}: {action} {self.vouchers} vouchers, "
-            f"{self.transactions} transactions, {self.balances} balances; "
+            f"{self.company_name} ({format_org_number(self.org_number)}) {year}: {action} "
+            f"{counted(self.vouchers, 'voucher', 'vouchers')}, "
+            f"{counted(self.transactions, 'transaction', 'transactions')}, "
+            f"{counted(self.balances, 'balance', 'balances')}; "
             f"checks: {', '.join(problems) if problems else 'all ok'}"
         )
 

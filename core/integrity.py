@@ -16,6 +16,7 @@ import peewee as pw
 
 from core.money import format_amount, from_ore
 from core.store.db import executemany
+from core.text import counted
 
 OK, WARNING, ERROR = "ok", "warning", "error"
 MAX_DETAILS = 1000  # enough to work through; the message carries the full count
@@ -59,7 +60,7 @@ def _result(check_id: str, discrepancies: list[dict], status_if_any: str, what: 
     return CheckResult(
         check_id,
         status_if_any,
-        f"{what}: {len(discrepancies)} differences",
+        f"{what}: {counted(len(discrepancies), 'difference', 'differences')}",
         tuple(discrepancies[:MAX_DETAILS]),
     )
 

@@ -24,6 +24,7 @@ from core.checks import mark_stale
 from core.errors import BokslutError
 from core.store.locks import exclusive, year_closing
 from core.store.models import CheckResult, FiscalYear, Period, utc_now
+from core.text import counted
 
 KINDS = ("month", "quarter")
 YEAR_END = "year-end"
@@ -307,7 +308,7 @@ class LockedPeriodsChanged(BokslutError):
         total = sum(count for _, count in changed)
         listed = ", ".join(f"{name} ({count})" for name, count in changed)
         super().__init__(
-            f"the import would change {total} voucher(s) in locked periods of fiscal year "
+            f"the import would change {counted(total, 'voucher', 'vouchers')} in locked periods of fiscal year "
             f"{fiscal_year_start}..{fiscal_year_end}: {listed}; nothing was imported. Import again confirming the "
             "change (bokslut import-sie/import-fortnox --allow-locked) if the books were rightly changed there, "
             "or find out first why they were",

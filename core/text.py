@@ -33,6 +33,11 @@ class Notice:
         return self.english
 
 
+def counted(count: int, singular: str, plural: str) -> str:
+    """A count as English says it: "1 voucher", "2 vouchers", "0 vouchers" (the singular for exactly one)."""
+    return f"{count} {singular if count == 1 else plural}"
+
+
 def printable(value: object) -> str:
     """One line with every control character (escape sequences, bells, newlines, bidi overrides) made a space."""
     return _CONTROL.sub(" ", str(value))

@@ -74,7 +74,7 @@ def _voucher_row(series: str, number: str, date: str, account: str | None = None
     return row
 
 
-def _from_integrity(ctx: Context, check_id: str, compute, found: str, clean: str) -> list[Finding]:
+def _from_integrity(ctx: Context, check_id: str, compute, found: tuple[str, str], clean: str) -> list[Finding]:
     """The importer's result when it has one (it checked these very rows), else the same check run now."""
     result = ctx.integrity.get(check_id) or compute()
     return [outcome(list(result.details), found, clean)]
@@ -88,7 +88,7 @@ def voucher_balance(ctx: Context) -> list[Finding]:
         return [not_run("no-vouchers", NO_VOUCHERS)]
     return _from_integrity(
         ctx, "voucher-balance", lambda: integrity.check_vouchers_balance(ctx.db, ctx.year.id),
-        "{count} vouchers do not balance (debit ≠ credit)",
+        ("{count} voucher does not balance (debit ≠ credit)", "{count} vouchers do not balance (debit ≠ credit)"),
         "every voucher balances",
     )
 
@@ -100,7 +100,8 @@ def closing_balances(ctx: Context) -> list[Finding]:
         return [not_run("no-balances", "the year has no #IB or #UB to compare with")]
     return _from_integrity(
         ctx, "closing-balances", lambda: integrity.check_closing_balances(ctx.db, ctx.year.id, ctx.movement, True),
-        "{count} balance accounts where #IB + transactions ≠ #UB",
+        ("{count} balance account where #IB + transactions ≠ #UB",
+         "{count} balance accounts where #IB + transactions ≠ #UB"),
         "#IB + transactions = #UB on every balance account",
     )
 
@@ -112,7 +113,8 @@ def result_balances(ctx: Context) -> list[Finding]:
         return [not_run("no-res", "the year has no #RES to compare with")]
     return _from_integrity(
         ctx, "results", lambda: integrity.check_results(ctx.db, ctx.year.id, ctx.movement, True),
-        "{count} result accounts where the transactions ≠ #RES",
+        ("{count} result account where the transactions ≠ #RES",
+         "{count} result accounts where the transactions ≠ #RES"),
         "the transactions equal #RES on every result account",
     )
 
@@ -148,7 +150,9 @@ def voucher_numbering(ctx: Context) -> list[Finding]:
             ctx.year.id,
         )
     ]  # fmt: skip
-    return [outcome(rows, "{count} gaps or duplicates in the voucher numbering", "no gaps or duplicates in any series")]
+    return [outcome(rows, ("{count} gap or duplicate in the voucher numbering",
+                           "{count} gaps or duplicates in the voucher numbering"),
+                    "no gaps or duplicates in any series")]  # fmt: skip
 
 
 def voucher_dates(ctx: Context) -> list[Finding]:
@@ -156,7 +160,7 @@ def voucher_dates(ctx: Context) -> list[Finding]:
         return [not_run("no-vouchers", NO_VOUCHERS)]
     return _from_integrity(
         ctx, "voucher-dates", lambda: integrity.check_voucher_dates(ctx.db, ctx.year.id, ctx.year.start, ctx.year.end),
-        "{count} vouchers are dated outside the fiscal year",
+        ("{count} voucher is dated outside the fiscal year", "{count} vouchers are dated outside the fiscal year"),
         "every voucher is dated within the fiscal year",
     )
 
@@ -201,7 +205,8 @@ def opening_balance(ctx: Context) -> list[Finding]:
         for account in sorted(expected.keys() | found.keys())
         if expected.get(account, 0) != found.get(account, 0)
     ]  # fmt: skip
-    return [outcome(rows, "{count} accounts where #IB ≠ the previous year's final #UB",
+    return [outcome(rows, ("{count} account where #IB ≠ the previous year's final #UB",
+                           "{count} accounts where #IB ≠ the previous year's final #UB"),
                     "#IB equals the previous year's final #UB on every account",
                     result_transfer=_amount(unbooked))]  # fmt: skip
 
@@ -229,7 +234,8 @@ def result_transferred(ctx: Context) -> list[Finding]:
         if opening + moved:
             rows.insert(0, {"account": RESULT_ACCOUNT, "expected": _amount(0), "found": _amount(opening + moved),
                             "opening": _amount(opening), "transferred": _amount(-moved)})  # fmt: skip
-    return [outcome(rows, "the previous year's result is not transferred: {count} accounts keep an opening balance",
+    return [outcome(rows, ("the previous year's result is not transferred: {count} account keeps an opening balance",
+                           "the previous year's result is not transferred: {count} accounts keep an opening balance"),
                     "the previous year's result is transferred")]  # fmt: skip
 
 
@@ -253,7 +259,9 @@ def unusual_sign(ctx: Context) -> list[Finding]:
         for low, high, side in SIGN_RULES:
             if len(account) == 4 and low <= account <= high and ((amount < 0) if side == "debit" else (amount > 0)):
                 rows.append({"account": account, "expected": side, "found": _amount(amount)})
-    return [outcome(rows, "{count} balance accounts with the unusual sign", "every balance account has its usual sign")]
+    return [outcome(rows, ("{count} balance account with the unusual sign",
+                           "{count} balance accounts with the unusual sign"),
+                    "every balance account has its usual sign")]  # fmt: skip
 
 
 # --- compared with other periods ---------------------------------------------------------------------
@@ -291,7 +299,8 @@ def unusual_counts(ctx: Context) -> list[Finding]:
             if found - mean > max(STD_FACTOR * deviation, MIN_COUNT_EXCESS):
                 rows.append({"account": account, "expected": round(mean, 1), "found": found,
                              "deviation": round(deviation, 1)})  # fmt: skip
-        findings.append(outcome(rows, "{count} accounts with unusually many transactions",
+        findings.append(outcome(rows, ("{count} account with unusually many transactions",
+                                       "{count} accounts with unusually many transactions"),
                                 "no account has unusually many transactions", period=period))  # fmt: skip
     return findings
 
@@ -339,7 +348,8 @@ def unusual_amounts(ctx: Context) -> list[Finding]:
             limit = limits.get((period, account, ore > 0))
             if limit is not None and abs(ore) > limit:
                 rows[period].append({**_voucher_row(series, number, date, account, ore), "limit": _amount(limit)})
-    findings += [outcome(rows[period], "{count} transactions with unusually high amounts",
+    findings += [outcome(rows[period], ("{count} transaction with an unusually high amount",
+                                        "{count} transactions with unusually high amounts"),
                          "no transaction has an unusually high amount", period=period) for period in checked]  # fmt: skip
     return sorted(findings, key=lambda finding: finding.period)
 
@@ -364,8 +374,10 @@ def count_vs_last_year(ctx: Context) -> list[Finding]:
             expected = stats.get((account, last_year), NO_ROWS)[0]
             if abs(found - expected) > max(COUNT_TOLERANCE, STD_FACTOR * math.sqrt(found + expected)):
                 rows.append({"account": account, "expected": expected, "found": found, "compared_with": last_year})
-        findings.append(outcome(rows, "{count} accounts with another number of transactions than the same period "
-                                "last year", "every account has about as many transactions as the same period last "
+        findings.append(outcome(rows, ("{count} account with another number of transactions than the same period "
+                                       "last year", "{count} accounts with another number of transactions than the "
+                                       "same period last year"),
+                                "every account has about as many transactions as the same period last "
                                 "year", period=period))  # fmt: skip
     return findings
 
@@ -428,7 +440,9 @@ def vat_settlement(ctx: Context) -> list[Finding]:
                          "expected": _amount(expected), "found": _amount(settled),
                          "difference": _amount(settled - expected)})  # fmt: skip
         covered_from = max(covered_from, covered_to + dt.timedelta(days=1))
-    return [outcome(rows, "{count} VAT settlements differ by a krona or more from the VAT booked in their {vat_period}",
+    return [outcome(rows, ("{count} VAT settlement differs by a krona or more from the VAT booked in its "
+                           "{vat_period}", "{count} VAT settlements differ by a krona or more from the VAT booked in "
+                           "their {vat_period}"),
                     "every VAT settlement matches the VAT booked in its {vat_period} (to the krona)",
                     vat_period=period, vat_period_set=bool(setting))]  # fmt: skip
 
@@ -500,7 +514,8 @@ def vat_rate(ctx: Context) -> list[Finding]:
             expected = " or ".join(f"{r} %" for r in VAT_RATES)
             rows.append({**_voucher_row(series, number, date, account, input_vat),
                          "base": _amount(sum(costs.values())), "expected": expected})  # fmt: skip
-    return [outcome(rows, "{count} VAT rows are not the expected share of their base",
+    return [outcome(rows, ("{count} VAT row is not the expected share of its base",
+                           "{count} VAT rows are not the expected share of their base"),
                     "every VAT row is the expected share of its base")]  # fmt: skip
 
 
@@ -526,7 +541,8 @@ def possible_duplicates(ctx: Context) -> list[Finding]:
             ctx.year.id, DUPLICATE_MIN_ORE, ctx.year.id, DUPLICATE_MIN_ORE,
         )
     ]  # fmt: skip
-    return [outcome(rows, "{count} possible duplicates: the same amount, result account and date in two vouchers",
+    return [outcome(rows, ("{count} possible duplicate: the same amount, result account and date in two vouchers",
+                           "{count} possible duplicates: the same amount, result account and date in two vouchers"),
                     "no possible duplicates", minimum=_amount(DUPLICATE_MIN_ORE))]  # fmt: skip
 
 
@@ -541,7 +557,8 @@ def round_amounts(ctx: Context) -> list[Finding]:
             ctx.year.id, ROUND_STEP_ORE, ROUND_MIN_ORE,
         )
     ]  # fmt: skip
-    return [outcome(rows, "{count} round amounts (whole thousands from {minimum}) on result accounts",
+    return [outcome(rows, ("{count} round amount (whole thousands from {minimum}) on a result account",
+                           "{count} round amounts (whole thousands from {minimum}) on result accounts"),
                     "no round amounts on result accounts", minimum=_amount(ROUND_MIN_ORE))]  # fmt: skip
 
 
@@ -560,7 +577,8 @@ def weekend_postings(ctx: Context) -> list[Finding]:
         )
         if (dt.date.fromisoformat(str(date)) + dt.timedelta(days=1)).day != 1
     ]
-    return [outcome(rows, "{count} vouchers are dated on a weekend", "no voucher is dated on a weekend")]
+    return [outcome(rows, ("{count} voucher is dated on a weekend", "{count} vouchers are dated on a weekend"),
+                    "no voucher is dated on a weekend")]  # fmt: skip
 
 
 def changed_vouchers(ctx: Context) -> list[Finding]:
@@ -575,7 +593,8 @@ def changed_vouchers(ctx: Context) -> list[Finding]:
     changes = json.loads(stored[0][0])
     rows = [{"voucher": key, "problem": problem} for problem in ("changed", "removed") for key in changes[problem]["keys"]]
     count = changes["changed"]["count"] + changes["removed"]["count"]
-    return [outcome(rows, "{count} vouchers changed or removed in the source since the previous import",
+    return [outcome(rows, ("{count} voucher changed or removed in the source since the previous import",
+                           "{count} vouchers changed or removed in the source since the previous import"),
                     "no voucher changed or removed since the previous import", count=count, added=changes["added"])]  # fmt: skip
 
 

@@ -128,7 +128,9 @@ def _amount_threshold(ctx: Context, params: dict) -> list[Finding]:
         values.append(to_ore(Decimal(params["below"])))
     rows = _rows(ctx, f"{where} AND ({' OR '.join(bounds)})", [*accounts, *values])
     limits = {key: value for key, value in params.items() if key != "accounts"}
-    return [outcome(rows, "{count} transactions beyond the amount limits", "no transaction beyond the amount limits",
+    return [outcome(rows, ("{count} transaction beyond the amount limits",
+                           "{count} transactions beyond the amount limits"),
+                    "no transaction beyond the amount limits",
                     **limits, accounts=", ".join(params["accounts"]))]  # fmt: skip
 
 
@@ -155,5 +157,6 @@ def _transaction_count(ctx: Context, params: dict) -> list[Finding]:
 def _empty(ctx: Context, params: dict) -> list[Finding]:
     where, accounts = _where_accounts(params["accounts"])
     rows = _rows(ctx, where, accounts)
-    return [outcome(rows, "{count} transactions on accounts that must stay empty",
+    return [outcome(rows, ("{count} transaction on an account that must stay empty",
+                           "{count} transactions on accounts that must stay empty"),
                     "the accounts that must stay empty are empty", accounts=", ".join(params["accounts"]))]  # fmt: skip

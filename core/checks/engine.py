@@ -46,11 +46,15 @@ class Finding:
 
 
 def outcome(
-    rows: list[dict], found: str, clean: str, *, period: str = "", count: int | None = None, **params
+    rows: list[dict], found: str | tuple[str, str], clean: str, *, period: str = "", count: int | None = None,
+    **params
 ) -> Finding:
-    """Red with the rows when there are any, else green. `found` may use {count} (default: the rows) and the params."""
+    """Red with the rows when there are any, else green. `found` may use {count} (default: the rows) and the params;
+    a count is said by a pair of forms, English's for exactly one and for any other number."""
     if rows:
         params = {"count": len(rows) if count is None else count, **params}
+        if isinstance(found, tuple):
+            found = found[0] if params["count"] == 1 else found[1]
         return Finding(RED, "found", found.format(**params), params, tuple(rows[:MAX_ROWS]), period)
     return Finding(GREEN, "clean", clean.format(**params), params, (), period)
 

@@ -57,6 +57,7 @@ from core.money import format_amount
 from core.store.locks import exclusive, year_closing
 from core.store.models import ClosingEntry, ClosingRow, Company, ExportAttempt, FiscalYear, utc_now
 from core.store.orgnr import format_org_number
+from core.text import counted
 
 TARGET = "fortnox"
 PRESELECTED_SERIES = "I"  # Fortnox's default series "Bokslut"
@@ -213,8 +214,10 @@ class PreflightNotClean(BokslutError):
         self.preflight = preflight
         count = len(preflight.general) + sum(len(problems) for problems in preflight.problems.values())
         super().__init__(
-            f"the preflight of the export to Fortnox series {preflight.series} found {count} problem(s), so nothing "
-            "was sent; fix them and export again"
+            f"the preflight of the export to Fortnox series {preflight.series} found "
+            f"{counted(count, 'problem', 'problems')}, so nothing was sent; fix {'it' if count == 1 else 'them'} and "
+            "export again",
+            key="export_preflight_not_clean", params={"series": preflight.series, "count": count},
         )
 
 
@@ -544,8 +547,9 @@ async def export_to_fortnox(
                 raise PreflightNotClean(check)
             if check.entries and not _confirmed(confirm_clean_preflight, check):
                 raise ExportNotConfirmed(
-                    f"the export of {len(check.entries)} entries to Fortnox series {series} was not confirmed; "
-                    "nothing was sent"
+                    f"the export of {counted(len(check.entries), 'entry', 'entries')} to Fortnox series {series} was "
+                    "not confirmed; nothing was sent",
+                    key="export_not_confirmed", params={"series": series, "count": len(check.entries)},
                 )
             assert check.fortnox_year is not None  # a clean preflight found the year
             exporter = _Exporter(db, link, fiscal_year, series, check.fortnox_year, wait, record, on_entry)

@@ -44,6 +44,7 @@ from core.store.models import (
     utc_now,
 )
 from core.store.orgnr import format_org_number
+from core.text import counted
 
 TARGET = "sie-file"
 # Reserved dimensions (§8.17) a company may use without declaring them in its own file.
@@ -59,7 +60,7 @@ class SieExportReport:
 
     def summary(self) -> str:
         ids = ", ".join(map(str, self.exported))
-        text = f"wrote {len(self.exported)} closing {_entries(len(self.exported))} ({ids}) to {self.path}"
+        text = f"wrote {counted(len(self.exported), 'closing entry', 'closing entries')} ({ids}) to {self.path}"
         if self.skipped:
             text += f"; skipped {len(self.skipped)}: " + "; ".join(f"entry {i} {why}" for i, why in self.skipped)
         return text
@@ -265,7 +266,3 @@ def _header(company: Company, fiscal_year: FiscalYear, vouchers: list[sie.Vouche
         dimensions={number: sie.Dimension(number, dimension_names.get(number, "")) for number in sorted(dimensions)},
         objects={ref: object_names.get(ref, "") for ref in used_objects},
     )
-
-
-def _entries(count: int) -> str:
-    return "entry" if count == 1 else "entries"

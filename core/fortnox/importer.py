@@ -30,6 +30,7 @@ from core.importer import ImportProgress, ImportResult, SourceFile, import_sourc
 from core.sie.reader import SieReader
 from core.store.models import Company, DimensionObject, FiscalYear, FortnoxSeries
 from core.store.orgnr import format_org_number
+from core.text import counted
 
 FIRST_IMPORT_YEARS = 3
 COST_CENTRE_DIMENSION = "1"
@@ -58,9 +59,10 @@ class FortnoxImportResult:
         vouchers = sum(r.vouchers for r in self.years)
         transactions = sum(r.transactions for r in self.years)
         return (
-            f"{self.company_name} ({format_org_number(self.org_number)}): imported {len(self.years)} years from "
-            f"Fortnox ({spans}), {vouchers} vouchers, {transactions} transactions, "
-            f"{self.requests} requests in {self.seconds:.1f} s"
+            f"{self.company_name} ({format_org_number(self.org_number)}): imported "
+            f"{counted(len(self.years), 'year', 'years')} from Fortnox ({spans}), "
+            f"{counted(vouchers, 'voucher', 'vouchers')}, {counted(transactions, 'transaction', 'transactions')}, "
+            f"{counted(self.requests, 'request', 'requests')} in {self.seconds:.1f} s"
         )
 
     def step_report(self) -> str:

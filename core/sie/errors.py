@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from core.errors import BokslutError
 from core.text import excerpt
 
+
+class Counted(NamedTuple):
+    """A sentence that says a count: English's form for exactly one and for any other number, chosen by param `by`."""
+
+    by: str
+    one: str
+    other: str
+
+
 # The reader's English, one place each, by stable key: str.format templates (so a literal brace is doubled).
 # The app says each in its own language by the same key (tui/i18n.py, "sie." + key).
-PHRASES: dict[str, str] = {
+PHRASES: dict[str, str | Counted] = {
     # problems with the file as a whole
     "cannot_read": "cannot read the file ({reason})",
     "line_too_long": "the file has a line longer than 1 MB",
@@ -142,10 +152,20 @@ PHRASES: dict[str, str] = {
     "ver_without_open_brace": "#VER {series} {number} has no {{ line before its rows; the rows from line {line} "
     "to the }} line are read as its block",
     # the importer's warnings
-    "locked_periods_changed": "as confirmed, {vouchers} voucher(s) in locked periods were replaced: {periods}",
-    "closing_entries_alike": "exported closing entries {entries} were not found by their marker, and {vouchers} "
-    "voucher(s) of {date} have the same accounts and amounts: {booked} of the entries count as booked. Check that "
-    "none is counted twice or left out",
+    "locked_periods_changed": Counted(
+        "vouchers",
+        "as confirmed, {vouchers} voucher in locked periods was replaced: {periods}",
+        "as confirmed, {vouchers} vouchers in locked periods were replaced: {periods}",
+    ),
+    "closing_entries_alike": Counted(
+        "vouchers",
+        "exported closing entries {entries} were not found by their marker, and {vouchers} voucher of {date} has the "
+        "same accounts and amounts: {booked} of the entries count as booked. Check that none is counted twice or left "
+        "out",
+        "exported closing entries {entries} were not found by their marker, and {vouchers} vouchers of {date} have "
+        "the same accounts and amounts: {booked} of the entries count as booked. Check that none is counted twice or "
+        "left out",
+    ),
     "closing_entry_other_series": "exported closing entry {entry} ({text}) was found by its content as voucher "
     "{voucher}, not in series {series} it was exported to; it counts as booked. Check that this is that voucher",
     "org_check_digit": "#ORGNR {org} has a check digit that does not match; imported as written. Check the number "
@@ -163,7 +183,10 @@ class Phrase(str):
     def __new__(cls, key: str, **params: object) -> Phrase:
         # a bad field is quoted, not repeated whole: a 900 KB "account number" must not fill the activity log
         params = {name: excerpt(value) if type(value) is str else value for name, value in params.items()}
-        phrase = super().__new__(cls, PHRASES[key].format(**params))
+        template = PHRASES[key]
+        if isinstance(template, Counted):
+            template = template.one if params[template.by] == 1 else template.other
+        phrase = super().__new__(cls, template.format(**params))
         phrase.key = key
         phrase.params = params
         return phrase

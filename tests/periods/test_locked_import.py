@@ -65,7 +65,7 @@ def test_a_reimport_changing_locked_periods_is_refused_and_changes_nothing(locke
     run = cli("import-sie", str(path))
 
     assert run.returncode != 0
-    assert "2 voucher(s) in locked periods" in run.stderr and "2025-01 (1), 2025-02 (1)" in run.stderr, run.stderr
+    assert "2 vouchers in locked periods" in run.stderr and "2025-01 (1), 2025-02 (1)" in run.stderr, run.stderr
     assert "--allow-locked" in run.stderr
     assert store_dump(cli.store) == before
     db = open_store(cli.store)
@@ -80,7 +80,7 @@ def test_confirmed_the_reimport_replaces_the_vouchers_and_says_so(locked_books):
     run = cli("import-sie", str(path), "--allow-locked", "--json")
 
     assert run.returncode == 0, run.stderr
-    assert any("as confirmed, 2 voucher(s) in locked periods were replaced: 2025-01 (1), 2025-02 (1)" in warning
+    assert any("as confirmed, 2 vouchers in locked periods were replaced: 2025-01 (1), 2025-02 (1)" in warning
                for warning in run.json()["warnings"])
     db = open_store(cli.store)
     texts = {
