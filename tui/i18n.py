@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from core.errors import translate_with
 from core.money import round_to_ore
-from core.sie.errors import Phrase
+from core.sie.errors import PHRASES, Counted, Phrase
 from core.store.orgnr import format_org_number
 from tui.catalogs import DOMAIN, LOCALE_DIR, compiled, is_stale
 
@@ -30,6 +30,12 @@ COUNTED_BY = {
     "sie.too_many_dimensions": "limit",
     "sie.too_many_objects": "limit",
     "sie.objects_per_dimension": "limit",
+    "sie.too_many_objects_in_all": "limit",
+    "sie.objects_in_all": "limit",
+    "error.import_changes_locked_periods": "vouchers",
+    "error.reconcile_too_many_files": "limit",
+    "error.reconcile_unlock_reason": "limit",
+    **{f"sie.{key}": phrase.by for key, phrase in PHRASES.items() if isinstance(phrase, Counted)},
 }
 
 _language = "en"
@@ -138,7 +144,14 @@ def error_words(key: str, params: dict) -> str | None:
         return t("error.fortnox_callback", words=words, detail=detail)
     if key == "closing_invalid":  # in the app the subject is the entry on screen
         return "\n".join([t("error.closing_invalid"), *(f"  {p.field}: {problem_words(p)}" for p in params["problems"])])
-    return keyed(f"error.{key}", params)
+    values = {name: ", ".join(map(str, value)) if isinstance(value, list | tuple) else value
+              for name, value in params.items()}  # a list of accounts or names, as the sentence lists them
+    if key == "fortnox_not_listening" and params["why"]:
+        values["reason"] = t(f"listener_reason.{params['why']}", port=params["port"])
+    if key == "import_changes_locked_periods":
+        values["periods"] = ", ".join(f"{period['period']} ({format_count(period['vouchers'])})"
+                                      for period in params["periods"])
+    return keyed(f"error.{key}", params, values)
 
 
 def _sie_words(params: dict) -> str:

@@ -195,7 +195,7 @@ async def test_the_series_dialog_preflight_and_a_clean_export_to_fortnox(connect
         await press(pilot, "c")
         result = text_of(dialog, "#series-result")
         assert "rows[1].cost_center: account 6540 requires a cost centre" in result
-        assert "1 problem(s)" in text_of(dialog, "#series-state")
+        assert "1 problem;" in text_of(dialog, "#series-state")
         await press(pilot, "x")  # refused: the check is not clean
         assert dialog.state == "checked" and not connected.sandbox.sandbox.vouchers_posted(NORDLJUS_TENANT)
         await press(pilot, "escape")

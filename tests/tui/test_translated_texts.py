@@ -18,12 +18,12 @@ from core.fortnox.importer import Step
 from core.fortnox.listener import Announcement, ListenerState
 from core.fortnox.oauth import ConnectionExpired, code_from_callback, code_from_query, connection_expired
 from fortnox_sandbox.browser import give_consent
-from core.sie.errors import FIX_HINT, PHRASES, Phrase, SieError
+from core.sie.errors import FIX_HINT, PHRASES, Counted, Phrase, SieError
 from core.sie.reader import SieLimits, SieReader
 from tests.fortnox.conftest import FJALLBACKEN, NORDLJUS
 from tests.store.test_rejected_files import BAD_LINES
 from tests.store.test_rejected_files import BASE as REJECTED_BASE
-from tests.tui.catalogs import texts
+from tests.tui.catalogs import placeholders, texts
 from tests.tui.conftest import SIZE
 from tests.tui.pilot import press, settle
 from tests.tui.test_fortnox_screens import new_company, open_connect, paste
@@ -182,8 +182,13 @@ def test_every_sie_phrase_core_can_say_has_both_texts_and_the_english_is_cores()
     assert len(PHRASES) > 100
     english, swedish = texts("en"), texts("sv")
     for key, core_english in PHRASES.items():
-        assert english[f"sie.{key}"][-1] == core_english, key  # core says a count in the plural form alone
-        assert core_english not in swedish[f"sie.{key}"], key
+        if isinstance(core_english, Counted):  # core says this count in both forms; the app picks by the same param
+            forms = (core_english.one, core_english.other)
+            assert english[f"sie.{key}"] == forms, key
+        else:
+            forms = (core_english,)
+            assert english[f"sie.{key}"][-1] == core_english, key  # else core says a count in the plural form alone
+        assert not set(forms) & set(swedish[f"sie.{key}"]), key
 
 
 REJECTED_BLOCK = [*REJECTED_BASE[:-1], "{line}", REJECTED_BASE[-1]]  # the line inside the last voucher's block
@@ -287,7 +292,7 @@ def test_every_import_check_and_outcome_core_writes_has_a_text():
 
     source = Path(integrity.__file__).read_text(encoding="utf-8")
     ids = set(re.findall(r'(?:_result|CheckResult)\(\s*"([a-z-]+)"', source))
-    assert len(ids) == 6
+    assert len(ids) == 7
     assert {f"integrity.{check_id}" for check_id in ids} - texts("sv").keys() == set()
     reasons = set(re.findall(r'"[^"]*?(not checked, [^"]*)"', source)) | {integrity.NO_VOUCHERS}
     assert reasons == NOT_CHECKED.keys()
@@ -384,3 +389,93 @@ def test_import_and_export_summaries_read_as_the_cli_in_english_and_swedish_in_s
         assert "2 inte skickade" in export_words(report.params())
     finally:
         set_language("en")
+
+
+def error_keys_core_raises() -> dict[str, set[str] | None]:
+    """Every key a BokslutError in core can carry, read from core's source, with the params the raise names (None
+    where they are not a literal): a key given to an error (or to a subclass, or to a module's helper that passes its
+    own `key` on) and a subclass's own key. Keys formed at run time (Fortnox's refusals, a closing problem's) are
+    held by their own tests."""
+    import ast
+    from pathlib import Path
+
+    import core
+
+    root = Path(core.__file__).parent
+    modules = [path for path in root.rglob("*.py") if path.name != "cli.py" and "commands" not in path.name]
+    trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in modules}
+    classes = {
+        node.name: node for tree in trees.values() for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
+    }
+
+    def is_error(name: str, seen: frozenset = frozenset()) -> bool:
+        if name == "BokslutError":
+            return True
+        bases = [ast.unparse(base) for base in classes[name].bases] if name in classes else []
+        return any(base not in seen and is_error(base, seen | {name}) for base in bases)
+
+    keys: dict[str, set[str] | None] = {}
+
+    def add(key: ast.expr | None, params: set[str] | None) -> None:
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value:
+            keys[key.value] = params
+
+    def literal_params(call: ast.Call) -> set[str] | None:
+        given = next((kw.value for kw in call.keywords if kw.arg == "params"), None)
+        if given is None:
+            return set()
+        if isinstance(given, ast.Dict) and all(isinstance(k, ast.Constant) for k in given.keys):
+            return {k.value for k in given.keys}
+        return None
+
+    for tree in trees.values():
+        helpers = {  # def f(..., key, ...) whose body raises or returns an error with key=key: key's position
+            node.name: [arg.arg for arg in node.args.args].index("key")
+            for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+            and "key" in [arg.arg for arg in node.args.args]
+            and any(isinstance(kw.value, ast.Name) and kw.value.id == "key" and kw.arg == "key"
+                    for call in ast.walk(node) if isinstance(call, ast.Call) for kw in call.keywords)
+        }  # fmt: skip
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and is_error(node.name):
+                for item in node.body:
+                    if isinstance(item, ast.Assign) and [ast.unparse(t) for t in item.targets] == ["key"]:
+                        add(item.value, None)
+            if not isinstance(node, ast.Call):
+                continue
+            called = ast.unparse(node.func)
+            given = next((kw.value for kw in node.keywords if kw.arg == "key"), None)
+            if is_error(called) or called == "super().__init__":
+                add(given, literal_params(node))
+            elif called in helpers:
+                position = helpers[called]
+                positional = node.args[position] if len(node.args) > position else None
+                named = {kw.arg for kw in node.keywords if kw.arg not in ("key", "params")}
+                add(given or positional, None if any(kw.arg is None for kw in node.keywords) else named)
+    return keys
+
+
+def test_every_error_key_core_raises_has_a_text_in_both_languages():
+    """A new keyed error in core (tax, reconcile, closing, periods, the store, Fortnox...) without its texts fails
+    here, and so does a text that names a param the raise does not give."""
+    keys = error_keys_core_raises()
+    assert {"store_full", "reconcile_bad_scope", "tax_slr_missing", "tax.sru_bad_value", "sie_file"} <= keys.keys()
+    for language in ("sv", "en"):
+        said = texts(language)
+        assert {f"error.{key}" for key in keys} - said.keys() == set(), language
+        unknown = {
+            key: placeholders(form) - params for key, params in keys.items() if params is not None
+            and key not in ("fortnox_callback", "sie_file", "closing_invalid")  # error_words composes these itself
+            for form in said[f"error.{key}"] if placeholders(form) - params
+        }  # fmt: skip
+        assert unknown == {}, language
+
+
+def test_every_closing_history_action_has_a_text():
+    """The closing entry's history names each change by core's action (core.closing.history.ACTIONS)."""
+    from core.closing.history import ACTIONS
+
+    expected = {f"closing.history.{action}" for action in ACTIONS}
+    for language in ("sv", "en"):
+        assert expected - texts(language).keys() == set(), language
+    assert {key for key in texts("en") if key.startswith("closing.history.")} == expected

@@ -4,6 +4,7 @@ and importing a SIE file into this company."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from rich.console import Group
 from rich.table import Table
@@ -19,7 +20,7 @@ from core.overview import CompanyOverview, company_overview
 from core.reconcile.report import progress_at_work
 from core.store.models import Company
 from core.store.orgnr import format_org_number
-from tui.i18n import format_count, format_time, has_text, t, tn
+from tui.i18n import format_count, format_money, format_time, has_text, t, tn
 from tui.screens.base import BokslutScreen
 from core.text import printable
 from tui.fortnox import FortnoxStatus, read_status
@@ -37,8 +38,10 @@ NOT_CHECKED = {
     "not checked, the year has no #RES": "no-res",
     "not checked, the file has no #UB -1": "no-previous-in-file",
     "not checked, no imported previous year with #UB": "no-previous-in-store",
+    "not checked, the year has no #IB": "no-opening",
 }
-DIFFERENCES = re.compile(r"(\d+) differences")
+DIFFERENCES = re.compile(r"(\d+) differences?")
+OPENING_SUM = re.compile(r"the opening balances sum to (-?\d+\.\d\d), often last year's result not yet booked")
 
 
 def integrity_words(check: integrity.CheckResult) -> str:
@@ -54,6 +57,8 @@ def integrity_words(check: integrity.CheckResult) -> str:
         outcome = tn("integrity_outcome.differences", int(counted[1]))
     elif outcome in NOT_CHECKED:
         outcome = t(f"integrity_outcome.{NOT_CHECKED[outcome]}")
+    elif summed := OPENING_SUM.fullmatch(outcome):
+        outcome = t("integrity_outcome.opening-sum", amount=format_money(Decimal(summed[1])))
     return f"{t(f'integrity.{check.check_id}')}: {outcome}"
 
 
