@@ -8,7 +8,6 @@ from core.demo.generator import (
     demo_header,
     demo_vouchers,
     fiscal_year,
-    luhn_valid,
     write_demo_sie,
 )
 
@@ -20,6 +19,5 @@ __all__ = [
     "demo_header",
     "demo_vouchers",
     "fiscal_year",
-    "luhn_valid",
     "write_demo_sie",
 ]

@@ -39,6 +39,7 @@ from core.sie.model import (
     VoucherRow,
 )
 from core.sie.writer import write_sie4e
+from core.store.orgnr import check_digit_valid
 
 # Fortnox's default voucher series.
 SERIES = {
@@ -74,17 +75,6 @@ EMPLOYER_FEES_HUNDREDTHS = 3142  # arbetsgivaravgifter 31.42 %
 SALARY_TAX_PERCENT = 30
 
 
-def luhn_valid(digits: str) -> bool:
-    """The check digit of Swedish organisation numbers (mod 10, weights 2-1 from the left)."""
-    if not digits.isdigit():
-        return False
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if position % 2 else 1)
-        total += value // 10 + value % 10
-    return total % 10 == 0
-
-
 @dataclass(frozen=True)
 class DemoSpec:
     """What to generate. Equal specs give byte-identical files."""
@@ -103,7 +93,7 @@ class DemoSpec:
 
     def __post_init__(self) -> None:
         digits = self.org_number.replace("-", "")
-        if len(digits) != 10 or not luhn_valid(digits):
+        if not check_digit_valid(digits):
             raise ValueError(f"org_number {self.org_number!r} is not ten digits with a valid check digit")
         if self.years < 1:
             raise ValueError("years must be at least 1")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from core.errors import BokslutError
 from core.store.models import Company, FiscalYear
+from core.store.orgnr import check_digit_valid
 from core.tax.ink2r import ASSET, CLAIM, table
 
 INFO_FILE = "INFO.SRU"
@@ -72,14 +73,6 @@ def _error(message: str, key: str, **params: object) -> BokslutError:
 # --- numbers and periods -----------------------------------------------------------------------------------------
 
 
-def _luhn_valid(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if index % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
-
-
 def identity_number(number: str) -> str:
     """The 12-digit form SRU files want (§11.2, §11.3): "16" + a 10-digit organisationsnummer, or a personnummer
     given with its century (19/20). A 10-digit personnummer is refused: its century cannot be known."""
@@ -102,7 +95,7 @@ def identity_number(number: str) -> str:
             "tax.sru_bad_number",
             number=number,
         )
-    if not _luhn_valid(ten) or legal_person != (ten[2] >= "2"):
+    if not check_digit_valid(ten) or legal_person != (ten[2] >= "2"):
         raise _error(
             f"{number} is not a valid organisationsnummer or personnummer", "tax.sru_bad_number", number=number
         )
