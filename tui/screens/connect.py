@@ -160,7 +160,8 @@ class ConnectScreen(BokslutScreen):
             text.append("\n")
             text.append_text(literal(t("connect.store", store=store_words(message.result.store_kind)), wrap=True))
             if message.result.missing_scopes:
-                warning = t("connect.scope_warning", scopes=", ".join(message.result.missing_scopes))
+                missing = message.result.missing_scopes
+                warning = tn("connect.scope_warning", len(missing), scopes=", ".join(missing))
                 text.append("\n")
                 text.append_text(literal(warning, style="yellow", wrap=True))
             self.show_result(text)
