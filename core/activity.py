@@ -23,7 +23,7 @@ from core.store.locks import is_postgres, process_alive_on_server
 from core.store.models import ActivityLog, Company, utc_now
 
 STATUSES = ("queued", "running", "done", "failed")
-KINDS = ("import", "export", "connect", "disconnect")
+KINDS = ("import", "export", "connect", "disconnect", "remove")
 
 
 @dataclass(frozen=True, slots=True)

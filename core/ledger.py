@@ -13,7 +13,8 @@ from decimal import Decimal
 
 import peewee as pw
 
-from core import integrity
+from core import activity, integrity
+from core.config import Settings
 from core.closing.entries import closing_movements
 from core.integrity import BALANCE_CLASSES, CheckResult
 from core.money import format_amount, from_ore
@@ -172,21 +173,41 @@ def removal(db: pw.Database, company: Company, fiscal_year: FiscalYear | None = 
     return Removal(company.name, tuple((year.start, year.end) for year in years), vouchers, entries)
 
 
-def remove_company(db: pw.Database, company: Company) -> Removal:
+def remove_company(db: pw.Database, company: Company, settings: Settings | None = None) -> Removal:
     """The company and everything stored under it go in one transaction (the foreign keys cascade); the activity
-    log stays, its entries no longer pointing at a company."""
-    with db.atomic():
-        gone = removal(db, company)
-        Company.delete().where(Company.id == company.id).execute()
+    log stays, its entries no longer pointing at a company, and the removal is on record there too.
+
+    Given `settings`, a company once connected to Fortnox has its stored token deleted first: a token store that
+    refuses (a locked keyring) stops the removal before anything is gone."""
+    with activity.recorded("remove", company.name, company.id) as record:
+        if settings is not None and company.org_number and (company.source == "fortnox" or company.fortnox_tenant):
+            from core.fortnox.tokens import forget_token  # keyring loads only for a company that may hold a token
+
+            forget_token(settings, company.org_number)
+        with db.atomic():
+            gone = removal(db, company)
+            Company.delete().where(Company.id == company.id).execute()
+        record.company_id = None  # the company is gone; the entry names it
+        record.message = (
+            f"removed {company.name} ({format_org_number(company.org_number or '')}): "
+            f"{len(gone.years)} fiscal year(s), {gone.vouchers} voucher(s), {gone.closing_entries} closing entry(ies)"
+        )
+        record.said("remove", what="company", org=company.org_number or "", **gone.to_json())
     return gone
 
 
 def remove_fiscal_year(db: pw.Database, company: Company, fiscal_year: FiscalYear) -> Removal:
     """One year and what hangs on it (vouchers, balances, closing entries, periods, checks, reconciliations) in one
     transaction; the company, its chart and its other years stay, and so does the activity log."""
-    with db.atomic():
-        gone = removal(db, company, fiscal_year)
-        FiscalYear.delete().where(FiscalYear.id == fiscal_year.id).execute()
+    with activity.recorded("remove", company.name, company.id) as record:
+        with db.atomic():
+            gone = removal(db, company, fiscal_year)
+            FiscalYear.delete().where(FiscalYear.id == fiscal_year.id).execute()
+        record.message = (
+            f"removed the fiscal year {fiscal_year.start}..{fiscal_year.end} of {company.name}: "
+            f"{gone.vouchers} voucher(s), {gone.closing_entries} closing entry(ies)"
+        )
+        record.said("remove", what="year", org=company.org_number or "", **gone.to_json())
     return gone
 
 

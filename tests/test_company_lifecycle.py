@@ -59,7 +59,9 @@ def test_year_remove_takes_the_year_and_its_rows_and_keeps_the_rest(cli):
                    "WHERE y.start = '2024-01-01'")[0] == 0  # fmt: skip
         assert one("SELECT COUNT(*) FROM voucher_row WHERE fiscal_year_id NOT IN (SELECT id FROM fiscal_year)")[0] == 0
         assert one("SELECT COUNT(*) FROM balance WHERE fiscal_year_id NOT IN (SELECT id FROM fiscal_year)")[0] == 0
-    assert cli("activity", "--json").json() == activity_before
+    after = cli("activity", "--json").json()
+    assert after[1:] == activity_before  # kept, and the removal on record above it, naming the year
+    assert (after[0]["kind"], after[0]["status"]) == ("remove", "done") and "2024-01-01..2024-12-31" in after[0]["message"]
 
 
 def test_company_remove_takes_everything_and_keeps_the_activity_log(cli):

@@ -32,7 +32,7 @@ from core.text import printable
 from tui.i18n import format_count, fortnox_import_words, import_words, set_language, t, tn
 from tui.jobs import ImportJob, count_transactions, notices_of
 from tui.messages import ActivityLoaded, FortnoxWorkEnded, ImportJobChanged
-from tui.navigation import Place, make_screen
+from tui.navigation import Place, make_screen, screen_class
 from tui.preferences import Preferences
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
@@ -382,3 +382,7 @@ class BokslutApp(App):
                     f"{self.get_key_display(binding)}  ({binding.id})",
                     partial(self.run_action, binding.action, active.node),
                 )
+        # The app's settings from anywhere (the companies screen has a key for them)
+        keyed = any(active.binding.action == "app_settings" for active in screen.active_bindings.values())
+        if not keyed and not isinstance(screen, screen_class(Place.APP_SETTINGS)):
+            yield SystemCommand(t("key.app_settings"), t("app_settings.palette_help"), partial(self.go, Place.APP_SETTINGS))

@@ -20,6 +20,7 @@ class Place(StrEnum):
     OVERVIEW = "overview"
     NEW_YEAR = "new_year"
     SETTINGS = "settings"
+    APP_SETTINGS = "app_settings"
     CONNECT = "connect"
     TRIAL_BALANCE = "trial_balance"
     TRANSACTIONS = "transactions"
@@ -48,6 +49,7 @@ SCREENS: dict[Place, str] = {
     Place.OVERVIEW: "tui.screens.overview:OverviewScreen",
     Place.NEW_YEAR: "tui.screens.new_year:NewYearScreen",
     Place.SETTINGS: "tui.screens.settings:SettingsScreen",
+    Place.APP_SETTINGS: "tui.screens.app_settings:AppSettingsScreen",
     Place.CONNECT: "tui.screens.connect:ConnectScreen",
     Place.TRIAL_BALANCE: "tui.screens.trial_balance:TrialBalanceScreen",
     Place.TRANSACTIONS: "tui.screens.transactions:TransactionsScreen",

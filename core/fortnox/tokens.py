@@ -111,6 +111,14 @@ def open_token_store(settings: Settings, fortnox: FortnoxSettings, environ=os.en
     return FileTokenStore(settings.data_dir / TOKEN_FILE_NAME, passphrase=environ.get(PASSPHRASE_VARIABLE) or None)
 
 
+def forget_token(settings: Settings, org_number: str, environ=os.environ) -> None:
+    """A removed company's connection: its token deleted from wherever it is kept (a token already gone is fine),
+    so no store keeps access to books that are no longer here."""
+    from core.fortnox.settings import fortnox_settings
+
+    open_token_store(settings, fortnox_settings(settings, environ), environ).delete(token_key(org_number))
+
+
 def is_real_keyring(backend: KeyringBackend) -> bool:
     """keyring falls back to backends that fail or forget; storing there would lose the connection silently."""
     if isinstance(backend, keyring.backends.chainer.ChainerBackend):

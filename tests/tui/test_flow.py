@@ -208,7 +208,8 @@ async def test_a_company_is_renamed_and_its_year_and_then_itself_removed_after_a
         await press(pilot, "y")
         assert ledger.list_companies(demo_store) == []
         assert app.screen.query_one("#companies").row_count == 0
-        assert [entry.kind for entry in list_activity(demo_store)] == ["import"]  # the import is still on record
+        # the import is still on record, and so are the two removals (newest first), naming what went
+        assert [entry.kind for entry in list_activity(demo_store)] == ["remove", "remove", "import"]
 
 
 async def test_the_path_field_completes_reads_quotes_keeps_a_failed_path_and_returns_to_the_list(

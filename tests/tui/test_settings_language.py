@@ -1,4 +1,4 @@
-"""The interface's language chosen in the settings: in effect at once, and saved into the config file without
+"""The interface's language chosen in the app settings: in effect at once, and saved into the config file without
 losing the user's other settings, keymap or comments."""
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from tests.tui.pilot import press, settle
 from tui.app import BokslutApp
 from tui.preferences import load_preferences, save_language
 from tui.screens.companies import CompaniesScreen
-from tui.screens.overview import OverviewScreen
-from tui.screens.settings import SettingsScreen
+from tui.screens.app_settings import AppSettingsScreen
 
 CONFIG = """\
 # My bokslut settings
@@ -43,14 +42,14 @@ async def test_switching_the_language_takes_effect_at_once_and_is_saved(store, d
     app = BokslutApp(store, settings, load_preferences(settings, environ={"LANG": "en_GB.UTF-8"}))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await press(pilot, "enter", "s")
-        assert "(•) English" in str(app.screen.query_one("#settings").content)
+        await press(pilot, "s")
+        assert "(•) English" in str(app.screen.query_one("#app-settings").content)
         await press(pilot, "l")
         screen = app.screen
-        assert isinstance(screen, SettingsScreen) and screen.title.startswith("Importinställningar")
-        assert [type(each) for each in app.screen_stack[1:]] == [CompaniesScreen, OverviewScreen, SettingsScreen]
-        assert {"Datakälla", "Språk", "Tillbaka", "Hjälp"} <= footer_labels(screen)  # the app's F1 too
-        assert "(•) Svenska" in str(screen.query_one("#settings").content)
+        assert isinstance(screen, AppSettingsScreen) and screen.title == "Appens inställningar"
+        assert [type(each) for each in app.screen_stack[1:]] == [CompaniesScreen, AppSettingsScreen]
+        assert {"Språk", "Tillbaka", "Hjälp"} <= footer_labels(screen)  # the app's F1 too
+        assert "(•) Svenska" in str(screen.query_one("#app-settings").content)
         await press(pilot, "f6")  # the user's keymap still holds
         assert not app.has_class("-show-activity")
 
@@ -59,10 +58,10 @@ async def test_switching_the_language_takes_effect_at_once_and_is_saved(store, d
         assert '"app.activity" = "f6"   # the log' in written and "# Keys I prefer" in written
         assert tomllib.loads(written) == {**tomllib.loads(CONFIG.format(data_dir=data_dir)), "language": "sv"}
 
-        await press(pilot, "escape", "escape")  # the screens under it are Swedish too
+        await press(pilot, "escape")  # the screen under it is Swedish too
         assert isinstance(app.screen, CompaniesScreen) and app.screen.title == "Företag"
-        await press(pilot, "enter", "s", "l")
-        assert app.screen.title.startswith("Import settings") and tomllib.loads(config.read_text())["language"] == "en"
+        await press(pilot, "s", "l")
+        assert app.screen.title == "App settings" and tomllib.loads(config.read_text())["language"] == "en"
         assert config.read_text().count("language = ") == 1
 
 
@@ -73,8 +72,8 @@ async def test_without_a_config_file_the_language_goes_into_the_default_one(
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await press(pilot, "enter", "s", "l")
-        assert app.screen.title.startswith("Importinställningar")
+        await press(pilot, "s", "l")
+        assert app.screen.title == "Appens inställningar"
     assert (tmp_path / "xdg" / "bokslut" / "config.toml").read_text() == 'language = "sv"\n'
 
 

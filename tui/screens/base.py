@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -19,6 +18,7 @@ from tui.widgets.row_table import RowTable
 from tui.text import literal
 from tui.widgets.activity_panel import ActivityPanel
 from tui.widgets.line_table import LineTable
+from tui.widgets.path_input import typed_path
 
 
 class BokslutScreen(Screen):
@@ -53,13 +53,13 @@ class BokslutScreen(Screen):
             self.app.pop_screen()
 
     def import_typed_path(self, event: Input.Submitted, company_org: str | None, *, ready: bool) -> None:
-        """A SIE file's path typed on a company's screen, imported into that company: a file for another
-        organisation number is asked about before it is imported."""
-        typed = event.value.strip()
-        if not typed or not ready:
+        """A SIE file's path typed on a company's screen (quoted or escaped as a shell reads it), imported into that
+        company: a file for another organisation number is asked about before it is imported."""
+        path = typed_path(event.value)
+        if path is None or not ready:
             self.show_status(t("companies.no_path"))
             return
-        self.app.start_import(Path(typed).expanduser(), company_org=company_org)
+        self.app.start_import(path, company_org=company_org)
         self.leave_field_or_screen(f"#{event.input.id}")
 
     def set_title(self, text: str) -> None:

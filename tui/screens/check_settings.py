@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, RadioSet, Static
 
 from core.checks import custom
 from core.errors import BokslutError, user_message
@@ -18,6 +18,7 @@ from tui.amounts import parse_amount
 from tui.i18n import t
 from tui.screens.base import BokslutScreen
 from tui.text import literal
+from tui.widgets.choice import Choice
 
 # The fields each kind asks for, beside the name and the accounts, and what is said when none of them is given.
 KIND_FIELDS = {"amount-threshold": ("above", "below"), "transaction-count": ("min", "max"), "empty-accounts": ()}
@@ -51,7 +52,7 @@ class NewCheckScreen(BokslutScreen):
             yield Label(t("new_check.kind"))
             with RadioSet(id="check-kind", compact=True):
                 for index, kind in enumerate(custom.KINDS):
-                    yield RadioButton(t(KIND_TEXTS[kind]), value=index == 0, id=f"kind-{kind}", compact=True)
+                    yield Choice(t(KIND_TEXTS[kind]), value=index == 0, id=f"kind-{kind}", compact=True)
             yield Label(t("new_check.accounts"))
             yield Input(placeholder="1930, 5400..5499", id="check-accounts")
             yield Static(classes="field-problem", id="problem-accounts")

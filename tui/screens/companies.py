@@ -51,6 +51,7 @@ class CompaniesScreen(BokslutScreen):
         Binding("y", "new_year", "key.new_year", id="companies.new_year"),
         Binding("e", "rename", "key.rename", show=False, id="companies.rename"),  # in F1 and the palette
         Binding("delete", "remove", "key.remove", show=False, id="companies.remove"),
+        Binding("s", "app_settings", "key.app_settings", show=False, id="companies.app_settings"),
         Binding("escape", "focus_list", show=False, id="companies.list"),
     ]
 
@@ -124,6 +125,9 @@ class CompaniesScreen(BokslutScreen):
 
     def action_new_company(self) -> None:
         self.app.go(Place.NEW_COMPANY)
+
+    def action_app_settings(self) -> None:
+        self.app.go(Place.APP_SETTINGS)
 
     def action_new_year(self) -> None:
         """The start guide's other way in: the next year of the highlighted company, from its data source."""
@@ -212,7 +216,8 @@ class CompaniesScreen(BokslutScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.run_query(lambda: remove(self.db, company_id, year), self.removed, group="remove")
+                db, settings = self.db, self.app.settings
+                self.run_query(lambda: remove(db, settings, company_id, year), self.removed, group="remove")
 
         self.app.push_screen(ConfirmScreen(question), answered)
 
@@ -230,10 +235,11 @@ def removal_of(db, company_id: int, year: str) -> ledger.Removal:
     return ledger.removal(db, company, fiscal_year)
 
 
-def remove(db, company_id: int, year: str) -> ledger.Removal:
+def remove(db, settings, company_id: int, year: str) -> ledger.Removal:
+    """A company's Fortnox token goes with it (`settings` say where it is kept)."""
     company = Company.get_by_id(company_id)
     if year == WHOLE_COMPANY:
-        return ledger.remove_company(db, company)
+        return ledger.remove_company(db, company, settings)
     return ledger.remove_fiscal_year(db, company, ledger.resolve_fiscal_year(db, company, int(year)))
 
 

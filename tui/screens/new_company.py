@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, RadioSet, Static
 
 from core import ledger
 from core.errors import BokslutError
@@ -14,6 +14,7 @@ from tui.i18n import t
 from tui.navigation import Place
 from tui.screens.base import BokslutScreen
 from tui.text import literal
+from tui.widgets.choice import Choice
 
 
 class NewCompanyScreen(BokslutScreen):
@@ -33,8 +34,8 @@ class NewCompanyScreen(BokslutScreen):
             yield Input(placeholder="NNNNNN-NNNN", id="company-org")
             yield Label(t("new_company.source"))
             with RadioSet(id="company-source", compact=True):
-                yield RadioButton(t("source.fortnox"), value=True, id="source-fortnox", compact=True)
-                yield RadioButton(t("source.sie_file"), id="source-sie-file", compact=True)
+                yield Choice(t("source.fortnox"), value=True, id="source-fortnox", compact=True)
+                yield Choice(t("source.sie_file"), id="source-sie-file", compact=True)
             yield Static(id="new-company-status")
 
     def on_mount(self) -> None:

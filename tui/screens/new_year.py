@@ -27,6 +27,7 @@ from tui.navigation import Place
 from tui.screens.base import BokslutScreen
 from tui.text import literal
 from tui.widgets.activity_panel import import_status
+from tui.widgets.path_input import PathInput
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,7 @@ class NewYearScreen(BokslutScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="new-year", can_focus=False):
             yield Static(id="new-year-facts")
-        yield Input(placeholder=t("new_year.path_placeholder"), id="new-year-path")
+        yield PathInput(placeholder=t("new_year.path_placeholder"), id="new-year-path")
         yield Static(id="new-year-status")
 
     def on_mount(self) -> None:

@@ -29,6 +29,7 @@ from tui.data_source import connection_text, source_name
 from tui.navigation import Place
 from tui.text import literal
 from tui.widgets.activity_panel import import_status
+from tui.widgets.path_input import PathInput
 
 CHECK_STYLES = {"ok": "green", "warning": "yellow", "error": "bold red"}
 # core.integrity writes its results in English only ("<what>: <outcome>"): the outcomes it can have, by key
@@ -105,7 +106,7 @@ class OverviewScreen(BokslutScreen):
             yield Static(id="checks")
             yield Label(id="result-label")
             yield Sparkline([], id="monthly-result")
-        yield Input(placeholder=t("overview.import_placeholder"), id="import-path")
+        yield PathInput(placeholder=t("overview.import_placeholder"), id="import-path")
         yield ProgressBar(id="import-progress", show_eta=False)
         yield Static(id="import-status")
 

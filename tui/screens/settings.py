@@ -1,5 +1,5 @@
-"""Settings → Import settings: the company's data source and, for Fortnox, its connection; and the interface's
-language, saved in the config file."""
+"""Settings → Import settings: the company's data source and, for Fortnox, its connection. The interface's language
+is the app's, not a company's: it lives in the app settings (tui.screens.app_settings)."""
 
 from __future__ import annotations
 
@@ -11,21 +11,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from core.config import default_config_file
-from core.errors import BokslutError, user_message
+from core.errors import user_message
 from core.store.models import Company
 from core.store.orgnr import format_org_number
 from tui.data_source import connection_text, other_source, set_company_source, source_choices, source_name
 from tui.fortnox import FortnoxStatus, read_status, tell
-from tui.i18n import LANGUAGES, language, store_words, t
+from tui.i18n import store_words, t
 from tui.messages import DisconnectEnded, FortnoxWorkEnded
 from tui.navigation import Place
-from tui.preferences import save_language
 from tui.screens.base import BokslutScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.text import literal
-
-LANGUAGE_NAMES = {"sv": "language.sv", "en": "language.en"}  # tui.i18n.LANGUAGES, each in itself
 
 
 class SettingsScreen(BokslutScreen):
@@ -34,7 +30,6 @@ class SettingsScreen(BokslutScreen):
         Binding("d", "switch_source", "key.switch_source", id="settings.source"),
         Binding("c", "connect", "key.connect", id="settings.connect"),
         Binding("x", "disconnect", "key.disconnect_short", tooltip="key.disconnect", id="settings.disconnect"),
-        Binding("l", "language", "key.language", id="settings.language"),
         Binding("y", "new_year", "key.new_year", show=False, id="settings.new_year"),  # in F1 and the palette
         Binding("escape", "app.pop_screen", "key.back", id="settings.back"),
     ]
@@ -88,12 +83,6 @@ class SettingsScreen(BokslutScreen):
             text.append("  " + t("settings.choose_fortnox") + "\n", style="dim")
         elif status.connection != "connected":
             text.append("  " + t("settings.connect_hint") + "\n", style="dim")
-        text.append("\n" + t("settings.interface") + "\n", style="bold")
-        text.append(f"  {t('settings.language')}:")
-        for choice in LANGUAGES:
-            mark = "(•)" if choice == language() else "( )"
-            text.append(f"  {mark} {t(LANGUAGE_NAMES[choice])}", style="bold" if choice == language() else "")
-        text.append("\n")
         self.query_one("#settings", Static).update(text)
         self.refresh_bindings()
 
@@ -116,27 +105,6 @@ class SettingsScreen(BokslutScreen):
     def switched(self, source: str) -> None:
         self.show_status(t("settings.switched", source=source_name(source)))
         self.app.store_changed.publish(None)
-
-    def action_language(self) -> None:
-        """Saved in the config file first (the user's other settings and comments kept), then in effect at once."""
-        chosen = LANGUAGES[(LANGUAGES.index(language()) + 1) % len(LANGUAGES)]
-        path = self.app.settings.config_file or default_config_file()
-
-        def save() -> str:
-            try:
-                save_language(path, chosen)
-            except (BokslutError, OSError) as error:
-                return user_message(error)
-            return ""
-
-        self.run_query(save, lambda error: self.language_saved(chosen, error), group="language")
-
-    def language_saved(self, chosen: str, error: str) -> None:
-        if error:
-            self.show_status(Text(t("settings.language_failed", message=error), style="bold red"))
-            return
-        company = {"company_id": self.company_id}  # the screens under this one, and this one
-        self.app.change_language(chosen, [(Place.COMPANIES, {}), (Place.OVERVIEW, company), (Place.SETTINGS, company)])
 
     def action_new_year(self) -> None:
         self.app.go(Place.NEW_YEAR, company_id=self.company_id)
