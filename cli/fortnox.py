@@ -63,12 +63,24 @@ def cmd_connect(args: argparse.Namespace, settings: Settings) -> int:
         print(state, flush=True)
 
     result = asyncio.run(
-        connect_company(settings, company, pasted=_stdin_lines(), on_url=show_url, on_listening=show_listener)
+        connect_company(
+            settings,
+            company,
+            pasted=_stdin_lines(),
+            on_url=show_url,
+            on_listening=show_listener,
+            service_account=args.service_account,
+            tenant_id=args.tenant_id,
+        )
+    )
+    lasts = (
+        "As a service account it lasts until an administrator revokes the consent in Fortnox"
+        if result.service_account
+        else f"The connection lasts {result.days_left} days and is renewed by every import and export"
     )
     say(
         f"Connected {company.name} to Fortnox: {result.company.name} ({format_org_number(result.company.org_number)}). "
-        f"The connection lasts {result.days_left} days and is renewed by every import and export; "
-        f"the token is kept in {result.store_kind}."
+        f"{lasts}; the token is kept in {result.store_kind}."
     )
     if result.warning:
         say(result.warning)
@@ -94,12 +106,19 @@ def cmd_import_fortnox(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_disconnect(args: argparse.Namespace, settings: Settings) -> int:
-    from core.fortnox.connection import disconnect_company
+    from core.fortnox.connection import company_status, disconnect_company
 
     db = open_store(settings.store)
     company = named_company(db, args.company)
+    service = company_status(settings, company)["account"] == "service"
     revoked = asyncio.run(disconnect_company(settings, company))
-    say(f"{company.name} is disconnected from Fortnox" + ("." if revoked else " (Fortnox had already let the token go)."))
+    if service:
+        say(
+            f"{company.name} is disconnected from Fortnox here; the service account's consent stays in Fortnox "
+            "until an administrator revokes it."
+        )
+    else:
+        say(f"{company.name} is disconnected from Fortnox" + ("." if revoked else " (Fortnox had already let the token go)."))
     return EXIT_OK
 
 
@@ -114,10 +133,11 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     for status in statuses:
         days = f", {status['days_left']} days left" if status["days_left"] is not None else ""
+        account = {"service": " (service account)", "user": " (user login)"}.get(status["account"] or "", "")
         store = f", token in {status['token_store']}" if status["token_store"] else ""
         say(
             f"{format_org_number(status['org_number'])}  {status['company']}: source {status['source']}, "
-            f"Fortnox {status['connection']}{days}{store}, last import {status['last_import'] or 'never'}"
+            f"Fortnox {status['connection']}{account}{days}{store}, last import {status['last_import'] or 'never'}"
         )
     return EXIT_OK
 
@@ -141,6 +161,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub = commands.add_parser("connect", help="connect a company to Fortnox (consent in a browser, here or elsewhere)")
     sub.add_argument("--company")
     sub.add_argument("--no-browser", action="store_true", help="only print the address; do not try to open a browser")
+    sub.add_argument(
+        "--service-account", action="store_true",
+        help="connect as Fortnox service account (an administrator consents once; no expiry until revoked)",
+    )
+    sub.add_argument(
+        "--tenant-id", type=int, metavar="ID",
+        help="the company's Fortnox tenant id (DatabaseNumber) when its service-account consent is already given: "
+        "no browser needed",
+    )
     sub.set_defaults(handler=cmd_connect)
 
     sub = commands.add_parser("import-fortnox", help="import vouchers and balances from Fortnox")

@@ -20,7 +20,15 @@ from core.config import Settings
 from core.errors import BokslutError
 from core.fortnox.client import FortnoxClient
 from core.fortnox.listener import Announcement, wait_for_code
-from core.fortnox.oauth import TokenSet, authorization_request, exchange_code, missing_scopes, revoke, scope_warning
+from core.fortnox.oauth import (
+    TokenSet,
+    authorization_request,
+    client_credentials,
+    exchange_code,
+    missing_scopes,
+    revoke,
+    scope_warning,
+)
 from core.fortnox.session import Authorizer, connection_state, disconnect
 from core.fortnox.settings import FortnoxSettings, fortnox_settings
 from core.fortnox.throttle import budget_file, shared_limiter
@@ -61,6 +69,7 @@ class ConnectResult:
     days_left: int
     warning: str | None  # scopes Fortnox did not grant
     missing_scopes: tuple[str, ...] = ()  # the same, by name
+    service_account: bool = False  # consent until revoked in Fortnox: days_left does not apply
 
 
 @dataclass(slots=True)
@@ -138,15 +147,25 @@ async def connect_company(
     on_url: Callable[[str], None],
     on_listening: Callable[[Announcement], None] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    service_account: bool = False,
+    tenant_id: int | None = None,
 ) -> ConnectResult:
-    """Consent in a browser (here or on another machine), then check it is this company before keeping the token."""
+    """Consent in a browser (here or on another machine), then check it is this company before keeping the token.
+
+    A service account (fortnox-api.md 2.9) is consented once by a system administrator with account_type=service and
+    then needs no refresh token: with tenant_id, that consent is taken as given and no browser is needed; without,
+    the consent is asked for here and the tenant read from Fortnox's answer (DatabaseNumber)."""
     fortnox, store, key = _parts(settings, company)
+    service_account = service_account or tenant_id is not None
     with activity.recorded("connect", "Fortnox", company.id) as record:
-        request = authorization_request(fortnox)
-        on_url(request.url)
-        code = await wait_for_code(request, pasted, on_listening=on_listening)
         async with httpx.AsyncClient(transport=transport, timeout=30.0) as http:
-            tokens = await exchange_code(http, fortnox, code, request.redirect_uri)
+            if tenant_id is not None:
+                tokens = await client_credentials(http, fortnox, tenant_id)
+            else:
+                request = authorization_request(fortnox, service_account=service_account)
+                on_url(request.url)
+                code = await wait_for_code(request, pasted, on_listening=on_listening)
+                tokens = await exchange_code(http, fortnox, code, request.redirect_uri)
             limiter = shared_limiter(fortnox.api_url, key, _budget(settings, fortnox, key))
             async with FortnoxClient(
                 fortnox.api_url, _Fixed(tokens), transport=transport, limiter=limiter, tenant_key=key
@@ -155,15 +174,31 @@ async def connect_company(
                     found = await fortnox_company(client)
                     require_same_company(company, found)
                 except BaseException:
-                    with contextlib.suppress(BokslutError):  # the refusal matters more than a failed clean-up
-                        await revoke(http, fortnox, tokens.refresh_token)
+                    if tokens.refresh_token and not service_account:
+                        with contextlib.suppress(BokslutError):  # the refusal matters more than a failed clean-up
+                            await revoke(http, fortnox, tokens.refresh_token)
                     raise
-        store.save(key, StoredToken(tokens.refresh_token, dt.datetime.now(dt.UTC), tokens.scope))
+        now = dt.datetime.now(dt.UTC)
+        if service_account:
+            if found.tenant is None:
+                raise BokslutError(
+                    "Fortnox's company information carried no DatabaseNumber, the tenant id a service account needs; "
+                    "connect with --tenant-id.",
+                    key="fortnox_no_tenant_id",
+                )
+            store.save(key, StoredToken("", now, tokens.scope, tenant_id=tenant_id or found.tenant))
+        else:
+            store.save(key, StoredToken(tokens.refresh_token, now, tokens.scope))
         Company.update(source="fortnox", fortnox_tenant=found.tenant).where(Company.id == company.id).execute()
         record.message = f"connected to Fortnox: {found.name} ({format_org_number(found.org_number)})"
         record.said("connect", company=found.name, org=found.org_number)
     return ConnectResult(
-        found, store.kind, fortnox.connection_days, scope_warning(tokens.scope), missing_scopes(tokens.scope)
+        found,
+        store.kind,
+        fortnox.connection_days,
+        scope_warning(tokens.scope),
+        missing_scopes(tokens.scope),
+        service_account,
     )
 
 
@@ -188,6 +223,7 @@ def company_status(settings: Settings, company: Company, now: dt.datetime | None
         "source": company.source,
         "last_import": company.last_import.isoformat() if company.last_import else None,
         "connection": "disconnected",
+        "account": None,  # "user" (a login whose refresh token lasts days) or "service" (consent until revoked)
         "days_left": None,
         "token_store": None,  # in words; its medium and place apart, for scripts and translations
         "token_store_medium": None,
@@ -201,6 +237,7 @@ def company_status(settings: Settings, company: Company, now: dt.datetime | None
     kind = state.store_kind
     status.update(
         connection=state.status,
+        account=state.account,
         days_left=state.days_left,
         token_store=str(kind),
         token_store_medium=kind.medium,

@@ -90,18 +90,23 @@ def scope_warning(granted: str) -> str | None:
     )
 
 
-def authorization_request(fortnox: FortnoxSettings) -> AuthorizationRequest:
+def authorization_request(fortnox: FortnoxSettings, *, service_account: bool = False) -> AuthorizationRequest:
+    """A service account's consent (account_type=service, given by a system administrator) lasts until revoked;
+    tokens then come from client_credentials() (fortnox-api.md 2.9)."""
     fortnox.require_client()
     state = secrets.token_urlsafe(24)
+    fields = {
+        "client_id": fortnox.client_id,
+        "redirect_uri": fortnox.redirect_uri,
+        "scope": " ".join(SCOPES),
+        "state": state,
+        "access_type": "offline",
+        "response_type": "code",
+    }
+    if service_account:
+        fields["account_type"] = "service"
     query = urlencode(
-        {
-            "client_id": fortnox.client_id,
-            "redirect_uri": fortnox.redirect_uri,
-            "scope": " ".join(SCOPES),
-            "state": state,
-            "access_type": "offline",
-            "response_type": "code",
-        },
+        fields,
         quote_via=quote,  # scopes are space-delimited: %20, as in Fortnox's own example
     )
     return AuthorizationRequest(f"{fortnox.auth_url}/auth?{query}", state, fortnox.redirect_uri)
@@ -190,6 +195,20 @@ async def refresh(
     return _token_set(await _post_token_endpoint(http, fortnox, "token", form, connection_expired()), clock())
 
 
+async def client_credentials(
+    http: httpx.AsyncClient, fortnox: FortnoxSettings, tenant_id: int, *, clock: Callable[[], datetime] = utc_now
+) -> TokenSet:
+    """A service account's access token: no refresh token, the tenant in the TenantId header (fortnox-api.md 2.9)."""
+    form = {"grant_type": "client_credentials"}
+    refused = ConnectionExpired(
+        f"Fortnox gave no token for the service account of tenant {tenant_id}: its consent was revoked or never "
+        "given. A system administrator of the company must consent again (bokslut connect --service-account).",
+        key="fortnox_service_consent_missing", params={"tenant": tenant_id},
+    )
+    body = await _post_token_endpoint(http, fortnox, "token", form, refused, headers={"TenantId": str(tenant_id)})
+    return _token_set(body, clock(), refresh=False)
+
+
 async def revoke(http: httpx.AsyncClient, fortnox: FortnoxSettings, refresh_token: str) -> bool:
     """True if Fortnox revoked it; False if Fortnox no longer knew it as valid (nothing left to revoke)."""
     form = {"token_type_hint": "refresh_token", "token": refresh_token}
@@ -201,7 +220,13 @@ async def revoke(http: httpx.AsyncClient, fortnox: FortnoxSettings, refresh_toke
 
 
 async def _post_token_endpoint(
-    http: httpx.AsyncClient, fortnox: FortnoxSettings, endpoint: str, form: dict[str, str], expired: ConnectionExpired
+    http: httpx.AsyncClient,
+    fortnox: FortnoxSettings,
+    endpoint: str,
+    form: dict[str, str],
+    expired: ConnectionExpired,
+    *,
+    headers: dict[str, str] | None = None,
 ) -> dict:
     """`expired` is raised when Fortnox says invalid_grant: what that means depends on the grant."""
     fortnox.require_client()
@@ -214,7 +239,7 @@ async def _post_token_endpoint(
             url,
             data=form,
             auth=httpx.BasicAuth(fortnox.client_id, fortnox.client_secret),
-            headers={"Accept": "application/json"},
+            headers={"Accept": "application/json", **(headers or {})},
         ) as response:
             content = await _capped_content(response)
     except httpx.TransportError as error:
@@ -264,15 +289,18 @@ def _json_body(content: bytes) -> dict | None:
     return body if isinstance(body, dict) else None
 
 
-def _token_set(body: dict, now: datetime) -> TokenSet:
+def _token_set(body: dict, now: datetime, *, refresh: bool = True) -> TokenSet:
+    """refresh=False for client credentials, whose answer has no refresh token ("" in the TokenSet)."""
     try:
-        access_token, refresh_token = body["access_token"], body["refresh_token"]
+        access_token, refresh_token = body["access_token"], body["refresh_token"] if refresh else ""
         expires_in = int(body.get("expires_in", 3600))
     except (KeyError, TypeError, ValueError):
         raise OAuthError(
             "Fortnox's token answer lacked the tokens bokslut needs. Check auth_url in the [fortnox] settings."
         ) from None
-    if not isinstance(access_token, str) or not isinstance(refresh_token, str) or not access_token or not refresh_token:
+    if not isinstance(access_token, str) or not isinstance(refresh_token, str) or not access_token or (
+        refresh and not refresh_token
+    ):
         raise OAuthError("Fortnox's token answer had empty tokens. Connect again.")
-    register_secret(access_token, refresh_token)
+    register_secret(access_token, *([refresh_token] if refresh_token else []))
     return TokenSet(access_token, refresh_token, now + timedelta(seconds=expires_in), str(body.get("scope", "")))

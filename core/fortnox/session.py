@@ -29,6 +29,7 @@ from core.errors import BokslutError
 from core.fortnox.oauth import (
     ConnectionExpired,
     TokenSet,
+    client_credentials,
     connection_expired,
     exchange_code,
     refresh,
@@ -131,6 +132,8 @@ class Authorizer:
             raise _not_connected()
         if stored.rejected:
             raise connection_expired()
+        if stored.service_account:
+            return await self._service_token(stored)
         lapsed = stored.obtained + timedelta(days=self._fortnox.connection_days)
         if self._clock() >= lapsed:  # the promise is N days; the status already says expired, so must this
             raise ConnectionExpired(
@@ -152,6 +155,16 @@ class Authorizer:
                 f"({type(error).__name__}), so the old one no longer works. Fix the token store, then connect again."
             ) from None
         return tokens
+
+
+    async def _service_token(self, stored: StoredToken) -> TokenSet:
+        """A service account has no chain to rotate and no days to lapse: its consent lasts until revoked in Fortnox."""
+        assert stored.tenant_id is not None
+        try:
+            return await client_credentials(self._http, self._fortnox, stored.tenant_id, clock=self._clock)
+        except ConnectionExpired:
+            await asyncio.to_thread(self._store.save, self._key, replace(stored, rejected=True))
+            raise
 
 
 def _stored(tokens: TokenSet, now: datetime) -> StoredToken:
@@ -177,6 +190,7 @@ async def complete_connection(
 @dataclass(frozen=True)
 class ConnectionState:
     status: Literal["connected", "expired", "disconnected"]
+    account: Literal["user", "service"] | None  # a user's login (refresh tokens) or a service account
     days_left: int | None
     obtained: datetime | None
     store_kind: StoreKind
@@ -186,12 +200,15 @@ def connection_state(store: TokenStore, key: str, fortnox: FortnoxSettings, now:
     """Promised validity counts from the last renewal; Fortnox itself allows 45 days, so this errs on the safe side."""
     stored = store.load(key)
     if stored is None:
-        return ConnectionState("disconnected", None, None, store.kind)
+        return ConnectionState("disconnected", None, None, None, store.kind)
+    if stored.service_account:  # no days to count: consent until revoked
+        status = "expired" if stored.rejected else "connected"
+        return ConnectionState(status, "service", None, stored.obtained, store.kind)
     days_left = max(0, fortnox.connection_days - (now - stored.obtained).days)
     expired = stored.rejected or now >= stored.obtained + timedelta(days=fortnox.connection_days)
     if expired:
-        return ConnectionState("expired", 0, stored.obtained, store.kind)
-    return ConnectionState("connected", days_left, stored.obtained, store.kind)
+        return ConnectionState("expired", "user", 0, stored.obtained, store.kind)
+    return ConnectionState("connected", "user", days_left, stored.obtained, store.kind)
 
 
 async def disconnect(http: httpx.AsyncClient, fortnox: FortnoxSettings, store: TokenStore, key: str) -> bool:
@@ -202,6 +219,7 @@ async def disconnect(http: httpx.AsyncClient, fortnox: FortnoxSettings, store: T
     stored = await asyncio.to_thread(store.load, key)
     if stored is None:
         return False
-    revoked = False if stored.rejected else await revoke(http, fortnox, stored.refresh_token)
+    # A service account's consent is revoked in Fortnox by an administrator; there is no token here to revoke.
+    revoked = False if stored.rejected or stored.service_account else await revoke(http, fortnox, stored.refresh_token)
     await asyncio.to_thread(store.delete, key)
     return revoked

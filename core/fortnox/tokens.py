@@ -49,6 +49,11 @@ class StoredToken:
     obtained: datetime  # UTC; when this refresh token was issued, so the connection's age can be shown
     scope: str
     rejected: bool = False  # Fortnox refused it (invalid_grant); kept so the status can say "expired"
+    tenant_id: int | None = None  # a service account's tenant: tokens from client credentials, refresh_token ""
+
+    @property
+    def service_account(self) -> bool:
+        return self.tenant_id is not None
 
     def to_json(self) -> dict:
         return {
@@ -56,14 +61,18 @@ class StoredToken:
             "obtained": self.obtained.isoformat(),
             "scope": self.scope,
             "rejected": self.rejected,
+            "tenant_id": self.tenant_id,
         }
 
     @classmethod
     def from_json(cls, data: dict) -> StoredToken:
         obtained = datetime.fromisoformat(data["obtained"])
-        if obtained.tzinfo is None or not isinstance(data["refresh_token"], str) or not data["refresh_token"]:
+        tenant = data.get("tenant_id")
+        if tenant is not None and (isinstance(tenant, bool) or not isinstance(tenant, int)):
+            raise ValueError("stored tenant id is not a number")
+        if obtained.tzinfo is None or not isinstance(data["refresh_token"], str) or not (data["refresh_token"] or tenant):
             raise ValueError("stored token is incomplete")
-        return cls(data["refresh_token"], obtained, str(data["scope"]), bool(data.get("rejected", False)))
+        return cls(data["refresh_token"], obtained, str(data["scope"]), bool(data.get("rejected", False)), tenant)
 
 
 class StoreKind(str):
