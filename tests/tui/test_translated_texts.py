@@ -306,8 +306,9 @@ async def test_a_swedish_user_sees_the_import_checks_in_swedish(make_app, demo_s
         console = Console(width=200, record=True, file=io.StringIO())
         console.print(app.screen.query_one("#checks", Static).content)
         checks = " ".join(console.export_text().split())
-        assert "Verifikationer vars #TRANS-rader inte summerar till noll: inga skillnader" in checks
-        assert "inte kontrollerat, inget importerat föregående år med #UB" in checks
+        assert "Verifikationer vars transaktioner inte summerar till noll: inga skillnader" in checks
+        assert "inte kontrollerat, inget importerat föregående år med utgående balanser" in checks
+        assert "#" not in checks  # no SIE record names: transactions, opening balances
         assert "differences" not in checks
 
 

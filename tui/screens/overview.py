@@ -13,10 +13,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Input, Label, ProgressBar, Sparkline, Static
+from textual.widgets import Input, Label, ProgressBar, Static
 
 from core import integrity
-from core.overview import CompanyOverview, company_overview
+from core.overview import ClosingState, CompanyOverview, closing_state, company_overview
 from core.reconcile.report import progress_at_work
 from core.store.models import Company
 from core.store.orgnr import format_org_number
@@ -31,6 +31,7 @@ from tui.text import literal
 from tui.widgets.activity_panel import import_status
 from tui.widgets.path_input import PathInput
 
+BAR_WIDTH = 12  # characters of the largest month's bar in the monthly chart
 CHECK_STYLES = {"ok": "green", "warning": "yellow", "error": "bold red"}
 # core.integrity writes its results in English only ("<what>: <outcome>"): the outcomes it can have, by key
 NOT_CHECKED = {
@@ -43,6 +44,28 @@ NOT_CHECKED = {
 }
 DIFFERENCES = re.compile(r"(\d+) differences?")
 OPENING_SUM = re.compile(r"the opening balances sum to (-?\d+\.\d\d), often last year's result not yet booked")
+
+
+def monthly_chart(months: tuple[tuple[str, Decimal], ...]) -> Table:
+    """The result of each month as a labelled bar and its amount, two columns of months so a year fits 80×24;
+    a loss is a red bar. Bars are whole characters scaled to the largest month (money stays Decimal)."""
+    names = t("overview.month_names").split()
+    largest = max((abs(result) for _month, result in months), default=Decimal(0))
+    half = (len(months) + 1) // 2
+    chart = Table.grid(padding=(0, 1))
+    for _side in range(2):
+        chart.add_column(no_wrap=True)
+        chart.add_column(width=BAR_WIDTH, no_wrap=True)
+        chart.add_column(justify="right", no_wrap=True)
+    cells = []
+    for month, result in months:
+        length = int(abs(result) * BAR_WIDTH / largest) if largest else 0
+        bar = Text("█" * length or "▏", style="red" if result < 0 else "green")
+        cells.append((Text(f"{names[int(month[5:]) - 1]} {month[2:4]}"), bar, Text(format_money(result))))
+    for row in range(half):
+        right = cells[row + half] if row + half < len(cells) else (Text(""),) * 3
+        chart.add_row(*cells[row], *right)
+    return chart
 
 
 def integrity_words(check: integrity.CheckResult) -> str:
@@ -100,12 +123,15 @@ class OverviewScreen(BokslutScreen):
         # Not focusable, so ← and → change the year; ↑ and ↓ scroll it when long checks need more than 80×24.
         with VerticalScroll(id="overview", can_focus=False):
             yield Static(id="facts")
+            state = Static(id="closing-state")  # shown once read: it sums the year's final trial balance
+            state.display = False
+            yield state
             progress = Static(id="reconcile-progress")  # shown once read: it sums the year's books
             progress.display = False
             yield progress
             yield Static(id="checks")
             yield Label(id="result-label")
-            yield Sparkline([], id="monthly-result")
+            yield Static(id="monthly-result")
         yield PathInput(placeholder=t("overview.import_placeholder"), id="import-path")
         yield ProgressBar(id="import-progress", show_eta=False)
         yield Static(id="import-status")
@@ -170,13 +196,37 @@ class OverviewScreen(BokslutScreen):
         if overview.year_id is not None:
             db, year_id = self.db, overview.year_id
             self.run_query(lambda: progress_at_work(db, year_id), self.show_progress, group="progress")
+            self.run_query(lambda: closing_state(db, year_id), self.show_state, group="state")
         self.query_one("#checks", Static).update(self._checks_text(overview))
         months = overview.monthly_results
         self.query_one("#result-label", Label).update(
             t("overview.monthly_result", first=months[0][0], last=months[-1][0]) if months else ""
         )
-        # Whole kronor: a chart needs no öre, and money is never a float.
-        self.query_one("#monthly-result", Sparkline).data = [int(result) for _month, result in months]
+        self.query_one("#monthly-result", Static).update(monthly_chart(months))
+
+    def show_state(self, state: ClosingState) -> None:
+        """The state of the year's closing: its key figures (final: with the closing entries), the checks that
+        found something or could not run, the periods locked and the closing entries by status."""
+        figures = Table.grid(padding=(0, 2))
+        labels = ("overview.revenue", "overview.result", "overview.assets", "overview.cash")
+        amounts = (state.figures.revenue, state.figures.result, state.figures.balance_sheet_total, state.figures.cash)
+        for _label in labels:
+            figures.add_column(justify="right", no_wrap=True)
+        figures.add_row(*(Text(t(label), style="bold") for label in labels))
+        figures.add_row(*(Text(format_money(amount)) for amount in amounts))
+        checks = Text(t("overview.checks_state") + " ")
+        checks.append(tn("overview.checks_red", state.checks_red), style="bold red" if state.checks_red else "")
+        checks.append(", ")
+        checks.append(tn("overview.checks_orange", state.checks_orange), style="yellow" if state.checks_orange else "")
+        checks.append("   " + t("overview.periods_locked", locked=state.periods_locked, total=state.periods))
+        entries = Text(t("overview.entries_state", drafts=tn("overview.entries_draft", state.entries["not_exported"]),
+                         exported=tn("overview.entries_exported", state.entries["exported"])))  # fmt: skip
+        if state.entries["failed"]:
+            entries.append(", ")
+            entries.append(tn("overview.entries_failed", state.entries["failed"]), style="bold red")
+        line = self.query_one("#closing-state", Static)
+        line.display = True
+        line.update(Group(figures, checks, entries))
 
     def show_progress(self, progress: dict) -> None:
         """How far the closing has come in the period at work: accounts reconciled of those with a balance, and
