@@ -28,11 +28,11 @@ def _movement(figures_at, start: dt.date, end: dt.date) -> dict[str, int]:
 def income_analysis(here: Place) -> list[dict]:
     year = here.fiscal_year
     start, end = (year.start, year.end) if here.year_end else (here.period.start, here.period.end)
-    now = here.balances.at
+    now = balances(here.db, here.company, year, results=True).at
     columns = {"period": _movement(now, start, end), "year_to_date": _movement(now, year.start, end)}
     earlier = previous_year(here.db, year)
     if earlier is not None:
-        then = balances(here.db, here.company, earlier).at
+        then = balances(here.db, here.company, earlier, results=True).at
         columns["period_last_year"] = _movement(then, _shift(start), _shift(end))
         columns["year_to_date_last_year"] = _movement(then, earlier.start, _shift(end))
     accounts = sorted({a for values in columns.values() for a, v in values.items() if v})

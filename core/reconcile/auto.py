@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from core.reconcile import rules
+from core.reconcile.books import Balances, balances
 from core.store.models import FiscalYear
 
 RESULT_ACCOUNT = "2099"
@@ -76,24 +77,26 @@ class _Row:
     amount: int
 
 
-def _rows(db: pw.Database, fiscal_year: FiscalYear, account: str, end: dt.date) -> list[_Row]:
-    """The account's rows up to `end` in the final books: the vouchers', then the closing entries'."""
+def _rows(db: pw.Database, fiscal_year: FiscalYear, account: str, end: dt.date | None) -> list[_Row]:
+    """The account's rows up to `end` (None: the whole year) in the final books: the vouchers', then the closing
+    entries'."""
+    until, after = ("", ()) if end is None else (" AND {}.date <= ?", (end.isoformat(),))
     found = [
         _Row(voucher, None, series, number, dt.date.fromisoformat(str(day)), amount)
         for voucher, series, number, day, amount in db.execute_sql(
             "SELECT v.id, v.series, v.number, v.date, SUM(r.amount) FROM voucher_row r JOIN voucher v "
-            "ON v.id = r.voucher_id WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' AND r.account = ? AND v.date <= ? "
+            f"ON v.id = r.voucher_id WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' AND r.account = ?{until.format('v')} "
             "GROUP BY v.id, v.series, v.number, v.date",
-            (fiscal_year.id, account, end.isoformat()),
+            (fiscal_year.id, account, *after),
         ).fetchall()
     ]
     found += [
         _Row(None, entry, "", str(entry), dt.date.fromisoformat(str(day)), amount)
         for entry, day, amount in db.execute_sql(
             "SELECT e.id, e.date, SUM(r.amount) FROM closing_row r JOIN closing_entry e ON e.id = r.entry_id "
-            "WHERE e.fiscal_year_id = ? AND e.deleted = 0 AND e.booked = 0 AND r.account = ? AND e.date <= ? "
+            f"WHERE e.fiscal_year_id = ? AND e.deleted = 0 AND e.booked = 0 AND r.account = ?{until.format('e')} "
             "GROUP BY e.id, e.date",
-            (fiscal_year.id, account, end.isoformat()),
+            (fiscal_year.id, account, *after),
         ).fetchall()
     ]
     return sorted((row for row in found if row.amount), key=lambda row: (row.date, row.entry_id is not None,
@@ -102,12 +105,17 @@ def _rows(db: pw.Database, fiscal_year: FiscalYear, account: str, end: dt.date) 
 
 def _other_rows(db: pw.Database, rows: list[_Row]) -> dict[tuple[str, int], list[tuple[str, int]]]:
     """Per voucher or entry: all its rows summed per account, to show and classify what it was."""
+    return _rows_of(db, [_key(row) for row in rows])
+
+
+def _rows_of(db: pw.Database, keys: list[tuple[str, int]]) -> dict[tuple[str, int], list[tuple[str, int]]]:
+    """Per voucher ("v", id) or closing entry ("e", id): its rows summed per account."""
     result: dict[tuple[str, int], list[tuple[str, int]]] = defaultdict(list)
     for kind, sql, ids in (
         ("v", "SELECT voucher_id, account, SUM(amount) FROM voucher_row WHERE kind = 'TRANS' AND voucher_id IN ({}) "
-              "GROUP BY voucher_id, account", [row.voucher_id for row in rows if row.voucher_id]),
+              "GROUP BY voucher_id, account", [owner for k, owner in keys if k == "v"]),
         ("e", "SELECT entry_id, account, SUM(amount) FROM closing_row WHERE entry_id IN ({}) GROUP BY entry_id, "
-              "account", [row.entry_id for row in rows if row.entry_id]),
+              "account", [owner for k, owner in keys if k == "e"]),
     ):
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
@@ -171,18 +179,10 @@ def _vat_account(db, fiscal_year, account, opening, end, settlement_accounts) ->
 
 
 def _vat_settlement(db, fiscal_year, account, opening, end) -> AutoSpec:
-    """Settlements (credits) matched first-in first-out by an equal payment (debit); what is left is open."""
     rows = _rows(db, fiscal_year, account, end)
     others = _other_rows(db, rows)
-    open_items: list[tuple[_Row | None, int]] = [(None, opening)] if opening else []
-    for row in rows:
-        match = next((i for i, (_, amount) in enumerate(open_items) if amount == -row.amount), None)
-        if match is None:
-            open_items.append((row, row.amount))
-        else:
-            del open_items[match]
     lines = []
-    for row, amount in open_items:
+    for row, amount in _open_items(opening, rows):
         if row is None:
             lines.append(AutoLine("opening", amount))
             continue
@@ -192,16 +192,21 @@ def _vat_settlement(db, fiscal_year, account, opening, end) -> AutoSpec:
     return AutoSpec("vat-settlement", True, lines)
 
 
+def _open_items(opening: int, rows: list[_Row]) -> list[tuple[_Row | None, int]]:
+    """Settlements (credits) matched first-in first-out by an equal payment (debit); what is left is open."""
+    open_items: list[tuple[_Row | None, int]] = [(None, opening)] if opening else []
+    for row in rows:
+        match = next((i for i, (_, amount) in enumerate(open_items) if amount == -row.amount), None)
+        if match is None:
+            open_items.append((row, row.amount))
+        else:
+            del open_items[match]
+    return open_items
+
+
 def _result(db, fiscal_year, opening, end) -> AutoSpec:
     rows = _rows(db, fiscal_year, RESULT_ACCOUNT, end)
-    others = _other_rows(db, rows)
-    lines = [AutoLine("opening", opening)] if opening else []
-    for row in rows:
-        accounts = {a for a, _ in others[_key(row)]}
-        if RESULT_CLOSING in accounts:
-            continue  # the result as booked: replaced by the result as computed below
-        label = "transfer" if accounts & {"2098", "2091"} else "other"
-        lines.append(AutoLine(label, row.amount, [_source(row, tuple(others[_key(row)]))], 1))
+    computed = None
     if _rows(db, fiscal_year, RESULT_CLOSING, end):
         (computed,) = db.execute_sql(
             "SELECT COALESCE(SUM(r.amount), 0) FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id "
@@ -214,7 +219,22 @@ def _result(db, fiscal_year, opening, end) -> AutoSpec:
             "AND e.date <= ?",
             (fiscal_year.id, RESULT_FIRST, RESULT_LAST, end.isoformat()),
         ).fetchone()
-        lines.append(AutoLine("result", int(computed) + int(closing)))
+        computed = int(computed) + int(closing)
+    return _result_spec(opening, rows, _other_rows(db, rows), computed)
+
+
+def _result_spec(opening: int, rows: list[_Row], others, computed: int | None) -> AutoSpec:
+    """2099 as the books say it: its opening, the transfer and other rows, and the year's result as computed
+    from the result accounts (`computed`, None while nothing is booked on 8999) in place of the result as booked."""
+    lines = [AutoLine("opening", opening)] if opening else []
+    for row in rows:
+        accounts = {a for a, _ in others[_key(row)]}
+        if RESULT_CLOSING in accounts:
+            continue  # the result as booked: replaced by the result as computed below
+        label = "transfer" if accounts & {"2098", "2091"} else "other"
+        lines.append(AutoLine(label, row.amount, [_source(row, tuple(others[_key(row)]))], 1))
+    if computed is not None:
+        lines.append(AutoLine("result", computed))
     return AutoSpec("result-roll-forward", True, lines)
 
 
@@ -231,3 +251,117 @@ def _tax_account(db, fiscal_year, account, opening, end) -> AutoSpec:
         else:
             lines.append(AutoLine(name, sum(row.amount for row in found), [], len(found)))
     return AutoSpec("tax-account", False, lines)
+
+
+class Totals:
+    """The totals of the specifications that prove a balance, for any account at any period end of one year,
+    read set-based once for the year: what the grid and the progress need, where `specification` per account and
+    period re-read each account's rows every time (104 queries and 12 s on a 1.6 M-row year). The figures are
+    `specification(...).total` exactly; the lines stay with `specification`.
+
+    A VAT account's total is its movement after the last settlement that cleared it (or its balance when none
+    has): the movement up to the period's end less the movement up to and including that settlement, where the
+    rows of the settlement's own day count up to its voucher (vouchers by id, then closing entries by id)."""
+
+    def __init__(self, db: pw.Database, fiscal_year: FiscalYear, books: Balances) -> None:
+        self.db, self.fiscal_year, self.books = db, fiscal_year, books
+        self.vat = rules.vat()
+        self.year_rows: dict[str, list[_Row]] = {}
+        self._settled: dict[str, list[tuple[tuple[str, bool, int], int]]] | None = None
+        self._results: Balances | None = None
+        self._result_others: dict[tuple[str, int], list[tuple[str, int]]] | None = None
+
+    def total(self, account: str, opening: int, end: dt.date) -> int | None:
+        """`specification(db, year, account, opening, end).total` where that specification proves the balance;
+        None where there is none or it only explains (the tax account)."""
+        if rules.settled_vat_account(account):
+            return self._vat_account(account, opening, end)
+        if account in self.vat["settlement_accounts"]:
+            return sum(amount for _, amount in _open_items(opening, self._rows(account, end)))
+        if account == RESULT_ACCOUNT:
+            return self._result(opening, end)
+        return None
+
+    def _rows(self, account: str, end: dt.date) -> list[_Row]:
+        """The account's rows up to `end`, cut from the year's (read once): for the accounts with few rows."""
+        if account not in self.year_rows:
+            self.year_rows[account] = _rows(self.db, self.fiscal_year, account, None)
+        return [row for row in self.year_rows[account] if row.date <= end]
+
+    def _vat_account(self, account: str, opening: int, end: dt.date) -> int:
+        day = end.isoformat()
+        moved = self.books.moved(account, day)
+        settled = [through for key, through in self.settled().get(account, []) if key[0] <= day]
+        return moved - settled[-1] if settled else opening + moved
+
+    def settled(self) -> dict[str, list[tuple[tuple[str, bool, int], int]]]:
+        """Per settled VAT account, in the books' order: each settlement that moved it, as (ISO date, is a closing
+        entry, id) and the account's movement from the year's start up to and including it."""
+        if self._settled is not None:
+            return self._settled
+        settling = _settling(self.db, self.fiscal_year, list(self.vat["settlement_accounts"]))
+        vouchers = sorted(owner for kind, owner in settling if kind == "v")
+        dates: dict[int, str] = {}
+        for start in range(0, len(vouchers), 500):
+            chunk = vouchers[start:start + 500]
+            dates.update((owner, str(day)) for owner, day in self.db.execute_sql(
+                f"SELECT id, date FROM voucher WHERE id IN ({', '.join('?' * len(chunk))})", chunk).fetchall())
+        own = _rows_of(self.db, [("v", owner) for owner in vouchers])
+        same_day = self._same_day(sorted(set(dates.values())))
+        found: dict[str, list[tuple[tuple[str, bool, int], int]]] = defaultdict(list)
+        for owner in vouchers:
+            day = dates[owner]
+            for account, amount in own[("v", owner)]:
+                if amount and rules.settled_vat_account(account):
+                    earlier = sum(part for voucher, part in same_day.get((account, day), []) if voucher <= owner)
+                    found[account].append(((day, False, owner), self.books.moved(account, day, through=False) + earlier))
+        entries: dict[tuple[int, str], int] = defaultdict(int)
+        for entry, day, account, amount in self.books.closing_rows:
+            entries[(entry, account)] += amount
+        entry_days = {entry: day for entry, day, _, _ in self.books.closing_rows}
+        for (entry, account), amount in entries.items():
+            if amount and ("e", entry) in settling and rules.settled_vat_account(account):
+                day = entry_days[entry]
+                later = sum(value for (other, a), value in entries.items()
+                            if a == account and entry_days[other] == day and other > entry)
+                found[account].append(((day, True, entry), self.books.moved(account, day) - later))
+        self._settled = {account: sorted(items) for account, items in found.items()}
+        return self._settled
+
+    def _same_day(self, days: list[str]) -> dict[tuple[str, str], list[tuple[int, int]]]:
+        """(account, ISO date) -> (voucher id, öre) of the settled VAT accounts' rows on the days a settlement is
+        booked: only those days need the order within the day."""
+        found: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+        if not days:
+            return found
+        first, last = self.vat["settled_first"], self.vat["settled_last"]
+        for start in range(0, len(days), 500):
+            chunk = days[start:start + 500]
+            for account, day, voucher, amount in self.db.execute_sql(
+                "SELECT r.account, v.date, v.id, SUM(r.amount) FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id "
+                "WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' AND r.account BETWEEN ? AND ? "
+                f"AND v.date IN ({', '.join('?' * len(chunk))}) GROUP BY r.account, v.date, v.id",
+                (self.fiscal_year.id, first, last, *chunk),
+            ).fetchall():
+                found[(account, str(day))].append((voucher, int(amount)))
+        return found
+
+    def _result(self, opening: int, end: dt.date) -> int:
+        rows = self._rows(RESULT_ACCOUNT, end)
+        computed = None
+        if self._rows(RESULT_CLOSING, end):
+            if self._results is None:
+                self._results = balances(self.db, self.fiscal_year.company, self.fiscal_year, results=True)
+            day = end.isoformat()
+            computed = sum(self._results.moved(account, day) for account in self._results.days
+                           if RESULT_FIRST <= account <= RESULT_LAST)
+        if self._result_others is None:
+            self._result_others = _other_rows(self.db, self.year_rows[RESULT_ACCOUNT])
+        return _result_spec(opening, rows, self._result_others, computed).total
+
+
+def totals(db: pw.Database, fiscal_year: FiscalYear, books: Balances) -> Totals:
+    """The year's Totals, kept with the balances they were read beside (shared by every period of a grid)."""
+    if books.automatic is None:
+        books.automatic = Totals(db, fiscal_year, books)
+    return books.automatic

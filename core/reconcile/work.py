@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 import peewee as pw
@@ -200,7 +201,7 @@ class State:
     lines: list[ReconciliationLine]
     files: list[ReconciliationFile]
     notes: list[ReconciliationNote]
-    automatic: auto.AutoSpec | None
+    automatic: auto.AutoSpec | None  # with its lines; None from listed_states, which needs only its total
 
     @property
     def difference(self) -> int:
@@ -214,12 +215,53 @@ class State:
 def state(here: Place, scope: str, with_auto: bool = True) -> State:
     record = _stored(here, scope)
     lines, files, notes = _lines(record), _files(record), scope_notes(here, scope)
-    balance = scope_balance(here.figures(), scope)
     automatic = _automatic(here, scope) if with_auto else None
+    proven = automatic.total if automatic is not None and automatic.proves else None
+    return _assessed(scope, scope_balance(here.figures(), scope), record, lines, files, notes, proven, automatic)
+
+
+def listed_states(here: Place) -> dict[str, State]:
+    """Every listed scope's state (listed_scopes), read for the whole period at once: what the grid and the
+    progress show. The books' own specification counts by its total (auto.Totals, read once for the year and
+    shared by every period of the same Balances), so State.automatic is None here; `state` reads one scope with
+    the specification's lines. The figures are those `state` gives."""
+    scopes = listed_scopes(here)
+    records = {r.scope: r for r in Reconciliation.select().where(
+        Reconciliation.fiscal_year == here.fiscal_year.id, Reconciliation.period == here.period.key)}
+    ids = [r.id for r in records.values()]
+    lines: dict[int, list[ReconciliationLine]] = defaultdict(list)
+    for line in ReconciliationLine.select().where(ReconciliationLine.reconciliation.in_(ids)).order_by(
+            ReconciliationLine.position):
+        lines[line.reconciliation_id].append(line)
+    files: dict[int, list[ReconciliationFile]] = defaultdict(list)
+    for found in ReconciliationFile.select(
+        ReconciliationFile.id, ReconciliationFile.reconciliation, ReconciliationFile.name, ReconciliationFile.size,
+        ReconciliationFile.sha256, ReconciliationFile.added_by, ReconciliationFile.added_at,
+    ).where(ReconciliationFile.reconciliation.in_(ids)).order_by(ReconciliationFile.id):
+        files[found.reconciliation_id].append(found)
+    notes: dict[str, list[ReconciliationNote]] = defaultdict(list)
+    for note in ReconciliationNote.select().where(
+        ReconciliationNote.fiscal_year == here.fiscal_year.id, ReconciliationNote.period == here.period.key,
+    ).order_by(ReconciliationNote.id):
+        notes[note.scope].append(note)
+    totals = auto.totals(here.db, here.fiscal_year, here.balances)
+    figures, end = here.figures(), here.fiscal_year.end if here.year_end else here.period.end
+    states = {}
+    for scope in scopes:
+        record = records.get(scope)
+        proven = None if "x" in scope else totals.total(scope, here.balances.opening.get(scope, 0), end)
+        states[scope] = _assessed(scope, scope_balance(figures, scope), record, lines[record.id] if record else [],
+                                  files[record.id] if record else [], notes[scope], proven, None)
+    return states
+
+
+def _assessed(scope, balance, record, lines, files, notes, proven: int | None, automatic) -> State:
+    """The specification (the accountant's lines, else the books' total where it proves the balance), the
+    status and whether a signature is stale."""
     if lines:
         specified, basis = sum(to_ore(l.amount) for l in lines), "manual"
-    elif automatic is not None and automatic.proves:
-        specified, basis = automatic.total, "automatic"
+    elif proven is not None:
+        specified, basis = proven, "automatic"
     else:
         specified, basis = 0, "none"
     status = record.status if record else "not_started"
@@ -457,8 +499,7 @@ def listed_scopes(here: Place) -> list[str]:
 def progress(here: Place) -> dict:
     """Of the accounts with a balance, how many are reconciled (by their own reconciliation or their group's), and
     the differences left."""
-    scopes = listed_scopes(here)
-    states = {scope: state(here, scope) for scope in scopes}
+    states = listed_states(here)
     groups = [s for s in states.values() if "x" in s.scope]
     with_balance = [s for s in states.values() if "x" not in s.scope and s.balance]
     done = [s for s in with_balance if s.done or any(g.done and in_scope(g.scope, s.scope) for g in groups)]

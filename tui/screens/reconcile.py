@@ -135,8 +135,8 @@ def read_grid(db, fiscal_year_id: int) -> Grid:
     marks: dict[tuple[str, str], str] = {}
     for period in rows:
         here = work.Place(db, company, year, period, shared)
-        for scope in work.listed_scopes(here):
-            marks[(scope, period.key)] = mark_of(work.state(here, scope))
+        for scope, now in work.listed_states(here).items():
+            marks[(scope, period.key)] = mark_of(now)
     names = dict(Account.select(Account.number, Account.name).where(Account.company == company.id).tuples())
     scopes = sorted({scope for scope, _ in marks})
     at_work = next((index for index, period in enumerate(rows) if not period.locked), len(rows) - 1)
