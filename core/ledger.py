@@ -19,7 +19,7 @@ from core.closing.entries import closing_movements
 from core.integrity import BALANCE_CLASSES, CheckResult
 from core.money import format_amount, from_ore
 from core.sie import model as sie
-from core.store.models import Account, Company, Dimension, DimensionObject, FiscalYear
+from core.store.models import Account, Company, Dimension, DimensionObject, FiscalYear, ImportBatch, Voucher
 from core.errors import BokslutError
 from core.store.orgnr import check_digit_valid, format_org_number, normalise_org_number
 
@@ -218,6 +218,48 @@ def _check_source(source: str) -> None:
 
 def list_fiscal_years(db: pw.Database, company: Company) -> list[FiscalYear]:
     return list(FiscalYear.select().where(FiscalYear.company == company.id).order_by(FiscalYear.start))
+
+
+@dataclass(frozen=True, slots=True)
+class YearSource:
+    """A stored fiscal year: where its books came from (the import batch that loaded it) and how many vouchers it
+    holds, so an import that would replace it can say so first."""
+
+    start: dt.date
+    end: dt.date
+    source: str | None  # "sie-file" or "fortnox"; None for a year known only from another year's file (#UB -1)
+    file_name: str
+    vouchers: int
+    fortnox_id: int | None
+
+
+def year_sources(db: pw.Database, company: Company) -> list[YearSource]:
+    """The company's years, oldest first, each with its source and its number of vouchers."""
+    vouchers = Voucher.select(pw.fn.COUNT(Voucher.id)).where(Voucher.fiscal_year == FiscalYear.id)
+    rows = (
+        FiscalYear.select(FiscalYear.start, FiscalYear.end, ImportBatch.source, ImportBatch.file_name,
+                          vouchers.alias("vouchers"), FiscalYear.fortnox_id)
+        .join(ImportBatch, pw.JOIN.LEFT_OUTER, on=(FiscalYear.batch == ImportBatch.id))
+        .where(FiscalYear.company == company.id)
+        .order_by(FiscalYear.start)
+        .tuples()
+    )  # fmt: skip
+    return [YearSource(start, end, source, name or "", count or 0, fortnox) for start, end, source, name, count,
+            fortnox in rows]  # fmt: skip
+
+
+def replaced_by_fortnox(db: pw.Database, company: Company, today: dt.date) -> list[YearSource]:
+    """The years an import from Fortnox would replace that came from another source (a SIE file), vouchers and all.
+
+    Fortnox's own years are known only once it is asked; the stored spans stand in for them, picked as the import
+    picks (core.fortnox.importer.choose_years: the last three years on the first import, later the current one)."""
+    from core.fortnox.importer import FinancialYearRef, choose_years  # httpx loads with the importer
+
+    years = year_sources(db, company)
+    first_import = not any(year.fortnox_id for year in years)
+    spans = [FinancialYearRef(0, year.start, year.end) for year in years]
+    chosen = {ref.start for ref in choose_years(spans, first_import=first_import, all_years=False, today=today)}
+    return [year for year in years if year.start in chosen and year.source not in (None, "fortnox")]
 
 
 def resolve_fiscal_year(db: pw.Database, company: Company, year: int | None = None) -> FiscalYear:

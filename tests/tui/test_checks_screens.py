@@ -113,7 +113,7 @@ async def test_each_report_and_its_xlsx(make_app, demo_store, data_dir):
             await press(pilot, key)
             assert screen.report.kind == kind and screen.query_one("#report").row_count > 0
             assert any(column.key == "previous" for column in screen.report.columns)
-        await press(pilot, "f")
+        await press(pilot, "p")  # preliminary or final
         assert screen.report.final and "final" in screen.title
 
         await press(pilot, "w")

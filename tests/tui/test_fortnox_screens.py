@@ -108,22 +108,25 @@ async def test_connect_import_expire_and_disconnect(make_app, store, sandbox):
         await pilot.press("ctrl+y")
         assert app.clipboard == url  # OSC 52
 
-        await paste(pilot, await give_consent(url, NORDLJUS))
-        result = static_text(screen, "#connect-result")
+        await paste(pilot, await give_consent(url, NORDLJUS))  # waits for the connect, then the import it starts
+        assert screen not in app.screen_stack  # the words of the connection are said in a notice instead
+        result = next(notice.message for notice in app._notifications if notice.message.startswith("Connected"))
         assert result.startswith(
             "Connected to Nordljus Konsult AB (556123-4567) in Fortnox. The connection lasts 30 days"
         )
         assert "file" in result and "token" not in result.split("The token")[0]
 
-        await press(pilot, "escape")
+        # the start guide goes on to the import by itself: back on the import settings, which follow it
         assert isinstance(app.screen, SettingsScreen)
         shown = static_text(app.screen, "#settings")
         assert "connected, 30 days left" in shown and "Token kept in: file" in shown
+        assert static_text(app.screen, "#settings-status").startswith(
+            "Done: Nordljus Konsult AB (556123-4567): imported 3 years"
+        )
 
         await press(pilot, "escape")
         assert isinstance(app.screen, OverviewScreen)
         assert "Source: Fortnox (connected, 30 days left)" in static_text(app.screen, "#facts")
-        await press(pilot, "f")  # Import from Fortnox: waits for the import worker and the overview's reread
         overview = app.screen.overview
         assert len(overview.years) == 3
         assert overview.checks and all(check.status == "ok" for check in overview.checks)
@@ -136,7 +139,7 @@ async def test_connect_import_expire_and_disconnect(make_app, store, sandbox):
         kept = token_store.load(token_key(NORDLJUS))
         old = kept.obtained - dt.timedelta(days=31)
         token_store.save(token_key(NORDLJUS), dataclasses.replace(kept, obtained=old))
-        await press(pilot, "f")
+        await press(pilot, "i")
         status = static_text(app.screen, "#import-status")
         assert "expired" in status and "Connect again: s (Import settings) on the overview, then c (Connect)." in status
         await press(pilot, "s")
@@ -181,9 +184,10 @@ async def test_consent_for_another_company_is_refused_and_nothing_is_kept(make_a
         await until(pilot, screen.waiting)
         assert screen.url != first and screen.query_one("#connect-paste", Input).has_focus
         await paste(pilot, await give_consent(screen.url, NORDLJUS))
-        assert static_text(screen, "#connect-result").startswith("Connected to Nordljus Konsult AB")
+        assert isinstance(app.screen, SettingsScreen)  # connected: on to the import, which follows by itself
+        assert app._notifications and "Connected to Nordljus Konsult AB" in list(app._notifications)[-1].message
     kinds = [(entry.kind, entry.status) for entry in list_activity(store)]
-    assert kinds == [("connect", "done"), ("connect", "failed")]
+    assert kinds == [("import", "done"), ("connect", "done"), ("connect", "failed")]
 
 
 async def test_esc_cancels_the_connect_and_closes_the_listener(make_app, store, sandbox):
@@ -262,7 +266,7 @@ async def test_switching_the_data_source_and_the_keys_that_follow_it(make_app, d
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert {"Import from Fortnox", "Import settings"} <= titles and "Import SIE" not in titles
 
-        await press(pilot, "f")  # not connected: the way to connect is in the message
+        await press(pilot, "i")  # not connected: the way to connect is in the message
         status = static_text(app.screen, "#import-status")
         assert "not connected to Fortnox" in status and "Connect again: s (Import settings)" in status
     assert Company.get().source == "fortnox"

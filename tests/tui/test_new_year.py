@@ -9,7 +9,7 @@ import datetime as dt
 from textual.widgets import Input, Static
 
 from core.demo import DemoSpec, write_demo_sie
-from core.store.models import Company, FiscalYear
+from core.store.models import Company, FiscalYear, Voucher
 from tests.tui.conftest import DEMO, SIZE
 from tests.tui.pilot import press, settle
 from tui.screens.connect import ConnectScreen
@@ -92,7 +92,14 @@ async def test_fortnox_leads_on_to_connecting_then_to_the_import(make_app, demo_
         screen.load()
         await settle(pilot)
         assert "Enter: import the new year from Fortnox" in facts(screen)
-        await press(pilot, "enter")
+        await press(pilot, "enter")  # the demo's years came from a SIE file: asked first, naming them and counting
+        question = str(app.screen.query_one("#question", Static).content)
+        sie_year = Voucher.select().join(FiscalYear).where(FiscalYear.start == dt.date(2025, 1, 1)).count()
+        assert "2025-01-01 – 2025-12-31 (from the SIE file demo.se)" in question
+        assert f"{sie_year} vouchers are replaced by Fortnox's" in question and "2024-01-01" not in question
+        await press(pilot, "n")
+        assert started == [] and app.screen is screen
+        await press(pilot, "enter", "y")
         assert started == [(screen.company_id, screen.known.status.org_number)]
         await press(pilot, "d")
         assert Company.get_by_id(screen.company_id).source == "sie-file" and "(•) SIE file" in facts(screen)

@@ -100,7 +100,7 @@ async def test_transaction_analysis_scrolls_filters_and_drills_down(make_app, de
         await press(pilot, "pageup", "up", "home")
         assert table.cursor == 0
 
-        await press(pilot, "f", *"account:1930", "enter")
+        await press(pilot, "slash", *"account:1930", "enter")
         bank_rows = TransactionQuery(demo_store, year_id, TransactionFilter(accounts=("1930", "1930"))).count()
         assert table.count == bank_rows > 0
         assert table.has_focus

@@ -131,7 +131,7 @@ def test_transactions(snap_compare, snapshot_app, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_transactions_filtered(snap_compare, snapshot_app, size):
-    run = steps("enter", "t", "f", typed("account:3000..3999 period:2025-03"), "enter")
+    run = steps("enter", "t", "slash", typed("account:3000..3999 period:2025-03"), "enter")
     assert snap_compare(snapshot_app(), terminal_size=size, run_before=run)
 
 
@@ -144,13 +144,13 @@ def test_transactions_filter_error(snap_compare, snapshot_app, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_account_analysis(snap_compare, snapshot_app, size):
-    run = steps("enter", "t", "f", typed("account:1930"), "enter", "enter")
+    run = steps("enter", "t", "slash", typed("account:1930"), "enter", "enter")
     assert snap_compare(snapshot_app(), terminal_size=size, run_before=run)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_voucher(snap_compare, snapshot_app, size):
-    run = steps("enter", "t", "f", typed("account:1930"), "enter", "enter", "enter")
+    run = steps("enter", "t", "slash", typed("account:1930"), "enter", "enter", "enter")
     assert snap_compare(snapshot_app(), terminal_size=size, run_before=run)
 
 

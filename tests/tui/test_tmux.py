@@ -98,7 +98,7 @@ def test_browse_the_books_in_a_real_terminal(tmux, data_dir, demo_file, tmp_path
     tmux.wait_for(f"Row 1 of {rows:,}")
     tmux.keys("End")
     tmux.wait_for(f"Row {rows:,} of {rows:,}")
-    tmux.keys("f")
+    tmux.keys("/")
     tmux.keys("account:1930", literal=True)
     tmux.keys("Enter")
     tmux.wait_for(f"Row 1 of {bank_rows:,}")

@@ -7,16 +7,18 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker, get_current_worker
 
 from core.analysis import KeysetPager
 from tui.bindings import translate_bindings
 from tui.i18n import t
+from tui.import_question import import_from_fortnox_asking
 from tui.messages import QueryDone
 from tui.widgets.row_table import RowTable
 from tui.text import literal
 from tui.widgets.activity_panel import ActivityPanel
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.line_table import LineTable
 from tui.widgets.path_input import typed_path
 
@@ -35,7 +37,7 @@ class BokslutScreen(Screen):
         yield Static(id="title")
         yield from self.compose_body()
         yield ActivityPanel(id="activity")
-        yield Footer(compact=True)  # 80 columns: every shown key must fit, in Swedish too
+        yield KeyFooter(compact=True)  # 80 columns: every shown key on one line or two
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
@@ -61,6 +63,10 @@ class BokslutScreen(Screen):
             return
         self.app.start_import(path, company_org=company_org)
         self.leave_field_or_screen(f"#{event.input.id}")
+
+    def import_from_fortnox(self, company_id: int, org_number: str) -> None:
+        """The start guide's import, asking first when it would replace years from another source."""
+        import_from_fortnox_asking(self, company_id, org_number)
 
     def set_title(self, text: str) -> None:
         """Titles often hold company names from SIE files, so they go in as plain text."""

@@ -43,7 +43,10 @@ def listener_port(authorize_url: str) -> str | None:
 
 
 class ConnectScreen(BokslutScreen):
-    """The connection runs in a thread of the app's with its own event loop; Esc cancels it and the listener closes."""
+    """The connection runs in a thread of the app's with its own event loop; Esc cancels it and the listener closes.
+
+    With `then_import` (the start guide, the import settings) a connection made dismisses the screen with True, the
+    connection's words in a notice, so the screen that asked goes on to the import without another key."""
 
     HELP_KEY = "help.connect"
     BINDINGS = [
@@ -53,9 +56,10 @@ class ConnectScreen(BokslutScreen):
         Binding("escape", "cancel", "key.cancel", id="connect.cancel"),
     ]
 
-    def __init__(self, company_id: int) -> None:
+    def __init__(self, company_id: int, then_import: bool = False) -> None:
         super().__init__()
         self.company_id = company_id
+        self.then_import = then_import
         self.url: str | None = None
         self.state = "starting"  # starting, waiting, checking, connected, failed
         self.conversation: Conversation | None = None
@@ -165,6 +169,10 @@ class ConnectScreen(BokslutScreen):
                 text.append("\n")
                 text.append_text(literal(warning, style="yellow", wrap=True))
             self.show_result(text)
+            if self.then_import:
+                self.notify(text.plain, title=t("connect.title"), timeout=10, markup=False)
+                self.dismiss(True)
+                return
         elif message.error is not None:
             self.state = "failed"
             text = Text(overflow="fold")

@@ -68,6 +68,9 @@ class NewYearScreen(BokslutScreen):
         super().__init__()
         self.company_id = company_id
         self.known: YearsKnown | None = None
+        self.years_before: tuple[tuple[dt.date, dt.date], ...] | None = None  # when this screen's import began
+        self.import_done: ImportJob | None = None  # that import, finished: the years read next say if one is new
+        self.judged_job: int | None = None  # the import whose line says whether it brought a new year: kept as is
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="new-year", can_focus=False):
@@ -119,6 +122,18 @@ class NewYearScreen(BokslutScreen):
         text.append("\n" + t(self.next_hint(status)), style="dim")
         self.query_one("#new-year-facts", Static).update(text)
         self.refresh_bindings()
+        if self.import_done is not None and self.years_before is not None:
+            self.say_whether_new(self.import_done, self.years_before, known.years)
+            self.import_done = self.years_before = None
+
+    def say_whether_new(self, job: ImportJob, before, after) -> None:
+        """An import that brought no year after the last one known says so: the source has no new year yet."""
+        status = import_status(job)
+        self.judged_job = job.job_id
+        if before and after and max(after)[1] <= max(before)[1]:
+            status.append("\n")
+            status.append_text(literal(t("new_year.no_new_year", end=max(before)[1]), style="bold yellow", wrap=True))
+        self.show_status(status)
 
     @staticmethod
     def next_hint(status: FortnoxStatus) -> str:
@@ -147,9 +162,19 @@ class NewYearScreen(BokslutScreen):
             field.display = True
             self.set_focus(field)
         elif status.connection != "connected":
-            self.app.go(Place.CONNECT, company_id=self.company_id)
+            self.app.go(Place.CONNECT, self.connected, company_id=self.company_id, then_import=True)
         else:
-            self.app.start_fortnox_import(self.company_id, status.org_number)
+            self.import_year()
+
+    def connected(self, made: bool | None) -> None:
+        """Connected from here: on to the import, as the hint said, with no other key."""
+        if made:
+            self.import_year()
+
+    def import_year(self) -> None:
+        if self.known is not None:
+            self.years_before = self.known.years
+            self.import_from_fortnox(self.company_id, self.known.status.org_number)
 
     def action_back(self) -> None:
         self.leave_field_or_screen("#new-year-path")
@@ -157,11 +182,19 @@ class NewYearScreen(BokslutScreen):
     @on(Input.Submitted, "#new-year-path")
     def start_import(self, event: Input.Submitted) -> None:
         known = self.known
+        if known is not None:
+            self.years_before = known.years
         self.import_typed_path(event, known.status.org_number or None if known else None, ready=known is not None)
 
     def show_import(self, job: ImportJob | None) -> None:
-        if job is not None and self.known is not None and job.company_org == self.known.status.org_number:
-            self.show_status(import_status(job))
+        if job is None or self.known is None or job.company_org != self.known.status.org_number:
+            return
+        if job.job_id == self.judged_job:
+            return
+        if job.status == "done" and self.years_before is not None:
+            self.import_done = job  # said once the years are read again (the store's change reloads them)
+            self.load()
+        self.show_status(import_status(job))
 
     def show_status(self, status: str | Text) -> None:
         self.query_one("#new-year-status", Static).update(

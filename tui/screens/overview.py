@@ -95,8 +95,8 @@ class OverviewScreen(BokslutScreen):
         Binding("t", "transactions", "key.transactions", id="overview.transactions"),
         Binding("e", "closing", "key.closing", id="overview.closing"),
         Binding("i", "import_file", "key.import_here", tooltip="key.import", id="overview.import"),
-        # f takes i's place when Fortnox is the source; the footer's short labels leave room at 80 columns
-        Binding("f", "fortnox_import", "key.import_here", tooltip="key.fortnox_import", id="overview.fortnox"),
+        # one import key whatever the source: i imports from Fortnox when it is the source (check_action picks one)
+        Binding("i", "fortnox_import", "key.import_here", tooltip="key.fortnox_import", id="overview.fortnox"),
         Binding("s", "settings", "key.settings", tooltip="key.import_settings", id="overview.settings"),
         Binding("left", "year(-1)", "key.previous_year", show=False, id="overview.previous_year"),
         Binding("right", "year(1)", "key.next_year", show=False, id="overview.next_year"),

@@ -49,7 +49,7 @@ class ReportsScreen(BokslutScreen):
         Binding("1", "kind('trial-balance')", "key.report_trial_balance", id="reports.trial_balance"),
         Binding("2", "kind('income-statement')", "key.report_income_statement", id="reports.income_statement"),
         Binding("3", "kind('balance-sheet')", "key.report_balance_sheet", id="reports.balance_sheet"),
-        Binding("f", "final", "key.final", tooltip="key.final_toggle", id="reports.final"),
+        Binding("p", "final", "key.final", tooltip="key.final_toggle", id="reports.final"),
         Binding("w", "write('xlsx')", "key.write_xlsx", id="reports.write"),
         Binding("c", "write('csv')", "key.write_csv", id="reports.write_csv"),
         Binding("a", "rounding", "key.report_rounding", id="reports.rounding"),

@@ -4,6 +4,7 @@ is the app's, not a company's: it lives in the app settings (tui.screens.app_set
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from functools import partial
 
 from rich.text import Text
@@ -12,16 +13,18 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from core.errors import user_message
-from core.store.models import Company
+from core.store.models import Company, utc_now
 from core.store.orgnr import format_org_number
 from tui.data_source import connection_text, other_source, set_company_source, source_choices, source_name
 from tui.fortnox import FortnoxStatus, read_status, tell
 from tui.i18n import store_words, t
+from tui.jobs import ImportJob
 from tui.messages import DisconnectEnded, FortnoxWorkEnded
 from tui.navigation import Place
 from tui.screens.base import BokslutScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.text import literal
+from tui.widgets.activity_panel import import_status
 
 
 class SettingsScreen(BokslutScreen):
@@ -39,6 +42,7 @@ class SettingsScreen(BokslutScreen):
         self.company_id = company_id
         self.status: FortnoxStatus | None = None
         self.busy = False  # a disconnect is running
+        self.following_since: dt.datetime | None = None  # when the import that follows a connection was asked for
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="settings")
@@ -47,6 +51,7 @@ class SettingsScreen(BokslutScreen):
     def on_mount(self) -> None:
         self.set_title(t("settings.title"))
         self.app.store_changed.subscribe(self, lambda _: self.load())
+        self.app.activity_changed.subscribe(self, lambda _entries: self.show_import(self.app.last_job))
         self.load()
 
     def on_screen_resume(self) -> None:
@@ -110,8 +115,22 @@ class SettingsScreen(BokslutScreen):
         self.app.go(Place.NEW_YEAR, company_id=self.company_id)
 
     def action_connect(self) -> None:
+        """Once connected, the import follows by itself (the start guide's next step, or the new import an expired
+        connection asked for)."""
         if self.status is not None and self.status.fortnox:
-            self.app.go(Place.CONNECT, company_id=self.company_id)
+            self.app.go(Place.CONNECT, self.connected, company_id=self.company_id, then_import=True)
+
+    def connected(self, made: bool | None) -> None:
+        if made and self.status is not None:
+            self.following_since = utc_now()
+            self.import_from_fortnox(self.company_id, self.status.org_number)
+
+    def show_import(self, job: ImportJob | None) -> None:
+        """The import that followed a connection made here, not an older one (the status line says other things)."""
+        since, status = self.following_since, self.status
+        if job is not None and since is not None and status is not None and job.queued_at >= since:
+            if job.company_org == status.org_number:
+                self.show_status(import_status(job))
 
     def action_disconnect(self) -> None:
         if self.status is None:

@@ -41,7 +41,7 @@ def transaction_columns() -> list[Column]:
 class TransactionsScreen(BokslutScreen):
     HELP_KEY = "help.transactions"
     BINDINGS = [
-        Binding("f,slash", "focus_filter", "key.filter", id="transactions.filter"),
+        Binding("slash", "focus_filter", "key.filter", id="transactions.filter"),
         Binding("escape", "back", "key.back", id="transactions.back"),
     ]
 
