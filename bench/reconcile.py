@@ -5,6 +5,11 @@ One job: open the company, then time `a` (the grid: every balance account of eve
 painted), Enter on 1930 in the period at work (its reconciliation until painted), Enter on 2650 (an account the
 books specify themselves, its settlements matched over the year), then `t` on the overview (the analysis until its
 rows are painted) and PageDown. Issue 17 asks that the reconciliation screens stay as fast as the analysis.
+
+The app's overview reads the period at work's progress as it opens, which sums the year's books once and keeps
+them (core.reconcile.books); the grid then starts from those sums. Two more jobs, each in a fresh process, time the
+reads outside the app from nothing kept: the grid's read twice (the second finds the year's sums kept), and an
+account's read on its own (what `bokslut reconcile show` pays).
 """
 
 from __future__ import annotations
@@ -95,6 +100,45 @@ def reconcile(store: str) -> dict:
     return figures
 
 
+def reads(store: str) -> dict:
+    """The grid's read from nothing kept, then again, then 1930's and the progress of the period at work."""
+    from core.reconcile.report import progress_at_work
+    from core.store.db import open_store
+    from core.store.models import FiscalYear
+    from tui.screens.reconcile import read_detail, read_grid
+
+    db = open_store(Path(store))
+    year = max(FiscalYear.select(), key=lambda y: y.end)
+    figures = {}
+    for name, read in (
+        ("grid_cold", lambda: read_grid(db, year.id)),
+        ("grid_again", lambda: read_grid(db, year.id)),
+        ("detail_1930", lambda: read_detail(db, year.id, read_grid(db, year.id).periods[0].key, "1930")),
+        ("progress", lambda: progress_at_work(db, year.id)),
+    ):
+        start = time.perf_counter()
+        read()
+        figures[name] = time.perf_counter() - start
+    figures["detail_1930"] -= figures["grid_again"]  # the grid's read only finds the period key
+    db.close()
+    return figures
+
+
+def detail_alone(store: str) -> dict:
+    """1930's reconciliation read first thing in a process: the year's sums are not kept yet."""
+    from core.store.db import open_store
+    from core.store.models import FiscalYear
+    from tui.screens.reconcile import read_detail
+
+    db = open_store(Path(store))
+    year = max(FiscalYear.select(), key=lambda y: y.end)
+    start = time.perf_counter()
+    read_detail(db, year.id, f"{year.start:%Y%m}", "1930")
+    seconds = time.perf_counter() - start
+    db.close()
+    return {"detail_cold": seconds}
+
+
 def main() -> None:
     store = str(ensure_store())
     job = measure("bokslut reconciliation walk", JOBS, "reconcile", store)
@@ -111,6 +155,17 @@ def main() -> None:
     ):
         print(f"{name:<52}{value * 1000:>10.1f}{value / first:>12.1f}")
     print(f"peak RSS {job.peak_rss_mb:.0f} MB")
+    outside = measure("reconciliation reads", JOBS, "reads", store).detail
+    outside |= measure("an account alone", JOBS, "detail_alone", store).detail
+    print("\nThe reads outside the app, fresh processes")
+    for name, value in (
+        ("grid, nothing kept", outside["grid_cold"]),
+        ("grid again, the year's sums kept", outside["grid_again"]),
+        ("1930 in the first period, sums kept", outside["detail_1930"]),
+        ("progress of the period at work, sums kept", outside["progress"]),
+        ("1930 first thing in a process", outside["detail_cold"]),
+    ):
+        print(f"{name:<52}{value * 1000:>10.1f}{value / first:>12.1f}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from core.reconcile import rules
-from core.reconcile.books import Balances, balances
+from core.reconcile.books import Balances, balances, kept
 from core.store.models import FiscalYear
 
 RESULT_ACCOUNT = "2099"
@@ -299,6 +299,28 @@ class Totals:
         entry, id) and the account's movement from the year's start up to and including it."""
         if self._settled is not None:
             return self._settled
+        found: dict[str, list[tuple[tuple[str, bool, int], int]]] = defaultdict(list)
+        for account, day, owner, earlier in kept(self.db, self.fiscal_year.id, "vat-settlements", self._settlements):
+            found[account].append(((day, False, owner), self.books.moved(account, day, through=False) + earlier))
+        entries: dict[tuple[int, str], int] = defaultdict(int)
+        for entry, day, account, amount in self.books.closing_rows:
+            entries[(entry, account)] += amount
+        entry_days = {entry: day for entry, day, _, _ in self.books.closing_rows}
+        settling = {entry for entry, _, account, _ in self.books.closing_rows
+                    if account in self.vat["settlement_accounts"]}  # as _settling: a row there, whatever its sum
+        for (entry, account), amount in entries.items():
+            if amount and entry in settling and rules.settled_vat_account(account):
+                day = entry_days[entry]
+                later = sum(value for (other, a), value in entries.items()
+                            if a == account and entry_days[other] == day and other > entry)
+                found[account].append(((day, True, entry), self.books.moved(account, day) - later))
+        self._settled = {account: sorted(items) for account, items in found.items()}
+        return self._settled
+
+    def _settlements(self) -> list[tuple[str, str, int, int]]:
+        """Each voucher with a row on a settlement account (_settling) that moved a settled VAT account: (account,
+        ISO date, voucher id, the account's movement that day by the vouchers up to and including it). From the
+        imported vouchers alone: kept per books fingerprint."""
         settling = _settling(self.db, self.fiscal_year, list(self.vat["settlement_accounts"]))
         vouchers = sorted(owner for kind, owner in settling if kind == "v")
         dates: dict[int, str] = {}
@@ -308,25 +330,14 @@ class Totals:
                 f"SELECT id, date FROM voucher WHERE id IN ({', '.join('?' * len(chunk))})", chunk).fetchall())
         own = _rows_of(self.db, [("v", owner) for owner in vouchers])
         same_day = self._same_day(sorted(set(dates.values())))
-        found: dict[str, list[tuple[tuple[str, bool, int], int]]] = defaultdict(list)
+        found = []
         for owner in vouchers:
             day = dates[owner]
             for account, amount in own[("v", owner)]:
                 if amount and rules.settled_vat_account(account):
                     earlier = sum(part for voucher, part in same_day.get((account, day), []) if voucher <= owner)
-                    found[account].append(((day, False, owner), self.books.moved(account, day, through=False) + earlier))
-        entries: dict[tuple[int, str], int] = defaultdict(int)
-        for entry, day, account, amount in self.books.closing_rows:
-            entries[(entry, account)] += amount
-        entry_days = {entry: day for entry, day, _, _ in self.books.closing_rows}
-        for (entry, account), amount in entries.items():
-            if amount and ("e", entry) in settling and rules.settled_vat_account(account):
-                day = entry_days[entry]
-                later = sum(value for (other, a), value in entries.items()
-                            if a == account and entry_days[other] == day and other > entry)
-                found[account].append(((day, True, entry), self.books.moved(account, day) - later))
-        self._settled = {account: sorted(items) for account, items in found.items()}
-        return self._settled
+                    found.append((account, day, owner, earlier))
+        return found
 
     def _same_day(self, days: list[str]) -> dict[tuple[str, str], list[tuple[int, int]]]:
         """(account, ISO date) -> (voucher id, öre) of the settled VAT accounts' rows on the days a settlement is

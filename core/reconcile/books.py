@@ -16,7 +16,8 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import peewee as pw
 
@@ -28,8 +29,9 @@ from core.store.models import Company, FiscalYear
 if TYPE_CHECKING:
     from core.reconcile.auto import Totals
 
-KEPT_YEARS = 32  # the years whose sums the process keeps: a firm's clients' latest years, for the companies list
+KEPT_VALUES = 64  # the sums the process keeps (a few per year): a firm's clients' latest years, for the companies list
 BALANCE_PART, RESULT_PART = "balance", "result"
+T = TypeVar("T")
 _PART_CONDITION = {
     BALANCE_PART: "substr(r.account, 1, 1) IN ('1', '2')",  # integrity.BALANCE_CLASSES
     RESULT_PART: "substr(r.account, 1, 1) NOT IN ('1', '2')",
@@ -129,7 +131,7 @@ def _year_end(db, company, fiscal_year, opening, imported, closing_total) -> dic
 
 # --- the imported books' sums, kept per year and fingerprint ---------------------------------------------------
 
-_kept: OrderedDict[tuple, tuple[tuple, dict[str, dict[str, int]]]] = OrderedDict()
+_kept: OrderedDict[tuple, tuple[tuple, Any]] = OrderedDict()
 _loading: dict[tuple, threading.Lock] = {}
 _guard = threading.Lock()
 
@@ -145,10 +147,11 @@ def books_fingerprint(db: pw.Database, fiscal_year_id: int) -> tuple[Any, ...]:
     ).fetchone() or ())
 
 
-def _imported(db: pw.Database, fiscal_year_id: int, part: str) -> dict[str, dict[str, int]]:
-    """account -> ISO day -> öre of the year's transactions (read-only: shared between callers). Threads asking
-    for the same year wait for the one summing it rather than sum it again."""
-    where = (id(db), str(db.database), fiscal_year_id, part)
+def kept(db: pw.Database, fiscal_year_id: int, name: str, read: Callable[[], T]) -> T:
+    """What `read` derives from the year's imported vouchers alone, read once per books fingerprint and shared
+    (read-only) between callers. Threads asking for the same value wait for the one reading it rather than read
+    it again."""
+    where = (id(db), str(db.database), fiscal_year_id, name)
     fingerprint = books_fingerprint(db, fiscal_year_id)
     with _guard:
         loading = _loading.setdefault(where, threading.Lock())
@@ -158,6 +161,19 @@ def _imported(db: pw.Database, fiscal_year_id: int, part: str) -> dict[str, dict
             if found is not None and found[0] == fingerprint:
                 _kept.move_to_end(where)
                 return found[1]
+        value = read()
+        with _guard:
+            _kept[where] = (fingerprint, value)
+            _kept.move_to_end(where)
+            while len(_kept) > KEPT_VALUES:
+                _kept.popitem(last=False)
+    return value
+
+
+def _imported(db: pw.Database, fiscal_year_id: int, part: str) -> dict[str, dict[str, int]]:
+    """account -> ISO day -> öre of the year's transactions on the part's accounts."""
+
+    def read() -> dict[str, dict[str, int]]:
         sums: dict[str, dict[str, int]] = defaultdict(dict)
         for account, day, amount in db.execute_sql(
             "SELECT r.account, v.date, SUM(r.amount) FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id "
@@ -165,13 +181,9 @@ def _imported(db: pw.Database, fiscal_year_id: int, part: str) -> dict[str, dict
             (fiscal_year_id,),
         ).fetchall():
             sums[account][str(day)] = int(amount)
-        sums = dict(sums)
-        with _guard:
-            _kept[where] = (fingerprint, sums)
-            _kept.move_to_end(where)
-            while len(_kept) > KEPT_YEARS:
-                _kept.popitem(last=False)
-    return sums
+        return dict(sums)
+
+    return kept(db, fiscal_year_id, f"day-sums-{part}", read)
 
 
 def in_scope(scope: str, account: str) -> bool:
