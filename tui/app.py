@@ -15,6 +15,7 @@ import peewee as pw
 from textual import events, work
 from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen, ScreenResultCallbackType
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -366,6 +367,11 @@ class BokslutApp(App):
             self.pop_screen()
         for place, context in places:
             self.go(place, **context)
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, its search field's placeholder in the reader's language (Textual's is English)."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=t("palette.placeholder"), id="--command-palette"))
 
     def action_system_tasks(self) -> None:
         if not isinstance(self.screen, SystemTasksScreen):
