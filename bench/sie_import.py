@@ -5,6 +5,7 @@ Targets on a 2-core machine: full import within 15 s and 300 MB peak RSS; parse 
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -40,6 +41,62 @@ def read_and_split(path: str) -> dict:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             lines += len(chunk.decode("cp437").splitlines())
     return {"lines": lines}
+
+
+_FLOOR_SCHEMA = (
+    "CREATE TABLE voucher (id INTEGER PRIMARY KEY, series TEXT, number TEXT, date TEXT, text TEXT)",
+    "CREATE TABLE voucher_row (id INTEGER PRIMARY KEY, voucher_id INTEGER, account TEXT, objects TEXT, "
+    "amount INTEGER, date TEXT, text TEXT, quantity TEXT)",
+    "CREATE INDEX voucher_row_account ON voucher_row (account, voucher_id, amount)",
+)
+
+
+def bare_floor(path: str, db_dir: str) -> dict:
+    """What any importer must at least do, in plain CPython: read, decode, split lines, take each #VER and #TRANS
+    apart with string methods (amounts to integer öre), executemany into SQLite with one index, one transaction.
+    No checks, no objects, no escapes: the file is known to be the generator's."""
+    import sqlite3
+
+    connection = sqlite3.connect(str(Path(db_dir) / f"floor-{os.getpid()}.sqlite3"), isolation_level=None)
+    connection.execute("PRAGMA journal_mode = wal")
+    connection.execute("PRAGMA synchronous = 1")
+    for statement in _FLOOR_SCHEMA:
+        connection.execute(statement)
+    cursor = connection.cursor()
+    cursor.execute("BEGIN")
+    vouchers, rows = [], []
+    voucher_id = transactions = 0
+    tail = ""
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            lines = (tail + chunk.decode("cp437")).split("\n")
+            tail = lines.pop()
+            for line in lines:
+                if line.startswith("#TRANS"):
+                    head, _, rest = line.partition("{")
+                    objects, _, after = rest.partition("}")
+                    parts = after.split(None, 3)
+                    whole, _, fraction = parts[0].partition(".")
+                    ore = int(whole) * 100 + (-1 if whole[0] == "-" else 1) * int(fraction.ljust(2, "0"))
+                    text = parts[2].strip('"') if len(parts) > 2 else ""
+                    rows.append((voucher_id, head[7:].strip(), objects, ore, None, text, None))
+                    transactions += 1
+                elif line.startswith("#VER"):
+                    voucher_id += 1
+                    series, number, date, text = line[5:].split(" ", 3)
+                    vouchers.append((voucher_id, series, number, date, text.partition('" ')[0].strip('"')))
+                if len(rows) >= 10_000:
+                    cursor.executemany("INSERT INTO voucher VALUES (?, ?, ?, ?, ?)", vouchers)
+                    cursor.executemany("INSERT INTO voucher_row (voucher_id, account, objects, amount, date, text, "
+                                       "quantity) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                    vouchers.clear()
+                    rows.clear()
+    cursor.executemany("INSERT INTO voucher VALUES (?, ?, ?, ?, ?)", vouchers)
+    cursor.executemany("INSERT INTO voucher_row (voucher_id, account, objects, amount, date, text, quantity) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    cursor.execute("COMMIT")
+    connection.close()
+    return {"vouchers": voucher_id, "transactions": transactions}
 
 
 def parse_only(path: str) -> dict:

@@ -163,6 +163,8 @@ class SieReader:
                            hint=Phrase("check_readable")) from exc
         if size > limits.max_bytes:
             raise self._too_big()
+        self.size = size
+        self._stream = None  # the open file while iterating, for bytes_read
         try:
             self._check_start()
             self._decision: EncodingDecision = detect_encoding(self.path, limits.max_bytes)
@@ -189,9 +191,20 @@ class SieReader:
         self._started = True
         try:
             with open(self.path, encoding=self._decision.codec, errors="replace", newline=None) as stream:
+                self._stream = stream
                 yield from self._read(stream)
+            self._stream = None
         except OSError as exc:
             raise SieError(self.path, None, Phrase("cannot_read", reason=exc.strerror)) from exc
+
+    @property
+    def bytes_read(self) -> int:
+        """How far reading has come, in bytes of the file, for a progress bar (ahead by at most one buffer): the
+        bar moves by bytes, so nothing counts the file's records in a pass of its own first."""
+        stream = self._stream
+        if stream is None or stream.closed:
+            return self.size if self._started else 0
+        return stream.buffer.tell()
 
     # ---- set-up ---------------------------------------------------------------------------
 

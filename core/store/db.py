@@ -7,8 +7,10 @@ query reads back the same Python values from either backend; `PostgresStore` doe
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import errno
+import io
 import os
 import sqlite3
 import stat
@@ -311,3 +313,22 @@ def executemany(db: Store, sql: str, rows: Iterable[Sequence]) -> None:
 
     statement, _ = translate(sql, ())
     execute_batch(db.cursor(), statement, [tuple(_stored(value) for value in row) for row in rows], page_size=1000)
+
+
+def copy_rows(
+    db: Store, table: str, columns: Sequence[str], rows: Sequence[Sequence], *, nullable: Sequence[str] = ()
+) -> None:
+    """Many rows into one table, values as stored (text, whole numbers, None only in `nullable` columns): SQLite's
+    executemany, PostgreSQL's COPY: one stream instead of a statement per row."""
+    if not is_postgres(db):
+        db.cursor().executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                                rows)
+        return
+    buffer = io.StringIO()
+    # Texts quoted, so an empty one stays empty; None comes out as "" too, which FORCE_NULL makes NULL again.
+    csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows(rows)
+    buffer.seek(0)
+    force_null = f", FORCE_NULL ({', '.join(nullable)})" if nullable else ""
+    db.cursor().copy_expert(
+        f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{force_null})", buffer, size=1 << 20
+    )
