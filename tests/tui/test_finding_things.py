@@ -1,9 +1,16 @@
-"""Finding things: Home and End in every list."""
+"""Finding things: every screen's main keys in its footer and all its actions in Ctrl+P, the overview as the start
+page, the activity log's detail, drill-down that keeps its place, totals, the account lookup; Home and End."""
 
 from __future__ import annotations
 
+import itertools
+
+import pytest
+from textual.widgets._footer import FooterKey
+
 from tests.tui.conftest import SIZE
 from tests.tui.pilot import press, settle
+from tui.bindings import full_name
 from tui.screens.trial_balance import TrialBalanceScreen
 from tui.widgets.row_table import RowTable
 
@@ -21,3 +28,70 @@ async def test_home_and_end_go_to_the_first_and_last_row_of_the_trial_balance(ma
         assert table.cursor_row == table.row_count - 1
         await press(pilot, "home")
         assert table.cursor_row == 0
+
+
+# Every screen a user reaches from the demo company's overview, by the keys that lead there.
+SCREENS = {
+    "companies": (),
+    "overview": ("enter",),
+    "trial balance": ("enter", "b"),
+    "transactions": ("enter", "t"),
+    "closing list": ("enter", "e"),
+    "closing editor": ("enter", "e", "n"),
+    "checks": ("enter", "k"),
+    "periods": ("enter", "p"),
+    "reports": ("enter", "r"),
+    "tax": ("enter", "x"),
+    "reconcile": ("enter", "a"),
+    "import settings": ("enter", "s"),
+    "new year": ("enter", "y"),
+    "tasks": ("f3",),
+}
+
+
+def footer_keys(screen) -> dict[str, FooterKey]:
+    return {key.key: key for key in screen.query(FooterKey)}
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("place", SCREENS)
+async def test_every_main_key_is_in_the_footer_whole_at_80_columns(make_app, demo_store, place, language):
+    """The keys a screen shows (its main keys: the overview's k, p, r, y, the closing list's r, d, a, h) are each
+    whole on the footer's lines at 80×24, none cut at the right or drawn over another."""
+    app = make_app(demo_store, language=language)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, *SCREENS[place])
+        screen = app.screen
+        shown = {
+            active.binding.key: active.binding
+            for active in screen.active_bindings.values()
+            if active.binding.show and active.enabled and screen.check_action(active.binding.action, ()) is not False
+        }
+        keys = footer_keys(screen)
+        assert set(shown) <= set(keys), place
+        width, height = SIZE
+        regions = []
+        for key in keys.values():
+            label = f"{key.key_display} {key.description}"
+            assert key.region.y >= height - 2 and key.region.right <= width, (place, label)  # on the footer's lines
+            assert key.region.width >= len(label), (place, label)  # the label whole
+            regions.append(key.region)
+        for first, second in itertools.combinations(regions, 2):
+            assert not first.overlaps(second), place
+
+
+@pytest.mark.parametrize("place", SCREENS)
+async def test_every_action_of_a_screen_is_in_the_command_palette(make_app, demo_store, place):
+    """Ctrl+P offers everything the screen's keys do, shown or not: the footer's main keys and the others."""
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, *SCREENS[place])
+        screen = app.screen
+        offered = {command.title for command in app.get_system_commands(screen)}
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if binding.id and binding.description and binding.action != "command_palette" and active.enabled:
+                assert full_name(binding) in offered, (place, binding.id)
+        assert {"Checks", "Periods", "Reports", "New year"} <= offered or place != "overview"

@@ -101,10 +101,10 @@ class ClosingScreen(BokslutScreen):
         Binding("enter", "edit", "key.edit", id="closing.edit"),
         Binding("t", "template", "key.template", id="closing.template"),
         Binding("x", "export", "key.export", id="closing.export"),
-        Binding("d", "delete", "key.delete_restore", show=False, id="closing.delete"),
-        Binding("r", "reverse", "key.reverse", show=False, id="closing.reverse"),
-        Binding("a", "not_applicable", "key.not_applicable", show=False, id="closing.not_applicable"),
-        Binding("h", "show_deleted", "key.show_deleted", show=False, id="closing.show_deleted"),
+        Binding("d", "delete", "key.delete_restore", id="closing.delete"),
+        Binding("r", "reverse", "key.reverse", id="closing.reverse"),
+        Binding("a", "not_applicable", "key.not_applicable", id="closing.not_applicable"),
+        Binding("h", "show_deleted", "key.show_deleted", id="closing.show_deleted"),
         Binding("l", "history", "key.history", id="closing.history"),  # l for log: h shows deleted ones
         Binding("escape", "back", "key.back", id="closing.back"),
     ]

@@ -88,7 +88,6 @@ def integrity_words(check: integrity.CheckResult) -> str:
 
 class OverviewScreen(BokslutScreen):
     HELP_KEY = "help.overview"
-    # Kept out of F1's list until its 80×24 snapshot is renewed (the list would grow); the palette has them.
     AUTO_FOCUS = ""  # nothing to focus until i shows the import field: the screen's keys answer
     BINDINGS = [
         Binding("b", "trial_balance", "key.trial_balance", id="overview.trial_balance"),
@@ -103,13 +102,13 @@ class OverviewScreen(BokslutScreen):
         Binding("up", "scroll(-1)", "key.scroll_up", show=False, id="overview.scroll_up"),
         Binding("down", "scroll(1)", "key.scroll_down", show=False, id="overview.scroll_down"),
         Binding("escape", "back", "key.back", show=False, id="overview.back"),  # 80 columns: F1 keeps its place
-        # Out of the footer (80 columns), in F1 and the palette
-        Binding("k", "checks", "key.checks", show=False, id="overview.checks"),
-        Binding("p", "periods", "key.periods", show=False, id="overview.periods"),
-        Binding("r", "reports", "key.reports", show=False, id="overview.reports"),
-        Binding("x", "tax", "key.tax", show=False, id="overview.tax"),
-        Binding("a", "reconcile", "key.reconcile", show=False, id="overview.reconcile"),
-        Binding("y", "new_year", "key.new_year", show=False, id="overview.new_year"),
+        # The closing's steps: main keys, in the footer (two lines at 80 columns)
+        Binding("k", "checks", "key.checks", id="overview.checks"),
+        Binding("p", "periods", "key.periods", id="overview.periods"),
+        Binding("r", "reports", "key.reports", id="overview.reports"),
+        Binding("x", "tax", "key.tax", id="overview.tax"),
+        Binding("a", "reconcile", "key.reconcile", id="overview.reconcile"),
+        Binding("y", "new_year", "key.new_year", id="overview.new_year"),
     ]
 
     def __init__(self, company_id: int, start_guide: bool = False) -> None:
