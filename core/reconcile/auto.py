@@ -85,7 +85,8 @@ def _rows(db: pw.Database, fiscal_year: FiscalYear, account: str, end: dt.date |
         _Row(voucher, None, series, number, dt.date.fromisoformat(str(day)), amount)
         for voucher, series, number, day, amount in db.execute_sql(
             "SELECT v.id, v.series, v.number, v.date, SUM(r.amount) FROM voucher_row r JOIN voucher v "
-            f"ON v.id = r.voucher_id WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' AND r.account = ?{until.format('v')} "
+            "ON v.id = r.voucher_id WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' "
+            f"AND r.account = ?{until.format('v')} "
             "GROUP BY v.id, v.series, v.number, v.date",
             (fiscal_year.id, account, *after),
         ).fetchall()
@@ -349,8 +350,9 @@ class Totals:
         for start in range(0, len(days), 500):
             chunk = days[start:start + 500]
             for account, day, voucher, amount in self.db.execute_sql(
-                "SELECT r.account, v.date, v.id, SUM(r.amount) FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id "
-                "WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' AND r.account BETWEEN ? AND ? "
+                "SELECT r.account, v.date, v.id, SUM(r.amount) FROM voucher_row r "
+                "JOIN voucher v ON v.id = r.voucher_id WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' "
+                "AND r.account BETWEEN ? AND ? "
                 f"AND v.date IN ({', '.join('?' * len(chunk))}) GROUP BY r.account, v.date, v.id",
                 (self.fiscal_year.id, first, last, *chunk),
             ).fetchall():

@@ -89,8 +89,9 @@ def balances(db: pw.Database, company: Company, fiscal_year: FiscalYear, results
     closing_rows = [
         (entry, str(day), account, int(amount))
         for entry, day, account, amount in db.execute_sql(
-            "SELECT e.id, e.date, r.account, SUM(r.amount) FROM closing_row r JOIN closing_entry e ON e.id = r.entry_id "
-            "WHERE e.fiscal_year_id = ? AND e.deleted = 0 AND e.booked = 0 GROUP BY e.id, e.date, r.account",
+            "SELECT e.id, e.date, r.account, SUM(r.amount) FROM closing_row r "
+            "JOIN closing_entry e ON e.id = r.entry_id WHERE e.fiscal_year_id = ? AND e.deleted = 0 AND e.booked = 0 "
+            "GROUP BY e.id, e.date, r.account",
             (fiscal_year.id,),
         ).fetchall()
     ]
