@@ -6,11 +6,13 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
 from tests.tui.conftest import SIZE
 from tests.tui.pilot import press, settle
 from tui.bindings import full_name
+from tui.screens.closing_editor import Chart, EntryEditorScreen
 from tui.screens.trial_balance import TrialBalanceScreen
 from tui.widgets.row_table import RowTable
 
@@ -95,3 +97,50 @@ async def test_every_action_of_a_screen_is_in_the_command_palette(make_app, demo
             if binding.id and binding.description and binding.action != "command_palette" and active.enabled:
                 assert full_name(binding) in offered, (place, binding.id)
         assert {"Checks", "Periods", "Reports", "New year"} <= offered or place != "overview"
+
+
+CHART = Chart(
+    (("1750", "Upplupna hyresintäkter"), ("1790", "Övriga förutbetalda kostnader och upplupna intäkter"),
+     ("2990", "Övriga upplupna kostnader och förutbetalda intäkter"), ("3001", "Försäljning 25 %"),
+     ("6110", "Kontorsmateriel"), ("6991", "Övriga avdragsgilla kostnader"), ("8999", "Årets resultat")),
+    used=frozenset({"1790", "2990", "3001"}),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("6110", ["6110"]),  # the exact number
+        ("6", ["6110", "6991"]),  # number prefix, by number
+        ("upplupna", ["1790", "2990", "1750"]),  # word starts: the accounts the books use first, then the rest
+        ("kostn", ["1790", "2990", "6991"]),  # "kostnader" starts a word in each
+        ("pplupna", ["1790", "2990", "1750"]),  # no word starts so: inside a word
+        ("resultat", ["8999"]),
+    ],
+)
+def test_the_account_lookup_ranks_number_then_word_start_then_substring(typed, first):
+    assert [number for number, _name in CHART.matches(typed)] == first
+
+
+def test_a_word_start_comes_before_a_used_account_that_holds_the_word_inside():
+    chart = Chart((("1000", "Personalkostnader"), ("2000", "Kostnader övrigt")), used=frozenset({"1000"}))
+    assert [number for number, _name in chart.matches("kostnad")] == ["2000", "1000"]
+
+
+async def test_the_editor_lists_whole_names_and_the_used_upplupna_account_first(make_app, demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter", "e", "n")
+        editor = app.screen
+        assert isinstance(editor, EntryEditorScreen)
+        first = editor.rows()[0].field("account")
+        editor.set_focus(first)
+        await press(pilot, *"upplupna")
+        assert first.region.width >= len("upplupna") + 2  # what is typed can be read
+        lines = str(editor.query_one("#account-suggestions", Static).content).splitlines()
+        numbers = [line.split()[0] for line in lines]
+        assert numbers[0] in editor.chart.used and "1750" not in numbers[:1]
+        assert all(line == f"{number} {editor.chart.name(number)}" for line, number in zip(lines, numbers))
+        await press(pilot, "enter")  # takes the first
+        assert first.value == numbers[0]

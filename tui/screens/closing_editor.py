@@ -40,16 +40,32 @@ class Chart:
     """The company's accounts, read once in a worker; looked up on the UI thread as the user types."""
 
     accounts: tuple[tuple[str, str], ...]  # (number, name) in number order
+    used: frozenset[str] = frozenset()  # accounts with a balance or a transaction in the year
 
     def matches(self, typed: str) -> list[tuple[str, str]]:
-        """By number prefix when digits are typed, else by words in the name."""
-        typed = typed.strip()
+        """What was typed, best first: the exact number, then numbers that start with it, then names in which every
+        typed word starts a word, then names that hold the words anywhere; within each, the accounts the year's
+        books use first ("upplupna" finds 2990 Övriga upplupna kostnader before the unused 1750 Upplupna
+        hyresintäkter), then by number."""
+        typed = typed.strip().lower()
         if not typed:
             return []
-        if typed.isdigit():
-            return [account for account in self.accounts if account[0].startswith(typed)]
-        words = typed.lower().split()
-        return [account for account in self.accounts if all(word in account[1].lower() for word in words)]
+        words = typed.split()
+        ranked = []
+        for number, name in self.accounts:
+            name_words = re.findall(r"\w+", name.lower())
+            if number == typed:
+                tier = 0
+            elif number.startswith(typed):
+                tier = 1
+            elif all(any(word.startswith(typed_word) for word in name_words) for typed_word in words):
+                tier = 2
+            elif all(typed_word in name.lower() for typed_word in words):
+                tier = 3
+            else:
+                continue
+            ranked.append((tier, number not in self.used, number, name))
+        return [(number, name) for _tier, _unused, number, name in sorted(ranked)]
 
     def name(self, number: str) -> str | None:
         return next((name for found, name in self.accounts if found == number), None)
@@ -137,7 +153,7 @@ class EntryEditorScreen(BokslutScreen):
             yield Input(id="entry-text", compact=True)
         header = Text(" ", no_wrap=True, overflow="ellipsis")  # over the text inside each field, past its padding
         for key, width in (
-            ("column.account", 8), ("editor.debit", 14), ("editor.credit", 14), ("column.cost_center", 6),
+            ("column.account", 14), ("editor.debit", 14), ("editor.credit", 14), ("column.cost_center", 6),
             ("column.project", 7), ("editor.row_text", 20),
         ):  # fmt: skip
             header.append(f"{t(key)[: width - 1]:<{width}}", style="bold")
@@ -150,7 +166,7 @@ class EntryEditorScreen(BokslutScreen):
 
     def on_mount(self) -> None:
         self.set_title(t("editor.title_new" if self.entry_id is None else "editor.title_edit", entry=self.entry_id))
-        fiscal_year_id, entry_id, draft = self.fiscal_year_id, self.entry_id, self.draft
+        fiscal_year_id, entry_id, draft, db = self.fiscal_year_id, self.entry_id, self.draft, self.db
 
         def read() -> tuple[Chart, dt.date, closing.EntryDraft, bool]:
             year = FiscalYear.get_by_id(fiscal_year_id)
@@ -165,7 +181,13 @@ class EntryEditorScreen(BokslutScreen):
             else:
                 empty = closing.RowDraft("", Decimal(0), Decimal(0))
                 loaded = draft or closing.EntryDraft(None, "", (empty, empty))
-            return Chart(tuple(numbers)), year.end, loaded, year.company.source == "fortnox"
+            used = db.execute_sql(
+                "SELECT DISTINCT account FROM voucher_row WHERE fiscal_year_id = ? "
+                "UNION SELECT DISTINCT account FROM balance WHERE fiscal_year_id = ?",
+                (fiscal_year_id, fiscal_year_id),
+            ).fetchall()
+            chart = Chart(tuple(numbers), frozenset(account for (account,) in used))
+            return chart, year.end, loaded, year.company.source == "fortnox"
 
         self.run_query(read, self.fill, group="open")
 
@@ -249,9 +271,10 @@ class EntryEditorScreen(BokslutScreen):
 
     def show_suggestions(self, typed: str) -> None:
         found = self.chart.matches(typed) if self.chart else []
-        line = Text(no_wrap=True, overflow="ellipsis", style="dim")
-        for number, name in found[:SUGGESTIONS_SHOWN]:
-            line.append_text(literal(f"{number} {name}   "))
+        line = Text(no_wrap=True, overflow="ellipsis", style="dim")  # one account a line: its whole name shows
+        for position, (number, name) in enumerate(found[:SUGGESTIONS_SHOWN]):
+            line.append("\n" if position else "")
+            line.append_text(literal(f"{number} {name}"))
         if not found and typed.strip():
             line.append(t("editor.no_account"))
         self.query_one("#account-suggestions", Static).update(line)
