@@ -255,6 +255,16 @@ class TransactionQuery:
     def count(self) -> int:
         return self._count
 
+    def totals(self) -> tuple[Decimal, Decimal]:
+        """(debit, credit) of every row the filter picks, both positive: one aggregate over the same conditions the
+        pages walk, so it costs one pass over the filter's stretch of the year (run it in a worker)."""
+        debit, credit = self.db.execute_sql(
+            "SELECT COALESCE(SUM(CASE WHEN r.amount > 0 THEN r.amount ELSE 0 END), 0), "
+            f"COALESCE(SUM(CASE WHEN r.amount < 0 THEN -r.amount ELSE 0 END), 0) {self._FROM} WHERE {self.where}",
+            self.params,
+        ).fetchone()
+        return from_ore(debit), from_ore(credit)
+
     def page_after(self, key: int | None, limit: int) -> list[TransactionRow]:
         if self.ids is not None:
             start = 0 if key is None else bisect.bisect_right(self.ids, key)

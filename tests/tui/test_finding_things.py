@@ -9,9 +9,11 @@ import pytest
 from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
+from core.money import from_ore
 from tests.tui.conftest import SIZE
 from tests.tui.pilot import press, settle
 from tui.bindings import full_name
+from tui.i18n import format_money
 from tui.screens.closing_editor import Chart, EntryEditorScreen
 from tui.screens.trial_balance import TrialBalanceScreen
 from tui.widgets.row_table import RowTable
@@ -144,3 +146,26 @@ async def test_the_editor_lists_whole_names_and_the_used_upplupna_account_first(
         assert all(line == f"{number} {editor.chart.name(number)}" for line, number in zip(lines, numbers))
         await press(pilot, "enter")  # takes the first
         assert first.value == numbers[0]
+
+
+async def test_the_filtered_transactions_show_the_debit_and_credit_of_every_row_picked(make_app, demo_store):
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter", "t")
+        screen = app.screen
+        year = screen.fiscal_year_id
+        everything = str(screen.query_one("#totals", Static).content)
+        debit = demo_store.execute_sql(
+            "SELECT SUM(amount) FROM voucher_row WHERE fiscal_year_id = ? AND kind = 'TRANS' AND amount > 0", (year,)
+        ).fetchone()[0]
+        assert everything == f"Total debit {format_money(from_ore(debit))}   credit {format_money(from_ore(debit))}"
+        await press(pilot, "slash", *"konto:3000..3999", "enter")
+        sales = demo_store.execute_sql(
+            "SELECT SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END), SUM(CASE WHEN amount < 0 THEN -amount ELSE 0 END) "
+            "FROM voucher_row WHERE fiscal_year_id = ? AND kind = 'TRANS' AND account BETWEEN '3000' AND '3999'",
+            (year,),
+        ).fetchone()
+        shown = str(screen.query_one("#totals", Static).content)
+        assert shown == f"Total debit {format_money(from_ore(sales[0]))}   credit {format_money(from_ore(sales[1]))}"
+        assert sales[1] > sales[0]  # sales are credited

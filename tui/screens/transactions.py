@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -56,6 +58,7 @@ class TransactionsScreen(BokslutScreen):
         yield Input(placeholder=t("transactions.filter_placeholder"), id="filter")
         yield LineTable(transaction_columns(), page_size=PAGE_SIZE, id="rows")
         yield Static(t("transactions.loading"), id="position")
+        yield Static(id="totals")
 
     def on_mount(self) -> None:
         self.run_query(lambda: FiscalYear.get_by_id(self.fiscal_year_id), self.show_year)
@@ -93,8 +96,17 @@ class TransactionsScreen(BokslutScreen):
     def show_rows(self, pager: KeysetPager) -> None:
         self.pager = pager
         self.query_one(LineTable).show_source(pager.count)
+        self.query_one("#totals", Static).update("")
+        self.run_query(pager.query.totals, self.show_totals, group="totals")
         if not self.pager.query.extent.exact and self.extent is None:
             self.run_query(lambda: year_extent(self.db, self.fiscal_year_id), self.check_extent, group="extent")
+
+    def show_totals(self, totals: tuple[Decimal, Decimal]) -> None:
+        """Debit and credit of every row the filter picks, not only those on screen."""
+        debit, credit = totals
+        self.query_one("#totals", Static).update(
+            t("transactions.totals", debit=format_money(debit), credit=format_money(credit))
+        )
 
     def check_extent(self, counted: YearExtent) -> None:
         """The import's record of the year is trusted only as far as a count confirms it; if the store says
