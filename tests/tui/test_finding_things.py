@@ -169,3 +169,22 @@ async def test_the_filtered_transactions_show_the_debit_and_credit_of_every_row_
         shown = str(screen.query_one("#totals", Static).content)
         assert shown == f"Total debit {format_money(from_ore(sales[0]))}   credit {format_money(from_ore(sales[1]))}"
         assert sales[1] > sales[0]  # sales are credited
+
+
+async def test_the_trial_balance_ends_with_the_years_result(make_app, demo_store):
+    """The result line sums classes 3-8 as the columns sign them; the balance accounts' sum is its opposite."""
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter", "b")
+        screen = app.screen
+        year = screen.fiscal_year_id
+        result = demo_store.execute_sql(
+            "SELECT SUM(amount) FROM voucher_row WHERE fiscal_year_id = ? AND kind = 'TRANS' "
+            "AND substr(account, 1, 1) IN ('3', '4', '5', '6', '7', '8')",
+            (year,),
+        ).fetchone()[0]
+        summary = str(screen.query_one("#summary", Static).content)
+        expected = format_money(from_ore(result))
+        assert f"Year's result (classes 3–8) {expected}" in summary
+        assert f"Balance accounts (classes 1–2) {format_money(-from_ore(result))}" in summary

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -9,6 +11,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from core import ledger
+from core.integrity import BALANCE_CLASSES, RESULT_CLASSES
 from core.store.models import Company, FiscalYear
 from tui.i18n import format_money, t, tn
 from tui.navigation import Place
@@ -47,7 +50,7 @@ class TrialBalanceScreen(BokslutScreen):
         self.balance = balance
         self.lay_out()
         accounts = tn("count.accounts", len(balance.accounts))
-        self.query_one("#summary", Static).update(
+        counts = (
             t("trial_balance.balances_only", accounts=accounts)  # no vouchers to count: the file's balances
             if balance.balances_only
             else t(
@@ -57,6 +60,12 @@ class TrialBalanceScreen(BokslutScreen):
                 transactions=tn("count.transactions", balance.transactions),
             )
         )
+        # The result line, as the columns sign it (debit positive): the balance accounts' closing sum and the
+        # year's result (classes 3-8) are equal and opposite when the books balance.
+        result = sum((line.closing for line in balance.accounts if line.number.startswith(RESULT_CLASSES)), Decimal(0))
+        balances = sum((line.closing for line in balance.accounts if line.number.startswith(BALANCE_CLASSES)), Decimal(0))
+        totals = t("trial_balance.result_line", balances=format_money(balances), result=format_money(result))
+        self.query_one("#summary", Static).update(Text(f"{totals}\n{counts}"))
 
     def lay_out(self) -> None:
         """The amounts always fit whole; the name takes the rest of the width, up to the longest name."""
