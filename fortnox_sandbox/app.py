@@ -14,6 +14,7 @@ from fortnox_sandbox.data import DEFAULT_VOUCHERS_PER_YEAR, Company, Tenant, Vou
 from fortnox_sandbox.faults import FaultMiddleware, Faults
 from fortnox_sandbox.oauth import OAuthServer
 from fortnox_sandbox.ratelimit import SlidingWindowLimiter
+from fortnox_sandbox.recording import Exchange, ExchangeRecorder
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class SandboxConfig:
     rate_limit: bool = True
     auto_lock_months: int | None = None  # Fortnox's automatic locking: months before today that are locked
     lean_voucher_lists: bool = False  # voucher list items without Comments, as in the 2015 recordings
+    record_exchanges: bool = False  # keep every /3/ request and answer (see recording.py) for the contract check
 
 
 class Sandbox:
@@ -42,13 +44,19 @@ class Sandbox:
         limiter = SlidingWindowLimiter(self.clock) if config.rate_limit else None
         api = FortnoxApi(self.companies, self.oauth, self.clock, limiter, config.lean_voucher_lists)
         starlette = Starlette(routes=[Mount("/oauth-v1", routes=self.oauth.routes), Mount("/3", routes=api.routes)])
-        self.app: ASGIApp = FaultMiddleware(starlette, self.faults)
+        self._recorder = ExchangeRecorder(starlette) if config.record_exchanges else None
+        self.app: ASGIApp = FaultMiddleware(self._recorder or starlette, self.faults)
 
     def __repr__(self) -> str:
         return f"Sandbox(tenants={[tenant.tenant_id for tenant in self.tenants]})"
 
     def company(self, tenant_id: int) -> Company:
         return self.companies[tenant_id]
+
+    @property
+    def exchanges(self) -> list[Exchange]:
+        """The /3/ requests answered so far with their answers, oldest first (empty unless record_exchanges)."""
+        return self._recorder.exchanges if self._recorder is not None else []
 
     def vouchers_posted(self, tenant_id: int) -> list[VoucherData]:
         """Vouchers committed through POST /3/vouchers, oldest first (also those whose answer was dropped)."""

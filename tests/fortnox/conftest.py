@@ -14,6 +14,7 @@ import pytest
 from fortnox_sandbox.app import SandboxConfig
 from fortnox_sandbox.browser import give_consent_blocking
 from fortnox_sandbox.serve import RunningSandbox, running_sandbox
+from tests.fortnox_sandbox.openapi import assert_contract_kept
 
 NORDLJUS = "556123-4567"  # the sandbox's first company: three financial years
 FJALLBACKEN = "559012-3450"  # its second company
@@ -31,9 +32,11 @@ def sandbox_env(running: RunningSandbox) -> dict[str, str]:
 
 @pytest.fixture
 def sandbox() -> Iterator[RunningSandbox]:
-    config = SandboxConfig(vouchers_per_year=150, rate_limit=True)
+    """Every request a test makes through it, and every answer, is held to Fortnox's OpenAPI spec at teardown."""
+    config = SandboxConfig(vouchers_per_year=150, rate_limit=True, record_exchanges=True)
     with running_sandbox(config, redirect_uri=f"http://127.0.0.1:{free_port()}/callback") as running:
         yield running
+    assert_contract_kept(running.sandbox.exchanges)
 
 
 @pytest.fixture

@@ -11,12 +11,13 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-import jsonschema
 import pytest
 import yaml
 
 from fortnox_sandbox.api import to_json
+from fortnox_sandbox.recording import Exchange
 from tests.conftest import SHARED as SHARED_ROOT
+from tests.fortnox_sandbox.openapi import answer_problems, assert_valid, request_problems
 
 SHARED = SHARED_ROOT / "fortnox"
 CASSETTES = SHARED / "cassettes"
@@ -25,8 +26,6 @@ OPENAPI = SHARED / "openapi" / "fortnox-openapi.json"
 # Known, documented differences between the 2014-2015 recordings and today's API (reference 3.5):
 # Project on accounts and voucher rows was 0 then and is "" now (and in the spec).
 NEWER_TYPES = {"Project": ("number", "string")}
-# Fields the recordings show as null although the spec types them as plain strings.
-NULL_IN_RECORDINGS = frozenset({"VATCode", "Comments", "EndDate", "StartDate", "ProjectLeader", "ContactPerson"})
 
 pytestmark = pytest.mark.skipif(
     not SHARED.exists(),
@@ -162,39 +161,6 @@ def test_json_is_written_like_fortnox_writes_it():
 # --- OpenAPI schemas -------------------------------------------------------------------------------------------
 
 
-@cache
-def components() -> dict:
-    """The spec's schemas as JSON Schema: nullable honoured, recorded nulls allowed, unknown keys refused."""
-
-    def convert(schema: object, name: str = "") -> object:
-        if isinstance(schema, list):
-            return [convert(item) for item in schema]
-        if not isinstance(schema, dict):
-            return schema
-        converted = {key: convert(value, key) for key, value in schema.items() if key != "nullable"}
-        if "properties" in schema:
-            converted["properties"] = {key: convert(value, key) for key, value in schema["properties"].items()}
-            converted["additionalProperties"] = False
-        if "type" in schema and (schema.get("nullable") or name in NULL_IN_RECORDINGS):
-            converted["type"] = [schema["type"], "null"]
-        return converted
-
-    spec = json.loads(OPENAPI.read_text(encoding="utf-8"))
-    schemas = {name: convert(schema) for name, schema in spec["components"]["schemas"].items()}
-    meta = {"$ref": "#/components/schemas/fortnox_MetaInformation"}
-    for schema in schemas.values():  # the spec leaves MetaInformation out of most list envelopes
-        if schema.get("properties") and any(s.get("type") == "array" for s in schema["properties"].values()):
-            schema["properties"].setdefault("MetaInformation", meta)
-    return schemas
-
-
-def assert_valid(instance: dict, schema_name: str) -> None:
-    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": {"schemas": components()}}
-    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
-    errors = sorted(validator.iter_errors(instance), key=lambda error: list(error.absolute_path))
-    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:5])
-
-
 SCHEMAS = {
     "/3/companyinformation": "fortnox_CompanyInfo_Wrap",
     "/3/financialyears": "fortnox_FinancialYear_WrapList",
@@ -238,3 +204,90 @@ def test_the_schema_check_refuses_what_fortnox_would_not_send():
     for wrong in ({"Voucher": voucher} for voucher in wrongs):
         with pytest.raises(AssertionError):
             assert_valid(wrong, "fortnox_Voucher_Wrap")
+
+
+# --- the client's requests held to the spec (the end-to-end tests check theirs at teardown) ----------------------
+
+
+def exchange(method: str, path: str, query: dict | None = None, body: object = None, status: int = 200, answer=None):
+    return Exchange(method, path, tuple((query or {}).items()), body, status, "application/json", answer)
+
+
+VOUCHER = {
+    "Description": "Bokslut", "TransactionDate": "2025-12-31", "VoucherSeries": "I",
+    "Comments": "Bokslutsverifikation från bokslut, bokslut:0123456789abcdef",
+    "VoucherRows": [{"Account": 8910, "Debit": 10}, {"Account": 2512, "Credit": 10, "TransactionInformation": "x"}],
+}  # fmt: skip
+
+ALLOWED = {
+    "the voucher POST without Year (taken from the query)": exchange("POST", "/3/vouchers", {"financialyear": "2"}, {"Voucher": VOUCHER}),
+    "paging a list": exchange("GET", "/3/vouchers/sublist/I", {"financialyear": "2", "limit": "500", "page": "2"}),
+    "a SIE file's year in lower case": exchange("GET", "/3/sie/4", {"financialyear": "2"}),
+    "financial years by date in lower case": exchange("GET", "/3/financialyears", {"date": "2025-12-31"}),
+    "one account of a year": exchange("GET", "/3/accounts/1930", {"financialyear": "2"}),
+    "a series' next number": exchange("GET", "/3/voucherseries/I", {"financialyear": "2"}),
+    "one voucher": exchange("GET", "/3/vouchers/I/12", {"financialyear": "2"}),
+}  # fmt: skip
+
+REFUSED = {
+    "an unknown path": exchange("GET", "/3/voucherlist"),
+    "a method the path lacks": exchange("DELETE", "/3/vouchers/I/12"),
+    "an unknown query parameter": exchange("GET", "/3/vouchers", {"financialyear": "2", "voucherseries": "I"}),
+    "the spec's spelling is not ours to vary": exchange("GET", "/3/accounts/1930", {"FinancialYear": "2"}),
+    "a year that is no integer": exchange("GET", "/3/vouchers", {"financialyear": "2025-12-31"}),
+    "a voucher number that is no integer": exchange("GET", "/3/vouchers/I/twelve"),
+    "paging where nothing is listed": exchange("GET", "/3/companyinformation", {"limit": "500"}),
+    "a voucher field the spec lacks": exchange("POST", "/3/vouchers", body={"Voucher": {**VOUCHER, "Marker": "x"}}),
+    "a voucher without its text": exchange("POST", "/3/vouchers", body={"Voucher": {k: v for k, v in VOUCHER.items() if k != "Description"}}),
+    "one row only": exchange("POST", "/3/vouchers", body={"Voucher": {**VOUCHER, "VoucherRows": VOUCHER["VoucherRows"][:1]}}),
+    "an account as text": exchange("POST", "/3/vouchers", body={"Voucher": {**VOUCHER, "VoucherRows": [{"Account": "8910"}] * 2}}),
+    "a row text over 100 characters": exchange("POST", "/3/vouchers", body={"Voucher": {**VOUCHER, "VoucherRows": [{"Account": 8910, "TransactionInformation": "x" * 101}] * 2}}),
+    "a POST without a body": exchange("POST", "/3/vouchers"),
+    "a body where the operation takes none": exchange("GET", "/3/vouchers", body={"Voucher": VOUCHER}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("request_made", ALLOWED.values(), ids=ALLOWED.keys())
+def test_the_allow_lists_let_through_what_fortnox_takes(request_made):
+    assert request_problems(request_made) == []
+
+
+@pytest.mark.parametrize("request_made", REFUSED.values(), ids=REFUSED.keys())
+def test_a_request_shape_the_spec_does_not_allow_fails(request_made):
+    assert request_problems(request_made)
+
+
+def test_answers_are_held_to_the_operations_schema_with_the_known_exceptions():
+    """The allow-listed ways real answers differ from the spec pass; a made-up field or an undescribed status fails."""
+    assert answer_problems(exchange("GET", "/3/companyinformation", status=401, answer={"message": "unauthorized"})) == []
+    assert answer_problems(exchange("GET", "/3/sie/4", answer=None)) == []
+    lower = {"ErrorInformation": {"error": 1, "message": "Ett ogiltigt filter har använts.", "code": 2000587}}
+    assert answer_problems(exchange("GET", "/3/vouchers", status=400, answer=lower)) == []
+    assert answer_problems(exchange("GET", "/3/voucherseries/I", answer={"VoucherSeries": {"Code": "I", "Invented": 1}}))
+    assert answer_problems(exchange("GET", "/3/companyinformation", status=401, answer={"ErrorInformation": {}}))
+    assert answer_problems(exchange("POST", "/3/vouchers", status=200, answer={"Voucher": {}}))  # the spec says 201
+
+
+async def test_the_sandbox_records_what_a_real_client_sent_over_http():
+    """The recorder and the check together, over loopback: the end-to-end tests rely on both."""
+    import httpx
+
+    from fortnox_sandbox.app import SandboxConfig
+    from fortnox_sandbox.serve import running_sandbox
+    from tests.fortnox_sandbox.conftest import access_token
+    from tests.fortnox_sandbox.openapi import contract_problems
+
+    with running_sandbox(SandboxConfig(vouchers_per_year=50, record_exchanges=True)) as running:
+        async with httpx.AsyncClient(base_url=running.base_url) as client:
+            client.headers["Authorization"] = f"Bearer {await access_token(client, running.sandbox)}"
+            posted = await client.post("/3/vouchers", params={"financialyear": 2}, content=to_json({"Voucher": VOUCHER}))
+            assert posted.status_code == 201, posted.text
+            await client.get("/3/vouchers", params={"financialyear": 2, "limit": 100, "sortorder": "descending"})
+        recorded_exchanges = running.sandbox.exchanges
+    assert [str(made) for made in recorded_exchanges] == [
+        "POST /3/vouchers?financialyear=2 -> 201",
+        "GET /3/vouchers?financialyear=2&limit=100&sortorder=descending -> 200",
+    ]
+    assert recorded_exchanges[0].body == json.loads(to_json({"Voucher": VOUCHER}), parse_float=Decimal)
+    problems = contract_problems(recorded_exchanges)
+    assert len(problems) == 1 and "'sortorder' is not in the spec" in problems[0], problems
