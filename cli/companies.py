@@ -70,7 +70,7 @@ def cmd_company_remove(args: argparse.Namespace, settings: Settings) -> int:
     db = open_store(settings.store)
     company = named_company(db, args.company)
     what = f"{company.name} ({format_org_number(company.org_number or '')})"
-    gone = ledger.remove_company(db, company) if args.yes else ledger.removal(db, company)
+    gone = ledger.remove_company(db, company, settings) if args.yes else ledger.removal(db, company)
     return _removed(args, what, gone, args.yes)
 
 

@@ -81,3 +81,24 @@ def test_company_remove_takes_everything_and_keeps_the_activity_log(cli):
             assert one(f"SELECT COUNT(*) FROM {table}")[0] == 0, table
     still = [entry for entry in cli("activity", "--json").json() if entry["kind"] == "import"]
     assert [entry["started"] for entry in still] == [entry["started"] for entry in imports]
+
+
+def test_a_removal_reads_in_the_app_in_swedish_from_what_the_log_kept(cli):
+    """The company is gone, so the log's entry must say itself from its own params, in the reader's language."""
+    from core import activity
+    from core.store.db import open_store
+    from tui.i18n import activity_message, set_language
+
+    cli("demo")
+    vouchers = cli("trial-balance", "--year", "2024", "--json").json()["vouchers"]
+    assert cli("year", "remove", "2024", "--yes").returncode == 0
+    db = open_store(cli.data_dir / "bokslut.sqlite3")
+    try:
+        removal = next(entry for entry in activity.list_activity(db, kind="remove"))
+        set_language("sv")
+        said = activity_message(removal)
+    finally:
+        set_language("en")
+        db.close()
+    assert said.startswith("Tog bort räkenskapsåret 2024-01-01..2024-12-31 ur Fjällbäcken Bygg & Fastighet AB")
+    assert f"{vouchers} verifikationer" in said

@@ -287,7 +287,21 @@ _ACTIVITY_WORDS: dict[str, Callable[[dict], str]] = {
     ),
     "failed": _activity_failed,
     "interrupted": lambda params: t("summary.activity_interrupted", subject=params["subject"]),
+    "remove": lambda params: _activity_removed(params),
 }
+
+
+def _activity_removed(params: dict) -> str:
+    """A removed company or year, said from what the log kept (the company itself is gone)."""
+    years = ", ".join(f"{year['start']}..{year['end']}" for year in params["fiscal_years"])
+    vouchers = tn("companies.vouchers", params["vouchers"])
+    entries = tn("companies.closing_entries", params["closing_entries"])
+    if params["what"] == "year":
+        return t("summary.activity_removed_year", year=years, company=params["company"], vouchers=vouchers, entries=entries)
+    return t(
+        "summary.activity_removed_company",
+        company=params["company"], org=format_org_number(params["org"]), years=years, vouchers=vouchers, entries=entries,
+    )
 
 
 def _summary_count(key: str, count: int, **values: object) -> str:
