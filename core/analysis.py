@@ -119,6 +119,18 @@ class KeysetPager(Generic[R]):
                     return []  # the rows changed under us (a re-import): the owner starts over
             return self._fetch(number)
 
+    def seek(self, position: int, key: object) -> None:
+        """Make the page holding the row at `position` one query away, given that row's key (found by counting the
+        rows before it, never by reading them): the rows before it on its page are read back from its key, and the
+        first of them bounds the page. A drill-down opens deep in the rows this way without walking to them."""
+        number, offset = divmod(position, self.page_size)
+        if number == 0 or not 0 <= position < self.count:
+            return  # the first page is known from the start
+        with self._lock:
+            before = self.query.page_before(key, offset + 1)
+            if len(before) == offset + 1:
+                self._key_before_page[number] = before[0].key
+
     def _fetch(self, number: int) -> list[R]:
         size = min(self.page_size, self.count - number * self.page_size)
         if number in self._key_before_page:
@@ -400,6 +412,18 @@ class LedgerQuery:
     def count(self) -> int:
         return self._count
 
+    def place_of(self, row_id: int) -> tuple[int, tuple[str, int]] | None:
+        """The position and key of one of the account's rows (a #TRANS row's id), counted by key: the rows before it
+        are never read. None when the row is not one of the account's."""
+        found = self.db.execute_sql(f"SELECT v.date {self._ROWS} AND r.id = ?", [*self.params, row_id]).fetchone()
+        if found is None:
+            return None
+        key = (found[0], row_id)  # as the pages key their rows
+        (before,) = self.db.execute_sql(
+            f"SELECT COUNT(*) {self._ROWS} AND (v.date, r.id) < (?, ?)", [*self.params, *key]
+        ).fetchone()
+        return before, key
+
     def page_after(self, key: tuple[str, int] | None, limit: int) -> list[LedgerRow]:
         return self._page(">", key, "ASC", limit)
 
@@ -478,10 +502,12 @@ class AccountLedger:
     opening: Decimal
     closing: Decimal
     rows: KeysetPager[LedgerRow]
+    position: int = 0  # of the row asked for (`at_row`), else the first
 
 
-def account_ledger(db: pw.Database, fiscal_year_id: int, account: str) -> AccountLedger:
-    """Opening balance, the rows with running balance, and the closing balance of one account."""
+def account_ledger(db: pw.Database, fiscal_year_id: int, account: str, at_row: int | None = None) -> AccountLedger:
+    """Opening balance, the rows with running balance, and the closing balance of one account; with `at_row` (a
+    #TRANS row's id, e.g. the transaction analysis' row the user chose) its page is ready and its position said."""
     name_row = db.execute_sql(
         "SELECT a.name FROM account a JOIN fiscal_year y ON y.company_id = a.company_id "
         "WHERE y.id = ? AND a.number = ?",
@@ -489,7 +515,13 @@ def account_ledger(db: pw.Database, fiscal_year_id: int, account: str) -> Accoun
     ).fetchone()
     opening = opening_balance(db, fiscal_year_id, account)
     query = LedgerQuery(db, fiscal_year_id, account, opening)
-    return AccountLedger(account, name_row[0] if name_row else "", opening, opening + query.total, KeysetPager(query))
+    pager, position = KeysetPager(query), 0
+    place = None if at_row is None else query.place_of(at_row)
+    if place is not None:
+        position, key = place
+        pager.seek(position, key)
+    name = name_row[0] if name_row else ""
+    return AccountLedger(account, name, opening, opening + query.total, pager, position)
 
 
 # --- one voucher ------------------------------------------------------------------------------
@@ -539,6 +571,22 @@ def voucher_detail(db: pw.Database, voucher_id: int) -> VoucherDetail:
         dt.date.fromisoformat(registered) if registered else None,
         lines,
     )
+
+
+def named_voucher(db: pw.Database, fiscal_year_id: int, finding: dict) -> int | None:
+    """The voucher one row of a check's finding names, by series and number ({"series": "A", "number": "12"}) or as
+    the integrity checks write it ({"voucher": "A 12"}); None when it names none, or one no longer in the books."""
+    if "number" in finding:
+        series, number = str(finding.get("series", "")), str(finding["number"])
+    elif isinstance(finding.get("voucher"), str):
+        series, _, number = finding["voucher"].rpartition(" ")
+    else:
+        return None
+    found = db.execute_sql(
+        "SELECT id FROM voucher WHERE fiscal_year_id = ? AND series = ? AND number = ? ORDER BY id LIMIT 1",
+        (fiscal_year_id, series, number),
+    ).fetchone()
+    return found[0] if found else None
 
 
 def _objects_shown(stored: str) -> str:

@@ -23,6 +23,7 @@ from core.analysis import (
 )
 from core.demo import DemoSpec, write_demo_sie
 from core.importer import import_sie
+from core.money import from_ore
 from core.overview import company_overview
 from core.store.db import open_store
 from tests.postgres import store_location
@@ -405,3 +406,62 @@ def test_a_voucher_shows_every_row_history_included(tmp_path, store_address):
         ("RTRANS", "1930", "Bank", Decimal("100.00"), "", ""),
         ("TRANS", "1930", "Bank", Decimal("100.00"), "", ""),
     ]
+
+
+def account_rows_by_sql(db, year_id, account):
+    """The reference: the account's rows in date order, (row id, amount in öre), in one plain query."""
+    return db.execute_sql(
+        "SELECT r.id, r.amount FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id "
+        "WHERE r.fiscal_year_id = ? AND r.account = ? AND r.kind = 'TRANS' ORDER BY v.date, r.id",
+        (year_id, account),
+    ).fetchall()
+
+
+def test_the_account_ledger_opens_at_a_row_deep_in_it_reading_only_that_page(books, monkeypatch, ledger_blocks):
+    """A drill-down from the transaction analysis: the row's position is counted, and its page is read straight
+    from the rows before it on that page, not walked to page by page from the start."""
+    from core.analysis import LedgerQuery
+
+    db, result = books
+    expected = account_rows_by_sql(db, result.fiscal_year_id, "1930")
+    (opening_ore,) = db.execute_sql(
+        "SELECT COALESCE(SUM(amount), 0) FROM balance WHERE fiscal_year_id = ? AND kind = 'IB' AND account = '1930' "
+        "AND objects = ''",
+        (result.fiscal_year_id,),
+    ).fetchone()
+    index = len(expected) * 2 // 3 + 7  # not a page's first row
+    row_id = expected[index][0]
+    ledger_at = account_ledger(db, result.fiscal_year_id, "1930", at_row=row_id)
+    assert ledger_at.position == index
+    page, offset = divmod(index, ledger_at.rows.page_size)
+    assert page >= 2  # a walk from the first page would read page 1 on the way
+    reads = []
+    for side in ("page_after", "page_before"):
+        original = getattr(LedgerQuery, side)
+        monkeypatch.setattr(LedgerQuery, side, lambda self, *a, _o=original, _s=side: reads.append(_s) or _o(self, *a))
+    rows = ledger_at.rows.page(page)
+    assert reads == ["page_after"]
+    row = rows[offset]
+    assert row.key[1] == row_id
+    assert row.balance == from_ore(opening_ore + sum(amount for _id, amount in expected[: index + 1]))
+
+
+def test_an_unknown_row_opens_the_account_ledger_at_its_start(books):
+    db, result = books
+    other = account_rows_by_sql(db, result.fiscal_year_id, "3001")[0][0]
+    assert account_ledger(db, result.fiscal_year_id, "1930", at_row=other).position == 0
+
+
+def test_a_findings_voucher_is_found_by_series_and_number_or_as_the_integrity_checks_name_it(books):
+    from core.analysis import named_voucher
+
+    db, result = books
+    voucher_id, series, number = db.execute_sql(
+        "SELECT id, series, number FROM voucher WHERE fiscal_year_id = ? ORDER BY id DESC LIMIT 1",
+        (result.fiscal_year_id,),
+    ).fetchone()
+    year = result.fiscal_year_id
+    assert named_voucher(db, year, {"series": series, "number": number, "date": "2025-01-01"}) == voucher_id
+    assert named_voucher(db, year, {"voucher": f"{series} {number}".strip(), "problem": "changed"}) == voucher_id
+    assert named_voucher(db, year, {"voucher": f"{series} 999999", "problem": "removed"}) is None
+    assert named_voucher(db, year, {"account": "3001", "vouchers": f"{series} {number}"}) is None

@@ -28,10 +28,12 @@ class AccountScreen(BokslutScreen):
     HELP_KEY = "help.account"
     BINDINGS = [Binding("escape", "app.pop_screen", "key.back", id="account.back")]
 
-    def __init__(self, fiscal_year_id: int, account: str) -> None:
+    def __init__(self, fiscal_year_id: int, account: str, at_row: int | None = None) -> None:
+        """`at_row`: the #TRANS row (its id) the cursor opens on, as the transaction analysis' Enter chose it."""
         super().__init__()
         self.fiscal_year_id = fiscal_year_id
         self.account = account
+        self.at_row = at_row
         self.ledger: AccountLedger | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -42,14 +44,16 @@ class AccountScreen(BokslutScreen):
     def on_mount(self) -> None:
         self.set_title(t("account.title", account=self.account, name=""))
         self.set_focus(self.query_one(LineTable))
-        self.run_query(lambda: account_ledger(self.db, self.fiscal_year_id, self.account), self.show)
+        self.run_query(lambda: account_ledger(self.db, self.fiscal_year_id, self.account, self.at_row), self.show)
 
     def show(self, ledger: AccountLedger) -> None:
         self.ledger = ledger
         self.set_title(t("account.title", account=ledger.account, name=ledger.name))
         self.query_one("#opening", Static).update(t("account.opening", amount=format_money(ledger.opening)))
         self.query_one("#closing", Static).update(t("account.closing", amount=format_money(ledger.closing)))
-        self.query_one(LineTable).show_source(ledger.rows.count)
+        table = self.query_one(LineTable)
+        table.show_source(ledger.rows.count)
+        table.cursor = ledger.position
 
     def on_line_table_page_wanted(self, message: LineTable.PageWanted) -> None:
         if self.ledger is not None:

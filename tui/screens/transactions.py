@@ -127,7 +127,9 @@ class TransactionsScreen(BokslutScreen):
         )
 
     def on_line_table_row_chosen(self, message: LineTable.RowChosen) -> None:
-        self.app.go(Place.ACCOUNT, fiscal_year_id=self.fiscal_year_id, account=message.row.account)
+        """The account analysis opens on the chosen row itself."""
+        row = message.row
+        self.app.go(Place.ACCOUNT, fiscal_year_id=self.fiscal_year_id, account=row.account, at_row=row.key)
 
     def action_focus_filter(self) -> None:
         self.set_focus(self.query_one("#filter", Input))
