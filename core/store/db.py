@@ -23,6 +23,7 @@ import peewee as pw
 
 from core.activity import close_interrupted, this_process
 from core.errors import BokslutError
+from core.store.dialect import has_text_indexes
 from core.store.locks import hold_process_lock, is_postgres
 from core.store.migrations import apply_migrations
 from core.store.models import ALL_MODELS
@@ -134,6 +135,17 @@ def open_store(location: str | Path) -> Store:
         raise failure from None
     if not is_postgres(db):
         _tighten(Path(db.database))
+    elif not has_text_indexes(db):
+        _notices.append(
+            Notice(
+                "store_without_text_index",
+                {"store": describe(location)},
+                f"{describe(location)}: the server did not let bokslut create the pg_trgm extension, so a text filter "
+                "reads the whole year (slower). A database administrator can run CREATE EXTENSION pg_trgm in this "
+                "database and then: CREATE INDEX voucher_row_text_trigram ON voucher_row USING gin (text "
+                "gin_trgm_ops); CREATE INDEX voucher_text_trigram ON voucher USING gin (text gin_trgm_ops).",
+            )
+        )
     return db
 
 

@@ -62,3 +62,16 @@ def float_sum(db: pw.Database, expression: str) -> str:
     if is_postgres(db):
         return f"COALESCE(SUM(CAST({expression} AS DOUBLE PRECISION)), 0.0)"
     return f"TOTAL({expression})"
+
+
+def has_text_indexes(db: pw.Database) -> bool:
+    """PostgreSQL with the trigram indexes on row and voucher texts (migration 12; a server that refused pg_trgm
+    has none). SQLite has none: its text filter reads the year's rows."""
+    if not is_postgres(db):
+        return False
+    from core.store.migrations import TRIGRAM_INDEXES
+
+    found = db.execute_sql(
+        "SELECT COUNT(*) FROM pg_indexes WHERE indexname IN (?, ?)", tuple(TRIGRAM_INDEXES)
+    ).fetchone()[0]
+    return found == len(TRIGRAM_INDEXES)
