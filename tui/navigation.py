@@ -27,6 +27,7 @@ class Place(StrEnum):
     ACCOUNT = "account"
     VOUCHER = "voucher"
     CLOSING = "closing"
+    ACTIVITY_DETAIL = "activity_detail"
     ENTRY_EDITOR = "entry_editor"
     SERIES = "series"
     CHECKS = "checks"
@@ -56,6 +57,7 @@ SCREENS: dict[Place, str] = {
     Place.ACCOUNT: "tui.screens.account:AccountScreen",
     Place.VOUCHER: "tui.screens.voucher:VoucherScreen",
     Place.CLOSING: "tui.screens.closing:ClosingScreen",
+    Place.ACTIVITY_DETAIL: "tui.screens.activity_detail:ActivityDetailScreen",
     Place.ENTRY_EDITOR: "tui.screens.closing_editor:EntryEditorScreen",
     Place.SERIES: "tui.screens.series:SeriesScreen",
     Place.CHECKS: "tui.screens.checks:ChecksScreen",

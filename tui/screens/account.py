@@ -51,9 +51,15 @@ class AccountScreen(BokslutScreen):
         self.set_title(t("account.title", account=ledger.account, name=ledger.name))
         self.query_one("#opening", Static).update(t("account.opening", amount=format_money(ledger.opening)))
         self.query_one("#closing", Static).update(t("account.closing", amount=format_money(ledger.closing)))
+        self.query_one(LineTable).show_source(ledger.rows.count)
+        if ledger.position:
+            self.call_after_refresh(self.open_at, ledger.position)  # once the table's new height is laid out
+
+    def open_at(self, position: int) -> None:
+        """The cursor on the row the user chose, in the middle of the table where there are rows to show around it."""
         table = self.query_one(LineTable)
-        table.show_source(ledger.rows.count)
-        table.cursor = ledger.position
+        table.cursor = position
+        table.scroll_to(y=max(0, position - table.size.height // 2), animate=False, immediate=True)
 
     def on_line_table_page_wanted(self, message: LineTable.PageWanted) -> None:
         if self.ledger is not None:

@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from core.analysis import named_voucher
 from core.checks import engine
 from core.errors import BokslutError, user_message
 from core.store.models import CheckResult, Company, FiscalYear
@@ -239,7 +240,10 @@ class CheckRowsScreen(BokslutScreen):
     """The rows behind a red result, as the check found them (at most the engine's MAX_ROWS)."""
 
     HELP_KEY = "help.check_rows"
-    BINDINGS = [Binding("escape", "app.pop_screen", "key.back", id="check_rows.back")]
+    BINDINGS = [
+        Binding("enter", "voucher", "key.open", id="check_rows.voucher"),  # the voucher the highlighted row names
+        Binding("escape", "app.pop_screen", "key.back", id="check_rows.back"),
+    ]
 
     def __init__(self, result_id: int, name: str, period: str, message: str) -> None:
         super().__init__()
@@ -248,6 +252,7 @@ class CheckRowsScreen(BokslutScreen):
         self.period = period
         self.message = message  # in the reader's language, as the list showed it
         self.rows: list[dict] = []
+        self.fiscal_year_id: int | None = None
 
     def compose_body(self) -> ComposeResult:
         yield RowTable(id="check-rows", cursor_type="row", zebra_stripes=True)
@@ -256,9 +261,15 @@ class CheckRowsScreen(BokslutScreen):
     def on_mount(self) -> None:
         self.set_title(f"{self.check_name}  {self.period}")
         result_id = self.result_id
-        self.run_query(lambda: engine.result_json(CheckResult.get_by_id(result_id)), self.show)
 
-    def show(self, document: dict) -> None:
+        def read() -> tuple[dict, int]:
+            result = CheckResult.get_by_id(result_id)
+            return engine.result_json(result), result.fiscal_year_id
+
+        self.run_query(read, self.show)
+
+    def show(self, read: tuple[dict, int]) -> None:
+        document, self.fiscal_year_id = read
         self.rows = document["rows"]
         self.query_one("#check-rows-status", Static).update(
             literal(tn("checks.rows_count", len(self.rows)) + "  " + self.message, wrap=True)
@@ -280,9 +291,41 @@ class CheckRowsScreen(BokslutScreen):
         ]
         most = dict.fromkeys(range(len(columns)), 30)
         self.query_one(RowTable).show_rows(headers, rows, flexible=len(columns) - 1, most=most)
+        self.refresh_bindings()
 
     def on_resize(self, _event: events.Resize) -> None:
         self.lay_out()
+
+    def highlighted(self) -> dict | None:
+        table = self.query_one(RowTable)
+        return self.rows[table.cursor_row] if table.row_count and table.cursor_row < len(self.rows) else None
+
+    def on_data_table_row_highlighted(self, _event) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter only on a row that names one voucher (by series and number); a sum or an account has none."""
+        if action == "voucher":
+            row = self.highlighted()
+            return row is not None and ("number" in row or isinstance(row.get("voucher"), str))
+        return True
+
+    def action_voucher(self) -> None:
+        """The voucher the finding names, drilled down to as from the account analysis; one the books no longer
+        hold (removed in the source since) is said on the status line."""
+        row = self.highlighted()
+        if row is None or self.fiscal_year_id is None:
+            return
+        db, fiscal_year_id = self.db, self.fiscal_year_id
+
+        def opened(voucher_id: int | None) -> None:
+            if voucher_id is not None:
+                self.app.go(Place.VOUCHER, voucher_id=voucher_id)
+                return
+            named = row.get("voucher") or f"{row.get('series', '')} {row['number']}".strip()
+            self.query_one("#check-rows-status", Static).update(literal(t("check_rows.no_voucher", voucher=named)))
+
+        self.run_query(lambda: named_voucher(db, fiscal_year_id, row), opened, group="voucher")
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,6 +99,7 @@ class ClosingScreen(BokslutScreen):
     BINDINGS = [
         Binding("n", "new", "key.new", tooltip="key.new_entry", id="closing.new"),
         Binding("enter", "edit", "key.edit", id="closing.edit"),
+        Binding("enter", "view", "key.open", id="closing.view"),  # an exported entry, read-only: one of the two shows
         Binding("t", "template", "key.template", id="closing.template"),
         Binding("x", "export", "key.export", id="closing.export"),
         Binding("d", "delete", "key.delete_restore", id="closing.delete"),
@@ -186,6 +187,8 @@ class ClosingScreen(BokslutScreen):
         line = self.current() if self.year is not None else None
         if action == "edit":
             return line is not None and not line.deleted and line.status != "exported"
+        if action == "view":  # Enter on an exported entry opens it read-only
+            return line is not None and not line.deleted and line.status == "exported"
         if action == "not_applicable":  # core refuses the mark outside the year-end period; taking it off is free
             changeable = line is not None and not line.deleted and line.status != "exported"
             return changeable and (line.at_year_end or line.status == "not_applicable")
@@ -209,6 +212,12 @@ class ClosingScreen(BokslutScreen):
     def action_edit(self) -> None:
         line = self.current()
         if line is not None and not line.deleted and line.status != "exported":
+            self.app.go(Place.ENTRY_EDITOR, fiscal_year_id=self.fiscal_year_id, entry_id=line.entry_id)
+
+    def action_view(self) -> None:
+        """The editor opens an exported entry read-only (it sees the status itself and says why)."""
+        line = self.current()
+        if line is not None and not line.deleted and line.status == "exported":
             self.app.go(Place.ENTRY_EDITOR, fiscal_year_id=self.fiscal_year_id, entry_id=line.entry_id)
 
     def change(self, work: Callable[[ClosingEntry], object], done: str) -> None:

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from rich.text import Text
 from textual import on
@@ -114,7 +115,8 @@ def _amount_text(amount: Decimal) -> str:
 
 class EntryEditorScreen(BokslutScreen):
     """A new entry (empty, or a template's draft) or an existing one; Ctrl+S saves, Esc leaves without saving
-    (asking first when a field was changed since the entry was opened)."""
+    (asking first when a field was changed since the entry was opened). An exported entry opens read-only: its
+    fields cannot be changed, and a line says why and what to do instead."""
 
     HELP_KEY = "help.editor"
     BINDINGS = [
@@ -144,8 +146,12 @@ class EntryEditorScreen(BokslutScreen):
         self.show_all = False  # after a save: every problem, touched or not
         self.fortnox = False  # the company's books come from Fortnox: its demands are said as Fortnox's
         self.opened_with: tuple[str, ...] | None = None  # every field as opened; Esc asks before losing a change
+        self.read_only = False  # an exported entry: shown, never changed (core refuses it too)
 
     def compose_body(self) -> ComposeResult:
+        read_only_line = Static(id="entry-read-only")
+        read_only_line.display = False  # shown only for an exported entry
+        yield read_only_line
         with Horizontal(id="entry-head"):
             yield Label(t("editor.date"))
             yield Input(id="entry-date", placeholder="YYYY-MM-DD", compact=True)
@@ -168,7 +174,7 @@ class EntryEditorScreen(BokslutScreen):
         self.set_title(t("editor.title_new" if self.entry_id is None else "editor.title_edit", entry=self.entry_id))
         fiscal_year_id, entry_id, draft, db = self.fiscal_year_id, self.entry_id, self.draft, self.db
 
-        def read() -> tuple[Chart, dt.date, closing.EntryDraft, bool]:
+        def read() -> tuple[Chart, dt.date, closing.EntryDraft, bool, str | None]:
             year = FiscalYear.get_by_id(fiscal_year_id)
             numbers = (
                 Account.select(Account.number, Account.name)
@@ -176,8 +182,15 @@ class EntryEditorScreen(BokslutScreen):
                 .order_by(Account.number)
                 .tuples()
             )
+            exported_to = None  # where an exported entry went: it opens read-only
             if entry_id is not None:
-                loaded = closing.draft_of(ClosingEntry.get_by_id(entry_id))
+                entry = ClosingEntry.get_by_id(entry_id)
+                loaded = closing.draft_of(entry)
+                if entry.status == "exported":
+                    fortnox = entry.fortnox_number is not None
+                    exported_to = f"Fortnox {entry.fortnox_series} {entry.fortnox_number}" if fortnox else (
+                        Path(entry.sie_file).name if entry.sie_file else ""
+                    )
             else:
                 empty = closing.RowDraft("", Decimal(0), Decimal(0))
                 loaded = draft or closing.EntryDraft(None, "", (empty, empty))
@@ -187,17 +200,38 @@ class EntryEditorScreen(BokslutScreen):
                 (fiscal_year_id, fiscal_year_id),
             ).fetchall()
             chart = Chart(tuple(numbers), frozenset(account for (account,) in used))
-            return chart, year.end, loaded, year.company.source == "fortnox"
+            return chart, year.end, loaded, year.company.source == "fortnox", exported_to
 
         self.run_query(read, self.fill, group="open")
 
-    def fill(self, read: tuple[Chart, dt.date, closing.EntryDraft, bool]) -> None:
-        self.chart, self.year_end, draft, self.fortnox = read
+    def fill(self, read: tuple[Chart, dt.date, closing.EntryDraft, bool, str | None]) -> None:
+        self.chart, self.year_end, draft, self.fortnox, exported_to = read
+        self.read_only = exported_to is not None
         self.query_one("#entry-date", Input).value = (draft.date or self.year_end).isoformat()
         self.query_one("#entry-text", Input).value = draft.text
         rows = self.query_one("#entry-rows", VerticalScroll)
         rows.mount_all([RowEditor(row, self.suggester) for row in draft.rows])
-        self.call_after_refresh(self.focus_first)
+        if self.read_only:
+            self.call_after_refresh(self.show_read_only, exported_to)
+        else:
+            self.call_after_refresh(self.focus_first)
+
+    def show_read_only(self, exported_to: str) -> None:
+        """Every field disabled, the keys that change the entry gone, and a line that says why."""
+        self.set_title(t("editor.title_read_only", entry=self.entry_id))
+        for field in self.query(Input):
+            field.disabled = True
+        line = self.query_one("#entry-read-only", Static)
+        line.update(literal(t("editor.read_only", where=exported_to), style="bold yellow", wrap=True))
+        line.display = True
+        self.show_balance()
+        self.opened_with = self.typed()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.read_only and action in ("save", "add_row", "remove_row"):
+            return False
+        return True
 
     def focus_first(self) -> None:
         """Text first when empty (a new entry), else the first row's account."""
@@ -247,7 +281,7 @@ class EntryEditorScreen(BokslutScreen):
 
     @on(Input.Changed)
     def changed(self, event: Input.Changed) -> None:
-        if self.chart is None:
+        if self.chart is None or self.read_only:
             return
         if self.opened_with is not None and event.input.has_focus:  # typed, not filled in as the entry opened
             self.touched.add(event.input)

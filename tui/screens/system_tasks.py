@@ -1,4 +1,4 @@
-"""System tasks: the activity log's history, filtered by status and kind."""
+"""System tasks: the activity log's history, filtered by status and kind; Enter shows one task in full."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from core.activity import KINDS, STATUSES, ActivityEntry, list_activity
 from tui.i18n import activity_message, format_time, t
+from tui.navigation import Place
 from tui.screens.base import BokslutScreen
 from tui.text import literal
 from tui.widgets.activity_panel import STATUS_STYLES, describe_counts
@@ -28,6 +29,7 @@ def next_choice(current: str | None, choices: tuple[str, ...]) -> str | None:
 class SystemTasksScreen(BokslutScreen):
     HELP_KEY = "help.tasks"
     BINDINGS = [
+        Binding("enter", "detail", "key.open", id="tasks.detail"),
         Binding("s", "cycle_status", "key.status_filter", id="tasks.status"),
         Binding("k", "cycle_kind", "key.kind_filter", id="tasks.kind"),
         Binding("escape", "app.pop_screen", "key.back", id="tasks.back"),
@@ -69,7 +71,7 @@ class SystemTasksScreen(BokslutScreen):
             t("column.started"), t("column.kind"), t("column.status"), t("column.company"), t("column.message")
         ]  # fmt: skip
         rows = []
-        for entry in self.entries:
+        for index, entry in enumerate(self.entries):
             counts, message = describe_counts(entry.counts), activity_message(entry)
             cells = (
                 literal(format_time(entry.started)),
@@ -78,11 +80,18 @@ class SystemTasksScreen(BokslutScreen):
                 literal(entry.company_name),
                 literal(f"{counts}  {message}" if counts else message),
             )
-            rows.append((cells, None))
+            rows.append((cells, str(index)))
         self.query_one(RowTable).show_rows(headers, rows, flexible=4, most={3: COMPANY_WIDTH})
 
     def on_resize(self, _event: events.Resize) -> None:
         self.lay_out()
+
+    def action_detail(self) -> None:
+        """The highlighted task with its whole message, counts, each entry's result and each step's time."""
+        table = self.query_one(RowTable)
+        if table.row_count:
+            index = int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+            self.app.go(Place.ACTIVITY_DETAIL, entry=self.entries[index])
 
     def action_cycle_status(self) -> None:
         self.status = next_choice(self.status, STATUSES)
