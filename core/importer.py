@@ -44,6 +44,7 @@ BATCH_ROWS = 10_000
 # A file this big is parsed in a second process that hands ready rows to the writer, so reading and writing overlap
 # on two cores (a thread cannot: the GIL). Below it, starting that process (~0.2 s) costs more than it saves.
 SEPARATE_PARSER_BYTES = 4 * 1024 * 1024
+SHARED_TEXTS = 50_000  # distinct account numbers and row texts the encoder hands on as one object each
 BYTES_PER_ROW = 60  # about what a SIE 4 file takes per #TRANS, vouchers and header included (Fortnox, the demo: 57)
 COST_CENTER_DIMENSION = "1"
 PROJECT_DIMENSION = "6"
@@ -366,6 +367,9 @@ class _Encoder:
         self.transactions = self.rows = 0
         self.date_texts: dict[dt.date, str] = {}
         self.object_texts: dict[tuple, tuple[str, str | None, str | None]] = {}
+        # One object per repeated account and row text: pickle then sends each once per batch, and the writer's
+        # unpickling makes one string instead of thousands.
+        self.shared: dict[str, str] = {}
 
     def messages(self, reader: SieSource, batch_rows: int) -> Iterator[tuple]:
         """The messages above, from iterating `reader` (the header is read as the items come)."""
@@ -395,15 +399,18 @@ class _Encoder:
         iso = self._iso_date
         date = iso(voucher.date)
         append = rows.append
+        shared = self.shared
+        share = shared.setdefault if len(shared) < SHARED_TEXTS else shared.get
         lines = []  # for the fingerprint, from the values in hand
         for row in voucher.rows:
             objects_text, cost_center, project = self._encoded_objects(row.objects)
             kind = _KIND_TEXT[row.kind]
             ore = self._ore(row.amount, row.line)
             row_date = row.date and iso(row.date)  # most rows have no date of their own
-            append((ordinal, kind, row.account, ore, objects_text, cost_center, project, _decimal_text(row.quantity),
-                    row.text, row_date, row.signature))
-            lines.append(row_line(kind, row.account, ore, objects_text, row.text, row_date))
+            account, text = share(row.account, row.account), share(row.text, row.text)
+            append((ordinal, kind, account, ore, objects_text, cost_center, project, _decimal_text(row.quantity),
+                    text, row_date, row.signature))
+            lines.append(row_line(kind, account, ore, objects_text, text, row_date))
             if row.kind is RowKind.TRANS:
                 self.transactions += 1
         vouchers.append((ordinal, voucher.series, voucher.number, date, voucher.text, iso(voucher.registered),
@@ -700,7 +707,7 @@ class _Loader:
 
     def _defer_row_indexes(self) -> None:
         """SQLite, loading more rows than the table holds: its indexes go, and are built again once the rows are in
-        (one sort on two cores instead of 1.7 M ordered inserts into each). DDL is part of the transaction, so a
+        (one sort each instead of 1.7 M ordered inserts into each). DDL is part of the transaction, so a
         killed import brings them back with everything else."""
         expected_rows = getattr(self.reader, "size", 0) // BYTES_PER_ROW
         held_rows = self.db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM voucher_row").fetchone()[0]
@@ -716,13 +723,8 @@ class _Loader:
     def _build_deferred_indexes(self) -> None:
         if not self.deferred_indexes:
             return
-        threads = self.db.execute_sql("PRAGMA threads").fetchone()[0]
-        self.db.execute_sql("PRAGMA threads = 2")  # the parser is done by now: SQLite's sorter may use its core
-        try:
-            for sql in self.deferred_indexes:
-                self.db.execute_sql(sql)
-        finally:
-            self.db.execute_sql(f"PRAGMA threads = {int(threads)}")
+        for sql in self.deferred_indexes:  # SQLite's helper threads for the sort measured no faster (bench/README)
+            self.db.execute_sql(sql)
         self.deferred_indexes = []
 
     def _resolve_company(self, header: Header) -> int:
