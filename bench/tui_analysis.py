@@ -1,9 +1,10 @@
 """The transaction analysis in the real app, driven by Pilot, over ~1.6 million rows in one fiscal year.
 
 One job walks the app as a user would: start until the Companies screen has painted, open the
-company, then time `t` (analysis until its first rows are painted), PageDown, End, a filter
-(`account:1930` + Enter), a text filter and the account analysis of the bank account. Baselines in
-the same run: an empty Textual app's first paint, and raw sqlite3 keyset page queries on the store.
+company, then time `t` (analysis until its first rows are painted, then until the totals of every row
+are), PageDown, End, a filter (`account:1930` + Enter, rows then totals), a text filter and the account
+analysis of the bank account. Baselines in the same run: an empty Textual app's first paint, and raw
+sqlite3 keyset page queries on the store; the totals are also timed in core alone (`totals`).
 
 Targets on a 2-core machine: first screen within 1 s, analysis first paint within 0.3 s, PageDown
 within 50 ms, a filter within 0.5 s, peak RSS within 250 MB.
@@ -169,6 +170,29 @@ def raw_pages(store: str) -> dict:
     return timings
 
 
+def totals(store: str) -> dict:
+    """TransactionQuery.totals in core alone (the debit and credit of every row a filter picks), best of two."""
+    from core.analysis import TransactionQuery, parse_filter, year_extent
+    from core.store.db import open_store
+
+    db = open_store(Path(store))
+    year_id = db.execute_sql(
+        "SELECT id FROM fiscal_year WHERE batch_id IS NOT NULL ORDER BY start DESC"
+    ).fetchone()[0]
+    extent = year_extent(db, year_id)
+    figures = {}
+    for name, typed in (("none", ""), ("account", "account:1930"), ("text", "hyra")):
+        query = TransactionQuery(db, year_id, parse_filter(typed), extent)
+        runs = []
+        for _ in range(2):
+            started = time.perf_counter()
+            query.totals()
+            runs.append(time.perf_counter() - started)
+        figures[name] = min(runs)
+    db.close()
+    return figures
+
+
 def analysis(store: str) -> dict:
     """The whole walk through the app; each figure is seconds from the key press to the paint."""
     started = time.perf_counter()
@@ -194,10 +218,26 @@ def analysis(store: str) -> dict:
         await settle(pilot)
         return seconds
 
+    totals_watch: PaintWatch | None = None
+
+    async def rows_then_totals(pilot, watch, rows_shown, totals_shown, key: str) -> tuple[float, float]:
+        """Seconds from the key until the rows are painted, and until the totals under them are: the totals run in
+        a worker of their own, so the rows must not wait for them."""
+        watch.expect(rows_shown)
+        totals_watch.expect(lambda: rows_shown() and totals_shown())  # the new rows' totals, not those before
+        pressed = time.perf_counter()
+        await pilot.press(key)
+        rows = await watch.painted(pilot, pressed)
+        totals = await totals_watch.painted(pilot, pressed)
+        await settle(pilot)
+        return rows, totals
+
     async def run() -> None:
         db = open_store(Path(store))
         app = BokslutApp(db, Settings(data_dir=Path(store).parent, config_file=None), Preferences("en", {}))
         watch = PaintWatch(app)
+        nonlocal totals_watch
+        totals_watch = PaintWatch(app)  # the same frames, another condition at the same time
 
         def companies_shown() -> bool:
             screen = app.screen
@@ -216,7 +256,13 @@ def analysis(store: str) -> dict:
                 screen = app.screen
                 return isinstance(screen, TransactionsScreen) and rows_on_screen(screen.query_one(LineTable))
 
-            figures["analysis_first_paint"] = await timed(pilot, watch, analysis_shown, "t")
+            def totals_shown() -> bool:
+                screen = app.screen
+                return isinstance(screen, TransactionsScreen) and bool(str(screen.query_one("#totals").content))
+
+            figures["analysis_first_paint"], figures["totals_after_t"] = await rows_then_totals(
+                pilot, watch, analysis_shown, totals_shown, "t"
+            )
             table = app.screen.query_one(LineTable)
             figures["rows"] = table.count
             figures["rows_visible"] = table._rows_visible
@@ -229,18 +275,21 @@ def analysis(store: str) -> dict:
             figures["end"] = await timed(pilot, watch, at(table.count - 1), "end")
             figures["home"] = await timed(pilot, watch, at(0), "home")
 
-            async def filtered(typed: str) -> float:
+            async def filtered(typed: str) -> tuple[float, float]:
+                """Seconds from Enter until the filter's rows are painted, and until its totals are."""
                 if app.focused is not table:
-                    await pilot.press("escape")  # leave the filter input, so `f` is a key and not a letter
-                await pilot.press("f", "ctrl+a", "ctrl+k", *typed)
+                    await pilot.press("escape")  # leave the filter input, so `/` is a key and not a letter
+                await pilot.press("slash", "ctrl+a", "ctrl+k", *typed)
                 await settle(pilot)
                 source = table.source
-                seconds = await timed(pilot, watch, lambda: table.source > source and rows_on_screen(table), "enter")
+                seconds = await rows_then_totals(
+                    pilot, watch, lambda: table.source > source and rows_on_screen(table), totals_shown, "enter"
+                )
                 while not rows_on_screen(table, table.source):  # a deferred count may restart nothing
                     await pilot.pause()
                 return seconds
 
-            figures["filter_account"] = await filtered("account:1930")
+            figures["filter_account"], figures["filter_account_totals"] = await filtered("account:1930")
             figures["filter_account_rows"] = table.count
             figures["filter_account_end"] = await timed(pilot, watch, at(table.count - 1), "end")
 
@@ -259,7 +308,7 @@ def analysis(store: str) -> dict:
             await pilot.press("escape")
             await settle(pilot)
 
-            figures["filter_text"] = await filtered("hyra")
+            figures["filter_text"], figures["filter_text_totals"] = await filtered("hyra")
             figures["filter_text_rows"] = table.count
             figures["frames"] = watch.frames
         db.close()
@@ -282,11 +331,12 @@ def main() -> None:
     store = str(ensure_store())
     empty = measure("empty Textual app", JOBS, "empty_app")
     raw = measure("raw sqlite3 keyset pages", JOBS, "raw_pages", store)
+    core_totals = measure("totals in core", JOBS, "totals", store)
     app = measure("bokslut analysis walk", JOBS, "analysis", store)
-    report(empty, raw, app)
+    report(empty, raw, app, core_totals)
 
 
-def report(empty: Measurement, raw: Measurement, app: Measurement) -> None:
+def report(empty: Measurement, raw: Measurement, app: Measurement, core_totals: Measurement) -> None:
     d, b = app.detail, raw.detail
     page = b["next_page"]
     print(f"\nTransaction analysis over {d['rows']:,} rows ({SIZE[0]}x{SIZE[1]}, {d['rows_visible']} rows visible)")
@@ -299,16 +349,23 @@ def report(empty: Measurement, raw: Measurement, app: Measurement) -> None:
     first = empty.detail["first_paint"]
     print(_row("start until Companies painted", d["first_screen"], first, TARGETS["first_screen"]))
     print(_row("t: analysis until rows painted", d["analysis_first_paint"], first, TARGETS["analysis_first_paint"]))
+    print(_row("  ... until its totals are painted", d["totals_after_t"], first, None))
     print(_row("PageDown", d["page_down"], page, TARGETS["page_down"]))
     print(_row("PageDown again", d["page_down_2"], page, TARGETS["page_down"]))
     print(_row("End (last row)", d["end"], page, None))
     print(_row("Home", d["home"], page, None))
     account_rows = d["filter_account_rows"]
     print(_row(f"filter account:1930 ({account_rows:,} rows)", d["filter_account"], page, TARGETS["filter_account"]))
+    print(_row("  ... until its totals are painted", d["filter_account_totals"], page, None))
     print(_row("  then End", d["filter_account_end"], page, None))
     print(_row(f"Enter: account 1930 ledger ({d['account_ledger_rows']:,})", d["account_ledger"], page, None))
     print(_row("  then End", d["account_ledger_end"], page, None))
     print(_row(f"filter text 'hyra' ({d['filter_text_rows']:,} rows)", d["filter_text"], page, TARGETS["filter_text"]))
+    print(_row("  ... until its totals are painted", d["filter_text_totals"], page, None))
+    t = core_totals.detail
+    print(_row("totals in core: the whole year", t["none"], None, None))
+    print(_row("totals in core: account:1930", t["account"], None, None))
+    print(_row("totals in core: hyra", t["text"], None, None))
     rss_ok = "met" if app.peak_rss_mb <= TARGETS["peak_rss_mb"] else "MISSED"
     print(
         f"peak RSS {app.peak_rss_mb:.0f} MB (target <= {TARGETS['peak_rss_mb']} MB: {rss_ok}); "
