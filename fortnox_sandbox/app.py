@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from starlette.applications import Starlette
-from starlette.routing import Mount
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
 from starlette.types import ASGIApp
 
 from fortnox_sandbox.api import FortnoxApi
@@ -15,6 +17,9 @@ from fortnox_sandbox.faults import FaultMiddleware, Faults
 from fortnox_sandbox.oauth import OAuthServer
 from fortnox_sandbox.ratelimit import SlidingWindowLimiter
 from fortnox_sandbox.recording import Exchange, ExchangeRecorder
+
+
+ADMIN_PATH = "/sandbox"
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,8 @@ class Sandbox:
         self.faults = Faults()
         limiter = SlidingWindowLimiter(self.clock) if config.rate_limit else None
         api = FortnoxApi(self.companies, self.oauth, self.clock, limiter, config.lean_voucher_lists)
-        starlette = Starlette(routes=[Mount("/oauth-v1", routes=self.oauth.routes), Mount("/3", routes=api.routes)])
+        mounts = [Mount("/oauth-v1", routes=self.oauth.routes), Mount("/3", routes=api.routes)]
+        starlette = Starlette(routes=[*mounts, Mount(ADMIN_PATH, routes=self._admin_routes())])
         self._recorder = ExchangeRecorder(starlette) if config.record_exchanges else None
         self.app: ASGIApp = FaultMiddleware(self._recorder or starlette, self.faults)
 
@@ -57,6 +63,21 @@ class Sandbox:
     def exchanges(self) -> list[Exchange]:
         """The /3/ requests answered so far with their answers, oldest first (empty unless record_exchanges)."""
         return self._recorder.exchanges if self._recorder is not None else []
+
+    def _admin_routes(self) -> list[Route]:
+        """What a Fortnox user or the passing of time does to a company's connections, on request (no clock moved):
+        `POST /sandbox/companies/{tenant}/expire` and `.../revoke`, for the demo (curl) and a sandbox in another
+        process. Loopback only, like the whole sandbox."""
+        actions = {"expire": self.oauth.expire_consents, "revoke": self.oauth.revoke_consents}
+
+        async def act(request: Request) -> JSONResponse:
+            tenant, action = request.path_params["tenant"], request.path_params["action"]
+            if tenant not in self.companies or action not in actions:
+                return JSONResponse({"error": f"no company {tenant} or no action {action!r}"}, 404)
+            actions[action](tenant)
+            return JSONResponse({"tenant": tenant, "done": action})
+
+        return [Route("/companies/{tenant:int}/{action}", act, methods=["POST"])]
 
     def vouchers_posted(self, tenant_id: int) -> list[VoucherData]:
         """Vouchers committed through POST /3/vouchers, oldest first (also those whose answer was dropped)."""

@@ -173,6 +173,17 @@ class OAuthServer:
             for token, issued in self._access_tokens.items():
                 self._access_tokens[token] = _IssuedToken(issued.connection, now)
 
+    def expire_consents(self, tenant_id: int) -> None:
+        """As if the company's tokens had lapsed (the refresh token's 45 days, or bokslut's own), without moving the
+        clock: its access and refresh tokens stop working now (a service account's consent, which does not lapse,
+        stays). The client sees what it sees for a revoked consent: 401, then invalid_grant."""
+        now = self._clock.now()
+        with self._lock:
+            for tokens in (self._access_tokens, self._refresh_tokens):
+                for token, issued in tokens.items():
+                    if issued.connection.tenant_id == tenant_id:
+                        tokens[token] = _IssuedToken(issued.connection, now)
+
     def revoke_consents(self, tenant_id: int) -> None:
         """What a user or administrator does in Fortnox: every connection to the company ends, service accounts too."""
         with self._lock:

@@ -14,7 +14,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from core.errors import BokslutError
-from fortnox_sandbox.app import Sandbox, SandboxConfig, create_sandbox
+from fortnox_sandbox.app import ADMIN_PATH, Sandbox, SandboxConfig, create_sandbox
 
 HOST = "127.0.0.1"  # never all interfaces: the sandbox hands out tokens to whoever asks
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8765/callback"
@@ -78,6 +78,11 @@ def shell_assignments(running: RunningSandbox) -> str:
     follow as comments so the shell ignores them."""
     lines = [f"export {name}={shlex.quote(value)}" for name, value in running.environment().items()]
     # Collapsing whitespace keeps a name with a line break from ending the comment inside an eval.
+    tenants = ", ".join(f"{tenant.tenant_id} ({' '.join(tenant.org_number.split())})" for tenant in running.sandbox.tenants)
+    lines.append(
+        f"# expire or revoke a company's connection: curl -X POST {running.base_url}{ADMIN_PATH}/companies/ID/expire "
+        f"(or /revoke); ID: {tenants}"
+    )  # before the companies: scripts read up to the last company line
     lines += [
         f"# company: {' '.join(tenant.org_number.split())} {' '.join(tenant.name.split())}"
         for tenant in running.sandbox.tenants

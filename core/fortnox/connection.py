@@ -163,8 +163,14 @@ async def connect_company(
                 tokens = await client_credentials(http, fortnox, tenant_id)
             else:
                 request = authorization_request(fortnox, service_account=service_account)
-                on_url(request.url)
-                code = await wait_for_code(request, pasted, on_listening=on_listening)
+
+                def listening(announcement: Announcement) -> None:
+                    """The address only once the listener listens: a script that consents at once must not race it."""
+                    on_url(request.url)
+                    if on_listening is not None:
+                        on_listening(announcement)
+
+                code = await wait_for_code(request, pasted, on_listening=listening)
                 tokens = await exchange_code(http, fortnox, code, request.redirect_uri)
             limiter = shared_limiter(fortnox.api_url, key, _budget(settings, fortnox, key))
             async with FortnoxClient(

@@ -9,12 +9,12 @@ import pty
 import re
 import subprocess
 
+import httpx
+
 from core.activity import list_activity
 from core.store.models import ClosingEntry, ClosingRow, ExportAttempt, FiscalYear
 from tests.export.conftest import NORDLJUS_TENANT, YEAR_2025_ID, draft
 from tests.fortnox.conftest import NORDLJUS, connect
-
-DAY = 24 * 3600
 
 
 def _posted(sandbox) -> list:
@@ -163,7 +163,8 @@ def test_the_preflight_lists_every_problem_per_entry_and_nothing_is_sent(nordlju
 
 def test_an_expired_connection_is_renewed_by_a_new_import_before_exporting(nordljus, sandbox):
     entry = nordljus.add(draft("Skatt på årets resultat", ("8910", "1000.00"), ("2512", "-1000.00")))
-    sandbox.sandbox.clock.advance(46 * DAY)  # past the refresh token's 45 days at Fortnox
+    expired = httpx.post(f"{sandbox.base_url}/sandbox/companies/{NORDLJUS_TENANT}/expire")  # as the demo can
+    assert expired.json() == {"tenant": NORDLJUS_TENANT, "done": "expire"}
 
     refused = nordljus.export("--yes")
     assert refused.returncode == 2
@@ -177,6 +178,15 @@ def test_an_expired_connection_is_renewed_by_a_new_import_before_exporting(nordl
     assert done.returncode == 0, done.stderr
     assert done.json()["counts"]["sent"] == 1 and ClosingEntry.get_by_id(entry.id).fortnox_number == 1
 
+
+
+def test_after_a_disconnect_the_export_says_not_connected_not_expired(nordljus, sandbox):
+    nordljus.add(draft("Skatt på årets resultat", ("8910", "1000.00"), ("2512", "-1000.00")))
+    assert nordljus.cli("disconnect", "--company", NORDLJUS).returncode == 0
+    refused = nordljus.export("--yes")
+    assert refused.returncode == 2
+    assert "Nordljus Konsult AB is not connected to Fortnox, so nothing was exported" in refused.stderr
+    assert "expired" not in refused.stderr and _posted(sandbox) == []
 
 
 def test_a_locked_period_warns_then_fortnox_decides_the_closing_series_takes_it_another_not(nordljus, sandbox):

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
 import subprocess
 from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from tests.fortnox.conftest import FJALLBACKEN, NORDLJUS, connect
+from tests.fortnox.conftest import FJALLBACKEN, NORDLJUS, connect, sandbox_env
 
 DAY = 24 * 3600
 
@@ -71,6 +73,41 @@ def test_connect_through_the_listener(fortnox_cli):
     assert connected.returncode == 0, connected.stderr
     assert "Listening on http://127.0.0.1:" in connected.stdout
     assert _status(fortnox_cli)["connection"] == "connected"
+
+
+async def test_the_address_is_shown_only_once_the_listener_listens(sandbox, tmp_path, monkeypatch):
+    """A script that consents the moment `bokslut connect` prints the address must find the listener there: at the
+    moment the address is handed out, its redirect port already answers."""
+    from core import ledger
+    from core.config import load_settings
+    from core.fortnox.connection import connect_company
+    from core.store.db import open_store
+    from fortnox_sandbox.browser import give_consent
+
+    for name, value in sandbox_env(sandbox).items():
+        monkeypatch.setenv(name, value)
+    (tmp_path / "empty.toml").touch()
+    settings = load_settings(str(tmp_path / "data"), str(tmp_path / "empty.toml"))
+    db = open_store(settings.store)
+    company = ledger.add_company(db, "Nordljus Konsult AB", NORDLJUS)
+    answered: list[str] = []
+
+    def on_url(url: str) -> None:
+        port = int(parse_qs(urlsplit(url).query)["redirect_uri"][0].split(":")[-1].split("/")[0])
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            pass  # refused, before, when the address came before the listener
+        answered.append(url)
+
+    async def consent_at_once():
+        redirect = await give_consent(answered[0], NORDLJUS)
+        async with httpx.AsyncClient() as browser:  # the browser reaches the listener; nothing is pasted
+            assert (await browser.get(redirect)).status_code == 200
+        return
+        yield  # an async generator that ends without a line
+
+    result = await connect_company(settings, company, pasted=consent_at_once(), on_url=on_url)
+    db.close()
+    assert result.company.org_number == "5561234567" and len(answered) == 1
 
 
 def test_consent_for_another_company_is_refused_and_nothing_kept(fortnox_cli):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -239,6 +239,26 @@ def test_expire_access_tokens_makes_every_token_fail(running, client):
     with pytest.raises(Unauthorized):
         oauth.authenticate(f"Bearer {access_token}")
     assert oauth.authenticate(f"Bearer {connect(client, running)['access_token']}")
+
+
+@pytest.mark.parametrize("action", ["expire", "revoke"])
+def test_a_companys_connections_expire_or_end_on_request_without_moving_the_clock(running, client, action):
+    """What the demo and the tests use to walk the expired path: POST /sandbox/companies/{tenant}/expire (or
+    /revoke). That company's tokens stop working, as Fortnox answers them (401, invalid_grant); another's do not."""
+    nordljus, fjallbacken = running.sandbox.tenants[:2]
+    mine = exchange(client, running, fresh_code(running, nordljus.org_number)).json()
+    theirs = exchange(client, running, fresh_code(running, fjallbacken.org_number)).json()
+    offset = running.sandbox.clock.now() - datetime.now(UTC)
+    answer = httpx.post(f"{running.base_url}/sandbox/companies/{nordljus.tenant_id}/{action}")
+    assert answer.json() == {"tenant": nordljus.tenant_id, "done": action}
+    assert running.sandbox.clock.now() - datetime.now(UTC) < offset + timedelta(seconds=60)  # no jump of days
+    api = httpx.get(f"{running.api_url}/companyinformation", headers={"Authorization": f"Bearer {mine['access_token']}"})
+    assert (api.status_code, api.json()) == (401, {"message": "unauthorized"})
+    refused = token_request(client, running, grant_type="refresh_token", refresh_token=mine["refresh_token"])
+    assert_invalid_grant(refused, "Invalid refresh token")
+    assert running.sandbox.oauth.authenticate(f"Bearer {theirs['access_token']}").tenant_id == fjallbacken.tenant_id
+    assert running.sandbox.oauth.refresh_token_valid(theirs["refresh_token"])
+    assert httpx.post(f"{running.base_url}/sandbox/companies/999/{action}").status_code == 404
 
 
 @pytest.mark.parametrize("header", [None, "", "Bearer", "Bearer not.a.token", "Basic Zm9vOmJhcg=="])

@@ -75,15 +75,17 @@ def test_shell_assignments_evaluate_in_a_shell_and_list_the_companies():
         ]
         assert urlsplit(running.redirect_uri).hostname == "127.0.0.1"
         comments = [line for line in text.splitlines() if line.startswith("#")]
-        assert comments == [
+        admin = f"{running.base_url}/sandbox/companies/ID/expire (or /revoke); ID: 1105837 (556123-4567), "
+        assert comments[0].startswith("# expire or revoke a company's connection: curl -X POST " + admin)
+        assert comments[1:] == [
             f"# company: {tenant.org_number} {tenant.name}" for tenant in running.sandbox.tenants
         ]
-        assert all(line.startswith(("export BOKSLUT_FORTNOX_", "# company: ")) for line in text.splitlines())
+        assert all(line.startswith(("export BOKSLUT_FORTNOX_", "# ")) for line in text.splitlines())
 
 
 def test_shell_assignments_quote_values_and_keep_names_inside_their_comment():
     hostile = SimpleNamespace(
-        tenants=[SimpleNamespace(org_number="556677-8899", name="Evil AB\nexport BOKSLUT_PWNED=1")]
+        tenants=[SimpleNamespace(tenant_id=1, org_number="556677-8899", name="Evil AB\nexport BOKSLUT_PWNED=1")]
     )
     running = RunningSandbox(
         base_url="http://127.0.0.1:1", redirect_uri="http://127.0.0.1:8765/callback",

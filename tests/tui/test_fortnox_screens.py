@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 import core.fortnox.connection
 from core.activity import list_activity
 from core.fortnox.client import FortnoxClient
+from fortnox_sandbox import data as sandbox_data
 from fortnox_sandbox.app import SandboxConfig
 from fortnox_sandbox.browser import give_consent
 from fortnox_sandbox.serve import running_sandbox
@@ -134,14 +135,32 @@ async def test_connect_import_expire_and_disconnect(make_app, store, sandbox):
         status = static_text(app.screen, "#import-status")
         assert status.startswith("Done: Nordljus Konsult AB (556123-4567): imported 3 years")
 
-        # An expired connection: the import says how to connect again, and the settings say it is expired.
+        # Expired at Fortnox (no clock moved): the import Fortnox refuses says how to go on, and the status is expired.
+        sandbox.sandbox.oauth.expire_consents(sandbox_data.NORDLJUS.tenant_id)
+        await press(pilot, "i")
+        status = static_text(app.screen, "#import-status")
+        assert "expired" in status and "Press i on the overview to connect again; the import follows by itself." in status
+        assert "Source: Fortnox (expired" in static_text(app.screen, "#facts")
+        # "Perform a new import to reconnect": i connects first, and the import follows the consent by itself.
+        await pilot.press("i")
+        screen = app.screen
+        assert isinstance(screen, ConnectScreen)
+        await until(pilot, screen.waiting)
+        await paste(pilot, await give_consent(screen.url, NORDLJUS))
+        assert isinstance(app.screen, OverviewScreen)
+        assert static_text(app.screen, "#import-status").startswith("Done: Nordljus Konsult AB (556123-4567): imported")
+        assert "Source: Fortnox (connected, 30 days left)" in static_text(app.screen, "#facts")
+
+        # A connection bokslut counts as lapsed (its 30 days): i goes straight to the connect flow.
         token_store = open_token_store(app.settings, fortnox_settings(app.settings))
         kept = token_store.load(token_key(NORDLJUS))
         old = kept.obtained - dt.timedelta(days=31)
         token_store.save(token_key(NORDLJUS), dataclasses.replace(kept, obtained=old))
-        await press(pilot, "i")
-        status = static_text(app.screen, "#import-status")
-        assert "expired" in status and "Connect again: s (Import settings) on the overview, then c (Connect)." in status
+        app.store_changed.publish(None)
+        await settle(pilot)
+        await pilot.press("i")
+        assert isinstance(app.screen, ConnectScreen)
+        await press(pilot, "escape")
         await press(pilot, "s")
         assert "expired: connect again" in static_text(app.screen, "#settings")
 
@@ -156,7 +175,10 @@ async def test_connect_import_expire_and_disconnect(make_app, store, sandbox):
             assert f"{kind} " in panel
     assert not token_kept(app, NORDLJUS)
     kinds = [(entry.kind, entry.status) for entry in list_activity(store)]
-    assert kinds == [("disconnect", "done"), ("import", "failed"), ("import", "done"), ("connect", "done")]
+    assert kinds == [
+        ("disconnect", "done"), ("connect", "failed"), ("import", "done"), ("connect", "done"), ("import", "failed"),
+        ("import", "done"), ("connect", "done"),
+    ]  # fmt: skip
 
 
 async def test_consent_for_another_company_is_refused_and_nothing_is_kept(make_app, store, sandbox):
@@ -266,7 +288,9 @@ async def test_switching_the_data_source_and_the_keys_that_follow_it(make_app, d
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert {"Import from Fortnox", "Import settings"} <= titles and "Import SIE" not in titles
 
-        await press(pilot, "i")  # not connected: the way to connect is in the message
-        status = static_text(app.screen, "#import-status")
-        assert "not connected to Fortnox" in status and "Connect again: s (Import settings)" in status
+        await pilot.press("i")  # not connected: i connects first (the import would follow the consent)
+        assert isinstance(app.screen, ConnectScreen)
+        await until(pilot, app.screen.waiting)
+        await press(pilot, "escape")
+        assert isinstance(app.screen, OverviewScreen)
     assert Company.get().source == "fortnox"

@@ -292,10 +292,18 @@ class OverviewScreen(BokslutScreen):
         return True
 
     def action_fortnox_import(self) -> None:
-        """An expired or missing connection fails with the way to connect again, and is on record like any import."""
+        """The seed's "perform a new import to reconnect": an expired or missing connection starts the connect flow,
+        and the import follows once consent is given. One Fortnox refuses only now fails with that same way out."""
         if self.overview is None or self.source is None or not self.source.fortnox:
             return
+        if self.source.connection != "connected":
+            self.app.go(Place.CONNECT, self.reconnected, company_id=self.company_id, then_import=True)
+            return
         self.app.start_fortnox_import(self.company_id, self.overview.org_number)
+
+    def reconnected(self, made: bool | None) -> None:
+        if made and self.source is not None:
+            self.import_from_fortnox(self.company_id, self.source.org_number)
 
     def action_settings(self) -> None:
         self.app.go(Place.SETTINGS, company_id=self.company_id)
