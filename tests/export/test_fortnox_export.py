@@ -21,6 +21,21 @@ def _posted(sandbox) -> list:
     return sandbox.sandbox.vouchers_posted(NORDLJUS_TENANT)
 
 
+def _in_the_apps_activity_log(entry) -> str:
+    """The entry's line in the app's activity panel, in English; core's errors are left untranslated after."""
+    from core.errors import translate_with
+    from tui.i18n import language, set_language
+    from tui.widgets.activity_panel import activity_line
+
+    before = language()
+    set_language("en")
+    try:
+        return activity_line(entry).plain
+    finally:
+        set_language(before)
+        translate_with(None)
+
+
 def _with_terminal(cli, args: tuple[str, ...], typed: str):
     """Runs bokslut with a terminal on stdin (so it may ask) and the answer already typed."""
     keyboard, terminal = pty.openpty()
@@ -93,6 +108,8 @@ def test_a_clean_export_sends_each_entry_once_and_records_where_it_went(nordljus
     exports = list_activity(nordljus.db, kind="export")
     assert [(e.status, e.counts.get("sent")) for e in exports] == [("done", 3), ("failed", None), ("failed", None)]
     assert f"entry {accrual.id}: sent as I 2" in exports[0].message
+    line = _in_the_apps_activity_log(exports[0])
+    assert "3 sent, 0 failed  Export to Fortnox series I: 3 sent" in line and "0/0/0" not in line
 
     again = nordljus.export("--yes", "--json")
     assert again.returncode == 0, again.stderr

@@ -44,10 +44,13 @@ def import_status(job: ImportJob) -> Text:
     return literal(status, style="bold red" if job.status == "failed" else "", wrap=True)
 
 
-def short_counts(counts: dict[str, int]) -> str:
-    """Vouchers/transactions/balances as bare numbers, as on the import overview: the line's room is the message's."""
+def short_counts(kind: str, counts: dict[str, int]) -> str:
+    """An import's vouchers/transactions/balances as bare numbers, as on the import overview (the line's room is the
+    message's); an export's entries sent and failed, in the words of its summary."""
     if not counts:
         return ""
+    if kind == "export":
+        return ", ".join(tn(f"summary.export_{name}", counts.get(name, 0)) for name in ("sent", "failed"))
     return "/".join(format_count(counts.get(name, 0)) for name in ("vouchers", "transactions", "balances"))
 
 
@@ -57,7 +60,7 @@ def activity_line(entry: ActivityEntry) -> Text:
     line.append(f"{format_time(entry.started, with_year=False):<11} {t('kind.' + entry.kind):<8} ")
     status_width = max(len(t(f"status.{status}")) for status in STATUSES)
     line.append(f"{t('status.' + entry.status):<{status_width}} ", style=STATUS_STYLES.get(entry.status, ""))
-    counts = short_counts(entry.counts)
+    counts = short_counts(entry.kind, entry.counts)
     if counts:
         line.append(counts + "  ", style="dim")
     line.append(printable(activity_message(entry)))
