@@ -27,6 +27,7 @@ from core.fortnox.client import FortnoxClient
 from core.fortnox.errors import FortnoxForbidden
 from core.fortnox.connection import FortnoxLink, fortnox_company, open_link, require_same_company
 from core.importer import ImportProgress, ImportResult, SourceFile, import_sources
+from core.sie.errors import Phrase, SieError
 from core.sie.reader import SieReader
 from core.store.models import Company, DimensionObject, FiscalYear, FortnoxSeries
 from core.store.orgnr import format_org_number
@@ -140,17 +141,20 @@ async def import_from_fortnox(
             fetched = await _fetch(link, company, Path(scratch), settings, all_years=all_years, today=today or dt.date.today(), steps=steps)
             stats = link.client.stats
         steps.begin("store")
-        results = import_sources(
-            db,
-            fetched.files,
-            subject="Fortnox",
-            company_org=company.org_number,
-            confirm_locked_changes=confirm_locked_changes,
-            source="fortnox",
-            on_progress=on_progress,
-            also=lambda company_id: _store_metadata(company_id, fetched),
-            record=record,
-        )
+        try:
+            results = import_sources(
+                db,
+                fetched.files,
+                subject="Fortnox",
+                company_org=company.org_number,
+                confirm_locked_changes=confirm_locked_changes,
+                source="fortnox",
+                on_progress=on_progress,
+                also=lambda company_id: _store_metadata(company_id, fetched),
+                record=record,
+            )
+        except SieError as error:
+            raise _refused_year(error, fetched.years, Path(scratch)) from None
         steps.end()
         outcome = FortnoxImportResult(
             company.name, company.org_number or "", results, stats.requests, stats.rate_limited, steps.total, steps.done
@@ -247,9 +251,12 @@ async def _fetch(
     series: dict[int, list[dict]] = {}
     for year in chosen:
         steps.begin("fetch-year", start=year.start.isoformat(), end=year.end.isoformat())
-        path = scratch / f"fortnox-sie4-{year.start}-{year.end}.se"
+        path = _sie_path(scratch, year)
         await client.get_to_file("/sie/4", path, params={"financialyear": year.fortnox_id}, max_bytes=settings.max_file_bytes)
-        reader = SieReader(path, settings.sie_limits())
+        try:
+            reader = SieReader(path, settings.sie_limits())
+        except SieError as error:
+            raise _refused_year(error, [year], scratch) from None
         files.append(SourceFile(reader, f"Fortnox {year.start}..{year.end}", reader.sha256))
         series[year.fortnox_id] = await client.get_all(
             "/voucherseries", "VoucherSeriesCollection", params={"financialyear": year.fortnox_id}
@@ -266,6 +273,27 @@ async def _fetch(
     )
     steps.end()
     return fetched
+
+
+def _sie_path(scratch: Path, year: FinancialYearRef) -> Path:
+    return scratch / f"fortnox-sie4-{year.start}-{year.end}.se"
+
+
+# The reader's hints speak of a file the user chose; for Fortnox's answer the way on is a limit raised or a new import.
+_FORTNOX_HINTS = {
+    "raise_objects": "fortnox_raise_objects",
+    "raise_objects_in_all": "fortnox_raise_objects_in_all",
+    "shorter_period": "fortnox_larger_files",
+}
+
+
+def _refused_year(error: SieError, years: list[FinancialYearRef], scratch: Path) -> SieError:
+    """The reader's refusal said of the Fortnox financial year, not of the temporary file it came in (a path and a
+    line the user never saw, and gone once the import ends); what was wrong and what was expected stay."""
+    year = next((year for year in years if str(_sie_path(scratch, year)) == error.path), None)
+    where = f"Fortnox {year.start}..{year.end}" if year is not None else "Fortnox"
+    hint = Phrase(_FORTNOX_HINTS.get(getattr(error.hint, "key", ""), "fortnox_import_again"))
+    return SieError(where, None, error.problem, expected=error.expected, hint=hint)
 
 
 async def locked_through(client: FortnoxClient) -> dt.date | None:

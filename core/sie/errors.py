@@ -125,6 +125,11 @@ PHRASES: dict[str, str | Counted] = {
     "raise_objects": "Check that this is the right file, or raise max_objects_per_dimension under [import] in "
     "config.toml.",
     "raise_objects_in_all": "Check that this is the right file, or raise max_objects under [import] in config.toml.",
+    # the same, when the file is Fortnox's answer for one financial year (core.fortnox.importer)
+    "fortnox_raise_objects": "Raise max_objects_per_dimension under [import] in config.toml, then import again.",
+    "fortnox_raise_objects_in_all": "Raise max_objects under [import] in config.toml, then import again.",
+    "fortnox_larger_files": "Raise max_file_mb under [import] in config.toml, then import again.",
+    "fortnox_import_again": "Import again; if Fortnox answers the same, its SIE export of this year needs looking at.",
     # warnings: the file is read anyway
     "not_cp437": "the text is {encoding}, not CP437 (PC8) as SIE requires; read as {encoding}",
     "invalid_utf8": "some bytes are not valid UTF-8; they read as \ufffd",

@@ -94,3 +94,36 @@ async def test_a_download_over_the_size_limit_is_refused_with_the_limit_named(co
         await import_from_fortnox(connected.db, small, connected.company)
     assert "import limit of 10 000 bytes" in str(refusal.value) and "max_file_mb" in str(refusal.value)
     assert dump(connected.db) == before
+
+
+async def test_a_limit_in_a_fortnox_import_names_the_financial_year_not_a_temporary_file(connected):
+    """The SIE answer passes through a private temporary file; the user never saw it, and it is gone: the refusal
+    names the Fortnox financial year, drops the file's line and field, and says how to go on."""
+    import dataclasses
+
+    from core.errors import user_message
+    from core.sie.errors import SieError
+    from tui.i18n import set_language
+
+    limited = dataclasses.replace(connected.settings, max_objects_per_dimension=2)
+    with pytest.raises(SieError) as refused:
+        await import_from_fortnox(connected.db, limited, connected.company)
+    error = refused.value
+    first_year = "Fortnox 2023-01-01..2023-12-31"  # the first of the three years a first import brings
+    assert str(error) == (
+        f"{first_year}: dimension 1 has more than 2 objects; expected at most 2 objects per dimension. "
+        "Raise max_objects_per_dimension under [import] in config.toml, then import again."
+    )
+    assert error.params["file"] == first_year and error.params["line"] is None and error.params["field"] == ""
+    [entry] = list_activity(connected.db, kind="import")
+    assert entry.status == "failed" and first_year in entry.message and "bokslut-fortnox-" not in entry.message
+    set_language("sv")
+    try:
+        swedish = user_message(error)
+    finally:
+        set_language("en")
+        from core.errors import translate_with
+
+        translate_with(None)
+    assert swedish.startswith(f"{first_year}: dimension 1 har fler än 2 objekt") and "höj max_objects_per_dimension" in swedish.lower()
+    assert Voucher.select().count() == 0
