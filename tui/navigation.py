@@ -28,6 +28,7 @@ class Place(StrEnum):
     VOUCHER = "voucher"
     CLOSING = "closing"
     ACTIVITY_DETAIL = "activity_detail"
+    CLOSING_HISTORY = "closing_history"
     ENTRY_EDITOR = "entry_editor"
     SERIES = "series"
     CHECKS = "checks"
@@ -58,6 +59,7 @@ SCREENS: dict[Place, str] = {
     Place.VOUCHER: "tui.screens.voucher:VoucherScreen",
     Place.CLOSING: "tui.screens.closing:ClosingScreen",
     Place.ACTIVITY_DETAIL: "tui.screens.activity_detail:ActivityDetailScreen",
+    Place.CLOSING_HISTORY: "tui.screens.closing_history:ClosingHistoryScreen",
     Place.ENTRY_EDITOR: "tui.screens.closing_editor:EntryEditorScreen",
     Place.SERIES: "tui.screens.series:SeriesScreen",
     Place.CHECKS: "tui.screens.checks:ChecksScreen",

@@ -36,6 +36,7 @@ from pathlib import Path
 import peewee as pw
 
 from core import activity
+from core.closing import history
 from core.closing.entries import EXPORTABLE, draft_of, rows_of, validate
 from core.closing.texts import fortnox_text
 from core.config import Settings, positive_int
@@ -742,9 +743,10 @@ class _Exporter:
         reason = f"Fortnox refused the voucher{says}"
         with self._ledger():
             self._close(attempt, "failed", message=reason)
-            ClosingEntry.update(status="failed", failure=reason, updated=utc_now()).where(
+            if ClosingEntry.update(status="failed", failure=reason, updated=utc_now()).where(
                 ClosingEntry.id == entry_id, ClosingEntry.status != "exported"
-            ).execute()
+            ).execute():
+                history.record(entry_id, "failed", reason=reason)
         self._result(entry_id, "failed", reason, code=refusal.code)
 
     def _exported(self, entry_id: int, attempt: ExportAttempt, number: int, state: str) -> bool:
@@ -763,6 +765,7 @@ class _Exporter:
                 failure="",
                 updated=now,
             ).where(ClosingEntry.id == entry_id).execute()
+            history.record(entry_id, "exported", to=TARGET, series=attempt.series, number=number)
         return True
 
     def _close(self, attempt: ExportAttempt, state: str, *, number: int | None = None, message: str = "") -> bool:
