@@ -127,3 +127,10 @@ def test_what_the_screens_say_with_one_of_each(language):
         assert "importerade 1 verifikation, 1 transaktion, 1 saldo;" in summary
         assert message == "1 verifikation balanserar inte (debet ≠ kredit)"
         assert "den gäller 1 dag efter" in expired
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_message_is_in_a_catalog_twice(language):
+    """Parallel edits can leave an entry twice; the compilers keep one of them silently, so say it here."""
+    ids = [line for line in po_path(language).read_text(encoding="utf-8").splitlines() if line.startswith("msgid ")]
+    assert sorted({line for line in ids if ids.count(line) > 1}) == []
