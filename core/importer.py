@@ -511,8 +511,8 @@ def _parsed_elsewhere(reader: SieReader, batch_rows: int, file_name: str) -> Ite
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (package, os.environ.get("PYTHONPATH"))))}
     child = subprocess.Popen(
         [sys.executable, "-c", "from core.importer import parser_process; parser_process()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, bufsize=1 << 20,
-    )
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, bufsize=1 << 20,
+    )  # stderr: nothing may write over the app's screen; what the child raises comes as a message
     try:
         _send(child.stdin, (reader, batch_rows))
         child.stdin.close()
@@ -630,11 +630,14 @@ class _Loader:
             messages = _parsed_elsewhere(self.reader, self.batch_rows, self.file_name)
         else:
             messages = _Encoder(self.path).messages(self.reader, self.batch_rows)
-        for message in messages:
-            if message[0] == "batch":
-                self._write(*message[1:])
-            else:
-                self._begin(message[1])
+        try:
+            for message in messages:
+                if message[0] == "batch":
+                    self._write(*message[1:])
+                else:
+                    self._begin(message[1])
+        finally:
+            messages.close()  # a refusal half-way (another company's file, a store failure) ends the parser now
         self._build_deferred_indexes()
         if self.compare_vouchers:
             self._refuse_locked_changes(after_import(self.db, self.year_ids[0], self._locked_spans()))
