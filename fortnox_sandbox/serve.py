@@ -78,15 +78,15 @@ def shell_assignments(running: RunningSandbox) -> str:
     follow as comments so the shell ignores them."""
     lines = [f"export {name}={shlex.quote(value)}" for name, value in running.environment().items()]
     # Collapsing whitespace keeps a name with a line break from ending the comment inside an eval.
-    tenants = ", ".join(f"{tenant.tenant_id} ({' '.join(tenant.org_number.split())})" for tenant in running.sandbox.tenants)
-    lines.append(
-        f"# expire or revoke a company's connection: curl -X POST {running.base_url}{ADMIN_PATH}/companies/ID/expire "
-        f"(or /revoke); ID: {tenants}"
-    )  # before the companies: scripts read up to the last company line
     lines += [
         f"# company: {' '.join(tenant.org_number.split())} {' '.join(tenant.name.split())}"
         for tenant in running.sandbox.tenants
     ]
+    tenants = ", ".join(f"{tenant.tenant_id} ({' '.join(tenant.org_number.split())})" for tenant in running.sandbox.tenants)
+    lines.append(
+        f"# to expire or revoke the connections to a company: curl -X POST {running.base_url}{ADMIN_PATH}/companies/ID/"
+        f"expire (or /revoke); ID: {tenants}"
+    )  # last: scripts read the settings up to the first company line
     return "\n".join(lines)
 
 
