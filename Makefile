@@ -35,7 +35,7 @@ demo: $(STAMP) catalogs
 	else echo "no terminal here: open the app with $(BIN)/bokslut --data-dir $(CURDIR)/.demo --sandbox"; fi
 
 # Tests that touch the store run a second time against a throw-away PostgreSQL server on loopback.
-STORE_TESTS := tests/store tests/checks tests/closing tests/export tests/periods tests/reports tests/fortnox tests/reconcile tests/tax \
+STORE_TESTS := tests/store tests/checks tests/closing tests/export tests/periods tests/reports tests/fortnox tests/reconcile tests/tax tests/security \
 	tests/test_cli.py tests/pg tests/tui/test_analysis.py
 
 # tmux drives the end-to-end terminal test, PostgreSQL the shared-store run; installed from the system's

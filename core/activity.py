@@ -135,7 +135,7 @@ def process_alive(process: str) -> bool:
     host, _, pid = process.rpartition(":")
     if host != socket.gethostname():
         return True
-    return pid.isdigit() and _alive(int(pid))
+    return pid.isdigit() and pid_alive(int(pid))
 
 
 @contextmanager
@@ -226,7 +226,8 @@ def close_interrupted() -> int:
     return closed
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this machine runs, whatever store it uses."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

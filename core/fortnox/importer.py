@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import socket
 import tempfile
 import time
 from collections.abc import Callable
@@ -170,12 +169,13 @@ SCRATCH_PREFIX = "bokslut-fortnox-"  # then the importing process's id: a dead o
 
 def remove_abandoned_scratch() -> list[Path]:
     """A killed import leaves a client's complete books in TMPDIR (private, 0700, but still there): remove those of
-    processes that no longer run. Returns what was removed."""
+    processes of this machine that no longer run. Asked of the operating system, not the store: another bokslut here
+    may use another store (or none this store knows) and its import must keep its files. Returns what was removed."""
     removed = []
     for scratch in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
         pid = scratch.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
         mine = scratch.is_dir() and not scratch.is_symlink() and scratch.stat().st_uid == os.getuid()
-        if mine and pid.isdigit() and not activity.process_alive(f"{socket.gethostname()}:{pid}"):
+        if mine and pid.isdigit() and not activity.pid_alive(int(pid)):
             shutil.rmtree(scratch, ignore_errors=True)
             removed.append(scratch)
     return removed

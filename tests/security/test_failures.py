@@ -166,7 +166,7 @@ def test_a_token_file_of_the_wrong_shape_is_called_damaged(tmp_path, document):
         FileTokenStore(path).load("556677-8899")
 
 
-def test_a_killed_imports_books_are_removed_at_the_next_start(tmp_path, monkeypatch):
+def test_a_killed_imports_books_are_removed_at_the_next_start(tmp_path, monkeypatch, store_address):
     import subprocess
     import sys
     import tempfile
@@ -180,7 +180,14 @@ def test_a_killed_imports_books_are_removed_at_the_next_start(tmp_path, monkeypa
     (abandoned / "fortnox-sie4.se").write_text(SMALL_SIE)
     running = tmp_path / f"{SCRATCH_PREFIX}{os.getpid()}-def"
     running.mkdir()
-    db = open_store(tmp_path / "bokslut.sqlite3")
-    assert remove_abandoned_scratch() == [abandoned]
-    assert not abandoned.exists() and running.exists()
-    db.close()
+    # A live import of another bokslut on this machine, whatever store it uses (here: none the test's store knows).
+    other = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    elsewhere = tmp_path / f"{SCRATCH_PREFIX}{other.pid}-ghi"
+    elsewhere.mkdir()
+    db = open_store(store_address)
+    try:
+        assert remove_abandoned_scratch() == [abandoned]
+        assert not abandoned.exists() and running.exists() and elsewhere.exists()
+    finally:
+        other.communicate(b"")
+        db.close()
