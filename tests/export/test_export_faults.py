@@ -307,7 +307,9 @@ def _export_until_done(cli, sandbox, workers: int, kills_each: int, seed: int) -
                 happened[f"exit {process.returncode}"] += 1
                 if process.returncode == 0:
                     return
-                if "reconnect before you can export" not in err:
+                # A process may stop cleanly instead: the connection ran out, or a read's retries met only faults
+                # (they pile up while processes are killed); the next process takes over, as a user would.
+                if "reconnect before you can export" not in err and "try again in a few minutes" not in err:
                     raise AssertionError(err)
                 # A kill between Fortnox rotating the refresh token and bokslut saving it loses the connection;
                 # the user connects again, as the message says.
