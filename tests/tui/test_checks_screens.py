@@ -85,9 +85,8 @@ async def test_lock_then_unlock_a_period_and_a_refusal(make_app, demo_store):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_from_overview(pilot, "p", PeriodsScreen)
         assert cells(screen, "#periods")[0][3] == "open"
-        await press(pilot, "down", "down", "l")
-        assert isinstance(app.screen, ConfirmScreen)
-        await press(pilot, "y")
+        await press(pilot, "down", "down", "l")  # its predecessor is open: refused before any question
+        assert not isinstance(app.screen, ConfirmScreen)
         assert "cannot be locked yet" in text_of(screen, "#periods-status")
 
         await press(pilot, "up", "up", "l", "y")
