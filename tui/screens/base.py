@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 from textual.worker import Worker, get_current_worker
 
 from core.analysis import KeysetPager
+from core.errors import BokslutError, user_message
 from tui.bindings import translate_bindings
 from tui.i18n import t
 from tui.import_question import import_from_fortnox_asking
@@ -93,6 +94,16 @@ class BokslutScreen(Screen):
 
         self.run_worker(work, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
 
+    def apply_change(self, change: Callable[[], object], done: str) -> None:
+        """A change through core in a worker: its refusal becomes the screen's status line in red, else `done`;
+        every screen that shows the store then reloads. The screen has a `show_status`."""
+
+        def after(refused: str) -> None:
+            self.show_status(literal(refused, style="bold red", wrap=True) if refused else done)
+            self.app.store_changed.publish(None)
+
+        self.run_query(lambda: refusal_of(change), after, group="change")
+
     def read_page(self, wanted: LineTable.PageWanted, pager: KeysetPager) -> None:
         """Read the page a LineTable asks for and hand it back; pages are read side by side."""
         self.run_query(
@@ -107,3 +118,12 @@ class BokslutScreen(Screen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.app.report_worker_failure(event)
+
+
+def refusal_of(call: Callable[[], object]) -> str:
+    """Runs `call`: its refusal (core's, or the system's for a file) as the one line the user reads, "" when done."""
+    try:
+        call()
+    except (BokslutError, OSError) as error:
+        return user_message(error)
+    return ""

@@ -15,10 +15,9 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from core import periods as core_periods
-from core.errors import BokslutError, user_message
 from core.store.models import FiscalYear
 from tui.i18n import format_time, t
-from tui.screens.base import BokslutScreen
+from tui.screens.base import BokslutScreen, refusal_of
 from tui.screens.confirm import ConfirmScreen
 from tui.text import literal
 from tui.widgets.row_table import RowTable
@@ -163,13 +162,6 @@ class PeriodsScreen(BokslutScreen):
                     t("periods.locked" if lock else "periods.unlocked", period=label),
                 )
 
-        def refusal() -> str:
-            try:
-                may_change(db, FiscalYear.get_by_id(fiscal_year_id), label)
-            except BokslutError as error:
-                return user_message(error)
-            return ""
-
         def ask(refused: str) -> None:
             if refused:
                 self.show_status(literal(refused, style="bold red", wrap=True))
@@ -177,25 +169,11 @@ class PeriodsScreen(BokslutScreen):
                 question = t("periods.ask_lock" if lock else "periods.ask_unlock", period=label)
                 self.app.push_screen(ConfirmScreen(question), answered)
 
-        self.run_query(refusal, ask, group="change")
+        self.run_query(lambda: refusal_of(lambda: may_change(db, FiscalYear.get_by_id(fiscal_year_id), label)), ask, group="change")
 
     def apply(self, change: Callable[[object, FiscalYear], object], done: str) -> None:
-        """A change through core in a worker; core's refusal (an earlier period not locked, another one unlocked,
-        a period already locked) becomes the status line."""
         db, fiscal_year_id = self.db, self.fiscal_year_id
-
-        def run() -> str:
-            try:
-                change(db, FiscalYear.get_by_id(fiscal_year_id))
-            except BokslutError as error:
-                return user_message(error)
-            return ""
-
-        def after(error: str) -> None:
-            self.show_status(literal(error, style="bold red", wrap=True) if error else done)
-            self.app.store_changed.publish(None)
-
-        self.run_query(run, after, group="change")
+        self.apply_change(lambda: change(db, FiscalYear.get_by_id(fiscal_year_id)), done)
 
     def show_status(self, status: str | Text) -> None:
         self.query_one("#periods-status", Static).update(

@@ -527,21 +527,8 @@ class ReconcileAccountScreen(BokslutScreen):
     # --- changes -------------------------------------------------------------------------------------------------
 
     def change(self, change: Callable[[work.Place], object], done: str) -> None:
-        """A change through core in a worker; core's refusal becomes the status line, and every screen reloads."""
         db, year, key = self.db, self.fiscal_year_id, self.period_key
-
-        def run() -> str:
-            try:
-                change(place_of(db, year, key))
-            except (BokslutError, OSError) as error:
-                return user_message(error)
-            return ""
-
-        def after(error: str) -> None:
-            self.show_status(literal(error, style="bold red", wrap=True) if error else done)
-            self.app.store_changed.publish(None)
-
-        self.run_query(run, after, group="change")
+        self.apply_change(lambda: change(place_of(db, year, key)), done)
 
     def action_add_line(self) -> None:
         def added(line: tuple[int, str, dt.date | None, str] | None) -> None:
@@ -767,19 +754,7 @@ class PeriodView(BokslutScreen):
 
     def change(self, change: Callable[[work.Place], object], done: str) -> None:
         db, year, period_key = self.db, self.fiscal_year_id, self.period_key
-
-        def run() -> str:
-            try:
-                change(place_of(db, year, period_key))
-            except BokslutError as error:
-                return user_message(error)
-            return ""
-
-        def after(error: str) -> None:
-            self.show_status(literal(error, style="bold red", wrap=True) if error else done)
-            self.app.store_changed.publish(None)
-
-        self.run_query(run, after, group="change")
+        self.apply_change(lambda: change(place_of(db, year, period_key)), done)
 
     def action_back(self) -> None:
         field = self.query_one(Input)

@@ -310,21 +310,8 @@ class TaxScreen(BokslutScreen):
         self.app.push_screen(ConfirmScreen(question), answered)
 
     def change(self, change: Callable[[object, FiscalYear], object], done: str) -> None:
-        """A change through core in a worker; core's refusal becomes the status line, and every screen reloads."""
         db, fiscal_year_id = self.db, self.fiscal_year_id
-
-        def run() -> str:
-            try:
-                change(db, FiscalYear.get_by_id(fiscal_year_id))
-            except BokslutError as error:
-                return user_message(error)
-            return ""
-
-        def after(error: str) -> None:
-            self.show_status(literal(error, style="bold red", wrap=True) if error else done)
-            self.app.store_changed.publish(None)
-
-        self.run_query(run, after, group="change")
+        self.apply_change(lambda: change(db, FiscalYear.get_by_id(fiscal_year_id)), done)
 
     # --- result planning ---------------------------------------------------------------------
 
