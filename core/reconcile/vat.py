@@ -8,7 +8,6 @@ from the settlement voucher's 2650 amount (§3.4 step 3, "inferred").
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
