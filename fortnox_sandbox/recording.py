@@ -29,6 +29,7 @@ class Exchange:
     status: int
     content_type: str
     answer: object  # the parsed JSON answer; None when not JSON (a SIE file)
+    abandoned: bool = False  # the client hung up before its request had arrived whole (its time-out): no shape
 
     def __str__(self) -> str:
         query = "&".join(f"{name}={value}" for name, value in self.query)
@@ -53,12 +54,15 @@ class ExchangeRecorder:
             await self._app(scope, receive, send)
             return
         request_body = bytearray()
+        hung_up = False
         answer_head: dict = {}
         answer_body = bytearray()
 
         async def receiving() -> Message:
+            nonlocal hung_up
             message = await receive()
             request_body.extend(message.get("body", b""))
+            hung_up = hung_up or message["type"] == "http.disconnect"
             return message
 
         async def sending(message: Message) -> None:
@@ -81,6 +85,7 @@ class ExchangeRecorder:
                 status=answer_head.get("status", 0),
                 content_type=content_type,
                 answer=_parsed(bytes(answer_body)) if content_type.startswith("application/json") else None,
+                abandoned=hung_up,
             )
             with self._lock:
                 self._exchanges.append(exchange)

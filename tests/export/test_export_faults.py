@@ -32,6 +32,7 @@ from fortnox_sandbox.serve import RunningSandbox, serve_in_background
 from core.store.models import ClosingEntry, ExportAttempt
 from tests.export.conftest import NORDLJUS_TENANT, YEAR_2025_ID, draft
 from tests.fortnox.conftest import NORDLJUS, connect, free_port
+from tests.fortnox_sandbox.openapi import assert_contract_kept
 from tests.postgres import raw_connection
 
 MARKER = re.compile(r"bokslut:[0-9a-f]{16}")
@@ -89,7 +90,8 @@ def sandbox(late, request):
     """Without Fortnox's rate limit (two bokslut processes at 4 requests/s each would exceed it), and with
     CommitsLate in front (in `late["commits"]`). Every test runs twice: once with voucher lists that carry Comments,
     and once with lists that lack them (as recorded real lists do), where the lists prove nothing absent."""
-    made = create_sandbox(SandboxConfig(vouchers_per_year=150, rate_limit=False, lean_voucher_lists=request.param))
+    config = SandboxConfig(vouchers_per_year=150, rate_limit=False, lean_voucher_lists=request.param, record_exchanges=True)
+    made = create_sandbox(config)
     late["commits"] = CommitsLate(made.app)
     with serve_in_background(late["commits"]) as (port, _):
         yield RunningSandbox(
@@ -99,6 +101,7 @@ def sandbox(late, request):
             client_secret=made.config.client_secret,
             sandbox=made,
         )
+    assert_contract_kept(made.exchanges)  # the settling reads (sublists, single vouchers, series) too
 
 
 def _entries(books, count: int, *, inactive_account_every: int = 0) -> list[ClosingEntry]:

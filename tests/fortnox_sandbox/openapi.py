@@ -242,9 +242,12 @@ def _is_list(op: dict) -> bool:
 
 
 def contract_problems(exchanges: list[Exchange]) -> list[str]:
-    """Every request checked, every answer checked; each distinct problem once."""
+    """Every request checked, every answer checked; each distinct problem once. A request its client abandoned
+    half-sent (a time-out in the fault tests) never reached Fortnox whole: there is no shape to hold to the spec."""
     problems: dict[str, None] = {}
     for exchange in exchanges:
+        if exchange.abandoned:
+            continue
         for problem in request_problems(exchange) + answer_problems(exchange):
             problems.setdefault(problem)
     return list(problems)
