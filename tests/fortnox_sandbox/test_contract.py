@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 
 import pytest
 import yaml
