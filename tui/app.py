@@ -31,7 +31,7 @@ from tui.bindings import full_name, translate_bindings
 from core.errors import user_message
 from core.text import printable
 from tui.i18n import format_count, fortnox_import_words, import_words, set_language, t, tn
-from tui.jobs import ImportJob, count_transactions, notices_of
+from tui.jobs import ImportJob, notices_of
 from tui.messages import ActivityLoaded, FortnoxWorkEnded, ImportJobChanged
 from tui.navigation import Place, make_screen, screen_class
 from tui.preferences import Preferences
@@ -221,15 +221,11 @@ class BokslutApp(App):
         """Runs in a worker thread: it only posts messages, never touches a widget."""
         with self._one_import_at_a_time, self.db.connection_context():
             try:
-                expected = None if job.path is None else count_transactions(job.path, self.settings.max_file_bytes)
-                job = job.with_(status="running", expected_transactions=expected)
+                job = job.with_(status="running")
                 self.post_message(ImportJobChanged(job))
 
                 def progress(counts: ImportProgress) -> None:
-                    update = job.with_(
-                        vouchers=counts.vouchers, transactions=counts.transactions, balances=counts.balances
-                    )
-                    self.post_message(ImportJobChanged(update))
+                    self.post_message(ImportJobChanged(job.progressed(counts)))
 
                 if job.fortnox_company_id is not None:
                     job = self._import_from_fortnox(job)
@@ -268,9 +264,7 @@ class BokslutApp(App):
             self.post_message(ImportJobChanged(job))
 
         def counted(counts: ImportProgress) -> None:
-            self.post_message(ImportJobChanged(job.with_(
-                vouchers=counts.vouchers, transactions=counts.transactions, balances=counts.balances
-            )))  # fmt: skip
+            self.post_message(ImportJobChanged(job.progressed(counts)))
 
         result = asyncio.run(import_from_fortnox(
             self.db, self.settings, company, confirm_locked_changes=job.confirm_locked_changes, on_step=step,

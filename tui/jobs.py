@@ -17,8 +17,8 @@ from tui.i18n import sie_words, t
 
 if TYPE_CHECKING:  # the Fortnox importer (httpx and its client) loads on the first Fortnox import
     from core.fortnox.importer import Step
+    from core.importer import ImportProgress
 
-_TRANS_TAG = b"#TRANS"
 # The importer's warnings a user must read at once, not find later among the file's: locked periods replaced as
 # confirmed, exported closing entries matched by content where the match is uncertain (core.closing.booking).
 NOTICED = {"locked_periods_changed", "closing_entries_alike", "closing_entry_other_series"}
@@ -36,7 +36,8 @@ class ImportJob:
     vouchers: int = 0
     transactions: int = 0
     balances: int = 0
-    expected_transactions: int | None = None  # from a quick count of the file's #TRANS records
+    bytes_read: int = 0  # of all the import's files: the progress bar's position, so no pass counts records first
+    total_bytes: int = 0  # 0 until the import has files to read (a Fortnox import fetches them first)
     message: str = ""  # the result's summary, or the error for the user
     company_org: str | None = None  # the company imported into (ten digits); None: the one the file names
     confirm_org_mismatch: bool = False  # the user said yes to a file for another organisation number
@@ -74,27 +75,15 @@ class ImportJob:
     def with_(self, **changes) -> ImportJob:
         return replace(self, **changes)
 
+    def progressed(self, progress: ImportProgress) -> ImportJob:
+        """As the importer reports it while running: the counts for the status line, the bytes for the bar."""
+        return replace(
+            self, vouchers=progress.vouchers, transactions=progress.transactions, balances=progress.balances,
+            bytes_read=progress.bytes_read, total_bytes=progress.total_bytes,
+        )  # fmt: skip
+
     def as_activity(self) -> ActivityEntry:
         return ActivityEntry(
             None, "import", self.status, "", self.queued_at, None, self.message or self.now_doing, self.counts
         )
 
-
-def count_transactions(path: Path, max_bytes: int) -> int | None:
-    """How many #TRANS records a SIE file holds, read as raw bytes: the progress bar's total, fast.
-
-    None when the file cannot be read or is over the size limit: the import itself then says why,
-    and is on record in the activity log, so nothing here may read a file the limit refuses.
-    """
-    count, tail = 0, b""
-    try:
-        if path.stat().st_size > max_bytes:
-            return None
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                block = tail + chunk
-                count += block.count(_TRANS_TAG)
-                tail = block[-(len(_TRANS_TAG) - 1) :]  # too short to hold a whole tag, so none is counted twice
-    except OSError:
-        return None
-    return count

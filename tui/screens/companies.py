@@ -166,7 +166,7 @@ class CompaniesScreen(BokslutScreen):
             return
         bar = self.query_one("#import-progress", ProgressBar)
         bar.display = not job.finished  # an idle bar would animate for nothing over a slow link
-        bar.update(total=job.expected_transactions or None, progress=job.transactions)
+        bar.update(total=job.total_bytes or None, progress=job.bytes_read)  # by bytes: nothing counts records first
         self.query_one("#import-status", Static).update(import_status(job))
         if job.finished and job.path is not None and job.path == self.importing:
             self.importing = None

@@ -280,7 +280,7 @@ class OverviewScreen(BokslutScreen):
         if job.company_org == self.overview.org_number:
             bar = self.query_one("#import-progress", ProgressBar)
             bar.display = job.status == "running"
-            bar.update(total=job.expected_transactions or None, progress=job.transactions)
+            bar.update(total=job.total_bytes or None, progress=job.bytes_read)  # by bytes: nothing counts records first
             self.show_status(import_status(job))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
