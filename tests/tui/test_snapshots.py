@@ -212,8 +212,8 @@ def fortnox_snapshot_app(tmp_path, monkeypatch):
     for name in ("BOKSLUT_FORTNOX_AUTH_URL", "BOKSLUT_FORTNOX_API_URL", "BOKSLUT_TOKEN_PASSPHRASE"):
         monkeypatch.delenv(name, raising=False)
 
-    def fixed_request(fortnox) -> AuthorizationRequest:
-        request = authorization_request(fortnox)
+    def fixed_request(fortnox, **options) -> AuthorizationRequest:
+        request = authorization_request(fortnox, **options)
         return AuthorizationRequest(request.url.replace(request.state, FIXED_STATE), FIXED_STATE, request.redirect_uri)
 
     monkeypatch.setattr(core.fortnox.connection, "authorization_request", fixed_request)
