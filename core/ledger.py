@@ -14,6 +14,7 @@ from decimal import Decimal
 import peewee as pw
 
 from core import activity, integrity
+from core.text import counted
 from core.config import Settings
 from core.closing.entries import closing_movements
 from core.integrity import BALANCE_CLASSES, CheckResult
@@ -190,7 +191,8 @@ def remove_company(db: pw.Database, company: Company, settings: Settings | None 
         record.company_id = None  # the company is gone; the entry names it
         record.message = (
             f"removed {company.name} ({format_org_number(company.org_number or '')}): "
-            f"{len(gone.years)} fiscal year(s), {gone.vouchers} voucher(s), {gone.closing_entries} closing entry(ies)"
+            f"{counted(len(gone.years), 'fiscal year', 'fiscal years')}, {counted(gone.vouchers, 'voucher', 'vouchers')}, "
+            f"{counted(gone.closing_entries, 'closing entry', 'closing entries')}"
         )
         record.said("remove", what="company", org=company.org_number or "", **gone.to_json())
     return gone
@@ -205,7 +207,8 @@ def remove_fiscal_year(db: pw.Database, company: Company, fiscal_year: FiscalYea
             FiscalYear.delete().where(FiscalYear.id == fiscal_year.id).execute()
         record.message = (
             f"removed the fiscal year {fiscal_year.start}..{fiscal_year.end} of {company.name}: "
-            f"{gone.vouchers} voucher(s), {gone.closing_entries} closing entry(ies)"
+            f"{counted(gone.vouchers, 'voucher', 'vouchers')}, "
+            f"{counted(gone.closing_entries, 'closing entry', 'closing entries')}"
         )
         record.said("remove", what="year", org=company.org_number or "", **gone.to_json())
     return gone

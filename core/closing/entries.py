@@ -131,7 +131,7 @@ def parse_entry(document: object, source: str = "") -> EntryDraft:
     problems: list[Problem] = []
     unknown = sorted(set(document) - {"date", "text", "rows"})
     if unknown:
-        problems.append(Problem("entry", f"unknown field(s) {', '.join(unknown)}; expected date, text and rows"))
+        problems.append(Problem("entry", f"unknown {'field' if len(unknown) == 1 else 'fields'} {', '.join(unknown)}; expected date, text and rows"))
     date = None
     raw_date = document.get("date")
     if raw_date not in (None, ""):
@@ -154,7 +154,7 @@ def parse_entry(document: object, source: str = "") -> EntryDraft:
             continue
         unknown = sorted(set(raw) - {"account", "debit", "credit", "cost_center", "project", "text"})
         if unknown:
-            problems.append(Problem(where, f"unknown field(s) {', '.join(unknown)}"))
+            problems.append(Problem(where, f"unknown {'field' if len(unknown) == 1 else 'fields'} {', '.join(unknown)}"))
         rows.append(
             RowDraft(
                 account=_code(raw.get("account"), f"{where}.account", problems) or "",

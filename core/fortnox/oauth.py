@@ -85,7 +85,7 @@ def scope_warning(granted: str) -> str | None:
     if not missing:
         return None
     return (
-        f"Fortnox did not grant the scope(s) {', '.join(missing)}; the parts of the import that need them will fail. "
+        f"Fortnox did not grant the {'scope' if len(missing) == 1 else 'scopes'} {', '.join(missing)}; the parts of the import that need them will fail. "
         "Enable them on the app in Fortnox's Developer Portal and connect again."
     )
 

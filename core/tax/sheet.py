@@ -397,7 +397,7 @@ def plan(sheet: TaxSheet, **choices: Decimal) -> TaxSheet:
     unknown = sorted(set(choices) - set(PLANNING_KEYS))
     if unknown:
         raise BokslutError(
-            f"unknown planning choice(s) {', '.join(unknown)}; the choices are: {', '.join(PLANNING_KEYS)}",
+            f"unknown planning {'choice' if len(unknown) == 1 else 'choices'} {', '.join(unknown)}; the choices are: {', '.join(PLANNING_KEYS)}",
             key="tax_plan_unknown",
             params={"names": unknown},
         )

@@ -215,6 +215,6 @@ async def test_revoke_reports_whether_fortnox_revoked():
 def test_missing_scopes_are_named():
     granted = "article invoice settings customer order project"  # the recorded grant
     assert scope_warning(granted).startswith(
-        "Fortnox did not grant the scope(s) companyinformation, bookkeeping, costcenter;"
+        "Fortnox did not grant the scopes companyinformation, bookkeeping, costcenter;"
     )
     assert scope_warning(" ".join(reversed(SCOPES))) is None
