@@ -13,7 +13,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -70,14 +70,14 @@ _ALL = (
         "Skatt på årets resultat",
         "8910",
         "2512",
-        "8910/2512: rate 'tax' x the result before tax, whole kronor down, less what 8910 holds",
+        "8910/2512: the tax of the tax computation (bokslut tax show), less or more than 8910 holds",
     ),
     Template(
         "periodiseringsfond",
         "Avsättning till periodiseringsfond",
         "8811",
         "2125",
-        "8811/2125: at most rate 'periodiseringsfond' x the result before appropriations and tax, less 8811",
+        "8811/the year's fund account: the tax computation's allocation (at most 25 % of the taxable surplus before it), less 8811",
     ),
     Template(
         "excess-depreciation",
@@ -111,13 +111,9 @@ class _Books:
     def of(self, account: str) -> Decimal:
         return self.closing.get(account, Decimal(0))
 
-    def result(self, *excluded_prefixes: str) -> Decimal:
-        """Profit positive (result accounts hold income as credit, negative), without the excluded accounts."""
-        return -self.total(lambda n: n.startswith(RESULT_CLASSES) and not n.startswith(excluded_prefixes))
-
-
-def _whole_kronor_down(amount: Decimal) -> Decimal:
-    return amount.to_integral_value(rounding=ROUND_FLOOR)
+    def result(self) -> Decimal:
+        """Profit positive (result accounts hold income as credit, negative)."""
+        return -self.total(lambda n: n.startswith(RESULT_CLASSES))
 
 
 def _percent_of(rate: Decimal, base: Decimal) -> Decimal:
@@ -164,24 +160,6 @@ def _suggest(db: pw.Database, fiscal_year: FiscalYear, name: str, cost_account: 
         basis = (
             f"{percent} % of {format_amount(base)} on {low}-{high}, less {format_amount(booked)} on {cost_account}"
         )
-    elif name == "tax":
-        base = books.result("89")
-        percent = rates.rate(db, fiscal_year, "tax")
-        booked = books.of(cost_account)
-        amount = max(_whole_kronor_down(_percent_of(percent, max(base, Decimal(0)))) - booked, Decimal(0))
-        basis = (
-            f"{percent} % of the result before tax {format_amount(base)}, "
-            f"less {format_amount(booked)} on {cost_account}"
-        )
-    elif name == "periodiseringsfond":
-        base = books.result("88", "89")
-        percent = rates.rate(db, fiscal_year, "periodiseringsfond")
-        booked = books.of(cost_account)
-        amount = max(_whole_kronor_down(_percent_of(percent, max(base, Decimal(0)))) - booked, Decimal(0))
-        basis = (
-            f"at most {percent} % of the result before appropriations and tax {format_amount(base)}, "
-            f"less {format_amount(booked)} on {cost_account}"
-        )
     elif name == "year-result":
         amount = books.result()
         basis = "classes 3-8 already sum to zero"
@@ -213,6 +191,8 @@ def template_draft(
         raise BokslutError(f"the {name} template needs your cost account; give it with --account NNNN")
     debit = chart_account(db, fiscal_year, name, debit) if debit else account
     credit = chart_account(db, fiscal_year, name, credit) if credit else account
+    if amount is None and name in SHEET_TEMPLATES:
+        return _from_tax_sheet(db, fiscal_year, name)
     if amount is None:
         amount, basis = _suggest(db, fiscal_year, name, debit)
         if amount == 0:
@@ -231,3 +211,23 @@ def template_draft(
         text=f"{template.title} {year}",
         rows=(RowDraft(debit, amount, Decimal(0)), RowDraft(credit, Decimal(0), amount)),
     )
+
+
+SHEET_TEMPLATES = ("tax", "periodiseringsfond")  # their amounts come from the tax computation, never from the book result
+
+
+def _from_tax_sheet(db: pw.Database, fiscal_year: FiscalYear, name: str) -> EntryDraft:
+    """The tax on the taxable result and the fund at most 25 % of the taxable surplus (core.tax), booked as the
+    difference to what the books hold, either way: one computation for the template, the tax screen and `tax book`."""
+    from core.tax import drafts as tax_drafts  # core.tax builds on this module's chart accounts
+    from core.tax.sheet import compute_sheet
+
+    sheet = compute_sheet(db, fiscal_year)
+    proposal = tax_drafts.tax_draft(sheet) if name == "tax" else tax_drafts.allocation_draft(sheet)
+    if proposal is None:
+        raise BokslutError(
+            f"nothing to book with the {name} template: the books already hold what the tax computation gives "
+            f"(bokslut tax show); give --amount to book one anyway",
+            key="template.nothing_to_book", params={"name": name},
+        )  # fmt: skip
+    return proposal.draft

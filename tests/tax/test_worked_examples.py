@@ -191,3 +191,31 @@ def test_case_c_30_rule_against_20_rule_and_the_forced_dissolution(store, tmp_pa
     assert (register.floor_30, register.floor_20, register.lowest) == (D("141400"), D("164000"), D("141400"))
     assert (register.plan_residual, register.ceiling) == (D("164000"), D("22600"))
     assert sides(drafts.excess_depreciation_draft(sheet)) == [("2153", D("7400"), ZERO), ("8853", ZERO, D("7400"))]
+
+
+def test_the_closing_templates_for_tax_and_fund_book_what_the_tax_computation_gives(store, tmp_path):
+    """The `t` picker's and `bokslut closing template`'s tax and fund are the sheet's, not a rate of the book result:
+    Case A's non-deductible costs and tax-free income move both (fund 144 500 on 2125, tax 89 301)."""
+    from core.closing.templates import template_draft
+
+    year = import_books(store, write_books(tmp_path / "a.se", {}, CASE_A))
+
+    fund = template_draft(store, year, "periodiseringsfond")
+    assert [(row.account, row.debit, row.credit) for row in fund.rows] == [
+        ("8811", D("144500"), ZERO), ("2125", ZERO, D("144500"))
+    ]
+    tax = template_draft(store, year, "tax")
+    assert [(row.account, row.debit, row.credit) for row in tax.rows] == [("8910", D("89301"), ZERO), ("2512", ZERO, D("89301"))]
+
+
+def test_the_tax_template_lowers_a_tax_booked_too_high(store, tmp_path):
+    from core.closing.templates import template_draft
+
+    year = import_books(store, write_books(tmp_path / "a.se", {}, CASE_A))
+    book(store, year, ("8910", D("100000")), ("2512", D("-100000")))
+
+    lowered = template_draft(store, year, "tax")
+
+    assert [(row.account, row.debit, row.credit) for row in lowered.rows] == [
+        ("2512", D("10699"), ZERO), ("8910", ZERO, D("10699"))
+    ]
