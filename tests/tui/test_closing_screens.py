@@ -226,7 +226,7 @@ async def test_the_series_dialog_preflight_and_a_clean_export_to_fortnox(connect
         tokens.save(token_key(NORDLJUS), dataclasses.replace(kept, obtained=kept.obtained - dt.timedelta(days=31)))
         await press(pilot, "x")
         assert text_of(app.screen, "#series-state") == (
-            "The connection to Fortnox has expired: perform a new import (f on the overview) to reconnect before "
+            "The connection to Fortnox has expired: perform a new import (i on the overview) to reconnect before "
             "you export."
         )
         await press(pilot, "f1")
