@@ -7,8 +7,14 @@ from decimal import ROUND_HALF_EVEN, Decimal
 ORE = Decimal("0.01")
 
 
+LARGEST_AMOUNT = Decimal(10) ** 15  # kronor: far beyond any company's books, well inside the store's 64-bit öre
+
+
 def to_ore(amount: Decimal) -> int:
-    """Exact conversion; raises ValueError for sub-öre amounts so nothing is silently rounded."""
+    """Exact conversion; raises ValueError for sub-öre amounts so nothing is silently rounded, and for amounts no
+    books hold (1e999999 would overflow the arithmetic and the store)."""
+    if not amount.is_finite() or abs(amount) >= LARGEST_AMOUNT:
+        raise ValueError(f"amount {amount} is not an amount of kronor this program keeps (at most 15 digits)")
     ore = amount.scaleb(2)
     whole = int(ore)
     if whole != ore:

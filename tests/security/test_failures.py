@@ -191,3 +191,20 @@ def test_a_killed_imports_books_are_removed_at_the_next_start(tmp_path, monkeypa
     finally:
         other.communicate(b"")
         db.close()
+
+
+def test_an_amount_no_books_hold_is_refused_in_one_line_at_every_door(cli):
+    """1e999999 overflowed the arithmetic once (a traceback); now each door says what it expects."""
+    cli("demo")
+    template = cli("closing", "template", "excess-depreciation", "--company", "559012-3450", "--year", "2025",
+                   "--amount", "1e999999")  # fmt: skip
+    check = cli("checks", "add", "--company", "559012-3450", "--kind", "amount-threshold", "--name", "big",
+                "--params", '{"accounts": ["5410"], "above": "1e999999"}')  # fmt: skip
+    for run in (template, check):
+        assert run.returncode == 2 and "Traceback" not in run.stderr and "internal error" not in run.stderr
+    from decimal import Decimal
+
+    from core.money import to_ore
+
+    with pytest.raises(ValueError, match="at most 15 digits"):
+        to_ore(Decimal("1e999999"))
