@@ -5,11 +5,12 @@ in Swedish and at 120×40 in English."""
 from __future__ import annotations
 
 import shlex
+import time
 import tomllib
 
 import pytest
 
-from tests.tui.test_tmux import Tmux, bokslut_command, pytestmark  # noqa: F401  (skipped without tmux)
+from tests.tui.test_tmux import DEADLINE_SECONDS, Tmux, bokslut_command, pytestmark  # noqa: F401  (skipped without tmux)
 
 WORDS = {
     "sv": {
@@ -44,6 +45,7 @@ def test_the_start_guide_goes_on_by_itself_and_the_language_is_the_apps(tmux, da
     tmux.run("new-session", "-d", "-x", str(width), "-y", str(height), "-s", "app", shlex.join(command))
 
     tmux.wait_for(words["empty"])
+    _wait_until_gone(tmux, words["new"])  # the path field has the focus now (its footer has no n): no race with it
     tmux.keys("Escape")  # an empty store starts in the path field
     tmux.wait_for(words["new"])
     tmux.keys("n")
@@ -75,3 +77,11 @@ def test_the_start_guide_goes_on_by_itself_and_the_language_is_the_apps(tmux, da
     tmux.wait_for(words["switched_title"])
     assert tomllib.loads(config.read_text(encoding="utf-8")) == {"language": words["other"]}
     tmux.keys("C-q")
+
+
+def _wait_until_gone(tmux, text: str) -> None:
+    """Poll the pane until `text` is no longer shown; fail with the last screen after the deadline."""
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while text in (shown := tmux.screen()):
+        assert time.monotonic() < deadline, f"{text!r} never went away; the screen was:\n{shown}"
+        time.sleep(0.1)
