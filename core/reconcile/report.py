@@ -22,7 +22,7 @@ from core import periods
 from core.activity import current_user
 from core.money import from_ore
 from core.reconcile import work
-from core.reports.formats import NUMBER_FORMAT
+from core.reports.formats import NUMBER_FORMAT, put_text
 from core.store.models import Company, FiscalYear, ReconciliationEvent
 from core.store.orgnr import format_org_number
 from core.text import printable
@@ -144,7 +144,6 @@ def _auto_reference(line) -> str:
 
 def xlsx_bytes(report: ReconciliationReport) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     workbook = Workbook()
@@ -174,8 +173,7 @@ def xlsx_bytes(report: ReconciliationReport) -> bytes:
         elif isinstance(value, int):
             cell.value = value
         elif value is not None and value != "":
-            cell.value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-            cell.data_type = "s"  # never a formula, whatever the text starts with
+            put_text(cell, str(value))
         if font is not None:
             cell.font = font
 

@@ -69,11 +69,13 @@ def _inert(text: str | None) -> str | None:
     return f"'{text}" if text and text.startswith(_FORMULA_STARTS) else text
 
 
-def _cell_text(text: str) -> str:
-    """Names come from SIE files: characters XML cannot hold are dropped rather than failing the export."""
+def put_text(cell, text: str) -> None:
+    """An XLSX text cell for outside text: characters XML cannot hold are dropped rather than failing the export,
+    and the cell is text, never a formula, whatever it starts with. Every workbook bokslut writes goes through it."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)
+    cell.data_type = "s"
 
 
 def xlsx_bytes(report: Report) -> bytes:
@@ -88,8 +90,7 @@ def xlsx_bytes(report: Report) -> bytes:
 
     def text(row: int, column: int, value: str, font: Font | None = None, indent: int = 0):
         cell = sheet.cell(row=row, column=column)
-        cell.value = _cell_text(value)
-        cell.data_type = "s"  # never a formula, whatever the text starts with
+        put_text(cell, value)
         if font is not None:
             cell.font = font
         if indent:
