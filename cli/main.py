@@ -24,7 +24,7 @@ from cli.common import EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK, fail
 from core.config import Settings, load_settings
 from core.errors import BokslutError, user_message
 from core.store.db import open_store, store_failure, take_notices
-from core.text import printable
+from core.text import guard_logging, printable
 
 COMMAND_GROUPS = (books, companies, fortnox, closing, export_fortnox, export_sie, reports, periods, checks, tax, reconcile)
 
@@ -106,6 +106,8 @@ def _interface_options(argv: Sequence[str]) -> argparse.Namespace | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The one entry of both doors, the commands and the app: logging is guarded before either runs."""
+    guard_logging()
     argv = sys.argv[1:] if argv is None else list(argv)
     options = _interface_options(argv)
     if options is None:

@@ -4,7 +4,9 @@ server's words never carry one of our secrets onward."""
 from __future__ import annotations
 
 import base64
+import logging
 import re
+import sys
 import threading
 from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus
@@ -103,3 +105,46 @@ def outside_text(value: object, limit: int = OUTSIDE_TEXT_LIMIT) -> str:
     """Words from a server or a file as they may become a message: no live secret, at most `limit` characters."""
     text = _secrets.redact(str(value))
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+class OutsideTextLogFilter(logging.Filter):
+    """Any library's log record may carry a server's words (an echoed token, a terminal escape): its final message,
+    args included, and its traceback lose every live secret and every control before a handler writes them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError, KeyError):  # arguments that do not fit: still said, never raised here
+            message = f"{record.msg} {record.args}"
+        record.msg, record.args = printable(_secrets.redact(message)), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = terminal_safe(_secrets.redact(record.exc_text))
+        if record.stack_info:
+            record.stack_info = terminal_safe(_secrets.redact(record.stack_info))
+        return True
+
+
+class _StderrAtEmit(logging.StreamHandler):
+    """Writes to sys.stderr as it is when a record comes, as Python's last-resort handler does: the app replaces
+    sys.stderr while it runs, and a stream bound at start would write across its screen."""
+
+    def __init__(self) -> None:
+        logging.Handler.__init__(self, logging.WARNING)  # what reached stderr before a handler was installed
+        self.setFormatter(logging.Formatter("%(message)s"))
+
+    @property
+    def stream(self):  # StreamHandler's attribute, read at each record
+        return sys.stderr
+
+
+def guard_logging() -> None:
+    """Every door calls this first: the root logger gets a stderr handler if it has none, and each of its handlers
+    the OutsideTextLogFilter, so no log line of any module repeats a live secret or a terminal control."""
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(_StderrAtEmit())
+    for handler in root.handlers:
+        if not any(isinstance(existing, OutsideTextLogFilter) for existing in handler.filters):
+            handler.addFilter(OutsideTextLogFilter())
