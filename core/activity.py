@@ -99,7 +99,8 @@ class ActivityRecord:
     """What the running work tells its log entry: the company once known, the outcome's counts and words.
 
     `message` is the English the CLI prints; `said(key, **params)` states the same outcome as a text key and plain
-    JSON params (numbers, strings, ISO dates), so the app can say it in the reader's language.
+    JSON params (numbers, strings, ISO dates), so the app can say it in the reader's language. `lines` is each
+    item's result (an exported entry's) so far: kept under the message however the work ends, a failure included.
     """
 
     id: int
@@ -108,6 +109,7 @@ class ActivityRecord:
     counts: dict[str, int] = field(default_factory=dict)
     message_key: str | None = None
     message_params: dict = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
 
     def said(self, key: str, **params: object) -> None:
         self.message_key, self.message_params = key, params
@@ -169,14 +171,16 @@ def recorded(
 
 
 def _finish(record: ActivityRecord, status: str, message: str) -> None:
+    """The item lines follow the message, in the English and in the params (as "lines") alike."""
+    params = {**record.message_params, "lines": record.lines} if record.lines else record.message_params
     ActivityLog.update(
         status=status,
         finished=utc_now(),
         company=record.company_id,
-        message=message,
+        message="\n".join([message, *record.lines]),
         counts=json.dumps(record.counts),
         message_key=record.message_key,
-        message_params=None if record.message_key is None else json.dumps(record.message_params, ensure_ascii=False),
+        message_params=None if record.message_key is None else json.dumps(params, ensure_ascii=False),
     ).where(ActivityLog.id == record.id).execute()
 
 

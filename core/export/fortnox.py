@@ -231,7 +231,9 @@ class EntryResult:
     """One step of one entry; the report keeps the last step of each."""
 
     entry_id: int
-    outcome: str  # sent, found (after a lost answer), skipped, failed, unsent; "uncertain" only while it is checked
+    # sent, found (after a lost answer), skipped, failed, unsent; "uncertain" while it is checked (or left for the
+    # next export to check when this one stopped), "untried" when the export stopped before it
+    outcome: str
     message: str
     number: int | None = None
     code: int | None = None  # Fortnox's error code of a refusal (2000401: the period is locked)
@@ -556,10 +558,8 @@ async def export_to_fortnox(
             exporter = _Exporter(db, link, fiscal_year, series, check.fortnox_year, wait, record, on_entry)
             await exporter.run([entry.id for entry in check.entries])
         report = exporter.report
-        record.counts = report.counts
-        lines = [_result_line(result) for result in report.results.values()]
-        record.message = "\n".join([f"Export to {report.summary()}", *lines])
-        record.said("export_fortnox", **report.params(), lines=lines)  # each entry's line stays English
+        record.message = f"Export to {report.summary()}"  # each entry's line follows (the exporter keeps them)
+        record.said("export_fortnox", **report.params())
     return report
 
 
@@ -576,10 +576,6 @@ def unanswered_wait_seconds(settings: Settings) -> int:
 
 def _confirmed(confirm: bool | Callable[[Preflight], bool], check: Preflight) -> bool:
     return confirm(check) if callable(confirm) else bool(confirm)
-
-
-def _result_line(result: EntryResult) -> str:
-    return f"entry {result.entry_id}: {result.message}"
 
 
 @asynccontextmanager
@@ -625,6 +621,7 @@ class _Exporter:
         self.record = record
         self.on_entry = on_entry
         self.report = ExportReport(series, fortnox_year)
+        self.candidates: list[int] = []
         self.me = activity.this_process()
         self.owned: set[int] = set()
         self.pending: dict[int, ExportAttempt] = {}  # entry id -> its unanswered intent
@@ -632,18 +629,37 @@ class _Exporter:
         self.next_number: int | None = None  # a lower bound of the number Fortnox gives the series' next voucher
 
     async def run(self, entry_ids: list[int]) -> None:
+        self.candidates = list(entry_ids)
         try:
             if entry_ids:
                 self.next_number = await self._next_voucher_number(self.series, self.fortnox_year)
             for entry_id in entry_ids:
                 await self._export(entry_id)
             await self._settle()
-        except ConnectionExpired:
-            raise  # the caller tells the user to reconnect
-        except _STOPS_THE_EXPORT as error:
-            raise ExportStopped(error, self.report) from error
+        except BaseException as error:
+            self._stopped()
+            # an expired connection: the caller tells the user to reconnect
+            if isinstance(error, _STOPS_THE_EXPORT) and not isinstance(error, ConnectionExpired):
+                raise ExportStopped(error, self.report) from error
+            raise
         finally:
             _OWNED.difference_update(self.owned)  # unsettled intents stay for the next export to settle
+
+    def _stopped(self) -> None:
+        """Whatever stopped the export, every entry has its result on record: those sent with their numbers, a
+        refused one with Fortnox's reason, an unanswered one left for the next export, the rest not tried."""
+        unanswered = [entry_id for entry_id, step in self.report.results.items() if step.outcome == "uncertain"]
+        for entry_id in dict.fromkeys([*unanswered, *self.pending]):
+            self._result(
+                entry_id, "uncertain",
+                "no answer from Fortnox, and the export stopped before it could check; the next export finds out "
+                "whether Fortnox has it",
+            )  # fmt: skip
+        for entry_id in self.candidates:
+            if entry_id not in self.report.results:
+                self._result(
+                    entry_id, "untried", "not exported: the export stopped before it; export again to send it"
+                )
 
     # claiming
 
@@ -871,7 +887,9 @@ class _Exporter:
     ) -> None:
         result = EntryResult(entry_id, outcome, message, number, code)
         self.report.results[entry_id] = result
-        self.record.counts = self.report.counts  # kept current, so an interrupted export still shows its progress
+        # kept current, so an export that stops part-way still has each entry's result on record
+        self.record.counts = self.report.counts
+        self.record.lines = [f"entry {step.entry_id}: {step.message}" for step in self.report.results.values()]
         if self.on_entry is not None:
             self.on_entry(result)
 

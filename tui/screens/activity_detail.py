@@ -76,8 +76,9 @@ def step_lines(entry: ActivityEntry) -> list[str]:
 
 
 def result_lines(entry: ActivityEntry) -> list[str]:
-    """A Fortnox export's result for each entry (core's English: those sentences come from many places)."""
-    return list(entry.message_params["lines"]) if entry.message_key == "export_fortnox" else []
+    """A Fortnox export's result for each entry, a failed one's too: which were sent and as what, which refused
+    and why, which not tried (core's English: those sentences come from many places)."""
+    return list(entry.message_params.get("lines", []))
 
 
 def detail_text(entry: ActivityEntry) -> Text:

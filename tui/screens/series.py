@@ -33,7 +33,9 @@ from tui.i18n import export_words, keyed, t, tn
 from tui.messages import ExportEnded, ExportProgressed, PreflightDone, SeriesRead
 from tui.text import literal
 
-OUTCOME_STYLES = {"sent": "green", "found": "green", "skipped": "dim", "failed": "bold red", "unsent": "yellow"}
+OUTCOME_STYLES = {
+    "sent": "green", "found": "green", "skipped": "dim", "failed": "bold red", "unsent": "yellow", "untried": "yellow"
+}  # fmt: skip
 
 
 def readable(error: BaseException) -> str:
