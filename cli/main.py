@@ -21,6 +21,7 @@ from typing import NoReturn
 
 from cli import books, checks, closing, companies, export_fortnox, export_sie, fortnox, periods, reconcile, reports, tax
 from cli.common import EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK, fail
+from core import scratch
 from core.config import Settings, load_settings
 from core.errors import BokslutError, user_message
 from core.store.db import open_store, store_failure, take_notices
@@ -57,6 +58,7 @@ def run_command(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(args.data_dir, args.config)
         _say_notices(settings.notices)
+        scratch.start(settings.data_dir)
         return args.handler(args, settings)
     except (BokslutError, OSError) as error:
         return fail(user_message(error))
@@ -117,6 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         settings = load_settings(options.data_dir, options.config)
+        scratch.start(settings.data_dir)
         preferences = load_preferences(settings)
         db = open_store(settings.store)
     except (BokslutError, OSError) as error:

@@ -115,9 +115,7 @@ def export_closing_sie(
                     )
                 _mark_exported(entries, path)
                 vouchers = [_voucher(entry, rows_of(entry)) for entry in entries]
-                path.with_name(path.name + ".part").unlink(missing_ok=True)  # a killed export's, under this lock
-                write_sie4i(path, _header(company, fiscal_year, vouchers), vouchers)
-                path.chmod(0o600)  # the books are the company's
+                write_sie4i(path, _header(company, fiscal_year, vouchers), vouchers)  # 0600: the company's books
                 written = True
         except BaseException:
             if written:  # the file is complete but the statuses did not commit: it must not be booked

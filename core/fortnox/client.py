@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from core.fortnox.errors import (
 )
 from core.fortnox.throttle import RateLimiter, Sleep, shared_limiter
 from core.money import from_ore, to_ore
+from core.scratch import written_whole
 from core.text import outside_text, printable, register_secret
 
 log = logging.getLogger(__name__)
@@ -175,28 +175,23 @@ class FortnoxClient:
     async def get_to_file(
         self, path: str, dest: Path, params: Mapping[str, Any] | None = None, *, max_bytes: int = MAX_DOWNLOAD_BYTES
     ) -> int:
-        """Streams e.g. a SIE export to dest without holding it in memory; dest appears only when complete.
+        """Streams e.g. a SIE export to dest without holding it in memory; dest appears only when complete, and is
+        private: these are a client's books (core.scratch).
 
         Returns the number of bytes written.
         """
-        partial = dest.with_name(dest.name + ".part")
+        with written_whole(dest) as file:
 
-        async def receive(response: httpx.Response) -> int:
-            written = 0
-            # truncated again on a retry: a cut-off attempt leaves nothing behind; private: these are a client's books
-            with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as file:
+            async def receive(response: httpx.Response) -> int:
+                file.seek(0)
+                file.truncate()  # again on a retry: a cut-off attempt leaves nothing behind
+                written = 0
                 async for chunk in self._body_chunks(response, path, max_bytes):
                     file.write(chunk)
                     written += len(chunk)
-            return written
+                return written
 
-        try:
-            written = await self._request("GET", path, params, None, receive)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
-        os.replace(partial, dest)
-        return written
+            return await self._request("GET", path, params, None, receive)
 
     def _json_receiver(self, method: str, path: str) -> Callable[[httpx.Response], Awaitable[dict]]:
         async def receive(response: httpx.Response) -> dict:

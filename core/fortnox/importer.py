@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from core.fortnox.client import FortnoxClient
 from core.fortnox.errors import FortnoxForbidden
 from core.fortnox.connection import FortnoxLink, fortnox_company, open_link, require_same_company
 from core.importer import ImportProgress, ImportResult, SourceFile, import_sources
+from core.scratch import SCRATCH_PREFIX, remove_abandoned_scratch
 from core.sie.errors import Phrase, SieError
 from core.sie.reader import SieReader
 from core.store.models import Company, DimensionObject, FiscalYear, FortnoxSeries
@@ -162,23 +162,6 @@ async def import_from_fortnox(
         record.message = f"Fortnox: {outcome.summary()}. Steps: {outcome.step_report()}"
         record.said("import_fortnox", **outcome.params())
     return outcome
-
-
-SCRATCH_PREFIX = "bokslut-fortnox-"  # then the importing process's id: a dead one's books are removed
-
-
-def remove_abandoned_scratch() -> list[Path]:
-    """A killed import leaves a client's complete books in TMPDIR (private, 0700, but still there): remove those of
-    processes of this machine that no longer run. Asked of the operating system, not the store: another bokslut here
-    may use another store (or none this store knows) and its import must keep its files. Returns what was removed."""
-    removed = []
-    for scratch in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
-        pid = scratch.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
-        mine = scratch.is_dir() and not scratch.is_symlink() and scratch.stat().st_uid == os.getuid()
-        if mine and pid.isdigit() and not activity.pid_alive(int(pid)):
-            shutil.rmtree(scratch, ignore_errors=True)
-            removed.append(scratch)
-    return removed
 
 
 STEPS = {  # each step's key and its English words

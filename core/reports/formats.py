@@ -20,13 +20,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
 from core.money import round_to_ore
 from core.reports.statements import Report, company_line
+from core.scratch import written_whole
 
 FORMATS = ("json", "csv", "xlsx")
 CSV_STYLES = ("plain", "excel-sv")  # for programs; for Swedish Excel
@@ -34,7 +33,6 @@ NUMBER_FORMAT = "#,##0.00"
 WHOLE_NUMBER_FORMAT = "#,##0"  # a report rounded to kronor or thousands
 UNIT_TEXTS = {"ore": "", "krona": " Belopp i hela kronor.", "thousand": " Belopp i tusental kronor (tkr)."}
 BOLD_KINDS = frozenset({"heading", "subtotal", "result", "total"})
-PRIVATE_FILE_MODE = 0o600  # a report holds the books: readable by its owner only
 
 
 def json_text(report: Report) -> str:
@@ -162,21 +160,10 @@ def render(report: Report, format: str, csv_style: str = "plain") -> bytes:
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Through a temporary file in the same directory, so a reader never sees half a report. The file is 0600
-    whatever the umask, and stays so when it replaces an older report: the books are private (issue 16)."""
-    path = Path(path)
-    try:
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as error:  # name the file the user asked for, not the temporary one
-        raise OSError(error.errno, error.strerror, str(path)) from None
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            os.fchmod(handle.fileno(), PRIVATE_FILE_MODE)  # before a byte is written; mkstemp's 0600, said here
-            handle.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Whole or not at all, 0600 whatever the umask (also when it replaces an older report): the books are private,
+    and a killed writer's part is removed at the next start (core.scratch)."""
+    with written_whole(path) as handle:
+        handle.write(data)
 
 
 def write_report(report: Report, format: str, path: Path) -> None:

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from core.money import ORE
+from core.scratch import written_whole
 from core.sie.model import Balance, BalanceKind, Header, ObjectRef, RowKind, Voucher, VoucherRow
 
 PROGRAM_NAME = "bokslut"
@@ -104,16 +105,11 @@ def write_sie4i(
 def _output(target: Path | BinaryIO) -> Iterator[io.TextIOWrapper]:
     """A CP437 text stream with CRLF line ends; strict, because every text is made encodable first."""
     if isinstance(target, (str, Path)):
-        path = Path(target)
-        partial = path.with_name(path.name + ".part")
-        try:
-            with open(partial, "wb") as raw:
-                stream = io.TextIOWrapper(raw, encoding="cp437", errors="strict", newline=LINE_END)
-                yield stream
-                stream.flush()
-            partial.replace(path)
-        finally:
-            partial.unlink(missing_ok=True)
+        with written_whole(Path(target)) as raw:  # whole or not at all, private, a killed writer's part removed
+            stream = io.TextIOWrapper(raw, encoding="cp437", errors="strict", newline=LINE_END)
+            yield stream
+            stream.flush()
+            stream.detach()  # written_whole closes the file
     else:
         stream = io.TextIOWrapper(target, encoding="cp437", errors="strict", newline=LINE_END)
         try:

@@ -9,14 +9,14 @@ Before anything is written the return is checked as §9.4 says; a failed check w
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from collections.abc import Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import BokslutError
+from core.scratch import written_whole
 from core.store.models import Company, FiscalYear
 from core.store.orgnr import check_digit_valid
 from core.tax.ink2r import ASSET, CLAIM, table
@@ -290,7 +290,7 @@ def write_sru(
     overwrite: bool = False,
 ) -> SruFiles:
     """Check the return (§9.4) and write INFO.SRU and BLANKETTER.SRU into `directory`, each through a private
-    temporary file renamed into place (mode 0600: a tax return is personal data). Nothing is written when a check
+    part renamed into place (mode 0600: a tax return is personal data; core.scratch). Nothing is written when a check
     fails, or when a file is already there and `overwrite` is False."""
     if not company.org_number:
         raise _error(f"{company.name} has no organisation number; an SRU file needs one", "tax.sru_no_org_number",
@@ -314,18 +314,7 @@ def write_sru(
         ),
         paths.info: info_sru(submitter, created, program),
     }
-    temporaries: dict[Path, str] = {}
-    try:
+    with ExitStack() as files:  # both are written before either replaces its file; a failure replaces neither
         for path, data in contents.items():
-            try:
-                descriptor, temporaries[path] = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-            except OSError as error:  # name the file the user asked for, not the temporary one
-                raise OSError(error.errno, error.strerror, str(path)) from None
-            with os.fdopen(descriptor, "wb") as handle:  # mkstemp creates it with mode 0600
-                handle.write(data)
-        for path, temporary in temporaries.items():
-            os.replace(temporary, path)
-    finally:
-        for temporary in temporaries.values():
-            Path(temporary).unlink(missing_ok=True)
+            files.enter_context(written_whole(path)).write(data)
     return paths

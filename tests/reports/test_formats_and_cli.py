@@ -225,7 +225,7 @@ def test_report_files_with_output(demo_cli, tmp_path):
     run = demo_cli("report", "trial-balance", "--format", "csv", "--output", str(path))
     assert run.returncode == 0, run.stderr
     assert path.read_bytes().decode("utf-8") == csv_text(_store_report(demo_cli, "trial-balance"))
-    assert list(tmp_path.glob(".*.tmp")) == []
+    assert list(tmp_path.glob("*.part")) == []
 
 
 @pytest.mark.parametrize(

@@ -171,7 +171,7 @@ def test_a_killed_imports_books_are_removed_at_the_next_start(tmp_path, monkeypa
     import sys
     import tempfile
 
-    from core.fortnox.importer import SCRATCH_PREFIX, remove_abandoned_scratch
+    from core.scratch import SCRATCH_PREFIX, remove_abandoned_scratch
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
