@@ -3,16 +3,22 @@ through core.closing, and the real `bokslut` command on the same data directory.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from starlette.types import ASGIApp
 
 from core import ledger
 from core.closing.entries import EntryDraft, RowDraft, create_entry
 from core.fortnox.importer import import_from_fortnox
 from core.store.models import ClosingEntry, FiscalYear
-from tests.fortnox.conftest import NORDLJUS, connected, fortnox_cli, sandbox  # noqa: F401 (fixtures)
+from fortnox_sandbox.app import Sandbox
+from fortnox_sandbox.serve import RunningSandbox, serve_in_background
+from tests.fortnox.conftest import NORDLJUS, connected, fortnox_cli, free_port, sandbox  # noqa: F401 (fixtures)
+from tests.fortnox_sandbox.openapi import assert_contract_kept
 
 NORDLJUS_TENANT = 1105837
 YEAR_2025_ID = 2  # Nordljus's Fortnox Id of 2025
@@ -27,6 +33,21 @@ def draft(text: str, *rows: tuple, date=None) -> EntryDraft:
         debit, credit = max(amount, Decimal(0)), max(-amount, Decimal(0))
         made.append(RowDraft(account, debit, credit, cost_center, project, row_text))
     return EntryDraft(date, text, tuple(made))
+
+
+@contextmanager
+def serving_behind(made: Sandbox, front: ASGIApp) -> Iterator[RunningSandbox]:
+    """The sandbox over loopback with a test's own layer in front of it; every exchange, the settling reads too, is
+    held to Fortnox's OpenAPI spec at the end."""
+    with serve_in_background(front) as (port, _):
+        yield RunningSandbox(
+            base_url=f"http://127.0.0.1:{port}",
+            redirect_uri=f"http://127.0.0.1:{free_port()}/callback",
+            client_id=made.config.client_id,
+            client_secret=made.config.client_secret,
+            sandbox=made,
+        )
+    assert_contract_kept(made.exchanges)
 
 
 @dataclass

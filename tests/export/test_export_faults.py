@@ -28,11 +28,9 @@ from core.closing.entries import create_entry
 from core.export.fortnox import EntryResult, PreflightNotClean, export_to_fortnox
 from core.fortnox.client import RetryPolicy
 from fortnox_sandbox.app import SandboxConfig, create_sandbox
-from fortnox_sandbox.serve import RunningSandbox, serve_in_background
 from core.store.models import ClosingEntry, ExportAttempt
-from tests.export.conftest import NORDLJUS_TENANT, YEAR_2025_ID, draft
-from tests.fortnox.conftest import NORDLJUS, connect, free_port
-from tests.fortnox_sandbox.openapi import assert_contract_kept
+from tests.export.conftest import NORDLJUS_TENANT, YEAR_2025_ID, draft, serving_behind
+from tests.fortnox.conftest import NORDLJUS, connect
 from tests.postgres import raw_connection
 
 MARKER = re.compile(r"bokslut:[0-9a-f]{16}")
@@ -93,15 +91,8 @@ def sandbox(late, request):
     config = SandboxConfig(vouchers_per_year=150, rate_limit=False, lean_voucher_lists=request.param, record_exchanges=True)
     made = create_sandbox(config)
     late["commits"] = CommitsLate(made.app)
-    with serve_in_background(late["commits"]) as (port, _):
-        yield RunningSandbox(
-            base_url=f"http://127.0.0.1:{port}",
-            redirect_uri=f"http://127.0.0.1:{free_port()}/callback",
-            client_id=made.config.client_id,
-            client_secret=made.config.client_secret,
-            sandbox=made,
-        )
-    assert_contract_kept(made.exchanges)  # the settling reads (sublists, single vouchers, series) too
+    with serving_behind(made, late["commits"]) as running:
+        yield running
 
 
 def _entries(books, count: int, *, inactive_account_every: int = 0) -> list[ClosingEntry]:

@@ -13,10 +13,7 @@ from textual.widgets import Static
 
 from core.config import Settings
 from fortnox_sandbox.app import SandboxConfig, create_sandbox
-from fortnox_sandbox.serve import RunningSandbox, serve_in_background
-from tests.export.conftest import NORDLJUS_TENANT, YEAR_2025_ID, draft
-from tests.fortnox.conftest import free_port
-from tests.fortnox_sandbox.openapi import assert_contract_kept
+from tests.export.conftest import NORDLJUS_TENANT, YEAR_2025_ID, draft, serving_behind
 from tests.tui.conftest import SIZE
 from tests.tui.pilot import press, settle
 from tui.app import BokslutApp
@@ -60,15 +57,8 @@ def sandbox(then_in_fortnox):
     config = SandboxConfig(vouchers_per_year=150, rate_limit=True, record_exchanges=True)
     made = create_sandbox(config)
     then_in_fortnox["posts"] = ThenInFortnox(made.app)
-    with serve_in_background(then_in_fortnox["posts"]) as (port, _):
-        yield RunningSandbox(
-            base_url=f"http://127.0.0.1:{port}",
-            redirect_uri=f"http://127.0.0.1:{free_port()}/callback",
-            client_id=made.config.client_id,
-            client_secret=made.config.client_secret,
-            sandbox=made,
-        )
-    assert_contract_kept(made.exchanges)
+    with serving_behind(made, then_in_fortnox["posts"]) as running:
+        yield running
 
 
 async def test_an_export_that_stops_part_way_keeps_each_entrys_result_in_its_activity_entry(
