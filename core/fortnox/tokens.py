@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from filelock import FileLock, Timeout
 from core.config import ConfigError, Settings
 from core.errors import BokslutError
 from core.fortnox.settings import FortnoxSettings
+from core.scratch import written_whole
 from core.store.orgnr import normalise_org_number
 
 TOKEN_FILE_NAME = "fortnox-tokens.json"
@@ -282,17 +282,12 @@ def _locked(lock_path: Path, guarded: Path) -> Iterator[None]:
 
 
 def _atomic_private_write(path: Path, data: bytes) -> None:
-    """A crash mid-write must leave the old token, never half a file; 0600 from the first byte."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """A crash mid-write must leave the old token, never half a file; 0600 from the first byte, and a killed
+    writer's part is removed at the next start like every other (core.scratch)."""
+    with written_whole(path) as file:
+        file.write(data)
+        file.flush()
+        os.fsync(file.fileno())
     directory = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(directory)  # make the rename itself durable
