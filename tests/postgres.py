@@ -14,6 +14,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 # Durability is the server's business in production; a test server that dies loses nothing of value.
@@ -49,11 +50,34 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class PostgresServer:
+    """A throw-away server that a test may stop as a crash or a pulled cable would, and start again."""
+
+    address: str  # postgresql://bokslut@127.0.0.1:PORT, without a database name
+    command: tuple[str, ...]  # pg_ctl -D <data> (as the server's user when run as root)
+    start_options: tuple[str, ...]
+
+    def start(self) -> None:
+        subprocess.run([*self.command, *self.start_options, "start"], check=True, capture_output=True)
+
+    def stop_immediately(self) -> None:
+        """Every backend dies at once, its open transactions are lost: as if the server's machine went away."""
+        subprocess.run([*self.command, "-m", "immediate", "stop"], check=True, capture_output=True)
+
+
 @contextmanager
 def running_postgres(*, durable: bool = False) -> Iterator[str]:
     """Yields the server's address, `postgresql://bokslut@127.0.0.1:PORT`, without a database name.
 
     `durable` keeps PostgreSQL's default fsync settings, for benchmarks that compare it with SQLite fairly."""
+    with postgres_server(durable=durable) as server:
+        yield server.address
+
+
+@contextmanager
+def postgres_server(*, durable: bool = False) -> Iterator[PostgresServer]:
+    """A server of its own, for a test that stops it; see running_postgres."""
     initdb, pg_ctl = _server_program("initdb"), _server_program("pg_ctl")
     runner = _as_server_user()
     folder = Path(tempfile.mkdtemp(prefix="bokslut-pg-"))
@@ -61,21 +85,22 @@ def running_postgres(*, durable: bool = False) -> Iterator[str]:
     if runner:
         shutil.chown(folder, "postgres", "postgres")
     port = _free_port()
+    server = PostgresServer(
+        f"postgresql://bokslut@127.0.0.1:{port}",
+        (*runner, pg_ctl, "-D", str(data)),
+        ("-l", str(folder / "server.log"), "-w", "-o",
+         f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} {'' if durable else FAST_AND_LOOSE}"),
+    )  # fmt: skip
     try:
         subprocess.run(
             [*runner, initdb, "-D", str(data), "-U", "bokslut", "--auth=trust", "-E", "UTF8", "--no-sync"],
             check=True,
             capture_output=True,
         )
-        subprocess.run(
-            [*runner, pg_ctl, "-D", str(data), "-l", str(folder / "server.log"), "-w", "-o",
-             f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} {'' if durable else FAST_AND_LOOSE}", "start"],
-            check=True,
-            capture_output=True,
-        )
-        yield f"postgresql://bokslut@127.0.0.1:{port}"
+        server.start()
+        yield server
     finally:
-        subprocess.run([*runner, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
+        subprocess.run([*server.command, "-m", "immediate", "stop"], capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
 
 

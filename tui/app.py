@@ -25,12 +25,13 @@ from core.config import Settings
 from core.fortnox.oauth import ConnectionExpired
 from core.importer import ImportProgress, OrgNumberMismatch, import_sie
 from core.periods import LockedPeriodsChanged
+from core.store.db import take_notices
 from core.store.models import Company
 from core.store.orgnr import format_org_number
 from tui.bindings import full_name, translate_bindings
 from core.errors import user_message
 from core.text import printable
-from tui.i18n import format_count, fortnox_import_words, import_words, set_language, t, tn
+from tui.i18n import format_count, fortnox_import_words, import_words, notice_words, set_language, t, tn
 from tui.jobs import ImportJob, notices_of
 from tui.messages import ActivityLoaded, FortnoxWorkEnded, ImportJobChanged
 from tui.navigation import Place, make_screen, screen_class
@@ -99,6 +100,15 @@ class BokslutApp(App):
         self.add_class("-show-activity")
         self.go(Place.COMPANIES)
         self.load_history()
+        self.say_notices()
+
+    def say_notices(self) -> None:
+        """What loading the settings and opening the store did that the user should hear of once (a store made
+        private, a config file with a secret that others can read): the CLI prints it, the app shows it here."""
+        notices = [*self.settings.notices, *take_notices()]
+        if notices:  # paths are the user's own, but characters still: never markup
+            said = "\n".join(printable(notice_words(notice)) for notice in notices)
+            self.notify(said, severity="warning", timeout=30, markup=False)
 
     # --- typed keys, one at a time ----------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from core.errors import translate_with
 from core.money import round_to_ore
 from core.sie.errors import PHRASES, Counted, Phrase
 from core.store.orgnr import format_org_number
+from core.text import Notice
 from tui.catalogs import DOMAIN, LOCALE_DIR, compiled, is_stale
 
 LANGUAGES = ("sv", "en")
@@ -152,6 +153,12 @@ def error_words(key: str, params: dict) -> str | None:
         values["periods"] = ", ".join(f"{period['period']} ({format_count(period['vouchers'])})"
                                       for period in params["periods"])
     return keyed(f"error.{key}", params, values)
+
+
+def notice_words(notice: Notice) -> str:
+    """Something core did that the user should hear of once (a store made private), in the reader's language; core's
+    English for a notice without a text here."""
+    return keyed(f"notice.{notice.key}", notice.params) or str(notice)
 
 
 def _sie_words(params: dict) -> str:

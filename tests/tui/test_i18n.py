@@ -49,7 +49,7 @@ BY_VALUE = (
     "status.", "kind.", "check.", "check_name.", "check_column.", "check_word.", "template_text.", "step.",
     "listener_reason.", "error.", "integrity.", "integrity_outcome.", "problem.", "oauth_error.", "token_store.",
     "summary.",
-    "sie.", "closing.history.", "warning.",
+    "sie.", "closing.history.", "warning.", "notice.",
 )  # fmt: skip
 
 

@@ -334,7 +334,7 @@ class TaxScreen(BokslutScreen):
             return
         allocation = parse_amount(field.value)
         if allocation is None:
-            line.update(t("tax.not_an_amount", typed=field.value))
+            line.update(literal(t("tax.not_an_amount", typed=field.value), wrap=True))  # typed or pasted: characters
             return
         try:
             planned = tax_sheet.plan(self.tax.sheet, allocation=allocation)
