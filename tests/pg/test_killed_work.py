@@ -7,6 +7,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,7 @@ def test_work_of_another_machine_is_judged_by_the_server(store_address):
     elsewhere = PostgresStore(db.database, **db.connect_params)  # the session of a bokslut on another machine
     elsewhere.connect()
     hold_process_lock(elsewhere, running)
+    (elsewhere_backend,) = elsewhere.execute_sql("SELECT pg_backend_pid()").fetchone()
     try:
         assert activity.process_alive(running) and not activity.process_alive(gone)
         assert activity.process_alive(activity.this_process())
@@ -75,5 +77,15 @@ def test_work_of_another_machine_is_judged_by_the_server(store_address):
         assert statuses == {gone: "failed", running: "running"}
     finally:
         elsewhere.close()
+    _until_the_server_has_let_go(db, elsewhere_backend)
     assert not activity.process_alive(running)  # that machine's bokslut has ended now
     db.close()
+
+
+def _until_the_server_has_let_go(db, backend: int) -> None:
+    """A closed connection's session (and its advisory locks) ends when the server has read the goodbye, a moment
+    after close() returns: wait for that condition, not for a time."""
+    deadline = time.monotonic() + 10
+    while db.execute_sql("SELECT 1 FROM pg_stat_activity WHERE pid = ?", (backend,)).fetchone():
+        assert time.monotonic() < deadline, "the server kept the closed session for 10 s"
+        time.sleep(0.01)
