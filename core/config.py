@@ -101,7 +101,29 @@ def load_settings(
         max_objects=positive_int(config, "import", "max_objects", 100_000, config_path),
         config=config,
         database_url=database_url,
-        notices=_secret_exposed(config_path, config),
+        notices=_secret_exposed(config_path, config) + _made_private(resolved_dir.resolve()),
+    )
+
+
+def _made_private(data_dir: Path) -> tuple[Notice, ...]:
+    """The data directory holds the books, tokens and crash logs: one made before bokslut made it 0700 (or by
+    hand under a 0022 umask) let every user of the machine list and read into it. Made private once, said once."""
+    try:
+        status = data_dir.stat()
+    except OSError:  # not made yet: it is made private when it is
+        return ()
+    if os.name != "posix" or not stat.S_IMODE(status.st_mode) & 0o077 or status.st_uid != os.getuid():
+        return ()
+    try:
+        data_dir.chmod(stat.S_IMODE(status.st_mode) & 0o700)
+    except OSError:
+        return ()
+    return (
+        Notice(
+            "data_dir_made_private",
+            {"folder": str(data_dir)},
+            f"{data_dir} could be opened by other users of this computer; it is now open to you only.",
+        ),
     )
 
 

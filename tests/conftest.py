@@ -127,6 +127,6 @@ class Cli:
 @pytest.fixture
 def cli(tmp_path: Path, postgres_server) -> Iterator[Cli]:
     data_dir = tmp_path / "data"
-    data_dir.mkdir()
+    data_dir.mkdir(mode=0o700)  # as bokslut makes it: an open one is made private and said (test_private_files)
     with store_location(postgres_server, data_dir) as location:
         yield Cli(data_dir, store=location)

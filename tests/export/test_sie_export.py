@@ -237,7 +237,7 @@ def test_the_file_imports_into_a_bookkeeping_store_as_vouchers(cli, books, tmp_p
     path = tmp_path / "bokslut.si"
     assert export(cli, path).returncode == 0
     receiving = type(cli)(tmp_path / "receiving")
-    receiving.data_dir.mkdir()
+    receiving.data_dir.mkdir(mode=0o700)
 
     imported = receiving("import-sie", str(path), "--json")
 

@@ -78,7 +78,7 @@ def test_a_server_stopped_mid_import_is_one_line_and_leaves_the_books_as_they_we
     store = address.replace("bokslut@", f"bokslut:{PASSWORD.replace('/', '%2F')}@")
     shown_store = address  # host, port, database and user: what the message may name
     data = tmp_path / "data"
-    data.mkdir()
+    data.mkdir(mode=0o700)
     cli = Cli(data, store=store)
     first, second = tmp_path / "first.se", tmp_path / "second.se"
     first.write_text(sie_year(20), encoding="cp437")

@@ -45,7 +45,7 @@ def _accountants(cli: Cli, sandbox: RunningSandbox, tmp_path) -> list[Cli]:
     team = []
     for index in range(ACCOUNTANTS):
         data_dir = tmp_path / f"accountant-{index}"
-        data_dir.mkdir()
+        data_dir.mkdir(mode=0o700)
         member = Cli(data_dir, extra_env=sandbox_env(sandbox), store=cli.store)
         if index == 0:
             added = member("company", "add", "--org-number", NORDLJUS, "--name", "Nordljus Konsult AB")

@@ -31,7 +31,7 @@ APRIL_END = MARCH_END.replace(month=4, day=30)
 @pytest.fixture
 def demo(tmp_path):
     data_dir = tmp_path / "data"
-    data_dir.mkdir()
+    data_dir.mkdir(mode=0o700)
     path = write_demo_sie(DEMO, tmp_path / "demo.se")
     db = open_store(data_dir / "bokslut.sqlite3")
     import_sie(db, path)

@@ -94,6 +94,15 @@ def test_the_books_are_private_and_an_old_open_store_is_made_so_once(tmp_path):
     assert take_notices() == []
 
 
+def test_an_open_data_directory_is_made_private_and_said_once(cli):
+    cli.data_dir.chmod(0o755)  # made by hand, or by a bokslut from before 0700
+    first = cli("companies")
+    assert first.returncode == 0 and _mode(cli.data_dir) == 0o700
+    assert first.stderr.count("\n") == 1 and str(cli.data_dir) in first.stderr and "you only" in first.stderr
+    again = cli("companies")
+    assert again.returncode == 0 and again.stderr == ""
+
+
 def test_a_config_file_with_a_secret_that_others_can_read_is_warned_of(tmp_path):
     config = tmp_path / "config.toml"
     config.write_text('[fortnox]\nclient_id = "x"\nclient_secret = "s3cret-value"\n')

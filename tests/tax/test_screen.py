@@ -25,7 +25,7 @@ SIZE = (80, 24)
 @pytest.fixture
 def app(tmp_path):
     data_dir = tmp_path / "data"
-    data_dir.mkdir()
+    data_dir.mkdir(mode=0o700)
     db = open_store(data_dir / "bokslut.sqlite3")
     import_books(db, write_books(tmp_path / "a.se", {}, CASE_A))
     yield BokslutApp(db, Settings(data_dir=data_dir, config_file=None), Preferences("en", {}))

@@ -200,7 +200,7 @@ def fortnox_snapshot_app(tmp_path, monkeypatch):
     from core.fortnox.tokens import FileTokenStore, StoredToken, TOKEN_FILE_NAME, token_key
 
     data_dir = tmp_path / "data"
-    data_dir.mkdir()
+    data_dir.mkdir(mode=0o700)
     monkeypatch.setenv("HOME", str(data_dir))
     for name, value in {
         "BOKSLUT_TOKEN_STORE": "file",
