@@ -2,10 +2,9 @@ import sqlite3
 
 import pytest
 
-from core.store.migrations import StoreTooNew
-
 from core.store.db import open_store
-from core.store.migrations import LATEST_VERSION, current_version
+from core.store.locks import is_postgres
+from core.store.migrations import LATEST_VERSION, StoreTooNew, current_version
 from core.store.models import ALL_MODELS
 from core.store.orgnr import normalise_org_number
 
@@ -49,6 +48,45 @@ def test_models_match_migrated_schema(db):
 def test_foreign_keys_are_enforced(db):
     with pytest.raises(Exception, match="(?i)foreign key"):
         db.execute_sql("INSERT INTO fiscal_year (company_id, start, \"end\") VALUES (999, '2024-01-01', '2024-12-31')")
+
+
+def _voucher_in_a_year(db) -> tuple[int, int, int]:
+    """(voucher id, its year's id, another year's id) in a store holding one voucher."""
+    db.execute_sql("INSERT INTO company (name, created) VALUES ('A', '2024-01-01')")
+    company = db.execute_sql("SELECT MAX(id) FROM company").fetchone()[0]
+    db.execute_sql("INSERT INTO import_batch (company_id, source, file_name, sha256, vouchers, transactions, balances, "
+                   "started, status) VALUES (?, 'sie-file', 'a.se', '', 0, 0, 0, '2024-01-01', 'done')", (company,))
+    batch = db.execute_sql("SELECT MAX(id) FROM import_batch").fetchone()[0]
+    for start, end in (("2024-01-01", "2024-12-31"), ("2025-01-01", "2025-12-31")):
+        db.execute_sql("INSERT INTO fiscal_year (company_id, start, \"end\") VALUES (?, ?, ?)", (company, start, end))
+    year, other_year = (row[0] for row in db.execute_sql("SELECT id FROM fiscal_year ORDER BY start").fetchall())
+    db.execute_sql("INSERT INTO voucher (fiscal_year_id, batch_id, series, number, date, text, signature) "
+                   "VALUES (?, ?, 'A', '1', '2024-03-01', '', '')", (year, batch))
+    return db.execute_sql("SELECT MAX(id) FROM voucher").fetchone()[0], year, other_year
+
+
+_ROW = ("INSERT INTO voucher_row (voucher_id, fiscal_year_id, kind, account, amount, objects, text, signature) "
+        "VALUES (?, ?, 'TRANS', '1930', 100, '', '', '')")
+
+
+def test_a_row_refers_to_a_voucher_and_year_that_exist_and_goes_with_its_year(db):
+    voucher, year, _ = _voucher_in_a_year(db)
+    with pytest.raises(Exception, match="(?i)foreign key"):
+        db.execute_sql(_ROW, (voucher + 1, year))
+    with pytest.raises(Exception, match="(?i)foreign key"):
+        db.execute_sql(_ROW, (voucher, year + 100))
+    db.execute_sql(_ROW, (voucher, year))
+    db.execute_sql("DELETE FROM fiscal_year WHERE id = ?", (year,))
+    assert db.execute_sql("SELECT COUNT(*) FROM voucher_row").fetchone()[0] == 0
+
+
+def test_on_postgresql_a_rows_year_is_its_vouchers(db):
+    """The shared store checks a row's year through its voucher: one key check a row in an import (migration 13)."""
+    if not is_postgres(db):
+        pytest.skip("SQLite checks a row's year on its own (a rowid look-up), not through the voucher")
+    voucher, _, other_year = _voucher_in_a_year(db)
+    with pytest.raises(Exception, match="(?i)foreign key"):
+        db.execute_sql(_ROW, (voucher, other_year))
 
 
 def test_newer_schema_is_refused(tmp_path):
