@@ -152,3 +152,41 @@ def test_migration_5_leaves_old_vouchers_without_a_fingerprint(tmp_path, monkeyp
     assert store.execute_sql("SELECT series, number, fingerprint FROM voucher").fetchall() == [("A", "1", None)]
     assert store.execute_sql("SELECT check_id FROM check_result").fetchall() == [("weekend-postings",)]
     store.close()
+
+
+def test_a_shared_store_with_books_takes_migrations_13_and_14(store_address, monkeypatch):
+    """A PostgreSQL store that already holds a year: its rows get the pair key and the index without empty texts,
+    and keep what they were (same rows, same text filter result)."""
+    from core.analysis import TransactionFilter, TransactionQuery
+    from core.importer import import_source
+    from core.store import migrations
+    from tests.store.sources import FakeSource, generated_year, make_header
+
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:12])
+        patch.setattr(migrations, "LATEST_VERSION", 12)
+        old = open_store(store_address)
+        if not is_postgres(old):
+            old.close()
+            pytest.skip("migrations 13 and 14 change only the shared store")
+        year_id = import_source(old, FakeSource(make_header(), generated_year(300))).fiscal_year_id
+        old.execute_sql("UPDATE voucher_row SET text = 'Hyra kontor' WHERE MOD(id, 7) = 0")
+        rows_before = old.execute_sql("SELECT * FROM voucher_row ORDER BY id").fetchall()
+        found_before = list(TransactionQuery(old, year_id, TransactionFilter(text="hyra")).ids or [])
+        old.close()
+    store = open_store(store_address)
+    try:
+        assert current_version(store) == LATEST_VERSION >= 14
+        assert store.execute_sql("SELECT * FROM voucher_row ORDER BY id").fetchall() == rows_before
+        keys = store.execute_sql(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'voucher_row'::regclass "
+            "AND contype = 'f'"
+        ).fetchall()
+        pair_key = "FOREIGN KEY (voucher_id, fiscal_year_id) REFERENCES voucher(id, fiscal_year_id) ON DELETE CASCADE"
+        assert keys == [(pair_key,)]
+        index = store.execute_sql("SELECT indexdef FROM pg_indexes WHERE indexname = 'voucher_row_text_trigram'")
+        assert index.fetchone()[0].endswith("WHERE (text <> ''::text)")
+        assert len(found_before) > 10
+        assert list(TransactionQuery(store, year_id, TransactionFilter(text="hyra")).ids or []) == found_before
+    finally:
+        store.close()
