@@ -355,8 +355,9 @@ def _conditions(db: pw.Database, fiscal_year_id: int, row_filter: TransactionFil
     if text_indexed:  # the rows found through the trigram indexes of both texts, so no voucher join is needed
         like = text_contains(db)
         conditions.append(
-            f"r.id IN (SELECT id FROM voucher_row WHERE text {like} ? ESCAPE '\\' UNION ALL SELECT x.id FROM "
-            f"voucher_row x JOIN voucher w ON w.id = x.voucher_id WHERE w.text {like} ? ESCAPE '\\')"
+            # text <> '': the row texts' index leaves empty texts out, and a filter's text is never empty
+            f"r.id IN (SELECT id FROM voucher_row WHERE text {like} ? ESCAPE '\\' AND text <> '' UNION ALL "
+            f"SELECT x.id FROM voucher_row x JOIN voucher w ON w.id = x.voucher_id WHERE w.text {like} ? ESCAPE '\\')"
         )
         params.extend([_like_pattern(row_filter.text)] * 2)
     row_only = len(conditions)

@@ -25,7 +25,7 @@ from core.activity import close_interrupted, this_process
 from core.errors import BokslutError
 from core.store.dialect import has_text_indexes
 from core.store.locks import hold_process_lock, is_postgres
-from core.store.migrations import apply_migrations
+from core.store.migrations import ROW_TEXT_INDEX, apply_migrations
 from core.store.models import ALL_MODELS
 from core.text import Notice
 
@@ -142,8 +142,8 @@ def open_store(location: str | Path) -> Store:
                 {"store": describe(location)},
                 f"{describe(location)}: the server did not let bokslut create the pg_trgm extension, so a text filter "
                 "reads the whole year (slower). A database administrator can run CREATE EXTENSION pg_trgm in this "
-                "database and then: CREATE INDEX voucher_row_text_trigram ON voucher_row USING gin (text "
-                "gin_trgm_ops); CREATE INDEX voucher_text_trigram ON voucher USING gin (text gin_trgm_ops).",
+                f"database and then: CREATE INDEX voucher_row_text_trigram ON voucher_row {ROW_TEXT_INDEX}; "
+                "CREATE INDEX voucher_text_trigram ON voucher USING gin (text gin_trgm_ops).",
             )
         )
     return db

@@ -2,10 +2,9 @@ import sqlite3
 
 import pytest
 
-from core.store.migrations import StoreTooNew
-
 from core.store.db import open_store
-from core.store.migrations import LATEST_VERSION, current_version
+from core.store.locks import is_postgres
+from core.store.migrations import LATEST_VERSION, StoreTooNew, current_version
 from core.store.models import ALL_MODELS
 from core.store.orgnr import normalise_org_number
 
@@ -49,6 +48,45 @@ def test_models_match_migrated_schema(db):
 def test_foreign_keys_are_enforced(db):
     with pytest.raises(Exception, match="(?i)foreign key"):
         db.execute_sql("INSERT INTO fiscal_year (company_id, start, \"end\") VALUES (999, '2024-01-01', '2024-12-31')")
+
+
+def _voucher_in_a_year(db) -> tuple[int, int, int]:
+    """(voucher id, its year's id, another year's id) in a store holding one voucher."""
+    db.execute_sql("INSERT INTO company (name, created) VALUES ('A', '2024-01-01')")
+    company = db.execute_sql("SELECT MAX(id) FROM company").fetchone()[0]
+    db.execute_sql("INSERT INTO import_batch (company_id, source, file_name, sha256, vouchers, transactions, balances, "
+                   "started, status) VALUES (?, 'sie-file', 'a.se', '', 0, 0, 0, '2024-01-01', 'done')", (company,))
+    batch = db.execute_sql("SELECT MAX(id) FROM import_batch").fetchone()[0]
+    for start, end in (("2024-01-01", "2024-12-31"), ("2025-01-01", "2025-12-31")):
+        db.execute_sql("INSERT INTO fiscal_year (company_id, start, \"end\") VALUES (?, ?, ?)", (company, start, end))
+    year, other_year = (row[0] for row in db.execute_sql("SELECT id FROM fiscal_year ORDER BY start").fetchall())
+    db.execute_sql("INSERT INTO voucher (fiscal_year_id, batch_id, series, number, date, text, signature) "
+                   "VALUES (?, ?, 'A', '1', '2024-03-01', '', '')", (year, batch))
+    return db.execute_sql("SELECT MAX(id) FROM voucher").fetchone()[0], year, other_year
+
+
+_ROW = ("INSERT INTO voucher_row (voucher_id, fiscal_year_id, kind, account, amount, objects, text, signature) "
+        "VALUES (?, ?, 'TRANS', '1930', 100, '', '', '')")
+
+
+def test_a_row_refers_to_a_voucher_and_year_that_exist_and_goes_with_its_year(db):
+    voucher, year, _ = _voucher_in_a_year(db)
+    with pytest.raises(Exception, match="(?i)foreign key"):
+        db.execute_sql(_ROW, (voucher + 1, year))
+    with pytest.raises(Exception, match="(?i)foreign key"):
+        db.execute_sql(_ROW, (voucher, year + 100))
+    db.execute_sql(_ROW, (voucher, year))
+    db.execute_sql("DELETE FROM fiscal_year WHERE id = ?", (year,))
+    assert db.execute_sql("SELECT COUNT(*) FROM voucher_row").fetchone()[0] == 0
+
+
+def test_on_postgresql_a_rows_year_is_its_vouchers(db):
+    """The shared store checks a row's year through its voucher: one key check a row in an import (migration 13)."""
+    if not is_postgres(db):
+        pytest.skip("SQLite checks a row's year on its own (a rowid look-up), not through the voucher")
+    voucher, _, other_year = _voucher_in_a_year(db)
+    with pytest.raises(Exception, match="(?i)foreign key"):
+        db.execute_sql(_ROW, (voucher, other_year))
 
 
 def test_newer_schema_is_refused(tmp_path):
@@ -114,3 +152,41 @@ def test_migration_5_leaves_old_vouchers_without_a_fingerprint(tmp_path, monkeyp
     assert store.execute_sql("SELECT series, number, fingerprint FROM voucher").fetchall() == [("A", "1", None)]
     assert store.execute_sql("SELECT check_id FROM check_result").fetchall() == [("weekend-postings",)]
     store.close()
+
+
+def test_a_shared_store_with_books_takes_migrations_13_and_14(store_address, monkeypatch):
+    """A PostgreSQL store that already holds a year: its rows get the pair key and the index without empty texts,
+    and keep what they were (same rows, same text filter result)."""
+    from core.analysis import TransactionFilter, TransactionQuery
+    from core.importer import import_source
+    from core.store import migrations
+    from tests.store.sources import FakeSource, generated_year, make_header
+
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:12])
+        patch.setattr(migrations, "LATEST_VERSION", 12)
+        old = open_store(store_address)
+        if not is_postgres(old):
+            old.close()
+            pytest.skip("migrations 13 and 14 change only the shared store")
+        year_id = import_source(old, FakeSource(make_header(), generated_year(300))).fiscal_year_id
+        old.execute_sql("UPDATE voucher_row SET text = 'Hyra kontor' WHERE MOD(id, 7) = 0")
+        rows_before = old.execute_sql("SELECT * FROM voucher_row ORDER BY id").fetchall()
+        found_before = list(TransactionQuery(old, year_id, TransactionFilter(text="hyra")).ids or [])
+        old.close()
+    store = open_store(store_address)
+    try:
+        assert current_version(store) == LATEST_VERSION >= 14
+        assert store.execute_sql("SELECT * FROM voucher_row ORDER BY id").fetchall() == rows_before
+        keys = store.execute_sql(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'voucher_row'::regclass "
+            "AND contype = 'f'"
+        ).fetchall()
+        pair_key = "FOREIGN KEY (voucher_id, fiscal_year_id) REFERENCES voucher(id, fiscal_year_id) ON DELETE CASCADE"
+        assert keys == [(pair_key,)]
+        index = store.execute_sql("SELECT indexdef FROM pg_indexes WHERE indexname = 'voucher_row_text_trigram'")
+        assert index.fetchone()[0].endswith("WHERE (text <> ''::text)")
+        assert len(found_before) > 10
+        assert list(TransactionQuery(store, year_id, TransactionFilter(text="hyra")).ids or []) == found_before
+    finally:
+        store.close()
