@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-import core.importer as importer
+from core import importer
 from core.demo.generator import DemoSpec, write_demo_sie
 from core.importer import import_sie
 from core.money import to_ore
@@ -54,7 +54,7 @@ def test_an_import_writes_the_files_sums_and_a_reimport_replaces_them(store_addr
 def test_the_migration_sums_the_vouchers_imported_before_it(store_address, monkeypatch):
     """A store at the version before: its vouchers' TRANS rows are summed per year, account and date; the rows a
     voucher had before a correction (BTRANS) and the ones added (RTRANS, also present as TRANS) are not counted."""
-    import core.store.migrations as migrations
+    from core.store import migrations
 
     version = migrations.MIGRATIONS.index(migrations._add_account_day_sums)
     with monkeypatch.context() as patch:
@@ -64,19 +64,19 @@ def test_the_migration_sums_the_vouchers_imported_before_it(store_address, monke
         assert "account_day_sum" not in old.get_tables()
         for sql in (
             "INSERT INTO company (id, name, created) VALUES (1, 'A', '2024-01-01')",
-            "INSERT INTO import_batch (id, company_id, source, file_name, sha256, vouchers, transactions, balances, "
-            "started, status) VALUES (1, 1, 'sie-file', 'a.se', '', 3, 6, 0, '2024-01-01', 'done')",
-            "INSERT INTO fiscal_year (id, company_id, start, \"end\", batch_id) VALUES (1, 1, '2024-01-01', "
-            "'2024-12-31', 1), (2, 1, '2025-01-01', '2025-12-31', 1)",
-            "INSERT INTO voucher (id, fiscal_year_id, batch_id, series, number, date, text, signature) VALUES "
-            "(1, 1, 1, 'A', '1', '2024-03-01', '', ''), (2, 1, 1, 'A', '2', '2024-03-01', '', ''), "
-            "(3, 1, 1, 'A', '3', '2024-03-02', '', ''), (4, 2, 1, 'A', '1', '2025-03-01', '', '')",
-            "INSERT INTO voucher_row (voucher_id, fiscal_year_id, kind, account, amount, objects, text, signature) "
-            "VALUES (1, 1, 'TRANS', '1930', 10000, '', '', ''), (1, 1, 'TRANS', '3001', -10000, '', '', ''), "
-            "(2, 1, 'TRANS', '1930', 2550, '', '', ''), (2, 1, 'TRANS', '3001', -2550, '', '', ''), "
-            "(3, 1, 'TRANS', '1930', -700, '', '', ''), (3, 1, 'BTRANS', '1910', -700, '', '', ''), "
-            "(3, 1, 'RTRANS', '6570', 700, '', '', ''), (3, 1, 'TRANS', '6570', 700, '', '', ''), "
-            "(4, 2, 'TRANS', '1930', 1, '', '', ''), (4, 2, 'TRANS', '3001', -1, '', '', '')",
+            ("INSERT INTO import_batch (id, company_id, source, file_name, sha256, vouchers, transactions, balances, "
+             "started, status) VALUES (1, 1, 'sie-file', 'a.se', '', 3, 6, 0, '2024-01-01', 'done')"),
+            ("INSERT INTO fiscal_year (id, company_id, start, \"end\", batch_id) VALUES (1, 1, '2024-01-01', "
+             "'2024-12-31', 1), (2, 1, '2025-01-01', '2025-12-31', 1)"),
+            ("INSERT INTO voucher (id, fiscal_year_id, batch_id, series, number, date, text, signature) VALUES "
+             "(1, 1, 1, 'A', '1', '2024-03-01', '', ''), (2, 1, 1, 'A', '2', '2024-03-01', '', ''), "
+             "(3, 1, 1, 'A', '3', '2024-03-02', '', ''), (4, 2, 1, 'A', '1', '2025-03-01', '', '')"),
+            ("INSERT INTO voucher_row (voucher_id, fiscal_year_id, kind, account, amount, objects, text, signature) "
+             "VALUES (1, 1, 'TRANS', '1930', 10000, '', '', ''), (1, 1, 'TRANS', '3001', -10000, '', '', ''), "
+             "(2, 1, 'TRANS', '1930', 2550, '', '', ''), (2, 1, 'TRANS', '3001', -2550, '', '', ''), "
+             "(3, 1, 'TRANS', '1930', -700, '', '', ''), (3, 1, 'BTRANS', '1910', -700, '', '', ''), "
+             "(3, 1, 'RTRANS', '6570', 700, '', '', ''), (3, 1, 'TRANS', '6570', 700, '', '', ''), "
+             "(4, 2, 'TRANS', '1930', 1, '', '', ''), (4, 2, 'TRANS', '3001', -1, '', '', '')"),
         ):
             old.execute_sql(sql)
         old.close()
@@ -91,24 +91,29 @@ def test_the_migration_sums_the_vouchers_imported_before_it(store_address, monke
 
 
 @pytest.mark.sqlite_only
-def test_reconciliation_reads_the_sums_through_their_index(store_address, demo_file):
-    from core.reconcile.books import balances
-    from core.store.models import FiscalYear
+def test_reconciliation_finds_its_sums_and_the_settlement_days_through_their_indexes(store_address, demo_file):
+    """The grid's reads on the two expensive parts: the year's day sums, and the VAT accounts' rows on the days a
+    settlement was booked (through those days' vouchers, not through every row of the VAT accounts)."""
+    from core.reconcile.report import progress_at_work
 
     db = open_store(store_address)
-    year = FiscalYear.get_by_id(import_sie(db, demo_file).fiscal_year_id)
+    year = import_sie(db, demo_file).fiscal_year_id
     statements = []
     original = db.execute_sql
 
     def recorded(sql, params=None, *args, **kwargs):
-        if "account_day_sum" in sql:
-            statements.append((sql, params))
+        statements.append((sql, params))
         return original(sql, params, *args, **kwargs)
 
     db.execute_sql = recorded
-    balances(db, year.company, year)
+    progress_at_work(db, year)
     db.execute_sql = original
-    [(sql, params)] = statements
-    plan = " | ".join(row[3] for row in db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params))
-    assert plan == "SEARCH account_day_sum USING INDEX account_day_sum_fiscal_year_id_account_date (fiscal_year_id=?)"
+    plans = {" | ".join(row[3] for row in db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params))
+             for sql, params in statements if "account_day_sum" in sql or "v.date IN" in sql}  # fmt: skip
+    assert plans == {
+        "SEARCH account_day_sum USING INDEX account_day_sum_fiscal_year_id_account_date (fiscal_year_id=?)",
+        "SEARCH v USING COVERING INDEX voucher_fiscal_year_id_date (fiscal_year_id=? AND date=?) | "
+        "SEARCH r USING INDEX voucher_row_voucher_id_kind_amount (voucher_id=? AND kind=?) | "
+        "USE TEMP B-TREE FOR GROUP BY",
+    }
     db.close()
