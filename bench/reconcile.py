@@ -9,11 +9,14 @@ rows are painted) and PageDown. Issue 17 asks that the reconciliation screens st
 The app's overview reads the period at work's progress as it opens, which sums the year's books once and keeps
 them (core.reconcile.books); the grid then starts from those sums. Two more jobs, each in a fresh process, time the
 reads outside the app from nothing kept: the grid's read twice (the second finds the year's sums kept), and an
-account's read on its own (what `bokslut reconcile show` pays).
+account's read on its own (what `bokslut reconcile show` pays). Last, the commands themselves, `bokslut reconcile
+show` and `list`, beside `bokslut --help` (the interpreter and the program's imports) in the same run.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -138,6 +141,33 @@ def detail_alone(store: str) -> dict:
     return {"detail_cold": seconds}
 
 
+def command_seconds(*args: str) -> float:
+    """The best of three runs of the installed command, each a new process (the store's pages in the OS cache)."""
+    command = [str(Path(sys.executable).with_name("bokslut")), *args]
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def commands(store: Path) -> dict[str, float]:
+    """The CLI over the bench store: a data directory of its own whose store file links to it."""
+    data_dir = store.parent / "cli"
+    data_dir.mkdir(exist_ok=True)
+    link = data_dir / "bokslut.sqlite3"
+    if not link.is_symlink():
+        link.symlink_to(store.resolve())
+    year = ("--data-dir", str(data_dir), "reconcile")
+    place = ("--year", "2025", "--period", "2025-03")
+    return {
+        "help": command_seconds("--help"),
+        "show": command_seconds(*year, "show", *place, "--account", "1930"),
+        "list": command_seconds(*year, "list", *place),
+    }
+
+
 def main() -> None:
     store = str(ensure_store())
     job = measure("bokslut reconciliation walk", JOBS, "reconcile", store)
@@ -165,6 +195,14 @@ def main() -> None:
         ("1930 first thing in a process", outside["detail_cold"]),
     ):
         print(f"{name:<52}{value * 1000:>10.1f}{value / first:>12.1f}")
+    cli = commands(Path(store))
+    print(f"\nThe commands, best of three each (x bokslut --help)\n{'command':<52}{'ms':>10}{'x --help':>12}")
+    for name, value in (
+        ("bokslut --help (baseline)", cli["help"]),
+        ("bokslut reconcile show --account 1930 (2025-03)", cli["show"]),
+        ("bokslut reconcile list (2025-03)", cli["list"]),
+    ):
+        print(f"{name:<52}{value * 1000:>10.1f}{value / cli['help']:>12.1f}")
 
 
 if __name__ == "__main__":

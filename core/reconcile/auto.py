@@ -20,6 +20,7 @@ import peewee as pw
 
 from core.reconcile import rules
 from core.reconcile.books import Balances, balances, kept
+from core.store.dialect import ordered_join
 from core.store.models import FiscalYear
 
 RESULT_ACCOUNT = "2099"
@@ -349,12 +350,11 @@ class Totals:
         first, last = self.vat["settled_first"], self.vat["settled_last"]
         for start in range(0, len(days), 500):
             chunk = days[start:start + 500]
-            for account, day, voucher, amount in self.db.execute_sql(
-                "SELECT r.account, v.date, v.id, SUM(r.amount) FROM voucher_row r "
-                "JOIN voucher v ON v.id = r.voucher_id WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' "
-                "AND r.account BETWEEN ? AND ? "
-                f"AND v.date IN ({', '.join('?' * len(chunk))}) GROUP BY r.account, v.date, v.id",
-                (self.fiscal_year.id, first, last, *chunk),
+            for account, day, voucher, amount in self.db.execute_sql(  # the days' vouchers by date, then their rows
+                f"SELECT r.account, v.date, v.id, SUM(r.amount) FROM voucher v {ordered_join(self.db)} voucher_row r "
+                f"ON r.voucher_id = v.id WHERE v.fiscal_year_id = ? AND v.date IN ({', '.join('?' * len(chunk))}) "
+                "AND r.kind = 'TRANS' AND r.account BETWEEN ? AND ? GROUP BY r.account, v.date, v.id",
+                (self.fiscal_year.id, *chunk, first, last),
             ).fetchall():
                 found[(account, str(day))].append((voucher, int(amount)))
         return found

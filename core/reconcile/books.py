@@ -1,12 +1,13 @@
 """The books as reconciliation reads them: each account's final balance (imported books plus the closing entries
 not yet in them) at the end of a period, and the rows behind it.
 
-Summing a year's vouchers per account and day is the one expensive read (every row joined to its voucher's date:
-over half a second on a 1.6 M-row year), and the grid, the progress on the overview and the companies list, and an
-account's reconciliation all start from it. It is kept in the process per fiscal year and books fingerprint: the
-import that loaded the year (every import of a year makes a new batch and replaces all its vouchers) and its
-vouchers' first and last id. Everything that changes without an import (the opening balances, the closing entries)
-is read again each time, which is cheap.
+The grid, the progress on the overview and the companies list, and an account's reconciliation all start from the
+year's transactions summed per account and day, which the import writes as it loads the year (models.AccountDaySum):
+a few thousand rows instead of every row joined to its voucher's date (bench/README). What else derives from the
+imported vouchers alone and costs more to read (the VAT settlements, core.reconcile.auto) is kept in the process per
+fiscal year and books fingerprint: the import that loaded the year (every import of a year makes a new batch and
+replaces all its vouchers) and its vouchers' first and last id. Everything that changes without an import (the
+opening balances, the closing entries) is read again each time, which is cheap.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import datetime as dt
 import threading
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict, defaultdict
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import peewee as pw
@@ -33,8 +34,8 @@ KEPT_VALUES = 64  # the sums the process keeps (a few per year): a firm's client
 BALANCE_PART, RESULT_PART = "balance", "result"
 T = TypeVar("T")
 _PART_CONDITION = {
-    BALANCE_PART: "substr(r.account, 1, 1) IN ('1', '2')",  # integrity.BALANCE_CLASSES
-    RESULT_PART: "substr(r.account, 1, 1) NOT IN ('1', '2')",
+    BALANCE_PART: "substr(account, 1, 1) IN ('1', '2')",  # integrity.BALANCE_CLASSES
+    RESULT_PART: "substr(account, 1, 1) NOT IN ('1', '2')",
 }
 
 
@@ -130,7 +131,7 @@ def _year_end(db, company, fiscal_year, opening, imported, closing_total) -> dic
     return {account: opening.get(account, 0) + movement.get(account, 0) for account in opening.keys() | movement.keys()}
 
 
-# --- the imported books' sums, kept per year and fingerprint ---------------------------------------------------
+# --- what the imported books alone give, kept per year and fingerprint -------------------------------------
 
 _kept: OrderedDict[tuple, tuple[tuple, Any]] = OrderedDict()
 _loading: dict[tuple, threading.Lock] = {}
@@ -172,19 +173,14 @@ def kept(db: pw.Database, fiscal_year_id: int, name: str, read: Callable[[], T])
 
 
 def _imported(db: pw.Database, fiscal_year_id: int, part: str) -> dict[str, dict[str, int]]:
-    """account -> ISO day -> öre of the year's transactions on the part's accounts."""
-
-    def read() -> dict[str, dict[str, int]]:
-        sums: dict[str, dict[str, int]] = defaultdict(dict)
-        for account, day, amount in db.execute_sql(
-            "SELECT r.account, v.date, SUM(r.amount) FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id "
-            f"WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' AND {_PART_CONDITION[part]} GROUP BY r.account, v.date",
-            (fiscal_year_id,),
-        ).fetchall():
-            sums[account][str(day)] = int(amount)
-        return dict(sums)
-
-    return kept(db, fiscal_year_id, f"day-sums-{part}", read)
+    """account -> ISO day -> öre of the year's transactions on the part's accounts, as the import summed them."""
+    sums: dict[str, dict[str, int]] = defaultdict(dict)
+    for account, day, amount in db.execute_sql(
+        f"SELECT account, date, amount FROM account_day_sum WHERE fiscal_year_id = ? AND {_PART_CONDITION[part]}",
+        (fiscal_year_id,),
+    ).fetchall():
+        sums[account][str(day)] = int(amount)
+    return dict(sums)
 
 
 def in_scope(scope: str, account: str) -> bool:

@@ -131,7 +131,7 @@ def refuse_if_locked(here: Place) -> None:
     if fresh.locked:
         raise BokslutError(
             f"period {here.label} is locked, so its reconciliations are frozen; unlock it first with bokslut "
-            f"reconcile unlock {here.label} --reason TEXT --year {here.fiscal_year.end.year}",
+            f"reconcile unlock --year {here.fiscal_year.end.year} --period {here.label} --reason TEXT",
             key="reconcile_period_locked",
             params={"period": here.label, "year": here.fiscal_year.end.year},
         )

@@ -497,6 +497,20 @@ class VatReported(BaseModel):
         table_name = "vat_reported"
 
 
+class AccountDaySum(BaseModel):
+    """A year's transactions (#TRANS) summed per account and voucher date, written by the import that loads the
+    year (the only writer of vouchers), so reconciliation reads a few thousand sums instead of joining every row to
+    its voucher's date (bench/README: 0.6–1.8 s on a 1.7 M-row year)."""
+
+    fiscal_year = pw.ForeignKeyField(FiscalYear, on_delete="CASCADE", index=False)
+    account = pw.TextField()
+    date = pw.DateField()
+    amount = pw.BigIntegerField()  # öre
+
+    class Meta:
+        table_name = "account_day_sum"
+
+
 ALL_MODELS = (
     *ALL_MODELS,
     Reconciliation,
@@ -505,4 +519,5 @@ ALL_MODELS = (
     ReconciliationNote,
     ReconciliationEvent,
     VatReported,
+    AccountDaySum,
 )

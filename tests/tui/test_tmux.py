@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -43,12 +44,13 @@ class Tmux:
     def screen(self) -> str:
         return self.run("capture-pane", "-t", "app", "-p").stdout
 
-    def wait_for(self, text: str) -> str:
-        """Poll the pane until `text` shows; fail with the last screen after the deadline."""
+    def wait_for(self, text: str | Callable[[str], bool]) -> str:
+        """Poll the pane until `text` shows (or the screen satisfies it); fail with the last screen after the
+        deadline."""
         deadline = time.monotonic() + DEADLINE_SECONDS
         while time.monotonic() < deadline:
             shown = self.screen()
-            if text in shown:
+            if text(shown) if callable(text) else text in shown:
                 return shown
             time.sleep(0.1)
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{shown}")

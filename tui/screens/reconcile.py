@@ -425,24 +425,25 @@ class ReconcileAccountScreen(BokslutScreen):
         text = Text()
         text.append(t("reconcile.figures", balance=money(state.balance), specified=money(state.specified),
                       basis=t(BASIS_WORDS[state.basis])))  # fmt: skip
-        text.append("   ")
+        # One line each: the figures; the difference, status and entry; the sign-offs. Wrapped at 80 columns, a
+        # figure split from its label, and a Swedish amount at its no-break spaces (wrapping takes them as spaces).
+        text.append("\n")
         text.append(t("reconcile.difference", difference=money(state.difference)),
                     style="bold red" if state.difference and state.basis != "none" else "bold")
-        text.append("\n")
+        text.append("   ")
         mark = mark_of(state)
         text.append(f"{MARKS[mark][0]} {t(STATUS_WORDS[state.status])}", style=MARKS[mark][1])
         if state.stale:
             text.append(" (" + t("reconcile.mark_stale") + ")", style="bold yellow")
-        if record is not None and record.prepared_by:
-            text.append("   ")
-            text.append_text(literal(t("reconcile.prepared", who=record.prepared_by,
-                                       when=format_time(record.prepared_at))))  # fmt: skip
-        if record is not None and record.approved_by:
-            text.append("   ")
-            text.append_text(literal(t("reconcile.approved", who=record.approved_by,
-                                       when=format_time(record.approved_at))))  # fmt: skip
         if record is not None and record.entry_id:
             text.append("   " + t("reconcile.entry", entry=record.entry_id))
+        signed = [t("reconcile.prepared", who=record.prepared_by, when=format_time(record.prepared_at))
+                  if record is not None and record.prepared_by else "",
+                  t("reconcile.approved", who=record.approved_by, when=format_time(record.approved_at))
+                  if record is not None and record.approved_by else ""]  # fmt: skip
+        if any(signed):
+            text.append("\n")
+            text.append_text(literal("   ".join(filter(None, signed))))
         if state.difference and detail.offset:
             text.append("\n" + t("reconcile.suggested_offset", account=detail.offset,
                                  source=t(OFFSET_WORDS[detail.offset_source])))  # fmt: skip
@@ -595,6 +596,7 @@ class ReconcileAccountScreen(BokslutScreen):
         field = self.query_one("#reconcile-field", Input)
         self.asking = what
         field.placeholder = t(FIELD_PLACEHOLDERS[what])
+        self.show_status(field.placeholder)  # a suggested value fills the field and hides its placeholder
         field.value = value
         field.display = True
         self.set_focus(field)
@@ -603,6 +605,7 @@ class ReconcileAccountScreen(BokslutScreen):
         field = self.query_one("#reconcile-field", Input)
         field.display = False
         self.asking = None
+        self.show_status("")
         self.set_focus(self.query_one(RowTable))
 
     @on(Input.Submitted, "#reconcile-field")

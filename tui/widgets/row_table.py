@@ -38,8 +38,8 @@ class RowTable(DataTable, inherit_bindings=False):
     ) -> None:
         """Replace columns and rows: each (cells, key) row; every column as wide as its widest cell or header
         (at most `most[index]`), column `flexible` as wide as the terminal leaves, up to its widest.
-        The cursor stays on the row it was on."""
-        cursor = self.cursor_row
+        The cursor stays on the row and column it was on."""
+        row, column = self.cursor_coordinate
         widths = fitted_widths([headers, *(cells for cells, _key in rows)], flexible, self.app.size.width, most)
         self.clear(columns=True)
         for header, width in zip(headers, widths, strict=True):
@@ -47,7 +47,7 @@ class RowTable(DataTable, inherit_bindings=False):
         for cells, key in rows:
             self.add_row(*cells, key=key)
         if rows:
-            self.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
+            self.move_cursor(row=min(row, len(rows) - 1), column=min(column, len(headers) - 1), animate=False)
 
 
 def fitted_widths(
