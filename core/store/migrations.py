@@ -555,7 +555,7 @@ def _add_closing_history(db: pw.Database, migrator: SchemaMigrator) -> None:
 
 
 TRIGRAM_INDEXES = {"voucher_row_text_trigram": "voucher_row", "voucher_text_trigram": "voucher"}
-ROW_TEXT_INDEX = "USING gin (text gin_trgm_ops) WHERE text <> ''"  # since migration 14; a text filter adds text <> ''
+ROW_TEXT_INDEX = "USING gin (text gin_trgm_ops) WHERE text <> ''"  # since migration 15; a text filter adds text <> ''
 
 
 def _add_text_search_on_postgres(db: pw.Database, migrator: SchemaMigrator) -> None:
@@ -652,9 +652,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     _add_export_send_facts,
     _add_closing_history,
     _add_text_search_on_postgres,
+    _add_account_day_sums,
     _row_year_through_its_voucher_on_postgres,
     _row_text_index_without_empty_texts_on_postgres,
-    _add_account_day_sums,
 )
 LATEST_VERSION = len(MIGRATIONS)
 
