@@ -100,11 +100,15 @@ def test_a_csv_report_on_a_terminal_writes_no_escape_and_runs_no_formula(hostile
     assert "-80.00" in amounts  # numbers stay numbers, minus sign and all
 
 
-def test_a_json_report_on_a_terminal_escapes_c1_and_bidi(hostile_cli):
+def test_a_json_report_on_a_terminal_or_in_a_file_escapes_c1_and_bidi(hostile_cli, tmp_path):
     shown = hostile_cli("report", "trial-balance")
     assert shown.returncode == 0, shown.stderr
     assert not any(code in shown.stdout for code in RAW_CONTROLS)
     assert TERMINAL_TRICKS in _strings(json.loads(shown.stdout))  # escaped, not lost
+    written = tmp_path / "saldo.json"  # a file is shown with cat too
+    assert hostile_cli("report", "trial-balance", "--output", str(written)).returncode == 0
+    assert not any(code in written.read_text(encoding="utf-8") for code in RAW_CONTROLS)
+    assert json.loads(written.read_text(encoding="utf-8")) == json.loads(shown.stdout)
 
 
 def _strings(document) -> set[str]:
