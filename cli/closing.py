@@ -9,7 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from cli.common import EXIT_BAD_INPUT, EXIT_OK, print_json, say, company_year
+from cli.common import EXIT_BAD_INPUT, EXIT_OK, company_year, print_json, say
 from core.closing import entries, history, rates
 from core.closing.templates import TEMPLATES, template_draft
 from core.config import Settings
@@ -29,7 +29,7 @@ def _reporting_problems(handler: Handler) -> Handler:
         try:
             return handler(args, settings)
         except entries.ClosingEntryInvalid as error:
-            lines = str(error).splitlines()
+            lines = str(error).split("\n")
             print(printable(f"bokslut: {lines[0]}"), file=sys.stderr)
             for line in lines[1:]:
                 print(printable(line), file=sys.stderr)

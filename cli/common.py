@@ -20,8 +20,10 @@ EXIT_INTERNAL_ERROR = 1
 
 
 def say(text: str) -> None:
-    """Text output may carry names from SIE files; each line is printed with its control characters defused."""
-    print("\n".join(printable(line) for line in text.splitlines()))
+    """Text output may carry names from SIE files; each line is printed with its control characters defused.
+    Lines end only at our own "\n": str.splitlines() also breaks at NEL, U+2028 and FS-RS, which would let a name
+    start a line of its own that reads like bokslut's."""
+    print("\n".join(printable(line) for line in text.removesuffix("\n").split("\n")))
 
 
 def print_json(document: object) -> None:

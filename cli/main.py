@@ -27,6 +27,8 @@ from core.errors import BokslutError, user_message
 from core.store.db import open_store, store_failure, take_notices
 from core.text import guard_logging, printable
 
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a program the signal ended would exit: `set -o pipefail` sees it
+
 COMMAND_GROUPS = (books, companies, fortnox, closing, export_fortnox, export_sie, reports, periods, checks, tax, reconcile)
 
 
@@ -59,7 +61,12 @@ def run_command(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(args.data_dir, args.config)
         _say_notices(settings.notices)
         scratch.start(settings.data_dir)
-        return args.handler(args, settings)
+        status = args.handler(args, settings)
+        sys.stdout.flush()  # a closed pipe is met here, not in the flush at exit where nothing can answer it
+        return status
+    except BrokenPipeError:  # what reads the output stopped early (| head): nothing to tell, and stdout is gone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush does not fail again
+        return EXIT_BROKEN_PIPE
     except (BokslutError, OSError) as error:
         return fail(user_message(error))
     except KeyboardInterrupt:

@@ -22,7 +22,7 @@ from core.errors import BokslutError
 from core.reports.bas import PURCHASE_LINES
 from core.reports.formats import CSV_STYLES, FORMATS, UNIT_TEXTS, render, write_file
 from core.reports.statements import ROUNDINGS, Report, build_report, company_line
-from core.text import json_safe, terminal_safe
+from core.text import terminal_safe
 
 EXIT_OK = 0
 TEXT = "text"  # the command line's own format: the report for a person, not a file for a program
@@ -118,6 +118,6 @@ def render_text(report: Report) -> str:
 
 
 def _for_stdout(data: bytes, format: str) -> bytes:
-    """Stdout is often a terminal: names from a file must not clear it or write the clipboard (OSC 52)."""
-    text = data.decode("utf-8")
-    return (json_safe(text) if format == "json" else terminal_safe(text)).encode("utf-8")
+    """Stdout is often a terminal: names from a file must not clear it or write the clipboard (OSC 52). JSON has
+    its controls escaped already (json_text), losslessly."""
+    return data if format == "json" else terminal_safe(data.decode("utf-8")).encode("utf-8")

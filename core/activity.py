@@ -155,7 +155,8 @@ def recorded(
     record = ActivityRecord(entry.id, company_id, subject)
     try:
         yield record
-    except BaseException as error:
+    except BaseException as raised:
+        error = _store_failure_of(raised) or raised
         # English on record whatever the app's language (keyed errors are said in it from the key below)
         english = str(error) if isinstance(error, BokslutError) else user_message(error)
         said: dict = {"subject": subject, "error": english}
@@ -166,8 +167,21 @@ def recorded(
             said.update(error_key=error.key, error_params=params)
         record.said("failed", **said)
         _finish(record, "failed", f"{subject}: {english}")
-        raise
+        if error is raised:
+            raise
+        raise error from raised
     _finish(record, "done", record.message)
+
+
+def _store_failure_of(error: BaseException) -> BokslutError | None:
+    """A store that failed under the work (a full disk, a server gone) is said as such, on record and to the caller:
+    the error that reaches here is often SQLite's failed rollback after it, which names no store and hides the disk."""
+    if not isinstance(error, Exception) or isinstance(error, BokslutError):
+        return None
+    # imported here, not at the top: core.store.db imports this module
+    from core.store.db import address_of, store_failure
+
+    return store_failure(error, address_of(ActivityLog._meta.database))
 
 
 def _finish(record: ActivityRecord, status: str, message: str) -> None:

@@ -72,8 +72,8 @@ class Faults:
     def drop(self, count: int, path: str | None = None) -> None:
         self._arm(_Fault("drop", count, path))
 
-    def echo(self, count: int, status: int = 400, path: str | None = None) -> None:
-        self._arm(_Fault("echo", count, path, status=status))
+    def echo(self, count: int, status: int = 400, path: str | None = None, method: str | None = None) -> None:
+        self._arm(_Fault("echo", count, path, method=method, status=status))
 
     def drop_after_commit(self, count: int) -> None:
         self._arm(_Fault("drop_after_commit", count, VOUCHERS_PATH, method="POST"))

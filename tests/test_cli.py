@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -213,3 +215,18 @@ def test_activity_lists_imports_newest_first(cli, sample_file):
     assert entries[0]["id"] > entries[1]["id"]
     assert entries[0]["counts"]["vouchers"] == 295 and entries[0]["seconds"] >= 0
     assert "Övningsbolaget AB" in cli("activity").stdout
+
+
+def test_a_reader_that_stops_early_hears_no_complaint(cli):
+    """`bokslut companies | head -1` where head is gone before bokslut writes: no "Broken pipe. Check the path and
+    its permissions." line and no traceback, and the exit status a program the pipe's signal ended would give."""
+    assert cli("company", "add", "--org-number", "556677-8899", "--name", "Liten AB").returncode == 0
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone
+    try:
+        run = subprocess.run(
+            cli.command("companies"), stdout=write, stderr=subprocess.PIPE, text=True, env=cli.env, check=False
+        )
+    finally:
+        os.close(write)
+    assert (run.returncode, run.stderr) == (141, "")

@@ -91,7 +91,7 @@ class FortnoxStatus:
     org_number: str  # ten digits, "" when unknown
     source: str  # one of core.ledger.SOURCES
     connection: str  # connected, expired, disconnected
-    days_left: int | None
+    days_left: int | None  # None for a service account: its consent lasts until revoked
     token_store: StoreKind | None
     error: str = ""  # why the connection could not be read (e.g. a bad [fortnox] table)
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from core.money import round_to_ore
 from core.reports.statements import Report, company_line
 from core.scratch import written_whole
+from core.text import json_safe
 
 FORMATS = ("json", "csv", "xlsx")
 CSV_STYLES = ("plain", "excel-sv")  # for programs; for Swedish Excel
@@ -36,7 +37,9 @@ BOLD_KINDS = frozenset({"heading", "subtotal", "result", "total"})
 
 
 def json_text(report: Report) -> str:
-    return json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
+    """UTF-8 names, with C1 and bidi controls escaped as \\uXXXX wherever the JSON goes: the same document, and none
+    of them raw when a file is shown with cat or opened in an editor."""
+    return json_safe(json.dumps(report.to_json(), ensure_ascii=False, indent=2)) + "\n"
 
 
 def csv_text(report: Report, style: str = "plain") -> str:

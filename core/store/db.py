@@ -190,6 +190,16 @@ def store_failure(error: BaseException, location: str | Path) -> BokslutError | 
     return None
 
 
+def address_of(db: Store) -> str:
+    """An open store's address as store_failure() and describe() take it (the password left out)."""
+    if not is_postgres(db):
+        return db.database
+    params = db.connect_params
+    user = f"{params['user']}@" if params.get("user") else ""
+    port = f":{params['port']}" if params.get("port") else ""
+    return f"postgresql://{user}{params.get('host') or ''}{port}/{db.database}"
+
+
 def _store_failure(error: BaseException, location: str | Path) -> BokslutError | None:
     store = describe(location)
     reason = _first_line(error) if str(error).strip() else type(error).__name__

@@ -4,6 +4,7 @@ consent is revoked in Fortnox. Real `bokslut` processes against the sandbox over
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 
 from fortnox_sandbox.browser import give_consent_blocking
@@ -73,3 +74,33 @@ def test_a_tenant_without_service_consent_is_refused_and_nothing_is_kept(fortnox
     assert refused.returncode != 0
     assert f"service account of tenant {NORDLJUS_TENANT}" in refused.stderr
     assert _status(cli)["connection"] == "disconnected"
+
+
+async def test_the_app_shows_a_service_account_connection_as_one(fortnox_cli, sandbox, tmp_path, monkeypatch):
+    """A service account has no days to lapse: the overview says connected (service account), where a user login
+    says the days left; the app must not stumble on the days it does not have."""
+    from core.config import load_settings
+    from core.store.db import open_store
+    from tests.fortnox.conftest import sandbox_env
+    from tests.tui.pilot import press, settle
+    from tui.app import BokslutApp
+    from tui.preferences import Preferences
+    from tui.screens.overview import OverviewScreen
+
+    cli = fortnox_cli
+    assert cli("company", "add", "--org-number", NORDLJUS, "--name", "Nordljus Konsult AB").returncode == 0
+    assert (await asyncio.to_thread(_connect_as_service_account, cli))[0] == 0  # its browser runs a loop of its own
+    assert cli("import-fortnox", "--company", NORDLJUS).returncode == 0
+    for name, value in sandbox_env(sandbox).items():
+        monkeypatch.setenv(name, value)
+    (tmp_path / "empty.toml").touch()
+    settings = load_settings(str(cli.data_dir), str(tmp_path / "empty.toml"))
+    db = open_store(settings.store)
+    app = BokslutApp(db, settings, Preferences("en", {}))
+    async with app.run_test(size=(160, 40)) as pilot:  # the facts line is cut at 80 columns
+        await settle(pilot)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, OverviewScreen) and app.return_code is None
+        shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert "connected (service account)" in shown and "days left" not in shown
+    db.close()

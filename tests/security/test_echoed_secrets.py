@@ -15,6 +15,7 @@ from core.fortnox.errors import FortnoxRejected
 from core.text import register_secret
 from fortnox_sandbox.app import SandboxConfig
 from fortnox_sandbox.serve import running_sandbox
+from tests.export.conftest import draft
 from tests.fortnox.conftest import NORDLJUS, connect, free_port, sandbox_env
 from tests.postgres import database_text
 
@@ -122,3 +123,23 @@ def test_every_form_of_a_registered_secret_is_redacted():
     kept = outside_text(echoed)
     assert all(form not in kept for form in [*_forms(secret), credential])
     assert kept.count("[redacted]") == 6
+
+
+def test_an_echoing_server_on_the_export_keeps_no_secret_with_the_entry(nordljus, sandbox):
+    """The export keeps Fortnox's refusal per entry (its failure, the attempt, the activity entry's lines): an echoed
+    POST must leave the bearer token out of all of them and out of what is printed."""
+    entry = nordljus.add(draft("Skatt på årets resultat", ("8910", "1000.00"), ("2512", "-1000.00")))
+    sandbox.sandbox.faults.echo(1, status=400, path="/3/vouchers", method="POST")
+    refused = nordljus.export("--yes", "--json")
+    assert refused.returncode == 2, (refused.stdout, refused.stderr)
+    (result,) = refused.json()["entries"]
+    assert result["id"] == entry.id and result["outcome"] == "failed" and "[redacted]" in result["message"]
+    shown = nordljus.cli("activity", "--json")
+    hunted = [*sandbox.sandbox.oauth.secrets_issued(), sandbox.client_secret]
+    stored = {p.name: p.read_bytes() for p in nordljus.cli.data_dir.rglob("*") if p.is_file() and p.name != TOKEN_FILE}
+    if "://" in str(nordljus.cli.store):
+        stored["the PostgreSQL store"] = database_text(str(nordljus.cli.store))
+    for secret in hunted:
+        for form in _forms(secret):
+            assert not [name for name, content in stored.items() if form.encode() in content]
+            assert form not in refused.stdout + refused.stderr + shown.stdout

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
+import subprocess
 
 import pytest
 
@@ -48,6 +50,47 @@ def test_a_full_disk_is_one_line_and_leaves_the_store_as_it_was(tmp_path):
     db.execute_sql(f"PRAGMA max_page_count = {pages * 1000}")
     assert dump(db) == before
     db.close()
+
+
+FULL_DISK_SCRIPT = """
+mount -t tmpfs -o size=800k,mode=0700 tmpfs "$1" || exit 99
+shift
+"$@" company add --org-number 556677-8899 --name "Liten AB" >/dev/null || exit 98
+"$@" import-sie "$SIE" 2>"$OUT/import.err"; echo $? >"$OUT/import.rc"
+"$@" activity --json >"$OUT/activity.json"
+"$@" trial-balance 2>"$OUT/books.err"
+exit 0
+"""
+
+
+@pytest.mark.sqlite_only
+def test_an_import_onto_a_full_tmpfs_says_so_at_the_door_and_on_record(cli, tmp_path):
+    """A real full disk where the machine lets a test mount a small tmpfs (a mount namespace of its own): the import
+    says one line naming the store, the activity log records the full disk (not SQLite's failed rollback after it),
+    and the store holds no part of the year."""
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-m", "true"], check=False).returncode != 0:
+        pytest.skip("no mount namespace here; test_a_full_disk_is_one_line_and_leaves_the_store_as_it_was simulates it")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    sie = tmp_path / "big.se"
+    sie.write_text(SMALL_SIE + "".join(
+        f'#VER A {n} 20250115 "Sale number {n} with a text"\n{{\n#TRANS 1930 {{}} 1.00\n#TRANS 3001 {{}} -1.00\n}}\n'
+        for n in range(2, 3000)
+    ))  # fmt: skip
+    env = {**cli.env, "SIE": str(sie), "OUT": str(tmp_path)}
+    env.pop("BOKSLUT_DATABASE_URL")
+    bokslut = [*cli.command()[:1], "--data-dir", str(disk / "data")]
+    script = ["unshare", "-m", "sh", "-c", FULL_DISK_SCRIPT, "sh", str(disk), *bokslut]
+    ran = subprocess.run(script, env=env, check=False)
+    if ran.returncode == 99:
+        pytest.skip("this machine lets no test mount a tmpfs")
+    assert ran.returncode == 0
+    said = (tmp_path / "import.err").read_text()
+    assert (tmp_path / "import.rc").read_text().strip() == "2" and said.count("\n") == 1
+    assert f"{disk / 'data' / 'bokslut.sqlite3'}: the disk is full" in said and "Free some space" in said
+    (failed,) = json.loads((tmp_path / "activity.json").read_text())[:1]
+    assert failed["status"] == "failed" and "the disk is full" in failed["message"], failed
+    assert "has no fiscal year" in (tmp_path / "books.err").read_text()  # nothing of the year was kept
 
 
 @pytest.mark.sqlite_only
@@ -122,19 +165,17 @@ def test_the_crash_log_is_private(cli, tmp_path):
     except RuntimeError:
         log = _write_crash_report(Settings(data_dir=tmp_path / "new", config_file=None))
     assert log is not None and _mode(log) == 0o600 and _mode(log.parent) == 0o700
-    (tmp_path / "ro").mkdir()
+    (tmp_path / "taken").write_text("a file where the data directory would be")
     try:
         raise RuntimeError("a bug")
-    except RuntimeError:  # a crash log that cannot be written hides nothing: no exception of its own
-        assert _write_crash_report(Settings(data_dir=tmp_path / "ro" / "file-not-dir" / "x", config_file=None)) in (
-            None, tmp_path / "ro" / "file-not-dir" / "x" / "crash.log"
-        )
+    except RuntimeError:  # a crash log that cannot be written hides nothing: no exception of its own, and no path
+        assert _write_crash_report(Settings(data_dir=tmp_path / "taken" / "data", config_file=None)) is None
 
 
 def test_a_rar_at_the_end_of_time_is_read_not_a_crash(tmp_path):
     sie = tmp_path / "rar.se"
     sie.write_text('#FLAGGA 0\n#SIETYP 4\n#FNAMN "X"\n#RAR -1 19000101 99991231\n#RAR 0 20250101 20251231\n')
-    document, warnings = read_sie(sie)
+    _document, warnings = read_sie(sie)
     assert any("does not start the day after" in str(warning) for warning in warnings)
 
 
@@ -182,7 +223,9 @@ def test_a_killed_imports_books_are_removed_at_the_next_start(tmp_path, monkeypa
     from core.scratch import SCRATCH_PREFIX, remove_abandoned_scratch
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=False
+    )
     abandoned = tmp_path / f"{SCRATCH_PREFIX}{dead.stdout.strip()}-abc"
     abandoned.mkdir()
     (abandoned / "fortnox-sie4.se").write_text(SMALL_SIE)

@@ -71,6 +71,21 @@ def test_cli_text_and_json_carry_no_terminal_code(hostile_cli):
     assert TERMINAL_TRICKS in [account["name"] for account in as_json.json()["accounts"]]
 
 
+def test_a_name_cannot_start_a_line_of_its_own_in_text_output(cli, tmp_path):
+    """NEL, U+2028 and FS are line breaks to str.splitlines(): a name holding them must not forge a line that reads
+    like bokslut's own (here a fake all-clear) in any command's text output."""
+    forged = "Ond AB" + "".join(f"{brk}bokslut: checks: all ok" for brk in ("\u0085", "\u2028", "\x1c", "\x0b"))
+    path = tmp_path / "forged.se"
+    path.write_bytes(HOSTILE_SIE.replace(COMPANY, forged).encode("utf-8"))
+    imported = cli("import-sie", str(path))
+    assert imported.returncode == 0, imported.stderr
+    for command in (("companies",), ("status",), ("activity",), ("trial-balance",)):
+        shown = cli(*command)
+        assert shown.returncode == 0, shown.stderr
+        assert not any(line.startswith("bokslut:") for line in shown.stdout.split("\n")), (command, shown.stdout)
+        assert "Ond AB bokslut: checks: all ok" in shown.stdout, command  # the name is there, on its own line
+
+
 def test_a_csv_report_on_a_terminal_writes_no_escape_and_runs_no_formula(hostile_cli, tmp_path):
     shown = hostile_cli("report", "trial-balance", "--format", "csv")
     assert shown.returncode == 0, shown.stderr
@@ -85,11 +100,15 @@ def test_a_csv_report_on_a_terminal_writes_no_escape_and_runs_no_formula(hostile
     assert "-80.00" in amounts  # numbers stay numbers, minus sign and all
 
 
-def test_a_json_report_on_a_terminal_escapes_c1_and_bidi(hostile_cli):
+def test_a_json_report_on_a_terminal_or_in_a_file_escapes_c1_and_bidi(hostile_cli, tmp_path):
     shown = hostile_cli("report", "trial-balance")
     assert shown.returncode == 0, shown.stderr
     assert not any(code in shown.stdout for code in RAW_CONTROLS)
     assert TERMINAL_TRICKS in _strings(json.loads(shown.stdout))  # escaped, not lost
+    written = tmp_path / "saldo.json"  # a file is shown with cat too
+    assert hostile_cli("report", "trial-balance", "--output", str(written)).returncode == 0
+    assert not any(code in written.read_text(encoding="utf-8") for code in RAW_CONTROLS)
+    assert json.loads(written.read_text(encoding="utf-8")) == json.loads(shown.stdout)
 
 
 def _strings(document) -> set[str]:

@@ -291,3 +291,33 @@ async def test_the_list_shows_the_highlighted_entrys_whole_failure_reason(make_a
         detail = screen.query_one("#closing-detail", Static)
         assert reason in str(detail.content)  # whole and literal in the detail under the list
         assert detail.display and detail.region.height >= 3  # the date and text, then the reason wrapped
+
+
+async def test_the_series_dialog_warns_of_fortnox_s_locked_period_and_lets_fortnox_decide(connected):  # noqa: F811
+    """Nordljus has locked through 2025-03-31 at Fortnox: the check names the entry and the lock date as a warning,
+    not a problem, and the export goes ahead (series I is Nordljus's closing series, which takes it)."""
+    db, settings, company = connected.db, connected.settings, connected.company
+    await import_from_fortnox(db, settings, company)
+    year = ledger.resolve_fiscal_year(db, company, 2025)
+    march = create_entry(
+        db, company, year, draft("Avskrivning mars", ("7832", "100.00"), ("1229", "-100.00"), date=dt.date(2025, 3, 15))
+    )
+    app = BokslutApp(db, settings, Preferences("en", {}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter", "e", "x")
+        dialog = app.screen
+        assert isinstance(dialog, SeriesScreen) and dialog.chosen() == "I"
+        await press(pilot, "c")
+        result = " ".join(text_of(dialog, "#series-result").split())  # its lines joined
+        assert (
+            f"1 entry is dated in Fortnox's locked period (through 2025-03-31): {march.id} (2025-03-15, Avskrivning "
+            "mars). Fortnox takes it only if I is its closing series"
+        ) in result
+        assert "date: 2025-03-15 is in Fortnox's locked period (through 2025-03-31); Fortnox decides" in result
+        assert "The check is clean: 1 entry" in text_of(dialog, "#series-state")  # a warning does not block
+        await press(pilot, "x")
+        assert text_of(dialog, "#series-state").startswith("Done: Fortnox series I: 1 sent")
+    assert ClosingEntry.get_by_id(march.id).fortnox_number == 1
+    [posted] = connected.sandbox.sandbox.vouchers_posted(NORDLJUS_TENANT)
+    assert (posted.series, posted.transaction_date) == ("I", dt.date(2025, 3, 15))
