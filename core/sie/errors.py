@@ -29,6 +29,7 @@ PHRASES: dict[str, str | Counted] = {
     "too_many_dimensions": "the file uses more than {limit} dimensions",
     "too_many_objects": "dimension {dimension} has more than {limit} objects",
     "too_many_objects_in_all": "the file has more than {limit} objects in all its dimensions",
+    "record_too_long": "the {label} record is {length} characters long",
     "nul_in_text": "the file contains a NUL character, which no SIE text may hold",
     "ends_inside_voucher": "#VER {series} {number}: the file ends inside the voucher",
     "ends_without_ksumma": "the file ends without its closing #KSUMMA",
@@ -113,6 +114,7 @@ PHRASES: dict[str, str | Counted] = {
     "few_dimensions": "a few dimensions (cost centres, projects, ...)",
     "objects_per_dimension": "at most {limit} objects per dimension",
     "objects_in_all": "at most {limit} objects in all",
+    "record_of_usual_length": "a record of at most {most} characters, as accounting programs write names and texts",
     # what to do
     "fix_hint": "Correct the line or export the file again from the bookkeeping program.",
     "export_hint": "Export the file again from the bookkeeping program.",

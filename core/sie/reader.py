@@ -46,6 +46,9 @@ MAX_WARNINGS_KEPT = 1000
 # Dimension numbers are small (1-19 reserved, 20+ free); this only stops a hostile file from
 # growing memory with millions of one-object dimensions.
 MAX_DIMENSIONS = 1000
+# A name is printed in messages and kept in the activity log: a 900 KB #FNAMN grew both by megabytes. The longest
+# header record of any real file in ../shared/sie is 153 characters; no accounting program writes 2000.
+MAX_HEADER_RECORD_CHARS = 2000
 _CACHE_LIMIT = 50_000
 
 _AMOUNT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
@@ -333,6 +336,10 @@ class SieReader:
                 if handler is None:
                     self._warn(number, Phrase("unknown_record", label=label))
                     continue
+                if len(line) > MAX_HEADER_RECORD_CHARS and label.upper() != "#VER":  # texts of vouchers are data
+                    raise SieError(self.path, number, Phrase("record_too_long", label=label, length=len(line)),
+                                   expected=Phrase("record_of_usual_length", most=MAX_HEADER_RECORD_CHARS),
+                                   hint=EXPORT_HINT)
                 item = handler(fields, number)
                 fast_rows = self._ksumma is None
                 fast_vouchers = fast_rows and self._vouchers_seen

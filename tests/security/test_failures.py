@@ -259,3 +259,15 @@ def test_an_amount_no_books_hold_is_refused_in_one_line_at_every_door(cli):
 
     with pytest.raises(ValueError, match="at most 15 digits"):
         to_ore(Decimal("1e999999"))
+
+
+def test_a_name_no_accounting_program_writes_is_refused_in_one_short_line(cli, tmp_path):
+    """A 900 KB #FNAMN was taken, printed whole and kept twice in the activity log."""
+    huge = tmp_path / "huge-name.se"
+    huge.write_bytes(b"#FLAGGA 0\r\n#SIETYP 4\r\n#ORGNR 556677-8899\r\n#FNAMN \"" + b"A" * 900_000 + b"\"\r\n"
+                     b"#RAR 0 20240101 20241231\r\n#KONTO 1930 Bank\r\n#IB 0 1930 100.00\r\n")  # fmt: skip
+    run = cli("import-sie", str(huge))
+    assert run.returncode == 2 and run.stderr.count("\n") == 1 and len(run.stderr) < 500
+    assert "huge-name.se:4" in run.stderr and "#FNAMN" in run.stderr and "900009 characters" in run.stderr
+    assert cli("companies", "--json").json() == []
+    assert all(len(entry["message"]) < 500 for entry in cli("activity", "--json").json())
