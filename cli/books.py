@@ -11,6 +11,7 @@ from core.config import Settings
 from core.importer import import_sie
 from core.money import format_amount
 from core.store.db import open_store
+from core.text import counted
 
 
 # Its own flag, not --yes: replacing reconciled periods is a graver decision than a file's organisation number.
@@ -52,7 +53,7 @@ def render_trial_balance(balance: ledger.TrialBalance) -> str:
     source = (
         "known only from balances (opening, closing and result balances, no vouchers)"
         if balance.balances_only
-        else f"{balance.vouchers} vouchers, {balance.transactions} transactions"
+        else f"{counted(balance.vouchers, 'voucher', 'vouchers')}, {counted(balance.transactions, 'transaction', 'transactions')}"
     )
     lines = [
         f"{balance.company_name} ({balance.org_number}), {balance.start}..{balance.end}: {source}, "

@@ -9,6 +9,7 @@ from core import activity, ledger
 from core.config import Settings
 from core.store.db import open_store
 from core.store.orgnr import format_org_number
+from core.text import counted
 
 
 def cmd_companies(args: argparse.Namespace, settings: Settings) -> int:
@@ -61,7 +62,8 @@ def _removed(args: argparse.Namespace, what: str, gone: ledger.Removal, done: bo
         print_json({**gone.to_json(), "removed": done})
     else:
         years = ", ".join(f"{start}..{end}" for start, end in gone.years) or "no fiscal years"
-        say(f"{what}: {years}; {gone.vouchers} vouchers, {gone.closing_entries} closing entries")
+        say(f"{what}: {years}; {counted(gone.vouchers, 'voucher', 'vouchers')}, "
+            f"{counted(gone.closing_entries, 'closing entry', 'closing entries')}")
         say("removed; the activity log keeps its entries" if done else "nothing removed: add --yes to remove it")
     return EXIT_OK if done else EXIT_BAD_INPUT
 

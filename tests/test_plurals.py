@@ -23,6 +23,10 @@ def test_an_import_of_one_voucher_says_one_voucher(cli, tmp_path):
     assert imported.returncode == 0, imported.stderr
     assert "imported 1 voucher, 2 transactions, 1 balance;" in imported.stdout  # the file's #VER, #TRANS and #IB
     assert "1 vouchers" not in imported.stdout and "1 balances" not in imported.stdout
+    heading = cli("trial-balance").stdout.splitlines()[0]
+    assert heading.endswith("1 voucher, 2 transactions, preliminary"), heading
+    removal = cli("company", "remove", "--company", "556677-8899").stdout
+    assert "; 1 voucher, 0 closing entries" in removal, removal
 
 
 def test_a_check_finding_one_voucher_says_it_in_the_singular_and_two_in_the_plural(cli, tmp_path):
