@@ -260,16 +260,18 @@ def locked_periods(db: pw.Database, fiscal_year: FiscalYear) -> list[Period]:
     return [p for p in _stored(fiscal_year) if p.locked]
 
 
-def locked_problem(db: pw.Database, fiscal_year: FiscalYear, day: dt.date) -> str | None:
-    """Why a closing entry may not be dated `day`, or None: the sentence entry validation shows."""
+def locked_problem(db: pw.Database, fiscal_year: FiscalYear, day: dt.date) -> tuple[str, dict] | None:
+    """Why a closing entry may not be dated `day`, or None: the sentence entry validation shows (the command line's
+    words) and its params, for an interface that says it in its own words and keys."""
     period = period_of(db, fiscal_year, day)
     if period is None or not period.locked:
         return None
     name = "the year-end period" if period.key == YEAR_END else f"period {label(period)}"
-    return (
+    message = (
         f"{day} lies in {name}, which is locked; date the entry in an open period or unlock it first "
         f"(bokslut period unlock {label(period)} --year {fiscal_year.end.year})"
     )
+    return message, {"date": day, "period": label(period)}
 
 
 def in_year_end_period(fiscal_year: FiscalYear, day: dt.date) -> bool:

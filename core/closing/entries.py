@@ -224,8 +224,9 @@ def validate(db: pw.Database, fiscal_year: FiscalYear, draft: EntryDraft) -> lis
         message = f"{draft.date} is outside the fiscal year {fiscal_year.start}..{fiscal_year.end}"
         params = {"date": draft.date, "start": fiscal_year.start, "end": fiscal_year.end}
         problems.append(Problem("date", message, "outside_year", params))
-    if issue := locked_problem(db, fiscal_year, draft.date or fiscal_year.end):
-        problems.append(Problem("date", issue))
+    if locked := locked_problem(db, fiscal_year, draft.date or fiscal_year.end):
+        message, params = locked
+        problems.append(Problem("date", message, "period_locked", params))
     if not draft.text.strip():
         problems.append(Problem("text", "the entry needs a text; Fortnox requires a description", "no_text"))
     elif issue := _line_problem(draft.text, DESCRIPTION_MAX):
