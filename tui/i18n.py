@@ -310,7 +310,12 @@ def _summary_count(key: str, count: int, **values: object) -> str:
 
 
 def _seconds(seconds: float) -> str:
-    text = f"{seconds:.1f}"
+    return format_decimal(f"{seconds:.1f}")
+
+
+def format_decimal(value: object) -> str:
+    """A number with decimals that is no amount (a tax rate, seconds) as the reader writes it: 20,6 in Swedish."""
+    text = str(value)
     return text.replace(".", ",") if _language == "sv" else text
 
 

@@ -9,7 +9,7 @@ from textual.widgets._footer import FooterKey
 
 from core.money import from_ore
 from tests.tui.conftest import SIZE
-from tests.tui.pilot import press, settle
+from tests.tui.pilot import drawn, press, settle
 from tui.bindings import full_name
 from tui.i18n import format_money
 from tui.screens.closing_editor import Chart, EntryEditorScreen
@@ -242,7 +242,7 @@ async def test_the_trial_balance_ends_with_the_years_result(make_app, demo_store
             "AND substr(account, 1, 1) IN ('3', '4', '5', '6', '7', '8')",
             (year,),
         ).fetchone()[0]
-        summary = str(screen.query_one("#summary", Static).content)
+        summary = drawn(screen.query_one("#summary", Static))  # each total whole on its line at 80 columns
         expected = format_money(from_ore(result))
         assert f"Year's result (classes 3–8) {expected}" in summary
         assert f"Balance accounts (classes 1–2) {format_money(-from_ore(result))}" in summary

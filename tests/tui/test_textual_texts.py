@@ -9,7 +9,7 @@ from textual.widgets import Input
 from textual.widgets._footer import FooterKey
 
 from tests.tui.conftest import SIZE
-from tests.tui.pilot import press, settle
+from tests.tui.pilot import drawn, press, settle
 from tui.screens.closing_editor import EntryEditorScreen
 
 
@@ -71,3 +71,30 @@ async def test_the_editors_date_field_asks_for_a_date_the_swedish_way(make_app, 
         await press(pilot, "enter", "e", "n")
         assert isinstance(app.screen, EntryEditorScreen)
         assert app.screen.query_one("#entry-date", Input).placeholder == "ÅÅÅÅ-MM-DD"
+
+
+# A Swedish amount whole: its digit groups parted by (no-break) spaces, never by a line's end.
+SWEDISH_AMOUNT = r"-?\d{1,3}(?:[ \u00a0]\d{3})*,\d\d"
+
+
+async def test_no_summary_breaks_a_swedish_amount_across_lines_at_80_columns(make_app, demo_store):
+    """Rich wraps at every space, the no-break ones between an amount's digit groups too: the trial balance's,
+    the tax sheet's and a reconciliation's figures put each label and amount on a line of its own instead."""
+    import re
+
+    app = make_app(demo_store, language="sv")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for keys, selector, labels in (
+            (("enter", "b"), "#summary", ("Balanskonton (klass 1–2)", "Årets resultat (klass 3–8)")),
+            (("enter", "x"), "#tax-summary", ("Överskott före avsättning", "högst", "avsatt", "Skattepliktigt")),
+            (("enter", "a", "enter"), "#reconcile-summary", ("Saldo", "Specificerat", "Differens")),
+        ):
+            while len(app.screen_stack) > 2:
+                await app.pop_screen()
+            await press(pilot, *keys)
+            shown = drawn(app.screen.query_one(selector))
+            for label in labels:
+                assert re.search(re.escape(label) + " " + SWEDISH_AMOUNT, shown), (label, shown)
+            assert selector != "#tax-summary" or "skatt 20,6 %" in shown  # the rate (2025's) the Swedish way too
+            assert not re.search(r"\d\n\s*\d{3}(?:[ \u00a0]\d{3})*,\d\d", shown), shown  # an amount's tail
