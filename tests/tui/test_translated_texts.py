@@ -418,6 +418,9 @@ def error_keys_core_raises() -> dict[str, set[str] | None]:
     keys: dict[str, set[str] | None] = {}
 
     def add(key: ast.expr | None, params: set[str] | None) -> None:
+        if isinstance(key, ast.IfExp):  # key="a" if ... else "b": both
+            add(key.body, params)
+            add(key.orelse, params)
         if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value:
             keys[key.value] = params
 
