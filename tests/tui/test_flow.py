@@ -21,6 +21,7 @@ from tests.export.conftest import draft
 from tests.fortnox.conftest import connected, sandbox  # noqa: F401 (fixtures)
 from tests.tui.conftest import SIZE
 from tests.tui.pilot import press, settle
+from tests.tui.test_closing_screens import type_into
 from tui.app import BokslutApp
 from tui.preferences import Preferences
 from tui.screens.closing import ClosingScreen, TemplatePicker
@@ -132,8 +133,7 @@ async def test_a_date_in_a_locked_period_says_which_keys_unlock_it_in_swedish(ma
         await open_closing(pilot)
         await press(pilot, "n")
         editor = app.screen
-        date = editor.query_one("#entry-date", Input)
-        date.value = f"{year.end.year}-03-15"
+        await type_into(pilot, editor.query_one("#entry-date", Input), f"{year.end.year}-03-15")
         await press(pilot, "tab")  # the date is left: its problem shows
         problems = text_of(editor, "#entry-problems")
         assert f"{year.end.year}-03-15 ligger i period {year.end.year}-03, som är låst" in problems
