@@ -31,7 +31,7 @@ async def until(pilot, event, seconds: float = 30.0) -> None:
 
 
 def drawn(widget) -> str:
-    """The widget's lines as the screen draws them, at its size: what the user reads (wrapped, cut or not)."""
-    region = widget.region
+    """The widget's lines as the screen draws them inside its padding: what the user reads (wrapped, cut or not)."""
+    region = widget.content_region
     strips = widget.screen._compositor.render_strips()[region.y : region.bottom]
     return "\n".join(strip.crop(region.x, region.right).text.rstrip() for strip in strips)
