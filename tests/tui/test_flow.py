@@ -140,6 +140,19 @@ async def test_a_date_in_a_locked_period_says_which_keys_unlock_it_in_swedish(ma
         assert "p på översikten, sedan u" in problems and "bokslut period" not in problems
 
 
+async def test_a_text_fortnox_would_refuse_is_said_in_swedish(make_app, demo_store):
+    app = make_app(demo_store, language="sv")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_closing(pilot)
+        await press(pilot, "n")
+        editor = app.screen
+        await type_into(pilot, editor.query_one("#entry-text", Input), "Hyra ☃")
+        await press(pilot, "tab")
+        problems = text_of(editor, "#entry-problems")
+        assert "innehåller '☃' (SNOWMAN), som Fortnox inte tar emot" in problems, problems
+
+
 async def test_the_excess_depreciation_template_asks_for_its_amount_in_the_app(make_app, demo_store):
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
