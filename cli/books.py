@@ -102,8 +102,8 @@ DEMO_WALK = """
 The Fortnox walk-through (bokslut --sandbox serves a Fortnox sandbox on 127.0.0.1):
   n            new company: Nordljus Konsult AB, 556123-4567, data source Fortnox
   c            connect (the import settings open after creating it; s opens them later); Ctrl+O approves in
-               the sandbox, as a browser on any other machine would
-  f            import from Fortnox: three years
+               the sandbox, as a browser on any other machine would; its three years are imported then
+  i            on the overview: import from Fortnox again
   t, enter     transactions, drill down; F1 explains every screen, F2 shows the activity log
   e            closing entries: n new, t template, x choose the Fortnox series, check and export"""
 

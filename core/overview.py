@@ -103,6 +103,7 @@ class ClosingState:
     """How far the closing of a year has come, for the overview (the start page of a company)."""
 
     figures: KeyFigures
+    checks_run: int  # results stored: none until the checks (of the closing, k) have run for the year
     checks_red: int
     checks_orange: int
     periods_locked: int
@@ -138,6 +139,7 @@ def closing_state(db: pw.Database, fiscal_year_id: int) -> ClosingState:
     )
     return ClosingState(
         figures=key_figures(db, company, fiscal_year),
+        checks_run=len(statuses),
         checks_red=statuses.count(RED),
         checks_orange=statuses.count(ORANGE),
         periods_locked=sum(period.locked for period in stored),

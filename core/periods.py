@@ -186,12 +186,15 @@ def check_lockable(db: pw.Database, fiscal_year: FiscalYear, text: str) -> Perio
     """The period `text` names, if it may be locked now; else the refusal, so a user is not asked in vain."""
     period = find_period(db, fiscal_year, text)
     if period.locked:
-        raise BokslutError(f"period {label(period)} of {_year_words(fiscal_year)} is already locked")
+        raise BokslutError(f"period {label(period)} of {_year_words(fiscal_year)} is already locked",
+                           key="period_already_locked", params={"period": label(period)})  # fmt: skip
     for earlier in _stored(fiscal_year):
         if earlier.position < period.position and not earlier.locked:
             how = "is temporarily unlocked; lock it again" if earlier.unlocked else "is not locked; lock it"
             raise BokslutError(
-                f"period {label(period)} cannot be locked yet: the earlier period {label(earlier)} {how} first"
+                f"period {label(period)} cannot be locked yet: the earlier period {label(earlier)} {how} first",
+                key="period_earlier_unlocked" if earlier.unlocked else "period_earlier_open",
+                params={"period": label(period), "earlier": label(earlier)},
             )
     return period
 
@@ -207,12 +210,15 @@ def check_unlockable(db: pw.Database, fiscal_year: FiscalYear, text: str) -> Per
     period = find_period(db, fiscal_year, text)
     if not period.locked:
         state = "already temporarily unlocked" if period.unlocked else "not locked"
-        raise BokslutError(f"period {label(period)} of {_year_words(fiscal_year)} is {state}")
+        raise BokslutError(f"period {label(period)} of {_year_words(fiscal_year)} is {state}",
+                           key="period_already_unlocked" if period.unlocked else "period_not_locked",
+                           params={"period": label(period)})  # fmt: skip
     for other in _stored(fiscal_year):
         if other.unlocked:
             raise BokslutError(
                 f"period {label(other)} is already temporarily unlocked; lock it again before unlocking "
-                f"{label(period)}, so that one period is open at a time"
+                f"{label(period)}, so that one period is open at a time",
+                key="period_other_unlocked", params={"period": label(period), "other": label(other)},
             )
     return period
 
@@ -226,7 +232,8 @@ def set_period_kind(db: pw.Database, fiscal_year: FiscalYear, kind: str) -> list
         if touched and kind != fiscal_year.period_kind:
             raise BokslutError(
                 f"the periods of {_year_words(fiscal_year)} cannot become {kind}s: period {label(touched[0])} "
-                f"has been locked; unlocking does not undo that, so the year stays by {fiscal_year.period_kind}"
+                f"has been locked; unlocking does not undo that, so the year stays by {fiscal_year.period_kind}",
+                key="period_kind_fixed", params={"period": label(touched[0])},
             )
         if kind != fiscal_year.period_kind:
             # The checks' results per period name periods the year no longer has, and the year's own results are
@@ -260,16 +267,18 @@ def locked_periods(db: pw.Database, fiscal_year: FiscalYear) -> list[Period]:
     return [p for p in _stored(fiscal_year) if p.locked]
 
 
-def locked_problem(db: pw.Database, fiscal_year: FiscalYear, day: dt.date) -> str | None:
-    """Why a closing entry may not be dated `day`, or None: the sentence entry validation shows."""
+def locked_problem(db: pw.Database, fiscal_year: FiscalYear, day: dt.date) -> tuple[str, dict] | None:
+    """Why a closing entry may not be dated `day`, or None: the sentence entry validation shows (the command line's
+    words) and its params, for an interface that says it in its own words and keys."""
     period = period_of(db, fiscal_year, day)
     if period is None or not period.locked:
         return None
     name = "the year-end period" if period.key == YEAR_END else f"period {label(period)}"
-    return (
+    message = (
         f"{day} lies in {name}, which is locked; date the entry in an open period or unlock it first "
         f"(bokslut period unlock {label(period)} --year {fiscal_year.end.year})"
     )
+    return message, {"date": day, "period": label(period)}
 
 
 def in_year_end_period(fiscal_year: FiscalYear, day: dt.date) -> bool:

@@ -57,6 +57,7 @@ def test_key_figures_are_the_files_balances_plus_the_closing_entries(books, tmp_
 
 
 def test_checks_periods_and_entries_are_counted_by_state(books):
+    assert closing_state(books.db, books.year.id).checks_run == 0  # no check has run for the year yet
     draft = entries.create_entry(books.db, books.company, books.year, AUDIT)
     exported = entries.create_entry(books.db, books.company, books.year, BANK_FEE)
     ClosingEntry.update(status="exported").where(ClosingEntry.id == exported.id).execute()
@@ -68,6 +69,7 @@ def test_checks_periods_and_entries_are_counted_by_state(books):
         {"fiscal_year": books.year.id, "check_id": "voucher-dates", "status": "green"},
     ]).execute()  # fmt: skip
 
+    assert closing_state(books.db, books.year.id).checks_run == 3
     before = closing_state(books.db, books.year.id)
     assert (before.periods_locked, before.periods) == (0, 13)  # twelve months and the year-end period
     first = periods.periods(books.db, books.year)[0]

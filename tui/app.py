@@ -39,6 +39,7 @@ from tui.preferences import Preferences
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
 from tui.screens.system_tasks import SystemTasksScreen
+from tui.widgets.palette import Palette
 
 ACTIVITY_SHOWN = 50
 # A typed key's effects have settled when rounds of every pump's queue found them all empty this many times in a row
@@ -373,9 +374,17 @@ class BokslutApp(App):
             self.go(place, **context)
 
     def action_command_palette(self) -> None:
-        """Textual's palette, its search field's placeholder in the reader's language (Textual's is English)."""
+        """Textual's palette in the reader's language (Textual's own texts in it are English)."""
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=t("palette.placeholder"), id="--command-palette"))
+            self.push_screen(Palette())
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit: Textual says so in English, this in the reader's language, naming the key."""
+        for active in self.active_bindings.values():
+            if active.binding.action in ("quit", "app.quit"):
+                shortcut = self.get_key_display(active.binding)
+                self.notify(t("quit.how", shortcut=shortcut), title=t("quit.title"), markup=False)
+                return
 
     def action_system_tasks(self) -> None:
         if not isinstance(self.screen, SystemTasksScreen):

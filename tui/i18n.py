@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from core.errors import translate_with
 from core.money import round_to_ore
+from core.periods import YEAR_END
 from core.sie.errors import PHRASES, Counted, Phrase
 from core.store.orgnr import format_org_number
 from core.text import Notice
@@ -149,6 +150,9 @@ def error_words(key: str, params: dict) -> str | None:
               for name, value in params.items()}  # a list of accounts or names, as the sentence lists them
     if key == "fortnox_not_listening" and params["why"]:
         values["reason"] = t(f"listener_reason.{params['why']}", port=params["port"])
+    for name in ("period", "earlier", "other"):  # a period's name: the year-end period in the reader's words
+        if isinstance(params.get(name), str):
+            values[name] = period_name(params[name])
     if key == "import_changes_locked_periods":
         values["periods"] = ", ".join(f"{period['period']} ({format_count(period['vouchers'])})"
                                       for period in params["periods"])
@@ -317,7 +321,12 @@ def _summary_count(key: str, count: int, **values: object) -> str:
 
 
 def _seconds(seconds: float) -> str:
-    text = f"{seconds:.1f}"
+    return format_decimal(f"{seconds:.1f}")
+
+
+def format_decimal(value: object) -> str:
+    """A number with decimals that is no amount (a tax rate, seconds) as the reader writes it: 20,6 in Swedish."""
+    text = str(value)
     return text.replace(".", ",") if _language == "sv" else text
 
 
@@ -335,6 +344,11 @@ def template_description(name: str) -> str:
     return t(f"template_text.{name}")
 
 
+def period_name(label: str) -> str:
+    """A period as core labels it (2025-03, 2025Q1, year-end), the year-end period in the reader's words."""
+    return t("period.year_end") if label == YEAR_END else label
+
+
 def problem_words(problem) -> str:
     """A closing entry's problem (core.closing.entries.Problem) in the reader's language, amounts the reader's way;
     one without a key stays as core wrote it."""
@@ -343,6 +357,8 @@ def problem_words(problem) -> str:
     values = {name: format_money(v) if isinstance(v, Decimal) else v for name, v in problem.params.items()}
     if problem.key == "too_large":
         values["limit"] = format_count(problem.params["limit"])
+    if problem.key == "period_locked":
+        values["period"] = period_name(problem.params["period"])
     text = keyed(f"problem.{problem.key}", problem.params, values) or problem.message
     if problem.key == "unknown_account" and problem.params["suggestions"]:
         text += t("problem.suggestions", suggestions=problem.params["suggestions"])

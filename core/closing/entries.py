@@ -210,11 +210,13 @@ def _row_amount_problems(row: RowDraft, where: str) -> list[Problem]:
     return problems
 
 
-def _line_problem(value: str, max_length: int) -> str | None:
+def _line_problem(field: str, value: str, max_length: int) -> Problem | None:
     """Fortnox takes newlines, but a SIE file's texts are one line each, and an entry goes to either."""
     if "\n" in value or "\r" in value:
-        return "has a line break; keep it to one line"
-    return text_problem(value, max_length)
+        return Problem(field, "has a line break; keep it to one line", "line_break")
+    if refused := text_problem(value, max_length):
+        return Problem(field, *refused)
+    return None
 
 
 def validate(db: pw.Database, fiscal_year: FiscalYear, draft: EntryDraft) -> list[Problem]:
@@ -224,12 +226,13 @@ def validate(db: pw.Database, fiscal_year: FiscalYear, draft: EntryDraft) -> lis
         message = f"{draft.date} is outside the fiscal year {fiscal_year.start}..{fiscal_year.end}"
         params = {"date": draft.date, "start": fiscal_year.start, "end": fiscal_year.end}
         problems.append(Problem("date", message, "outside_year", params))
-    if issue := locked_problem(db, fiscal_year, draft.date or fiscal_year.end):
-        problems.append(Problem("date", issue))
+    if locked := locked_problem(db, fiscal_year, draft.date or fiscal_year.end):
+        message, params = locked
+        problems.append(Problem("date", message, "period_locked", params))
     if not draft.text.strip():
         problems.append(Problem("text", "the entry needs a text; Fortnox requires a description", "no_text"))
-    elif issue := _line_problem(draft.text, DESCRIPTION_MAX):
-        problems.append(Problem("text", issue))
+    elif problem := _line_problem("text", draft.text, DESCRIPTION_MAX):
+        problems.append(problem)
     if len(draft.rows) < 2:
         message = f"an entry needs at least two rows; it has {len(draft.rows)}"
         problems.append(Problem("rows", message, "too_few_rows", {"count": len(draft.rows)}))
@@ -256,8 +259,8 @@ def validate(db: pw.Database, fiscal_year: FiscalYear, draft: EntryDraft) -> lis
             if code is not None and (dimension, code) not in objects:
                 message = f"{what} {code} does not exist in the company"
                 problems.append(Problem(f"{where}.{field}", message, f"no_{field}", {"code": code}))
-        if issue := _line_problem(row.text, ROW_TEXT_MAX):
-            problems.append(Problem(f"{where}.text", issue))
+        if problem := _line_problem(f"{where}.text", row.text, ROW_TEXT_MAX):
+            problems.append(problem)
     if amounts_valid and len(draft.rows) >= 2:
         debit = sum((row.debit for row in draft.rows), Decimal(0))
         credit = sum((row.credit for row in draft.rows), Decimal(0))

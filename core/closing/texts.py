@@ -38,12 +38,15 @@ def _describe(character: str) -> str:
     return f"'{character}' ({name})" if character.isprintable() else name
 
 
-def text_problem(value: str, max_length: int) -> str | None:
-    """What Fortnox would refuse in this text, as one sentence, or None when it would accept it."""
+def text_problem(value: str, max_length: int) -> tuple[str, str, dict] | None:
+    """What Fortnox would refuse in this text: one sentence, its key and params (for an interface in another
+    language), or None when Fortnox would accept it."""
     value = fortnox_text(value)
     if len(value) > max_length:
-        return f"is {len(value)} characters long; Fortnox allows at most {max_length}"
+        message = f"is {len(value)} characters long; Fortnox allows at most {max_length}"
+        return message, "too_long", {"length": len(value), "limit": max_length}
     if refused := refused_characters(value):
         listed = ", ".join(_describe(c) for c in refused)
-        return f"contains {listed}, which Fortnox does not accept; use letters, digits, spaces and common punctuation"
+        message = f"contains {listed}, which Fortnox does not accept; use letters, digits, spaces and common punctuation"
+        return message, "refused_characters", {"characters": listed}
     return None

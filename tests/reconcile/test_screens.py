@@ -15,7 +15,7 @@ from core.importer import import_sie
 from core.store.db import open_store
 from tests.closing import DEMO
 from tests.reconcile.test_cli import MARCH_END, SieBook
-from tests.tui.pilot import press, settle
+from tests.tui.pilot import drawn, press, settle
 from tui.app import BokslutApp
 from tui.i18n import format_money, set_language
 from tui.preferences import Preferences
@@ -41,7 +41,7 @@ def demo(tmp_path):
 
 
 def summary(screen) -> str:
-    return str(screen.query_one("#reconcile-summary", Static).content)
+    return drawn(screen.query_one("#reconcile-summary", Static))
 
 
 def cell(grid_screen, scope: str, period_key: str) -> str:

@@ -28,3 +28,10 @@ async def until(pilot, event, seconds: float = 30.0) -> None:
 
     await asyncio.wait_for(event.wait(), seconds)
     await pilot.pause()
+
+
+def drawn(widget) -> str:
+    """The widget's lines as the screen draws them inside its padding: what the user reads (wrapped, cut or not)."""
+    region = widget.content_region
+    strips = widget.screen._compositor.render_strips()[region.y : region.bottom]
+    return "\n".join(strip.crop(region.x, region.right).text.rstrip() for strip in strips)

@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 
 from textual.widgets import Input, OptionList, Static
+from textual.widgets._footer import FooterKey
 
 from core import ledger
 from core.activity import list_activity
@@ -98,11 +99,11 @@ async def test_an_entry_made_in_the_editor_with_lookup_balance_and_a_problem_fix
 
         await press(pilot, "f1")
         help_text = str(app.screen.query_one(Static).content)
-        assert "Export  (closing.export)" in help_text and "Delete / restore  (closing.delete)" in help_text
+        assert "Export  (closing.export)" in help_text and "Delete  (closing.delete)" in help_text
         await press(pilot, "escape")
         titles = {command.title for command in app.get_system_commands(app.screen)}
-        assert {"New closing entry", "Edit", "Template", "Export", "Delete / restore", "Show deleted"} <= titles
-        assert "Reverse" not in titles  # only for an exported entry
+        assert {"New closing entry", "Edit", "Template", "Export", "Delete", "Show deleted"} <= titles
+        assert "Reverse" not in titles and "Restore" not in titles  # only for an exported entry, a deleted one
     [entry] = list_entries(demo_store, FiscalYear.select().order_by(FiscalYear.end.desc()).get())
     assert entry.text == "Upplupen hyra"
 
@@ -136,6 +137,7 @@ async def test_a_template_entry_then_delete_restore_and_a_sie_export(make_app, d
         await press(pilot, "h")  # deleted ones shown
         [row] = cells(screen)
         assert row[3] == "deleted not exported"
+        assert "Restore" in {key.description for key in screen.query(FooterKey)}  # what d does here, in the footer
         await press(pilot, "d")  # restored
         assert cells(screen)[0][3] == "not exported"
         await press(pilot, "a")

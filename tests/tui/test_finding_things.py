@@ -3,19 +3,18 @@ page, the activity log's detail, drill-down that keeps its place, totals, the ac
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
 from core.money import from_ore
 from tests.tui.conftest import SIZE
-from tests.tui.pilot import press, settle
+from tests.tui.pilot import drawn, press, settle
 from tui.bindings import full_name
 from tui.i18n import format_money
 from tui.screens.closing_editor import Chart, EntryEditorScreen
 from tui.screens.trial_balance import TrialBalanceScreen
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.row_table import RowTable
 
 
@@ -57,32 +56,91 @@ def footer_keys(screen) -> dict[str, FooterKey]:
     return {key.key: key for key in screen.query(FooterKey)}
 
 
+async def to_a_red_check(pilot) -> None:
+    """The checks run, the cursor on the first that found something: its keys (Enter for its rows) show."""
+    await press(pilot, "enter", "k", "r")
+    red = next(index for index, line in enumerate(pilot.app.screen.year.lines) if line.status == "red" and line.rows)
+    await press(pilot, *["down"] * red)
+
+
+# Every screen with a footer, in each state that changes its keys, by the keys (or steps) that lead there from the
+# companies screen. The closing list's three entries (walk_store): exported, not exported, deleted.
+WALK = {
+    **SCREENS,
+    "new company": ("n",),
+    "app settings": ("s",),
+    "account analysis": ("enter", "b", "enter"),
+    "voucher": ("enter", "t", "enter", "enter"),
+    "closing entry not exported": ("enter", "e", "down"),
+    "closing entry deleted": ("enter", "e", "h", "end"),
+    "closing history": ("enter", "e", "l"),
+    "checks, a red one": (to_a_red_check,),
+    "check rows": (to_a_red_check, "enter"),
+    "check settings": ("enter", "k", "c"),
+    "new check": ("enter", "k", "c", "a"),
+    "reconcile account": ("enter", "a", "enter"),
+    "reconcile vat": ("enter", "a", "v"),
+    "reconcile analysis": ("enter", "a", "n"),
+    "activity detail": ("f3", "enter"),
+}
+
+
+@pytest.fixture
+def walk_store(demo_store, tmp_path):
+    """The demo company's last year with a closing entry exported (to a SIE file), one not, one deleted."""
+    from decimal import Decimal
+
+    from core import ledger
+    from core.closing.entries import EntryDraft, RowDraft, create_entry, delete_entry
+    from core.export.sie import export_closing_sie
+
+    company = ledger.resolve_company(demo_store)
+    year = ledger.resolve_fiscal_year(demo_store, company)
+
+    def add(text: str) -> object:
+        rows = (RowDraft("7832", Decimal(100), Decimal(0)), RowDraft("1229", Decimal(0), Decimal(100)))
+        return create_entry(demo_store, company, year, EntryDraft(None, text, rows))
+
+    exported = add("Avskrivning")
+    export_closing_sie(demo_store, company, year, tmp_path / "closing.si", [exported.id])
+    add("Upplupen hyra")
+    delete_entry(demo_store, add("Borttagen"))
+    return demo_store
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 @pytest.mark.parametrize("language", ["sv", "en"])
-@pytest.mark.parametrize("place", SCREENS)
-async def test_every_main_key_is_in_the_footer_whole_at_80_columns(make_app, demo_store, place, language):
-    """The keys a screen shows (its main keys: the overview's k, p, r, y, the closing list's r, d, a, h) are each
-    whole on the footer's lines at 80×24, none cut at the right or drawn over another."""
-    app = make_app(demo_store, language=language)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_no_footer_is_cut_on_any_screen(make_app, walk_store, language, size):
+    """Every screen's footer, as drawn, holds each of its keys whole ("^p Comm…" at the end of the closing list's
+    second line was one cut), with every key the screen shows, at 80×24 and 120×40 in both languages."""
+    app = make_app(walk_store, language=language)
+    footers_seen: set[str] = set()
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        await press(pilot, *SCREENS[place])
-        screen = app.screen
-        shown = {
-            active.binding.key: active.binding
-            for active in screen.active_bindings.values()
-            if active.binding.show and active.enabled and screen.check_action(active.binding.action, ()) is not False
-        }
-        keys = footer_keys(screen)
-        assert set(shown) <= set(keys), place
-        width, height = SIZE
-        regions = []
-        for key in keys.values():
-            label = f"{key.key_display} {key.description}"
-            assert key.region.y >= height - 2 and key.region.right <= width, (place, label)  # on the footer's lines
-            assert key.region.width >= len(label), (place, label)  # the label whole
-            regions.append(key.region)
-        for first, second in itertools.combinations(regions, 2):
-            assert not first.overlaps(second), place
+        for place, steps in WALK.items():
+            while len(app.screen_stack) > 2:  # back to the companies screen, under which is Textual's own
+                await app.pop_screen()
+            await settle(pilot)
+            for step in steps:
+                await (step(pilot) if callable(step) else press(pilot, step))
+            screen = app.screen
+            footer = screen.query_one(KeyFooter)
+            drawn = [strip.text for strip in screen._compositor.render_strips()][footer.region.y : footer.region.bottom]
+            assert not any(line.rstrip().endswith("…") for line in drawn), (place, drawn)
+            shown = {
+                active.binding.key
+                for active in screen.active_bindings.values()
+                if active.binding.show and active.enabled and screen.check_action(active.binding.action, ()) is not False
+            }
+            keys = footer_keys(screen)
+            assert shown <= set(keys), (place, shown - set(keys))
+            for key in keys.values():
+                label = f"{key.key_display} {key.description}"
+                assert any(label in line for line in drawn), (place, label, drawn)
+            footers_seen |= {active.binding.id for active in screen.active_bindings.values() if active.binding.key in keys}
+    # the walk reached each state of the closing list and the checks, and the screens of every place it names
+    assert {"closing.reverse", "closing.delete", "closing.not_applicable", "closing.restore"} <= footers_seen
+    assert {"checks.rows", "check_rows.voucher", "check_settings.add"} <= footers_seen
 
 
 @pytest.mark.parametrize("place", SCREENS)
@@ -184,7 +242,7 @@ async def test_the_trial_balance_ends_with_the_years_result(make_app, demo_store
             "AND substr(account, 1, 1) IN ('3', '4', '5', '6', '7', '8')",
             (year,),
         ).fetchone()[0]
-        summary = str(screen.query_one("#summary", Static).content)
+        summary = drawn(screen.query_one("#summary", Static))  # each total whole on its line at 80 columns
         expected = format_money(from_ore(result))
         assert f"Year's result (classes 3–8) {expected}" in summary
         assert f"Balance accounts (classes 1–2) {format_money(-from_ore(result))}" in summary

@@ -21,6 +21,7 @@ from tests.export.conftest import draft
 from tests.fortnox.conftest import connected, sandbox  # noqa: F401 (fixtures)
 from tests.tui.conftest import SIZE
 from tests.tui.pilot import press, settle
+from tests.tui.test_closing_screens import type_into
 from tui.app import BokslutApp
 from tui.preferences import Preferences
 from tui.screens.closing import ClosingScreen, TemplatePicker
@@ -116,6 +117,36 @@ async def test_the_editor_shows_amounts_the_way_a_swedish_reader_writes_them(mak
         assert isinstance(app.screen, ClosingScreen)
         [entry] = list_entries(demo_store, year)
         assert sorted(row.amount for row in entry.rows) == [Decimal("-25000.50"), Decimal("25000.50")]
+
+
+async def problems_said_in_swedish(make_app, db, field: str, typed: str) -> str:
+    """A new closing entry in the Swedish app, `typed` into the field, which is then left: what the editor says."""
+    app = make_app(db, language="sv")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_closing(pilot)
+        await press(pilot, "n")
+        await type_into(pilot, app.screen.query_one(field, Input), typed)
+        await press(pilot, "tab")
+        return text_of(app.screen, "#entry-problems")
+
+
+async def test_a_date_in_a_locked_period_says_which_keys_unlock_it_in_swedish(make_app, demo_store):
+    """Not `bokslut period unlock 2025-03 --year 2025`: the editor names the keys, in the reader's language."""
+    from core.periods import lock_period
+
+    company = ledger.resolve_company(demo_store)
+    year = ledger.resolve_fiscal_year(demo_store, company)
+    for month in ("01", "02", "03"):
+        lock_period(demo_store, year, f"{year.end.year}-{month}")
+    problems = await problems_said_in_swedish(make_app, demo_store, "#entry-date", f"{year.end.year}-03-15")
+    assert f"{year.end.year}-03-15 ligger i period {year.end.year}-03, som är låst" in problems
+    assert "p på översikten, sedan u" in problems and "bokslut period" not in problems
+
+
+async def test_a_text_fortnox_would_refuse_is_said_in_swedish(make_app, demo_store):
+    problems = await problems_said_in_swedish(make_app, demo_store, "#entry-text", "Hyra ☃")
+    assert "innehåller '☃' (SNOWMAN), som Fortnox inte tar emot" in problems, problems
 
 
 async def test_the_excess_depreciation_template_asks_for_its_amount_in_the_app(make_app, demo_store):

@@ -33,10 +33,22 @@ async def test_the_periods_switch_between_months_and_quarters_until_one_is_locke
 
         await press(pilot, "l", "y")  # the first quarter locked: the kind stays
         await press(pilot, "k")
-        assert "cannot become months" in text_of(screen, "#periods-status")
+        assert "cannot become months or quarters any more: period 2025Q1" in text_of(screen, "#periods-status")
         assert FiscalYear.get_by_id(screen.fiscal_year_id).period_kind == "quarter"
         year = FiscalYear.get_by_id(screen.fiscal_year_id)
         assert core_periods.label(core_periods.periods(demo_store, year)[0]).endswith("Q1")
+
+
+async def test_a_swedish_reader_sees_the_year_end_period_named_in_swedish(make_app, demo_store):
+    app = make_app(demo_store, language="sv")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter", "p", "end")
+        table = app.screen.query_one("#periods")
+        assert str(table.get_row_at(table.row_count - 1)[0]) == "bokslut"  # core's label is "year-end"
+        await press(pilot, "l")  # refused before any question, in Swedish, the year-end period named so too
+        refusal = text_of(app.screen, "#periods-status")
+        assert refusal == "Period bokslut kan inte låsas än: den tidigare perioden 2025-01 är inte låst; lås den först."
 
 
 async def test_a_report_written_as_csv_as_well_as_xlsx(make_app, demo_store, data_dir):

@@ -14,7 +14,7 @@ from textual.widgets._footer import FooterKey
 from core.importer import import_sie
 from tests.reports.unbalanced_books import UNBALANCED_SIE, unbalanced_by, write_unbalanced
 from tests.tui.conftest import SIZE
-from tests.tui.pilot import press, settle
+from tests.tui.pilot import drawn, press, settle
 from tui.screens.reports import ReportsScreen
 from tui.screens.trial_balance import TrialBalanceScreen
 
@@ -90,5 +90,5 @@ async def test_the_trial_balance_of_a_year_known_only_from_balances_says_so(
         await press(pilot, "enter", "b")
         screen = app.screen
         assert isinstance(screen, TrialBalanceScreen) and screen.balance.balances_only
-        summary = str(screen.query_one("#summary", Static).content)
+        summary = drawn(screen.query_one("#summary", Static))
         assert words in summary and any(line.startswith(("9 accounts", "9 konton")) for line in summary.splitlines())

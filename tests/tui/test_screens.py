@@ -14,7 +14,7 @@ from core.analysis import TransactionFilter, TransactionQuery
 from core.demo import write_demo_sie
 from core.store.models import Company, Voucher
 from tests.tui.conftest import DEMO, HISTORY_SIE, MARKUP_SIE, SIZE
-from tests.tui.pilot import press, settle
+from tests.tui.pilot import drawn, press, settle
 from tui.messages import ImportJobChanged
 from tui.screens.account import AccountScreen
 from tui.screens.companies import CompaniesScreen
@@ -57,6 +57,7 @@ async def test_companies_overview_trial_balance_and_back(make_app, demo_store):
         assert "Nordljus Konsult AB" in static_text(app.screen, "#facts")
         shown = screen_text(app)
         assert "voucher-balance" not in shown and "no differences" in shown  # the message, not the id
+        assert "Checks: not run yet (k runs them)" in drawn(app.screen.query_one("#closing-state"))  # not "0 found"
         assert app.screen.query_one("#monthly-result", Static).content.row_count == 6  # 12 months, two a row
         latest = app.screen.overview.year_id
 

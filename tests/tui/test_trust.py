@@ -72,7 +72,7 @@ async def test_locking_a_period_whose_predecessor_is_open_is_refused_before_any_
         assert app.screen is screen  # no question was asked
         second = screen.year.lines[1].label
         status = str(screen.query_one("#periods-status", Static).content)
-        assert f"period {second} cannot be locked yet" in status
+        assert f"Period {second} cannot be locked yet" in status
         await press(pilot, "up", "l")  # the first one may be locked: now it is asked
         assert isinstance(app.screen, ConfirmScreen)
         await press(pilot, "y")

@@ -102,9 +102,12 @@ class ClosingScreen(BokslutScreen):
         Binding("enter", "view", "key.open", id="closing.view"),  # an exported entry, read-only: one of the two shows
         Binding("t", "template", "key.template", id="closing.template"),
         Binding("x", "export", "key.export", id="closing.export"),
-        Binding("d", "delete", "key.delete_restore", id="closing.delete"),
+        Binding("d", "delete", "key.delete", id="closing.delete"),
+        Binding("d", "restore", "key.restore", id="closing.restore"),  # a deleted entry: one of the two shows
         Binding("r", "reverse", "key.reverse", id="closing.reverse"),
-        Binding("a", "not_applicable", "key.not_applicable", id="closing.not_applicable"),
+        Binding(
+            "a", "not_applicable", "key.not_applicable", tooltip="key.not_applicable_full", id="closing.not_applicable"
+        ),
         Binding("h", "show_deleted", "key.show_deleted", id="closing.show_deleted"),
         Binding("l", "history", "key.history", id="closing.history"),  # l for log: h shows deleted ones
         Binding("escape", "back", "key.back", id="closing.back"),
@@ -195,7 +198,9 @@ class ClosingScreen(BokslutScreen):
         if action == "history":
             return line is not None
         if action == "delete":
-            return line is not None and line.status != "exported"
+            return line is not None and not line.deleted and line.status != "exported"
+        if action == "restore":
+            return line is not None and line.deleted
         if action == "reverse":
             return line is not None and not line.deleted and line.status == "exported"
         return True
@@ -241,15 +246,15 @@ class ClosingScreen(BokslutScreen):
         self.run_query(run, after, group="change")
 
     def action_delete(self) -> None:
-        """Restoring is asked for by its key alone; deleting asks first, naming the entry."""
+        """Deleting asks first, naming the entry."""
         line = self.current()
-        if line is None:
-            return
-        if line.deleted:
-            self.change(lambda entry: closing.restore_entry(self.db, entry), "closing.restored")
-        else:
+        if line is not None:
             self.ask_first(line, "closing.confirm_delete", lambda entry: closing.delete_entry(self.db, entry),
                            "closing.deleted_one")  # fmt: skip
+
+    def action_restore(self) -> None:
+        """Restoring is asked for by its key alone: it takes nothing away."""
+        self.change(lambda entry: closing.restore_entry(self.db, entry), "closing.restored")
 
     def action_reverse(self) -> None:
         """A reversal books a new entry in the books: asked first, naming the entry."""

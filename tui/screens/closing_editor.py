@@ -154,7 +154,7 @@ class EntryEditorScreen(BokslutScreen):
         yield read_only_line
         with Horizontal(id="entry-head"):
             yield Label(t("editor.date"))
-            yield Input(id="entry-date", placeholder="YYYY-MM-DD", compact=True)
+            yield Input(id="entry-date", placeholder=t("editor.date_placeholder"), compact=True)
             yield Label(t("editor.text"))
             yield Input(id="entry-text", compact=True)
         header = Text(" ", no_wrap=True, overflow="ellipsis")  # over the text inside each field, past its padding

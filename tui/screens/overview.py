@@ -214,9 +214,13 @@ class OverviewScreen(BokslutScreen):
         figures.add_row(*(Text(t(label), style="bold") for label in labels))
         figures.add_row(*(Text(format_money(amount)) for amount in amounts))
         checks = Text(t("overview.checks_state") + " ")
-        checks.append(tn("overview.checks_red", state.checks_red), style="bold red" if state.checks_red else "")
-        checks.append(", ")
-        checks.append(tn("overview.checks_orange", state.checks_orange), style="yellow" if state.checks_orange else "")
+        if not state.checks_run:  # not "0 with findings": nothing has been looked at
+            checks.append(t("overview.checks_never_run"), style="yellow")
+        else:
+            checks.append(tn("overview.checks_red", state.checks_red), style="bold red" if state.checks_red else "")
+            checks.append(", ")
+            checks.append(tn("overview.checks_orange", state.checks_orange),
+                          style="yellow" if state.checks_orange else "")  # fmt: skip
         checks.append("   " + t("overview.periods_locked", locked=state.periods_locked, total=state.periods))
         entries = Text(t("overview.entries_state", drafts=tn("overview.entries_draft", state.entries["not_exported"]),
                          exported=tn("overview.entries_exported", state.entries["exported"])))  # fmt: skip

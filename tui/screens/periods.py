@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from core import periods as core_periods
 from core.store.models import FiscalYear
-from tui.i18n import format_time, t
+from tui.i18n import format_time, period_name, t
 from tui.screens.base import BokslutScreen, refusal_of
 from tui.screens.confirm import ConfirmScreen
 from tui.text import literal
@@ -95,7 +95,7 @@ class PeriodsScreen(BokslutScreen):
         rows = [
             (
                 (
-                    literal(line.label),
+                    literal(period_name(line.label)),
                     line.start.isoformat(),
                     line.end.isoformat(),
                     Text(t(f"status.{line.state}"), style=STATE_STYLES.get(line.state, "")),
@@ -159,14 +159,14 @@ class PeriodsScreen(BokslutScreen):
             if yes:
                 self.apply(
                     lambda db, year: lock_or_unlock(db, year, label),
-                    t("periods.locked" if lock else "periods.unlocked", period=label),
+                    t("periods.locked" if lock else "periods.unlocked", period=period_name(label)),
                 )
 
         def ask(refused: str) -> None:
             if refused:
                 self.show_status(literal(refused, style="bold red", wrap=True))
             else:
-                question = t("periods.ask_lock" if lock else "periods.ask_unlock", period=label)
+                question = t("periods.ask_lock" if lock else "periods.ask_unlock", period=period_name(label))
                 self.app.push_screen(ConfirmScreen(question), answered)
 
         self.run_query(lambda: refusal_of(lambda: may_change(db, FiscalYear.get_by_id(fiscal_year_id), label)), ask, group="change")

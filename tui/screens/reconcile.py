@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.console import Group
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -32,7 +33,7 @@ from tui.i18n import format_count, format_money, format_time, t, tn
 from tui.navigation import Place
 from tui.screens.base import BokslutScreen
 from tui.screens.confirm import ConfirmScreen
-from tui.text import literal
+from tui.text import SideBySide, literal
 from tui.widgets.row_table import RowTable
 
 # A cell's mark: a character for each state, so it reads without colour (the colour only repeats it).
@@ -420,17 +421,15 @@ class ReconcileAccountScreen(BokslutScreen):
         self.lay_out()
         self.refresh_bindings()
 
-    def summary(self, detail: Detail) -> Text:
+    def summary(self, detail: Detail) -> Group:
         state, record = detail.state, detail.state.record
+        figures = SideBySide(
+            Text(t("reconcile.balance", balance=money(state.balance))),
+            Text(t("reconcile.specified", specified=money(state.specified), basis=t(BASIS_WORDS[state.basis]))),
+            Text(t("reconcile.difference", difference=money(state.difference)),
+                 style="bold red" if state.difference and state.basis != "none" else "bold"),
+        )  # fmt: skip
         text = Text()
-        text.append(t("reconcile.figures", balance=money(state.balance), specified=money(state.specified),
-                      basis=t(BASIS_WORDS[state.basis])))  # fmt: skip
-        # One line each: the figures; the difference, status and entry; the sign-offs. Wrapped at 80 columns, a
-        # figure split from its label, and a Swedish amount at its no-break spaces (wrapping takes them as spaces).
-        text.append("\n")
-        text.append(t("reconcile.difference", difference=money(state.difference)),
-                    style="bold red" if state.difference and state.basis != "none" else "bold")
-        text.append("   ")
         mark = mark_of(state)
         text.append(f"{MARKS[mark][0]} {t(STATUS_WORDS[state.status])}", style=MARKS[mark][1])
         if state.stale:
@@ -449,7 +448,7 @@ class ReconcileAccountScreen(BokslutScreen):
                                  source=t(OFFSET_WORDS[detail.offset_source])))  # fmt: skip
         if detail.locked:
             text.append("\n" + t("reconcile.locked_read_only"), style="bold")
-        return text
+        return Group(figures, text)
 
     def lay_out(self) -> None:
         if self.detail is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.console import Group
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -21,10 +22,10 @@ from core.store.models import FiscalYear
 from core.tax import drafts as tax_drafts
 from core.tax import sheet as tax_sheet
 from tui.amounts import parse_amount
-from tui.i18n import format_money, keyed, t
+from tui.i18n import format_decimal, format_money, keyed, t
 from tui.screens.base import BokslutScreen
 from tui.screens.confirm import ConfirmScreen
-from tui.text import literal
+from tui.text import SideBySide, literal
 from tui.widgets.row_table import RowTable
 
 VIEWS = {"sheet": "tax.view_sheet", "funds": "tax.view_funds", "drafts": "tax.view_drafts"}
@@ -131,21 +132,19 @@ class TaxScreen(BokslutScreen):
         self.lay_out()
         self.refresh_bindings()
 
-    def summary(self, sheet: tax_sheet.TaxSheet) -> Text:
+    def summary(self, sheet: tax_sheet.TaxSheet) -> Group:
+        fund = SideBySide(
+            Text(t("tax.surplus", amount=format_money(sheet.surplus_before_allocation))),
+            Text(t("tax.fund_most", amount=format_money(sheet.allocation_max))),
+            Text(t("tax.allocated", amount=format_money(sheet.allocation))),
+            gap=", ",
+        )
         text = Text()
         text.append(
-            t(
-                "tax.summary_fund",
-                surplus=format_money(sheet.surplus_before_allocation),
-                most=format_money(sheet.allocation_max),
-                allocation=format_money(sheet.allocation),
-            )
-        )
-        text.append("\n")
-        text.append(
-            t("tax.summary_tax", taxable=format_money(sheet.taxable), rate=sheet.rate, tax=format_money(sheet.tax)),
+            t("tax.summary_tax", taxable=format_money(sheet.taxable), rate=format_decimal(sheet.rate),
+              tax=format_money(sheet.tax)),
             style="bold",
-        )
+        )  # fmt: skip
         saved = sheet.saved
         state = "tax.unsaved" if saved is None else "tax.stale" if saved["stale"] else "tax.saved"
         text.append("   ")
@@ -153,7 +152,7 @@ class TaxScreen(BokslutScreen):
         for notice in sheet.notices:
             text.append("\n")
             text.append_text(literal(notice_words(notice), style="yellow", wrap=True))
-        return text
+        return Group(fund, text)
 
     # --- the table ---------------------------------------------------------------------------
 

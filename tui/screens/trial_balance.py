@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from rich.console import Group
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -16,7 +17,7 @@ from core.store.models import Company, FiscalYear
 from tui.i18n import format_money, t, tn
 from tui.navigation import Place
 from tui.screens.base import BokslutScreen
-from tui.text import literal
+from tui.text import SideBySide, literal
 from tui.widgets.row_table import RowTable
 
 
@@ -64,8 +65,9 @@ class TrialBalanceScreen(BokslutScreen):
         # year's result (classes 3-8) are equal and opposite when the books balance.
         result = sum((line.closing for line in balance.accounts if line.number.startswith(RESULT_CLASSES)), Decimal(0))
         balances = sum((line.closing for line in balance.accounts if line.number.startswith(BALANCE_CLASSES)), Decimal(0))
-        totals = t("trial_balance.result_line", balances=format_money(balances), result=format_money(result))
-        self.query_one("#summary", Static).update(Text(f"{totals}\n{counts}"))
+        totals = SideBySide(Text(t("trial_balance.balances_total", amount=format_money(balances))),
+                            Text(t("trial_balance.result_total", amount=format_money(result))))  # fmt: skip
+        self.query_one("#summary", Static).update(Group(totals, Text(counts)))
 
     def lay_out(self) -> None:
         """The amounts always fit whole; the name takes the rest of the width, up to the longest name."""
