@@ -117,8 +117,8 @@ def test_reconcile_the_bank_book_the_difference_sign_and_lock_the_period(
     tmux.keys("Enter")  # 1930 in January: the books' balance, nothing specified yet, last year's offset suggested
     tmux.wait_for(say("reconcile.account_title_period", scope="1930", name=bank_name, period="2025-01"))
     shown = tmux.wait_for(say("reconcile.suggested_offset", account="6570", source=say("reconcile.offset_last_choice")))
-    line_with(shown, say("reconcile.figures", balance=money(january), specified=money(Decimal(0)),
-                         basis=say("reconcile.basis_none")))  # fmt: skip
+    line_with(shown, say("reconcile.balance", balance=money(january)))
+    line_with(shown, say("reconcile.specified", specified=money(Decimal(0)), basis=say("reconcile.basis_none")))
     line_with(shown, say("reconcile.difference", difference=money(january)))
 
     tmux.keys("a")  # a line: the statement's balance, its reference and date
@@ -139,9 +139,10 @@ def test_reconcile_the_bank_book_the_difference_sign_and_lock_the_period(
     tmux.wait_for(f'"{ENTRY_TEXT}"')  # asked first, naming the entry
     tmux.keys("y")
     tmux.wait_for(say("reconcile.booked", text=ENTRY_TEXT))
-    shown = tmux.wait_for(say("reconcile.figures", balance=money(statement), specified=money(statement),
-                              basis=say("reconcile.basis_manual")))  # the entry is in the books' balance now
-    line_with(shown, say("reconcile.difference", difference=money(Decimal(0))), say("reconcile.entry", entry=""))
+    shown = tmux.wait_for(say("reconcile.balance", balance=money(statement)))  # the entry is in the books now
+    line_with(shown, say("reconcile.specified", specified=money(statement), basis=say("reconcile.basis_manual")))
+    line_with(shown, say("reconcile.difference", difference=money(Decimal(0))))
+    line_with(shown, say("reconcile.entry", entry=""))
 
     tmux.keys("s")  # signed as reconciled
     tmux.wait_for(say("reconcile.signed"))
