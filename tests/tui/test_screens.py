@@ -409,3 +409,35 @@ async def test_the_overview_shows_the_chosen_year_and_scrolls_with_the_arrows(ma
         assert region.scroll_y == 2
         await pilot.press("up")
         assert region.scroll_y == 1
+
+
+async def test_a_key_typed_before_the_overview_has_read_its_year_opens_that_step_once_it_has(
+    make_app, demo_store, monkeypatch
+):
+    """`a` typed ahead waits for the overview's read at most tui.app.SETTLE_SECONDS; on a big year over a slow link
+    the read takes longer, and the key did nothing, though the footer showed it. The read is held back here until
+    the key has been applied."""
+    import asyncio
+    import threading
+
+    import tui.app
+    import tui.screens.overview as overview_screen
+    from tui.screens.reconcile import ReconcileScreen
+
+    read_year, held = overview_screen.company_overview, threading.Event()
+
+    def slow_read(*args, **kwargs):
+        held.wait(30)
+        return read_year(*args, **kwargs)
+
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(overview_screen, "company_overview", slow_read)
+        monkeypatch.setattr(tui.app, "SETTLE_SECONDS", 0.01)  # a read slower than the typed keys wait for
+        await pilot.press("enter", "a")
+        await asyncio.wait_for(app.typed_applied.wait(), 30)
+        assert isinstance(app.screen, OverviewScreen) and app.screen.overview is None
+        held.set()
+        await settle(pilot)
+        assert isinstance(app.screen, ReconcileScreen)

@@ -4,6 +4,7 @@ and importing a SIE file into this company."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from rich.console import Group
@@ -117,6 +118,7 @@ class OverviewScreen(BokslutScreen):
         self.overview: CompanyOverview | None = None
         self.source: FortnoxStatus | None = None
         self.start_guide = start_guide  # a new company: lead on to connecting it, or to its first file
+        self.waiting_for_year: Callable[[int], None] | None = None  # a key pressed before the year was read
 
     def compose_body(self) -> ComposeResult:
         # Not focusable, so ← and → change the year; ↑ and ↓ scroll it when long checks need more than 80×24.
@@ -153,6 +155,9 @@ class OverviewScreen(BokslutScreen):
         overview, self.source = read
         self.overview = overview
         self.refresh_bindings()
+        waiting, self.waiting_for_year = self.waiting_for_year, None
+        if waiting is not None and overview.year_id:
+            waiting(overview.year_id)
         if self.start_guide:
             self.start_guide = False
             self.lead_on()
@@ -327,34 +332,34 @@ class OverviewScreen(BokslutScreen):
         line.display = True
         line.update(status)
 
+    def with_year(self, go: Callable[[int], None]) -> None:
+        """Open a step of the year's closing: at once when the year is read, else as soon as it is (a key typed
+        ahead over a slow link used to do nothing, though the footer showed it)."""
+        if self.overview is not None and self.overview.year_id:
+            go(self.overview.year_id)
+        elif self.overview is None:
+            self.waiting_for_year = go
+
     def action_trial_balance(self) -> None:
-        if self.overview and self.overview.year_id:
-            self.app.go(Place.TRIAL_BALANCE, company_id=self.company_id, fiscal_year_id=self.overview.year_id)
+        self.with_year(lambda year: self.app.go(Place.TRIAL_BALANCE, company_id=self.company_id, fiscal_year_id=year))
 
     def action_closing(self) -> None:
-        if self.overview and self.overview.year_id:
-            self.app.go(Place.CLOSING, fiscal_year_id=self.overview.year_id)
+        self.with_year(lambda year: self.app.go(Place.CLOSING, fiscal_year_id=year))
 
     def action_transactions(self) -> None:
-        if self.overview and self.overview.year_id:
-            self.app.go(Place.TRANSACTIONS, fiscal_year_id=self.overview.year_id)
+        self.with_year(lambda year: self.app.go(Place.TRANSACTIONS, fiscal_year_id=year))
 
     def action_checks(self) -> None:
-        if self.overview and self.overview.year_id:
-            self.app.go(Place.CHECKS, company_id=self.company_id, fiscal_year_id=self.overview.year_id)
+        self.with_year(lambda year: self.app.go(Place.CHECKS, company_id=self.company_id, fiscal_year_id=year))
 
     def action_periods(self) -> None:
-        if self.overview and self.overview.year_id:
-            self.app.go(Place.PERIODS, fiscal_year_id=self.overview.year_id)
+        self.with_year(lambda year: self.app.go(Place.PERIODS, fiscal_year_id=year))
 
     def action_reports(self) -> None:
-        if self.overview and self.overview.year_id:
-            self.app.go(Place.REPORTS, company_id=self.company_id, fiscal_year_id=self.overview.year_id)
+        self.with_year(lambda year: self.app.go(Place.REPORTS, company_id=self.company_id, fiscal_year_id=year))
 
     def action_tax(self) -> None:
-        if self.overview and self.overview.year_id:
-            self.app.go(Place.TAX, fiscal_year_id=self.overview.year_id)
+        self.with_year(lambda year: self.app.go(Place.TAX, fiscal_year_id=year))
 
     def action_reconcile(self) -> None:
-        if self.overview and self.overview.year_id:
-            self.app.go(Place.RECONCILE, fiscal_year_id=self.overview.year_id)
+        self.with_year(lambda year: self.app.go(Place.RECONCILE, fiscal_year_id=year))
