@@ -212,7 +212,7 @@ def _store_failure(error: BaseException, location: str | Path) -> BokslutError |
         )
     if not _database_error(error):
         return None
-    if "readonly database" in text or "read-only" in text:
+    if "readonly database" in text or "read-only" in text or _on_read_only_file_system(location):
         return StoreFailure(
             f"{store} is read-only, so nothing was saved. Give your user write access to the file and its folder.",
             key="store_read_only", params={"store": store},
@@ -235,6 +235,18 @@ def _store_failure(error: BaseException, location: str | Path) -> BokslutError |
             key="store_lost", params={"store": store, "reason": reason},
         )
     return None
+
+
+def _on_read_only_file_system(location: str | Path) -> bool:
+    """SQLite says only "unable to open database file" when its folder is mounted read-only (a WAL store cannot
+    even be read there: it must write its -shm beside the file)."""
+    if is_postgres_address(location) or not hasattr(os, "ST_RDONLY"):
+        return False
+    folder = Path(str(location).removeprefix("sqlite:///")).parent
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def _database_error(error: BaseException) -> bool:

@@ -93,6 +93,38 @@ def test_an_import_onto_a_full_tmpfs_says_so_at_the_door_and_on_record(cli, tmp_
     assert "has no fiscal year" in (tmp_path / "books.err").read_text()  # nothing of the year was kept
 
 
+READ_ONLY_SCRIPT = """
+mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" || exit 99
+shift
+"$@" company add --org-number 559012-3450 --name "Annan AB" 2>"$OUT/add.err"; echo $? >"$OUT/add.rc"
+"$@" companies 2>"$OUT/list.err"; echo $? >"$OUT/list.rc"
+exit 0
+"""
+
+
+@pytest.mark.sqlite_only
+def test_a_store_on_a_read_only_mount_is_one_line_naming_it(cli, tmp_path):
+    """Root writes to a 0400 file, so test_a_read_only_store_is_one_line_naming_it skips as root; a read-only
+    mount (a mount namespace of its own) stops root too. SQLite says only "unable to open database file" there."""
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-m", "true"], check=False).returncode != 0:
+        pytest.skip("no mount namespace here")
+    assert cli("company", "add", "--org-number", "556677-8899", "--name", "Liten AB").returncode == 0
+    store = cli.data_dir / "bokslut.sqlite3"
+    before = store.read_bytes()
+    env = {**cli.env, "OUT": str(tmp_path)}
+    env.pop("BOKSLUT_DATABASE_URL")
+    bokslut = [*cli.command()[:1], "--data-dir", str(cli.data_dir)]
+    ran = subprocess.run(["unshare", "-m", "sh", "-c", READ_ONLY_SCRIPT, "sh", str(cli.data_dir), *bokslut],
+                         env=env, check=False)  # fmt: skip
+    if ran.returncode == 99:
+        pytest.skip("this machine lets no test mount read-only")
+    for step in ("add", "list"):
+        said = (tmp_path / f"{step}.err").read_text()
+        assert (tmp_path / f"{step}.rc").read_text().strip() == "2" and said.count("\n") == 1, said
+        assert f"{store} is read-only" in said and "write access" in said, said
+    assert store.read_bytes() == before
+
+
 @pytest.mark.sqlite_only
 def test_a_damaged_store_is_one_line_naming_it(cli):
     store = cli.data_dir / "bokslut.sqlite3"
