@@ -41,7 +41,7 @@ def set_company_source(db, company_id: int, source: str) -> None:
 
 def connection_text(status: FortnoxStatus) -> Text:
     """"connected, 28 days left", "connected (service account)", "expired: connect again" or "not connected"."""
-    if status.connection == "connected" and status.days_left is None:
+    if status.connection == "connected" and status.service_account:
         words = t("fortnox.connected_service")
     elif status.connection == "connected":
         words = tn("fortnox.connected_days", status.days_left, days=status.days_left)

@@ -94,10 +94,16 @@ class FortnoxStatus:
     days_left: int | None  # None for a service account: its consent lasts until revoked
     token_store: StoreKind | None
     error: str = ""  # why the connection could not be read (e.g. a bad [fortnox] table)
+    account: str | None = None  # "user" or "service" while a connection is kept, as core's company_status says
 
     @property
     def fortnox(self) -> bool:
         return self.source == "fortnox"
+
+    @property
+    def service_account(self) -> bool:
+        """A service account connects again as one (its consent renewed by an administrator or a known tenant)."""
+        return self.account == "service"
 
 
 def read_status(settings: Settings, company_id: int, *, connection: bool = True) -> FortnoxStatus:
@@ -117,4 +123,5 @@ def read_status(settings: Settings, company_id: int, *, connection: bool = True)
         connection=status["connection"],
         days_left=status["days_left"],
         token_store=StoreKind(medium, where) if medium else None,
+        account=status["account"],
     )

@@ -35,10 +35,12 @@ class ActivityLoaded(Message):
 
 @dataclass
 class ConnectShown(Message):
-    """The connect worker has the address to open (`url`) or the listener's state (`listening`)."""
+    """The connect worker has the address to open (`url`) or the listener's state (`listening`); `attempt` tells
+    an answer from the current attempt from one a cancelled attempt sends on its way out."""
 
     url: str | None = None
     listening: str | None = None
+    attempt: int = 0
 
 
 @dataclass
@@ -47,6 +49,7 @@ class ConnectEnded(Message):
 
     result: Any = None
     error: str | None = None
+    attempt: int = 0
 
 
 @dataclass

@@ -294,3 +294,98 @@ async def test_switching_the_data_source_and_the_keys_that_follow_it(make_app, d
         await press(pilot, "escape")
         assert isinstance(app.screen, OverviewScreen)
     assert Company.get().source == "fortnox"
+
+
+async def test_a_service_account_connects_from_the_app_and_imports(make_app, store, sandbox):
+    """Ctrl+T turns the connect screen to a service account: the administrator consents once in a browser elsewhere
+    and the address is pasted back, or, once that consent is given, the tenant id alone connects; either way the
+    import follows and the screens say service account, with no days to lapse. A tenant whose consent was revoked
+    is refused and nothing is kept."""
+    tenant = sandbox_data.NORDLJUS.tenant_id
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await new_company(pilot, "Nordljus Konsult AB", NORDLJUS)
+        screen = await open_connect(pilot)
+        assert "(•) User login" in static_text(screen, "#connect-kind")  # the product's flow is the default
+        assert "account_type" not in screen.url and not screen.query_one("#connect-tenant", Input).display
+        user_url = screen.url
+
+        await pilot.press("ctrl+t")
+        await until(pilot, screen.waiting)
+        assert "(•) Service account" in static_text(screen, "#connect-kind")
+        assert "account_type=service" in screen.url and screen.url != user_url
+        assert static_text(screen, "#connect-url") == screen.url
+        assert "system administrator" in static_text(screen, "#connect-open")
+        port = urlsplit(sandbox.redirect_uri).port  # the user login's listener let the port go for this one
+        assert f"Listening on http://127.0.0.1:{port}/callback" in static_text(screen, "#connect-listener")
+        assert f"ssh -L {port}:127.0.0.1:{port}" in static_text(screen, "#connect-next")
+        await pilot.press("ctrl+y")
+        assert app.clipboard == screen.url
+
+        await paste(pilot, await give_consent(screen.url, NORDLJUS))
+        said = next(notice.message for notice in app._notifications if notice.message.startswith("Connected"))
+        assert said.startswith("Connected to Nordljus Konsult AB (556123-4567) in Fortnox as a service account.")
+        assert "until an administrator revokes the consent" in said and "days" not in said
+        kept = open_token_store(app.settings, fortnox_settings(app.settings)).load(token_key(NORDLJUS))
+        assert (kept.refresh_token, kept.tenant_id) == ("", tenant)
+        assert isinstance(app.screen, SettingsScreen)  # on to the import, which follows by itself
+        assert "connected (service account)" in static_text(app.screen, "#settings")
+        assert static_text(app.screen, "#settings-status").startswith(
+            "Done: Nordljus Konsult AB (556123-4567): imported 3 years"
+        )
+        await press(pilot, "escape")
+        assert isinstance(app.screen, OverviewScreen)
+        assert "Source: Fortnox (connected (service account))" in static_text(app.screen, "#facts")
+        assert "days left" not in static_text(app.screen, "#facts")
+        assert len(app.screen.overview.years) == 3
+
+        # Forgotten here, the consent stays in Fortnox: the tenant id takes it up again without a browser.
+        await press(pilot, "s", "x", "y")
+        assert "not connected" in static_text(app.screen, "#settings")
+        assert static_text(app.screen, "#settings-status").startswith(
+            "Disconnected here: the service account's consent stays in Fortnox"
+        )
+        screen = await open_connect(pilot)
+        await pilot.press("ctrl+t")
+        await until(pilot, screen.waiting)
+        await pilot.press("tab")
+        field = screen.query_one("#connect-tenant", Input)
+        assert field.has_focus
+        await pilot.press("enter")  # not `press`: the listener still waits for a browser, so the app never settles
+        await pilot.pause()
+        said = static_text(screen, "#connect-result")
+        assert said == "Type the tenant id, digits only, or consent with the address above."
+        await pilot.press(*"x1")  # only digits go into the field
+        assert field.value == "1"
+        field.value = ""
+        await pilot.press(*str(tenant))
+        await press(pilot, "enter")
+        assert isinstance(app.screen, SettingsScreen)
+        assert "connected (service account)" in static_text(app.screen, "#settings")
+        assert static_text(app.screen, "#settings-status").startswith("Done: Nordljus Konsult AB (556123-4567)")
+
+        # Revoked in Fortnox: the import says so, and i connects again as the service account it was, where the
+        # tenant id alone is refused until an administrator consents again.
+        sandbox.sandbox.oauth.revoke_consents(tenant)
+        await press(pilot, "escape", "i")
+        assert isinstance(app.screen, OverviewScreen)
+        assert "consent was revoked or never given" in static_text(app.screen, "#import-status")
+        assert "Source: Fortnox (expired" in static_text(app.screen, "#facts")
+        await pilot.press("i")
+        screen = app.screen
+        assert isinstance(screen, ConnectScreen)
+        await until(pilot, screen.waiting)
+        assert "(•) Service account" in static_text(screen, "#connect-kind") and "account_type=service" in screen.url
+        screen.query_one("#connect-tenant", Input).value = str(tenant)
+        screen.query_one("#connect-tenant", Input).focus()
+        await press(pilot, "enter")
+        assert app.screen is screen
+        result = static_text(screen, "#connect-result")
+        assert result.startswith(f"Not connected: Fortnox gave no token for the service account of tenant {tenant}")
+        assert "Traceback" not in result
+    entries = [(entry.kind, entry.status, entry.message) for entry in list_activity(store)]
+    assert [(kind, status) for kind, status, _ in entries[:5]] == [
+        ("connect", "failed"), ("connect", "failed"), ("import", "failed"), ("import", "done"), ("connect", "done"),
+    ]  # fmt: skip
+    assert "consent was revoked" in entries[0][2] and "cancelled" in entries[1][2]  # the listener gave way

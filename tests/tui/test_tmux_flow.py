@@ -1,6 +1,6 @@
-"""Issue 18's flow in a real terminal: a new company, connected in the built-in sandbox, imported without another
-key, a new year that the source does not have yet said so, and the language switched in the app settings; at 80×24
-in Swedish and at 120×40 in English."""
+"""Issue 18's flow in a real terminal: a new company, connected in the built-in sandbox as a service account
+(issue 15), imported without another key, a new year that the source does not have yet said so, and the language
+switched in the app settings; at 80×24 in Swedish and at 120×40 in English."""
 
 from __future__ import annotations
 
@@ -15,12 +15,14 @@ from tests.tui.test_tmux import DEADLINE_SECONDS, Tmux, bokslut_command, pytestm
 WORDS = {
     "sv": {
         "empty": "Inga företag ännu", "new": "n Nytt företag", "org": "Organisationsnummer", "connect": "c Anslut", "listening": "Lyssnar på",
+        "service": "(•) Tjänstekonto", "connected_service": "ansluten (tjänstekonto)",
         "done": "Klart: Nordljus Konsult AB (556123-4567)", "new_year": "Nytt år", "no_new_year": "Inget nytt år att",
         "checks": "Kontroller", "settings_title": "Appens inställningar", "switched_title": "App settings",
         "other": "en",
     },
     "en": {
         "empty": "No companies yet", "new": "n New company", "org": "Organisation number", "connect": "c Connect", "listening": "Listening on",
+        "service": "(•) Service account", "connected_service": "connected (service account)",
         "done": "Done: Nordljus Konsult AB (556123-4567)", "new_year": "New year", "no_new_year": "No new year to",
         "checks": "Checks", "settings_title": "App settings", "switched_title": "Appens inställningar",
         "other": "sv",
@@ -57,8 +59,12 @@ def test_the_start_guide_goes_on_by_itself_and_the_language_is_the_apps(tmux, da
     tmux.wait_for(words["connect"])
     tmux.keys("c")
     tmux.wait_for(words["listening"])
+    tmux.keys("C-t")  # a service account: the kind and the cleared listener line come in one frame
+    tmux.wait_for(words["service"])
+    tmux.wait_for(words["listening"])  # the new attempt's listener, once the user login's let the port go
     tmux.keys("C-o")  # the sandbox's consent; no other key from here to the imported books
     tmux.wait_for(words["done"])
+    tmux.wait_for(words["connected_service"])
 
     tmux.keys("Escape")  # the overview, with the books
     tmux.wait_for(words["checks"])

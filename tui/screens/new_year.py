@@ -162,7 +162,10 @@ class NewYearScreen(BokslutScreen):
             field.display = True
             self.set_focus(field)
         elif status.connection != "connected":
-            self.app.go(Place.CONNECT, self.connected, company_id=self.company_id, then_import=True)
+            self.app.go(
+                Place.CONNECT, self.connected, company_id=self.company_id, then_import=True,
+                service_account=status.service_account,
+            )  # fmt: skip
         else:
             self.import_year()
 

@@ -306,7 +306,10 @@ class OverviewScreen(BokslutScreen):
         if self.overview is None or self.source is None or not self.source.fortnox:
             return
         if self.source.connection != "connected":
-            self.app.go(Place.CONNECT, self.reconnected, company_id=self.company_id, then_import=True)
+            self.app.go(
+                Place.CONNECT, self.reconnected, company_id=self.company_id, then_import=True,
+                service_account=self.source.service_account,
+            )  # fmt: skip
             return
         self.app.start_fortnox_import(self.company_id, self.overview.org_number)
 

@@ -118,7 +118,10 @@ class SettingsScreen(BokslutScreen):
         """Once connected, the import follows by itself (the start guide's next step, or the new import an expired
         connection asked for)."""
         if self.status is not None and self.status.fortnox:
-            self.app.go(Place.CONNECT, self.connected, company_id=self.company_id, then_import=True)
+            self.app.go(
+                Place.CONNECT, self.connected, company_id=self.company_id, then_import=True,
+                service_account=self.status.service_account,
+            )  # fmt: skip
 
     def connected(self, made: bool | None) -> None:
         if made and self.status is not None:
@@ -167,6 +170,8 @@ class SettingsScreen(BokslutScreen):
         self.busy = False
         if message.error:
             self.show_status(Text(t("settings.disconnect_failed", message=message.error), style="bold red"))
+        elif self.status is not None and self.status.service_account:  # the status read before the disconnect
+            self.show_status(t("settings.disconnected_service"))
         else:
             self.show_status(t("settings.disconnected" if message.revoked else "settings.disconnected_already"))
         self.load()
