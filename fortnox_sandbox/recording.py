@@ -55,18 +55,22 @@ class ExchangeRecorder:
             return
         request_body = bytearray()
         hung_up = False
+        body_read = False
         answer_head: dict = {}
         answer_body = bytearray()
 
         async def receiving() -> Message:
-            nonlocal hung_up
+            nonlocal hung_up, body_read
             message = await receive()
             request_body.extend(message.get("body", b""))
             hung_up = hung_up or message["type"] == "http.disconnect"
+            body_read = body_read or (message["type"] == "http.request" and not message.get("more_body", False))
             return message
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
+                while not body_read and not hung_up:  # refused unread (a 401): the record holds what was sent
+                    await receiving()
                 answer_head.update(message)
             else:
                 answer_body.extend(message.get("body", b""))
