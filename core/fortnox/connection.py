@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 
@@ -31,7 +30,7 @@ from core.fortnox.oauth import (
 )
 from core.fortnox.session import Authorizer, connection_state, disconnect
 from core.fortnox.settings import FortnoxSettings, fortnox_settings
-from core.fortnox.throttle import budget_file, shared_limiter
+from core.fortnox.throttle import Budget, shared_budget, shared_limiter
 from core.fortnox.tokens import StoredToken, StoreKind, TokenStore, open_token_store, token_key
 from core.store.models import Company
 from core.store.orgnr import format_org_number, normalise_org_number
@@ -92,9 +91,9 @@ def _parts(settings: Settings, company: Company) -> tuple[FortnoxSettings, Token
     return fortnox, open_token_store(settings, fortnox), token_key(company.org_number)
 
 
-def _budget(settings: Settings, fortnox: FortnoxSettings, key: str) -> Path:
-    """Fortnox's rate budget for this client and tenant, shared by every bokslut process on the machine."""
-    return budget_file(settings.data_dir, fortnox.api_url, fortnox.client_id, key)
+def _budget(settings: Settings, fortnox: FortnoxSettings, key: str) -> Budget:
+    """Fortnox's rate budget for this client and tenant, shared by every bokslut on this store."""
+    return shared_budget(settings.store, settings.data_dir, fortnox.api_url, fortnox.client_id, key)
 
 
 @asynccontextmanager

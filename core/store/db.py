@@ -283,6 +283,12 @@ def _database(location: str) -> Store:
     return pw.SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=30)
 
 
+def side_connection(location: str) -> Store:
+    """A second connection to the shared store, not yet open, for short work of its own (Fortnox's rate budget) that
+    must neither wait for this process's own open transaction (an import's) nor be held in it until it commits."""
+    return _database(location)
+
+
 class _PostgresAddress:
     """The parts of a postgresql:// address, read so that an unencoded '/' or '@' in the password stays in it."""
 

@@ -637,6 +637,15 @@ def _add_account_day_sums(db: pw.Database, migrator: SchemaMigrator) -> None:
     )
 
 
+def _add_fortnox_budget_on_postgres(db: pw.Database, migrator: SchemaMigrator) -> None:
+    """PostgreSQL: Fortnox's rate budget per client id and tenant (core.fortnox.throttle.StoreBudget), so the firm's
+    accountants importing one company from several machines share it. `key` is a digest of the client id, tenant and
+    api address; `state` the recent request starts as JSON. SQLite keeps the budget in a file per machine instead."""
+    if not is_postgres(db):
+        return
+    db.execute_sql("CREATE TABLE fortnox_budget (key TEXT PRIMARY KEY, state TEXT NOT NULL)")
+
+
 Migration = Callable[[pw.Database, SchemaMigrator], None]
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -655,6 +664,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _add_account_day_sums,
     _row_year_through_its_voucher_on_postgres,
     _row_text_index_without_empty_texts_on_postgres,
+    _add_fortnox_budget_on_postgres,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
-from core.fortnox.throttle import DEFAULT_LIMITS, FileBudget, RateLimiter, shared_limiter
+import pytest
+
+from core.fortnox.throttle import DEFAULT_LIMITS, FileBudget, RateLimiter, StoreBudget, shared_limiter
+from core.store.db import open_store, side_connection
+from core.store.locks import is_postgres
 
 
 class FakeClock:
@@ -100,7 +105,7 @@ async def test_limiters_sharing_a_budget_file_keep_the_limit_together(tmp_path):
     clock = FakeClock()
     path = tmp_path / "budget" / "tenant.json"
     first, second = (
-        RateLimiter(clock=clock, sleep=clock.sleep, budget=FileBudget(path, DEFAULT_LIMITS)) for _ in range(2)
+        RateLimiter(clock=clock, sleep=clock.sleep, budget=FileBudget(path, clock)) for _ in range(2)
     )
     starts = []
     for _ in range(22):
@@ -113,3 +118,39 @@ async def test_limiters_sharing_a_budget_file_keep_the_limit_together(tmp_path):
     paused = clock.now
     await second.acquire()
     assert clock.now == paused + 5.0  # a 429 one process met pauses the other too
+
+
+def test_budgets_kept_in_the_shared_store_keep_the_limit_together(store_address):
+    """Two machines' budgets, as two objects on one PostgreSQL store: the 21st start in a burst waits, whoever asks,
+    and a 429 one met holds the other off. Timed by the server's clock, so the waits are only bounded, not exact."""
+    db = open_store(store_address)
+    if not is_postgres(db):
+        db.close()
+        pytest.skip("a SQLite store is one machine's: its processes share a budget file (above)")
+    first, second = StoreBudget(str(store_address), "tenant"), StoreBudget(str(store_address), "tenant")
+    limits = [(20, 5.0)]
+    assert [(first if n % 2 else second).claim(limits) for n in range(20)] == [0.0] * 20
+    assert 0 < first.claim(limits) <= 5.0
+    assert 0 < second.claim(limits) <= 5.0
+    assert StoreBudget(str(store_address), "another tenant").claim(limits) == 0.0
+    second.hold_off(60.0)
+    assert 55.0 < first.claim([(1000, 0.001)]) <= 60.0
+    db.close()
+
+
+def test_claiming_from_the_shared_store_commits_on_its_own_while_an_import_holds_a_transaction(store_address):
+    """An import writes in one long transaction; a budget row written in it would stay locked and unseen by everyone
+    else until it commits. The budget's own connection commits each claim at once."""
+    db = open_store(store_address)
+    if not is_postgres(db):
+        db.close()
+        pytest.skip("a SQLite store keeps no budget: its processes share a budget file")
+    onlooker = side_connection(str(store_address))  # another bokslut's connection
+    with db.atomic():
+        db.execute_sql("INSERT INTO company (name, created) VALUES ('Mitt i importen AB', '2025-01-01')")
+        assert StoreBudget(str(store_address), "tenant").claim(DEFAULT_LIMITS) == 0.0
+        seen = onlooker.execute_sql("SELECT state FROM fortnox_budget WHERE key = 'tenant'").fetchone()
+        assert seen is not None and len(json.loads(seen[0])["starts"]) == 1
+        assert onlooker.execute_sql("SELECT COUNT(*) FROM company").fetchone()[0] == 0
+    onlooker.close()
+    db.close()
