@@ -93,6 +93,7 @@ async def test_the_app_shows_a_service_account_connection_as_one(fortnox_cli, sa
     assert cli("import-fortnox", "--company", NORDLJUS).returncode == 0
     for name, value in sandbox_env(sandbox).items():
         monkeypatch.setenv(name, value)
+    monkeypatch.setenv("BOKSLUT_DATABASE_URL", cli.env["BOKSLUT_DATABASE_URL"])  # the store the CLI wrote to
     (tmp_path / "empty.toml").touch()
     settings = load_settings(str(cli.data_dir), str(tmp_path / "empty.toml"))
     db = open_store(settings.store)
