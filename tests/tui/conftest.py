@@ -42,7 +42,7 @@ def demo_file(tmp_path_factory) -> Path:
 @pytest.fixture
 def data_dir(tmp_path) -> Path:
     path = tmp_path / "data"
-    path.mkdir()
+    path.mkdir(mode=0o700)  # as bokslut makes it: an open one is made private and said at start
     return path
 
 
