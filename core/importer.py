@@ -12,6 +12,7 @@ import itertools
 import json
 import os
 import pickle
+import queue
 import signal
 import struct
 import subprocess
@@ -196,6 +197,39 @@ class SourceFile:
     sha256: str = ""
 
 
+class ImportAbandoned(Exception):
+    """The one handing files over gave up (a later download failed): the files already stored are rolled back."""
+
+
+class ArrivingFiles:
+    """Files handed over one at a time while the first are already being stored: a download's later years arrive
+    while its first is written, in the same transaction. The store's thread takes each as it comes; if the one
+    handing them over gives up, the store's next take raises ImportAbandoned and nothing is kept."""
+
+    _END = object()
+    _ABANDONED = object()
+
+    def __init__(self, expected: int) -> None:
+        self.expected = expected  # how many will come, known before the first arrives: the progress bar's span
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+
+    def put(self, file: SourceFile) -> None:
+        self._queue.put(file)
+
+    def close(self) -> None:
+        """Every file has been handed over (and what `also` needs is ready)."""
+        self._queue.put(self._END)
+
+    def abandon(self) -> None:
+        self._queue.put(self._ABANDONED)
+
+    def __iter__(self) -> Iterator[SourceFile]:
+        while (item := self._queue.get()) is not self._END:
+            if item is self._ABANDONED:
+                raise ImportAbandoned()
+            yield item
+
+
 def import_source(
     db: pw.Database,
     reader: SieSource,
@@ -219,7 +253,7 @@ def import_source(
 
 def import_sources(
     db: pw.Database,
-    files: Sequence[SourceFile],
+    files: Sequence[SourceFile] | ArrivingFiles,
     *,
     subject: str,
     company_org: str | None = None,
@@ -233,6 +267,7 @@ def import_sources(
 ) -> list[ImportResult]:
     """Several years in ONE transaction and one activity entry: they all land, or none does.
 
+    `files` may still be arriving (ArrivingFiles): the first is stored while the others download.
     `also(company_id)` runs inside the same transaction, for what the source brings beside the books.
     A caller whose work began before the files existed (a download) passes its own activity `record`.
     """
@@ -257,7 +292,7 @@ def _known_company(company_org: str | None) -> int | None:
 def _import_recorded(
     db: pw.Database,
     record: activity.ActivityRecord,
-    files: Sequence[SourceFile],
+    files: Sequence[SourceFile] | ArrivingFiles,
     company_org: str | None,
     confirmed: Confirmed,
     source: str,
@@ -267,16 +302,17 @@ def _import_recorded(
 ) -> list[ImportResult]:
     expected_org = normalise_org_number(company_org) if company_org is not None else None
     results: list[ImportResult] = []
-    total_bytes = sum(getattr(file.reader, "size", 0) for file in files)
-    bytes_before = 0  # of the files already imported, so one bar moves across all of them
+    stored: list[SourceFile] = []
+    expected_files = files.expected if isinstance(files, ArrivingFiles) else len(files)
+    bar = _ProgressInBytes(on_progress, expected_files) if on_progress else None
     with exclusive(db):  # each file's loader locks its company once the header names it (docs/ARCHITECTURE.md)
         for file in files:
-            progress = _ProgressInBytes(on_progress, bytes_before, total_bytes) if on_progress else None
+            progress = bar.next_file(getattr(file.reader, "size", 0)) if bar else None
             loader = _Loader(
                 db, file.reader, file.file_name, file.sha256, source, expected_org, confirmed, progress, batch_rows,
             )
             results.append(loader.run(record.id))
-            bytes_before += getattr(file.reader, "size", 0)
+            stored.append(file)
         company_id = results[-1].company_id
         Company.update(last_import=utc_now()).where(Company.id == company_id).execute()
         refresh_statistics(db)
@@ -290,8 +326,8 @@ def _import_recorded(
     }
     if len(results) > 1:
         record.counts["years"] = len(results)
-    record.message = "; ".join(f"{file.file_name}: {result.summary()}" for file, result in zip(files, results))
-    record.said("import", years=[{"file": file.file_name, **result.params()} for file, result in zip(files, results)])
+    record.message = "; ".join(f"{file.file_name}: {result.summary()}" for file, result in zip(stored, results))
+    record.said("import", years=[{"file": file.file_name, **result.params()} for file, result in zip(stored, results)])
     return results
 
 
@@ -340,16 +376,27 @@ def _new_voucher_ids(db: pw.Database) -> Iterator[int]:
 
 
 class _ProgressInBytes:
-    """Passes a file's progress on as a position among all the files of one import."""
+    """One bar across all the files of an import, by bytes read. A file still to arrive (a year still downloading)
+    is guessed at the mean size of those that have; when its real size corrects the guess, the bar does not move back."""
 
-    def __init__(self, report: Callable[[ImportProgress], None], bytes_before: int, total_bytes: int) -> None:
+    def __init__(self, report: Callable[[ImportProgress], None], expected_files: int) -> None:
         self.report = report
-        self.bytes_before = bytes_before
-        self.total_bytes = total_bytes
+        self.expected_files = expected_files
+        self.sizes: list[int] = []
+        self.shown = 0.0  # the largest fraction reported so far
 
-    def __call__(self, vouchers: int, transactions: int, balances: int, bytes_read: int) -> None:
-        read = min(self.bytes_before + bytes_read, self.total_bytes) if self.total_bytes else 0
-        self.report(ImportProgress(vouchers, transactions, balances, read, self.total_bytes))
+    def next_file(self, size: int) -> Callable[[int, int, int, int], None]:
+        bytes_before = sum(self.sizes)
+        self.sizes.append(size)
+        known = sum(self.sizes)
+        total = known + known // len(self.sizes) * max(self.expected_files - len(self.sizes), 0)
+
+        def progressed(vouchers: int, transactions: int, balances: int, bytes_read: int) -> None:
+            if total:
+                self.shown = max(self.shown, min(bytes_before + bytes_read, total) / total)
+            self.report(ImportProgress(vouchers, transactions, balances, round(self.shown * total), total))
+
+        return progressed
 
 
 # What parsing hands the writer, wherever it runs (these tuples are pickled between the processes):

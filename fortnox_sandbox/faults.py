@@ -6,6 +6,7 @@
     sandbox.faults.drop(1, path="/3/vouchers")      # the next matching connection closes without a response
     sandbox.faults.drop_after_commit(1)             # the next POST /3/vouchers is committed, then its answer dropped
     sandbox.faults.echo(1, status=400)              # the next request's headers and body come back in its error
+    sandbox.faults.hold(event, path="/3/sie")       # the next matching request waits until `event` is set
     sandbox.faults.clear()
 
 fail() with status 500 answers Fortnox's JSON system error (code 1000003); other 5xx an HTML outage page, as a
@@ -38,12 +39,14 @@ class ConnectionDropped(Exception):
 
 @dataclass
 class _Fault:
-    kind: str  # "fail", "throttle", "drop", "drop_after_commit" or "echo"
+    kind: str  # "fail", "throttle", "drop", "drop_after_commit", "echo" or "hold"
     remaining: int
     path: str | None
     method: str | None = None
     status: int = 503
     retry_after: int = 5
+    gate: threading.Event | None = None  # a hold's: the request goes on once it is set
+    timeout: float = 30.0  # a hold's: then the request is answered 503 instead
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method == method) and (self.path is None or path.startswith(self.path))
@@ -56,6 +59,7 @@ class Faults:
         self._lock = threading.Lock()
         self._faults: list[_Fault] = []
         self._latency: list[tuple[float, str | None]] = []
+        self.holds: list[bool] = []  # each hold used up: True if its event let the request go on, False if it timed out
 
     def add_latency(self, seconds: float, path: str | None = None) -> None:
         with self._lock:
@@ -75,6 +79,11 @@ class Faults:
     def echo(self, count: int, status: int = 400, path: str | None = None, method: str | None = None) -> None:
         self._arm(_Fault("echo", count, path, method=method, status=status))
 
+    def hold(self, gate: threading.Event, path: str | None = None, timeout: float = 30.0) -> None:
+        """The next matching request waits for `gate` (set by the test, from any thread) before it is answered, so a
+        test can tell what its client did while that request was outstanding."""
+        self._arm(_Fault("hold", 1, path, gate=gate, timeout=timeout))
+
     def drop_after_commit(self, count: int) -> None:
         self._arm(_Fault("drop_after_commit", count, VOUCHERS_PATH, method="POST"))
 
@@ -82,6 +91,7 @@ class Faults:
         with self._lock:
             self._faults.clear()
             self._latency.clear()
+            self.holds.clear()
 
     def _arm(self, fault: _Fault) -> None:
         if fault.remaining < 1:
@@ -121,6 +131,10 @@ class FaultMiddleware:
         if delay:
             await asyncio.sleep(delay)
         fault = self._faults.take(method, path)
+        if fault is not None and fault.kind == "hold":
+            released = await asyncio.to_thread(fault.gate.wait, fault.timeout)
+            self._faults.holds.append(released)
+            fault = None if released else _Fault("fail", 1, path)
         if fault is not None:
             await _inject(fault, scope, receive, send)
             return

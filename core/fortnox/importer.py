@@ -1,18 +1,21 @@
 """Import from Fortnox: the same SIE 4 pipeline as a file, fed by `GET /3/sie/4` per financial year.
 
-Everything is fetched first (nothing is written while the network can still fail), then all years and
-what the export dialog needs (voucher series, cost centres, projects, the locked period) land in one
-transaction. Why SIE and not the JSON vouchers: JSON lists carry no rows, so a year would cost one
-request per voucher (see docs/ARCHITECTURE.md and bench/fortnox_import.py).
+All years and what the export dialog needs (voucher series, cost centres, projects, the locked period) land in one
+transaction. The first year is stored (in a thread, on a connection of its own) while the later years and the
+metadata download; the transaction commits only once everything has arrived, and a download that fails rolls back
+what was stored, so the store never holds part of an import. Why SIE and not the JSON vouchers: JSON lists carry no
+rows, so a year would cost one request per voucher (see docs/ARCHITECTURE.md and bench/fortnox_import.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,9 +25,9 @@ from core import activity
 from core.config import Settings
 from core.errors import BokslutError
 from core.fortnox.client import FortnoxClient
+from core.fortnox.connection import fortnox_company, open_link, require_same_company
 from core.fortnox.errors import FortnoxForbidden
-from core.fortnox.connection import FortnoxLink, fortnox_company, open_link, require_same_company
-from core.importer import ImportProgress, ImportResult, SourceFile, import_sources
+from core.importer import ArrivingFiles, ImportAbandoned, ImportProgress, ImportResult, SourceFile, import_sources
 from core.scratch import SCRATCH_PREFIX, remove_abandoned_scratch
 from core.sie.errors import Phrase, SieError
 from core.sie.reader import SieReader
@@ -94,15 +97,15 @@ class FortnoxImportResult:
 
 @dataclass(slots=True)
 class _Fetched:
-    """Everything one import brings from Fortnox, held until the one transaction writes it."""
+    """What one import brings from Fortnox beside the books; filled while the first year is stored, read by the
+    store's thread only once every file has arrived (ArrivingFiles.close)."""
 
     tenant: int | None
     years: list[FinancialYearRef]
-    files: list[SourceFile]
-    series: dict[int, list[dict]]
-    cost_centres: list[dict]
-    projects: list[dict]
-    locked_through: dt.date | None
+    series: dict[int, list[dict]] = field(default_factory=dict)
+    cost_centres: list[dict] = field(default_factory=list)
+    projects: list[dict] = field(default_factory=list)
+    locked_through: dt.date | None = None
 
 
 def choose_years(available: list[FinancialYearRef], *, first_import: bool, all_years: bool, today: dt.date) -> list[FinancialYearRef]:
@@ -127,33 +130,45 @@ async def import_from_fortnox(
     on_progress: Callable[[ImportProgress], None] | None = None,
     today: dt.date | None = None,
 ) -> FortnoxImportResult:
-    """Renew the connection, check the organisation number, fetch, then import all or nothing.
-
-    Each step is timed; the activity entry keeps the counts and the steps with their durations.
-    """
+    """Renew the connection, check the organisation number, fetch the first year, then store it while the rest
+    downloads: all or nothing. Each step is timed; the activity entry keeps the counts and the steps' durations."""
     steps = _Steps(on_step)
     remove_abandoned_scratch()
     with activity.recorded("import", "Fortnox", company.id) as record, tempfile.TemporaryDirectory(
         prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"
     ) as scratch:
         async with open_link(settings, company) as link:
-            fetched = await _fetch(link, company, Path(scratch), settings, all_years=all_years, today=today or dt.date.today(), steps=steps)
+            fetched = await _plan(link.client, company, all_years=all_years, today=today or dt.date.today(), steps=steps)
+            arriving = ArrivingFiles(len(fetched.years))
+            first, *later = fetched.years
+            steps.begin("fetch-year", start=first.start.isoformat(), end=first.end.isoformat())
+            arriving.put(await _fetch_year(link.client, first, fetched, Path(scratch), settings))
+            steps.begin("store")
+
+            def store() -> list[ImportResult]:
+                return import_sources(
+                    db,
+                    arriving,
+                    subject="Fortnox",
+                    company_org=company.org_number,
+                    confirm_locked_changes=confirm_locked_changes,
+                    source="fortnox",
+                    on_progress=on_progress,
+                    also=lambda company_id: _store_metadata(company_id, fetched),
+                    record=record,
+                )
+
+            storing = asyncio.ensure_future(asyncio.to_thread(_on_own_connection, db, store))
+            try:
+                await _fetch_rest(link.client, later, fetched, arriving, storing, Path(scratch), settings, steps)
+                results = await asyncio.shield(storing)
+            except BaseException:
+                arriving.abandon()  # the store's thread rolls back what it holds: wait for that before going on
+                await asyncio.wait([storing])
+                if storing.exception() is not None and not isinstance(storing.exception(), ImportAbandoned):
+                    raise _refused(storing.exception(), fetched.years, Path(scratch)) from None
+                raise
             stats = link.client.stats
-        steps.begin("store")
-        try:
-            results = import_sources(
-                db,
-                fetched.files,
-                subject="Fortnox",
-                company_org=company.org_number,
-                confirm_locked_changes=confirm_locked_changes,
-                source="fortnox",
-                on_progress=on_progress,
-                also=lambda company_id: _store_metadata(company_id, fetched),
-                record=record,
-            )
-        except SieError as error:
-            raise _refused_year(error, fetched.years, Path(scratch)) from None
         steps.end()
         outcome = FortnoxImportResult(
             company.name, company.org_number or "", results, stats.requests, stats.rate_limited, steps.total, steps.done
@@ -164,11 +179,25 @@ async def import_from_fortnox(
     return outcome
 
 
+def _on_own_connection(db: pw.Database, work: Callable[[], list[ImportResult]]) -> list[ImportResult]:
+    """Runs in a thread of its own; peewee gives each thread its own connection, closed here when the work ends."""
+    try:
+        return work()
+    finally:
+        db.close()
+
+
+def _refused(error: BaseException, years: list[FinancialYearRef], scratch: Path) -> BaseException:
+    return _refused_year(error, years, scratch) if isinstance(error, SieError) else error
+
+
 STEPS = {  # each step's key and its English words
     "check-company": "renew the connection and check the company",
     "fetch-year": "fetch {start}..{end}",
-    "fetch-metadata": "fetch cost centres, projects and the locked period",
+    "fetch-metadata": "fetch cost centres, projects and the locked period",  # imports on record before 2026-12
     "store": "import into the store",
+    "fetch-year-beside": "fetch {start}..{end} while storing",
+    "fetch-metadata-beside": "fetch cost centres, projects and the locked period while storing",
 }
 
 
@@ -203,22 +232,21 @@ class _Steps:
             self.done.append((self._current, time.monotonic() - self._current_start))
             self._current = None
 
+    @contextmanager
+    def beside(self, key: str, **params: object) -> Iterator[None]:
+        """A step done while the current one runs (a download while the store works): timed and kept, not announced,
+        so the caller keeps saying what the user waits for."""
+        started = time.monotonic()
+        yield
+        self.done.append((Step(key, params), time.monotonic() - started))
+
     @property
     def total(self) -> float:
         return time.monotonic() - self._started
 
 
-async def _fetch(
-    link: FortnoxLink,
-    company: Company,
-    scratch: Path,
-    settings: Settings,
-    *,
-    all_years: bool,
-    today: dt.date,
-    steps: _Steps,
-) -> _Fetched:
-    client: FortnoxClient = link.client
+async def _plan(client: FortnoxClient, company: Company, *, all_years: bool, today: dt.date, steps: _Steps) -> _Fetched:
+    """Check it is this company, and choose the years to bring."""
     steps.begin("check-company")
     found = await fortnox_company(client)
     require_same_company(company, found)
@@ -229,33 +257,49 @@ async def _fetch(
     if not years:
         raise BokslutError(f"{company.name} has no financial years in Fortnox; create one there, then import again.")
     first_import = not FiscalYear.select().where(FiscalYear.company == company, FiscalYear.fortnox_id.is_null(False)).exists()
-    chosen = choose_years(years, first_import=first_import, all_years=all_years, today=today)
-    files: list[SourceFile] = []
-    series: dict[int, list[dict]] = {}
-    for year in chosen:
-        steps.begin("fetch-year", start=year.start.isoformat(), end=year.end.isoformat())
-        path = _sie_path(scratch, year)
-        await client.get_to_file("/sie/4", path, params={"financialyear": year.fortnox_id}, max_bytes=settings.max_file_bytes)
-        try:
-            reader = SieReader(path, settings.sie_limits())
-        except SieError as error:
-            raise _refused_year(error, [year], scratch) from None
-        files.append(SourceFile(reader, f"Fortnox {year.start}..{year.end}", reader.sha256))
-        series[year.fortnox_id] = await client.get_all(
-            "/voucherseries", "VoucherSeriesCollection", params={"financialyear": year.fortnox_id}
-        )
-    steps.begin("fetch-metadata")
-    fetched = _Fetched(
-        tenant=found.tenant,
-        years=chosen,
-        files=files,
-        series=series,
-        cost_centres=await client.get_all("/costcenters", "CostCenters"),
-        projects=await client.get_all("/projects", "Projects"),
-        locked_through=await locked_through(client),
+    return _Fetched(found.tenant, choose_years(years, first_import=first_import, all_years=all_years, today=today))
+
+
+async def _fetch_year(
+    client: FortnoxClient, year: FinancialYearRef, fetched: _Fetched, scratch: Path, settings: Settings
+) -> SourceFile:
+    """One year's SIE 4 to a private file, read far enough to know it is SIE, and the year's voucher series."""
+    path = _sie_path(scratch, year)
+    await client.get_to_file("/sie/4", path, params={"financialyear": year.fortnox_id}, max_bytes=settings.max_file_bytes)
+    try:
+        reader = SieReader(path, settings.sie_limits())
+    except SieError as error:
+        raise _refused_year(error, [year], scratch) from None
+    fetched.series[year.fortnox_id] = await client.get_all(
+        "/voucherseries", "VoucherSeriesCollection", params={"financialyear": year.fortnox_id}
     )
-    steps.end()
-    return fetched
+    return SourceFile(reader, f"Fortnox {year.start}..{year.end}", reader.sha256)
+
+
+async def _fetch_rest(
+    client: FortnoxClient,
+    later: list[FinancialYearRef],
+    fetched: _Fetched,
+    arriving: ArrivingFiles,
+    storing: asyncio.Future,
+    scratch: Path,
+    settings: Settings,
+    steps: _Steps,
+) -> None:
+    """While the store's thread writes: the later years, then the metadata; each timed as a step beside the store.
+    Stops as soon as the store has failed (its error is the one to tell)."""
+    for year in later:
+        if storing.done():
+            return
+        with steps.beside("fetch-year-beside", start=year.start.isoformat(), end=year.end.isoformat()):
+            arriving.put(await _fetch_year(client, year, fetched, scratch, settings))
+    if storing.done():
+        return
+    with steps.beside("fetch-metadata-beside"):
+        fetched.cost_centres = await client.get_all("/costcenters", "CostCenters")
+        fetched.projects = await client.get_all("/projects", "Projects")
+        fetched.locked_through = await locked_through(client)
+    arriving.close()
 
 
 def _sie_path(scratch: Path, year: FinancialYearRef) -> Path:

@@ -3,6 +3,8 @@ fails with one clear message and the store as it was. Real HTTP to the sandbox; 
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from core.activity import list_activity
@@ -66,6 +68,54 @@ async def test_an_outage_that_outlasts_the_retries_leaves_the_store_as_it_was(co
     latest = list_activity(connected.db, company_id=connected.company.id)[0]
     assert (latest.kind, latest.status) == ("import", "failed")
     assert "try again" in latest.message
+
+
+def _held_until_the_first_year_is_written(faults, *more):
+    """on_step and on_progress for an import whose second year's download is held until the store has written rows
+    of the first: an import that fetched everything before storing would never get past that request."""
+    first_year_written = threading.Event()
+
+    def stepped(step) -> None:
+        if step.key == "store":  # the first year is in hand; the later ones are still to fetch
+            faults.hold(first_year_written, path="/3/sie", timeout=20)
+            for arm in more:
+                arm()
+
+    def progressed(progress) -> None:
+        if progress.vouchers:
+            first_year_written.set()
+
+    return {"on_step": stepped, "on_progress": progressed}
+
+
+async def test_the_first_year_is_stored_while_the_later_years_download(connected):
+    faults = connected.sandbox.sandbox.faults
+    result = await import_from_fortnox(
+        connected.db, connected.settings, connected.company, **_held_until_the_first_year_is_written(faults)
+    )
+
+    assert faults.holds == [True]  # the second year's request waited for the first year's rows, and got them
+    assert len(result.years) == 3 and Voucher.select().count() == sum(year.vouchers for year in result.years)
+    said = [str(step) for step, _ in result.steps]
+    assert said[-1] == "import into the store" and "fetch 2024-01-01..2024-12-31 while storing" in said
+
+
+async def test_a_later_year_failing_to_download_rolls_back_the_year_already_stored(connected):
+    await import_from_fortnox(connected.db, connected.settings, connected.company)
+    before = dump(connected.db)
+    faults = connected.sandbox.sandbox.faults
+    year_three_fails = lambda: faults.fail(50, status=503, path="/3/sie")  # noqa: E731
+
+    with pytest.raises(FortnoxUnavailable):
+        await import_from_fortnox(
+            connected.db, connected.settings, connected.company, all_years=True,
+            **_held_until_the_first_year_is_written(faults, year_three_fails),
+        )  # fmt: skip
+
+    assert faults.holds == [True]  # the first year (and the second) were written in the import's transaction
+    assert dump(connected.db) == before
+    latest = list_activity(connected.db, company_id=connected.company.id)[0]
+    assert (latest.kind, latest.status) == ("import", "failed")
 
 
 async def test_a_token_for_another_fortnox_company_is_refused_before_anything_is_written(connected):
