@@ -46,11 +46,6 @@ BATCH_ROWS = 10_000
 # on two cores (a thread cannot: the GIL). Below it, starting that process (~0.2 s) costs more than it saves.
 SEPARATE_PARSER_BYTES = 4 * 1024 * 1024
 SHARED_TEXTS = 50_000  # distinct account numbers and row texts the encoder hands on as one object each
-BYTES_PER_ROW = 60  # about what a SIE 4 file takes per #TRANS, vouchers and header included (Fortnox, the demo: 57)
-# The vouchers' index that a load does not fill in its own order (a file's dates go back and forth between series);
-# the others on voucher grow at their end. Measured on the 1.7 M-row demo: 0.2-0.8 s of the writer's CPU kept up
-# during the load, 0.17 s built after it.
-VOUCHER_DATE_INDEX = "voucher_fiscal_year_id_date"
 COST_CENTER_DIMENSION = "1"
 PROJECT_DIMENSION = "6"
 OBJECT_CACHE_SIZE = 100_000  # bounds memory on files where nearly every row has its own object list
@@ -359,6 +354,25 @@ _BALANCE_SQL = (
 
 
 VOUCHER_ID_BLOCK = 10_000
+# Rows per INSERT on SQLite: a statement run from Python costs a fixed part (binding starts, the table's and indexes'
+# cursors opened) besides each value; many rows in one VALUES list pay it once. 90 x 11 values stays under the 999
+# parameters older SQLite builds allow. Measured on 1.7 M rows: 8.6 s CPU one row a statement, 6.6 s at 100.
+ROWS_PER_STATEMENT = 90
+
+
+def _insert_flat(cursor, one_row_sql: str, values: list) -> int:
+    """SQLite: the rows whose values lie one after another in `values`, ROWS_PER_STATEMENT to an INSERT; returns
+    the values per row."""
+    width = one_row_sql.count("?")
+    head, _, row = one_row_sql.partition(" VALUES ")
+    per_statement = ROWS_PER_STATEMENT * width
+    whole = len(values) - len(values) % per_statement
+    if whole:
+        cursor.executemany(f"{head} VALUES {', '.join([row] * ROWS_PER_STATEMENT)}",
+                           [values[start:start + per_statement] for start in range(0, whole, per_statement)])
+    if whole < len(values):
+        cursor.executemany(one_row_sql, [values[start:start + width] for start in range(whole, len(values), width)])
+    return width
 
 
 def _new_voucher_ids(db: pw.Database) -> Iterator[int]:
@@ -413,8 +427,9 @@ class _Encoder:
     Repeated dates and object lists are encoded once; each voucher's fingerprint is hashed from the values in hand.
     A voucher's tuples start with its ordinal in the file; the writer turns that into its id."""
 
-    def __init__(self, path: object) -> None:
+    def __init__(self, path: object, *, flat: bool) -> None:
         self.path = path
+        self.flat = flat  # SQLite's writer takes each batch's values in one list (_insert_flat); COPY takes tuples
         self.ordinal = 0
         self.transactions = self.rows = 0
         self.date_texts: dict[dt.date, str] = {}
@@ -426,10 +441,11 @@ class _Encoder:
 
     def messages(self, reader: SieSource, batch_rows: int) -> Iterator[tuple]:
         """The messages above, from iterating `reader` (the header is read as the items come)."""
-        vouchers: list[tuple] = []
-        rows: list[tuple] = []
+        vouchers: list = []
+        rows: list = []
         balances: list[Balance] = []
         begun = False
+        rows_before = 0  # self.rows when the batch began
         for item in reader:
             if not begun:
                 begun = True
@@ -438,21 +454,21 @@ class _Encoder:
                 self.add_voucher(item, vouchers, rows)
             else:
                 balances.append(item)
-            if len(rows) + len(balances) >= batch_rows:
+            if self.rows - rows_before + len(balances) >= batch_rows:
                 yield ("batch", vouchers, rows, balances, self.transactions, self.rows, _bytes_read(reader))
-                vouchers, rows, balances = [], [], []
+                vouchers, rows, balances, rows_before = [], [], [], self.rows
         if not begun:
             yield ("begin", None)
         yield ("batch", vouchers, rows, balances, self.transactions, self.rows, _bytes_read(reader))
         yield ("day_sums", [(account, day, ore) for (account, day), ore in self.day_sums.items()])
 
-    def add_voucher(self, voucher: Voucher, vouchers: list[tuple], rows: list[tuple]) -> None:
+    def add_voucher(self, voucher: Voucher, vouchers: list, rows: list) -> None:
         """The hot loop of a 1.7M-row import."""
         ordinal = self.ordinal
         self.ordinal += 1
         iso = self._iso_date
         date = iso(voucher.date)
-        append = rows.append
+        append = rows.extend if self.flat else rows.append
         shared = self.shared
         share = shared.setdefault if len(shared) < SHARED_TEXTS else shared.get
         lines = []  # for the fingerprint, from the values in hand
@@ -469,8 +485,10 @@ class _Encoder:
             if row.kind is RowKind.TRANS:
                 self.transactions += 1
                 day_sums[account, date] = day_sums.get((account, date), 0) + ore
-        vouchers.append((ordinal, voucher.series, voucher.number, date, voucher.text, iso(voucher.registered),
-                         voucher.signature, voucher_fingerprint(date, voucher.text, lines)))
+        (vouchers.extend if self.flat else vouchers.append)(
+            (ordinal, voucher.series, voucher.number, date, voucher.text, iso(voucher.registered), voucher.signature,
+             voucher_fingerprint(date, voucher.text, lines))
+        )
         self.rows += len(voucher.rows)
 
     def _iso_date(self, date: dt.date | None) -> str | None:
@@ -556,7 +574,7 @@ def _receive(stream) -> tuple | None:
     return pickle.loads(data) if len(data) == size else None
 
 
-def _parsed_elsewhere(reader: SieReader, batch_rows: int, file_name: str) -> Iterator[tuple]:
+def _parsed_elsewhere(reader: SieReader, batch_rows: int, file_name: str, *, flat: bool) -> Iterator[tuple]:
     """The encoder's messages from a parser process of our own, which reads `reader`'s file while we write.
 
     The reader (not yet iterated) goes over as a pickle, so the child does not decide the encoding again. The pipe
@@ -570,7 +588,7 @@ def _parsed_elsewhere(reader: SieReader, batch_rows: int, file_name: str) -> Ite
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, bufsize=1 << 20,
     )  # stderr: nothing may write over the app's screen; what the child raises comes as a message
     try:
-        _send(child.stdin, (reader, batch_rows))
+        _send(child.stdin, (reader, batch_rows, flat))
         child.stdin.close()
         while True:
             message = _receive(child.stdout)
@@ -600,9 +618,9 @@ def parser_process() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle; it ends us
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write into the stream of frames
-    reader, batch_rows = _receive(sys.stdin.buffer)
+    reader, batch_rows, flat = _receive(sys.stdin.buffer)
     try:
-        for message in _Encoder(reader.path).messages(reader, batch_rows):
+        for message in _Encoder(reader.path, flat=flat).messages(reader, batch_rows):
             if message[0] == "begin":
                 message = ("begin", message[1], reader.header)
             _send(out, message)
@@ -675,17 +693,17 @@ class _Loader:
         self.compare_vouchers = False  # the year replaces vouchers: compare them with the new ones when all are in
         self.voucher_ids: Iterator[int] = iter(())
         self.voucher_sql = self.row_sql = ""  # SQLite's, with the year's ids and the first voucher id in them
-        self.deferred_indexes: list[str] = []  # SQLite: the indexes built again once the rows are in
         self.pending_balances: list[tuple] = []
         self.warnings: list[SieWarning] = []  # the importer's own, after the reader's
         self.previous_closing: dict[str, int] = {}  # the file's #UB -1, kept for the opening check
         self.vouchers = self.transactions = self.rows = self.balances = 0
 
     def run(self, activity_id: int) -> ImportResult:
+        flat = not is_postgres(self.db)
         if _parses_elsewhere(self.reader):
-            messages = _parsed_elsewhere(self.reader, self.batch_rows, self.file_name)
+            messages = _parsed_elsewhere(self.reader, self.batch_rows, self.file_name, flat=flat)
         else:
-            messages = _Encoder(self.path).messages(self.reader, self.batch_rows)
+            messages = _Encoder(self.path, flat=flat).messages(self.reader, self.batch_rows)
         try:
             for message in messages:
                 if message[0] == "batch":
@@ -696,7 +714,6 @@ class _Loader:
                     self._begin(message[1])
         finally:
             messages.close()  # a refusal half-way (another company's file, a store failure) ends the parser now
-        self._build_deferred_indexes()
         if self.compare_vouchers:
             self._refuse_locked_changes(after_import(self.db, self.year_ids[0], self._locked_spans()))
         self._write_chart()
@@ -764,31 +781,6 @@ class _Loader:
         if not is_postgres(self.db) and self.current_year is not None:  # ids follow on from the first: one writer
             ids = {"base": next(self.voucher_ids), "year": self.year_ids[0], "batch": self.batch_id}
             self.voucher_sql, self.row_sql = _VOUCHER_SQL.format(**ids), _ROW_SQL.format(**ids)
-            self._defer_row_indexes()
-
-    def _defer_row_indexes(self) -> None:
-        """SQLite, loading more rows than the table holds: its indexes and the vouchers' date index go, and are
-        built again once the rows are in (one sort each instead of 1.7 M ordered inserts into each). DDL is part of
-        the transaction, so a killed import brings them back with everything else."""
-        expected_rows = getattr(self.reader, "size", 0) // BYTES_PER_ROW
-        held_rows = self.db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM voucher_row").fetchone()[0]
-        if expected_rows <= held_rows:
-            return
-        indexes = self.db.execute_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            "AND (tbl_name = 'voucher_row' OR name = ?)",
-            (VOUCHER_DATE_INDEX,),
-        ).fetchall()
-        for name, _ in indexes:
-            self.db.execute_sql(f'DROP INDEX "{name}"')
-        self.deferred_indexes = [sql for _, sql in indexes]
-
-    def _build_deferred_indexes(self) -> None:
-        if not self.deferred_indexes:
-            return
-        for sql in self.deferred_indexes:  # SQLite's helper threads for the sort measured no faster (bench/README)
-            self.db.execute_sql(sql)
-        self.deferred_indexes = []
 
     def _resolve_company(self, header: Header) -> int:
         """Refuses a differing #ORGNR before anything is written, unless the user confirmed it. Imports of one
@@ -882,20 +874,22 @@ class _Loader:
         self, vouchers: list[tuple], rows: list[tuple], balances: list[Balance], transactions: int, row_count: int,
         bytes_read: int,
     ) -> None:
-        """One batch from the encoder, whose voucher tuples start with the voucher's ordinal in the file."""
+        """One batch from the encoder, whose vouchers start with the voucher's ordinal in the file: tuples for
+        PostgreSQL's COPY, one flat list of values for SQLite."""
+        voucher_count = len(vouchers)
         if vouchers:
             if is_postgres(self.db):
                 self._copy_vouchers(vouchers, rows)
             else:
                 cursor = self.db.cursor()
-                cursor.executemany(self.voucher_sql, vouchers)
-                cursor.executemany(self.row_sql, rows)
+                voucher_count //= _insert_flat(cursor, self.voucher_sql, vouchers)
+                _insert_flat(cursor, self.row_sql, rows)
         for balance in balances:
             self._add_balance(balance)
         if self.pending_balances:
             executemany(self.db, _BALANCE_SQL, self.pending_balances)
             self.pending_balances.clear()
-        self.vouchers += len(vouchers)
+        self.vouchers += voucher_count
         self.transactions, self.rows = transactions, row_count
         if self.on_progress is not None:
             self.on_progress(self.vouchers, self.transactions, self.balances, bytes_read)
