@@ -50,6 +50,7 @@ COST_CENTER_DIMENSION = "1"
 PROJECT_DIMENSION = "6"
 OBJECT_CACHE_SIZE = 100_000  # bounds memory on files where nearly every row has its own object list
 _KIND_TEXT = {kind: kind.value for kind in RowKind}
+_TRANS = RowKind.TRANS
 
 
 class SieSource(Protocol):
@@ -471,20 +472,28 @@ class _Encoder:
         append = rows.extend if self.flat else rows.append
         shared = self.shared
         share = shared.setdefault if len(shared) < SHARED_TEXTS else shared.get
+        object_texts = self.object_texts
         lines = []  # for the fingerprint, from the values in hand
         day_sums = self.day_sums
-        for row in voucher.rows:
-            objects_text, cost_center, project = self._encoded_objects(row.objects)
-            kind = _KIND_TEXT[row.kind]
-            ore = self._ore(row.amount, row.line)
-            row_date = row.date and iso(row.date)  # most rows have no date of their own
-            account, text = share(row.account, row.account), share(row.text, row.text)
-            append((ordinal, kind, account, ore, objects_text, cost_center, project, _decimal_text(row.quantity),
-                    text, row_date, row.signature))
-            lines.append(row_line(kind, account, ore, objects_text, text, row_date))
-            if row.kind is RowKind.TRANS:
-                self.transactions += 1
-                day_sums[account, date] = day_sums.get((account, date), 0) + ore
+        transactions = 0
+        try:
+            for row in voucher.rows:
+                objects_text, cost_center, project = object_texts.get(row.objects) or self._encoded_objects(row.objects)
+                kind = _KIND_TEXT[row.kind]
+                ore = to_ore(row.amount)
+                row_date = row.date and iso(row.date)  # most rows have no date of their own
+                account, text = share(row.account, row.account), share(row.text, row.text)
+                quantity = row.quantity
+                append((ordinal, kind, account, ore, objects_text, cost_center, project,
+                        None if quantity is None else str(quantity), text, row_date, row.signature))
+                lines.append(row_line(kind, account, ore, objects_text, text, row_date))
+                if row.kind is _TRANS:
+                    transactions += 1
+                    day_sums[account, date] = day_sums.get((account, date), 0) + ore
+        except ValueError:
+            _ore(self.path, row.amount, row.line)  # the line's own refusal, if its amount is what failed
+            raise
+        self.transactions += transactions
         (vouchers.extend if self.flat else vouchers.append)(
             (ordinal, voucher.series, voucher.number, date, voucher.text, iso(voucher.registered), voucher.signature,
              voucher_fingerprint(date, voucher.text, lines))
@@ -511,9 +520,6 @@ class _Encoder:
             if len(self.object_texts) < OBJECT_CACHE_SIZE:
                 self.object_texts[objects] = encoded
         return encoded
-
-    def _ore(self, amount: Decimal, line: int) -> int:
-        return _ore(self.path, amount, line)
 
 
 def _ore(path: object, amount: Decimal, line: int) -> int:
