@@ -47,6 +47,8 @@ class _Fault:
     retry_after: int = 5
     gate: threading.Event | None = None  # a hold's: the request goes on once it is set
     timeout: float = 30.0  # a hold's: then the request is answered 503 instead
+    skip: int = 0  # a hold's: matching requests let through before the one held
+    reached: threading.Event | None = None  # a hold's: set once the held request is waiting
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method == method) and (self.path is None or path.startswith(self.path))
@@ -79,10 +81,19 @@ class Faults:
     def echo(self, count: int, status: int = 400, path: str | None = None, method: str | None = None) -> None:
         self._arm(_Fault("echo", count, path, method=method, status=status))
 
-    def hold(self, gate: threading.Event, path: str | None = None, timeout: float = 30.0) -> None:
-        """The next matching request waits for `gate` (set by the test, from any thread) before it is answered, so a
-        test can tell what its client did while that request was outstanding."""
-        self._arm(_Fault("hold", 1, path, gate=gate, timeout=timeout))
+    def hold(
+        self,
+        gate: threading.Event,
+        path: str | None = None,
+        timeout: float = 30.0,
+        *,
+        after: int = 0,
+        reached: threading.Event | None = None,
+    ) -> None:
+        """The next matching request after `after` others waits for `gate` (set by the test, from any thread) before it
+        is answered, so a test can tell (or stop) what its client does while that request is outstanding; `reached`
+        is set once it waits."""
+        self._arm(_Fault("hold", 1, path, gate=gate, timeout=timeout, skip=after, reached=reached))
 
     def drop_after_commit(self, count: int) -> None:
         self._arm(_Fault("drop_after_commit", count, VOUCHERS_PATH, method="POST"))
@@ -108,6 +119,9 @@ class Faults:
         with self._lock:
             for fault in self._faults:
                 if (fault.kind == "drop_after_commit") == committed and fault.matches(method, path):
+                    if fault.skip:
+                        fault.skip -= 1
+                        continue
                     fault.remaining -= 1
                     if not fault.remaining:
                         self._faults.remove(fault)
@@ -132,6 +146,8 @@ class FaultMiddleware:
             await asyncio.sleep(delay)
         fault = self._faults.take(method, path)
         if fault is not None and fault.kind == "hold":
+            if fault.reached is not None:
+                fault.reached.set()
             released = await asyncio.to_thread(fault.gate.wait, fault.timeout)
             self._faults.holds.append(released)
             fault = None if released else _Fault("fail", 1, path)
