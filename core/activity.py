@@ -100,7 +100,8 @@ class ActivityRecord:
 
     `message` is the English the CLI prints; `said(key, **params)` states the same outcome as a text key and plain
     JSON params (numbers, strings, ISO dates), so the app can say it in the reader's language. `lines` is each
-    item's result (an exported entry's) so far: kept under the message however the work ends, a failure included.
+    item's result (an exported entry's) so far: kept under the message however the work ends, a failure included;
+    `lines_said` the same as {"entry", "key", "params"} for the app.
     """
 
     id: int
@@ -110,6 +111,7 @@ class ActivityRecord:
     message_key: str | None = None
     message_params: dict = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
+    lines_said: list[dict] = field(default_factory=list)
 
     def said(self, key: str, **params: object) -> None:
         self.message_key, self.message_params = key, params
@@ -185,8 +187,10 @@ def _store_failure_of(error: BaseException) -> BokslutError | None:
 
 
 def _finish(record: ActivityRecord, status: str, message: str) -> None:
-    """The item lines follow the message, in the English and in the params (as "lines") alike."""
-    params = {**record.message_params, "lines": record.lines} if record.lines else record.message_params
+    """The item lines follow the message, in the English and in the params (as "lines", and said as "lines_said")."""
+    params = {**record.message_params, "lines": record.lines, "lines_said": record.lines_said} if record.lines else (
+        record.message_params
+    )
     ActivityLog.update(
         status=status,
         finished=utc_now(),

@@ -230,6 +230,22 @@ def export_words(params: dict) -> str:
     return text + "."
 
 
+def export_result_words(key: str, params: dict) -> str:
+    """One exported entry's result (core.export.fortnox.RESULT_TEXTS) in the reader's language."""
+    return t(f"export_result.{key}", **params)
+
+
+def export_result_lines(params: dict) -> list[str]:
+    """An export's result for each entry, from its activity entry: said in the reader's language where core kept the
+    words' keys, as core's English for entries logged before it did."""
+    if "lines_said" not in params:
+        return list(params.get("lines", []))
+    return [
+        t("export_result.line", entry=item["entry"], result=export_result_words(item["key"], item["params"]))
+        for item in params["lines_said"]
+    ]
+
+
 def sie_export_words(params: dict) -> str:
     """From SieExportReport.params(); why an entry was skipped stays core's English."""
     exported = params["exported"]

@@ -226,6 +226,27 @@ class ExportNotConfirmed(BokslutError):
     """The user saw the clean preflight and said no."""
 
 
+RESULT_TEXTS = {  # each entry's result: its key and English words; the app says them in the reader's language
+    "sent": "sent as {series} {number}",
+    "found": "found in Fortnox as {series} {number} (its answer had been lost)",
+    "found_more_than_once": "found in Fortnox as {series} {number} (its answer had been lost); Fortnox holds it "
+    "{count} times ({listed}): reverse the extra ones in Fortnox",
+    "refused": "Fortnox refused the voucher{says}",
+    "answer_lost": "no answer from Fortnox (the answer was lost); checking Fortnox",
+    "answer_without_number": "no answer from Fortnox (its answer had no voucher number: {error}); checking Fortnox",
+    "unchecked": "no answer from Fortnox, and the export stopped before it could check; the next export finds out "
+    "whether Fortnox has it",
+    "untried": "not exported: the export stopped before it; export again to send it",
+    "unsent": "not sent: Fortnox did not answer it {sends} times; export again later",
+    "already_exported": "already exported as {series} {number}",
+    "already_exported_elsewhere": "already exported to {target}",
+    "withdrawn": "deleted or marked not applicable since the preflight",
+    "claimed_by_another_bokslut": "being exported by another bokslut ({process})",
+    "claimed_by_another_export": "being exported by another export in this bokslut",
+}
+_Said = tuple[str, dict]  # a key of RESULT_TEXTS and its params
+
+
 @dataclass(frozen=True, slots=True)
 class EntryResult:
     """One step of one entry; the report keeps the last step of each."""
@@ -234,9 +255,11 @@ class EntryResult:
     # sent, found (after a lost answer), skipped, failed, unsent; "uncertain" while it is checked (or left for the
     # next export to check when this one stopped), "untried" when the export stopped before it
     outcome: str
-    message: str
+    message: str  # RESULT_TEXTS[key] with params: the English of the CLI and the log
     number: int | None = None
     code: int | None = None  # Fortnox's error code of a refusal (2000401: the period is locked)
+    key: str = ""
+    params: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return {
@@ -650,16 +673,10 @@ class _Exporter:
         refused one with Fortnox's reason, an unanswered one left for the next export, the rest not tried."""
         unanswered = [entry_id for entry_id, step in self.report.results.items() if step.outcome == "uncertain"]
         for entry_id in dict.fromkeys([*unanswered, *self.pending]):
-            self._result(
-                entry_id, "uncertain",
-                "no answer from Fortnox, and the export stopped before it could check; the next export finds out "
-                "whether Fortnox has it",
-            )  # fmt: skip
+            self._result(entry_id, "uncertain", ("unchecked", {}))
         for entry_id in self.candidates:
             if entry_id not in self.report.results:
-                self._result(
-                    entry_id, "untried", "not exported: the export stopped before it; export again to send it"
-                )
+                self._result(entry_id, "untried", ("untried", {}))
 
     # claiming
 
@@ -672,7 +689,7 @@ class _Exporter:
         else:
             self._result(entry_id, "skipped", claim)
 
-    def _claim(self, entry_id: int, absent: ExportAttempt | None) -> _Claimed | _Uncertain | str:
+    def _claim(self, entry_id: int, absent: ExportAttempt | None) -> _Claimed | _Uncertain | _Said:
         """In one exclusive transaction: decide whose the entry is and, if ours to send, commit the intent.
 
         Returns why the entry is skipped when it is not ours.
@@ -686,10 +703,10 @@ class _Exporter:
             entry = ClosingEntry.get_by_id(entry_id)
             if entry.status == "exported":
                 if entry.exported_to == TARGET:
-                    return f"already exported as {entry.fortnox_series} {entry.fortnox_number}"
-                return f"already exported to {entry.sie_file or entry.exported_to}"
+                    return "already_exported", {"series": entry.fortnox_series, "number": entry.fortnox_number}
+                return "already_exported_elsewhere", {"target": entry.sie_file or entry.exported_to}
             if entry.deleted or entry.status not in EXPORTABLE:
-                return "deleted or marked not applicable since the preflight"
+                return "withdrawn", {}
             intent = (
                 ExportAttempt.select()
                 .where(ExportAttempt.entry == entry_id, ExportAttempt.state == "intent")
@@ -699,13 +716,13 @@ class _Exporter:
             ours = entry_id in self.owned
             if intent is not None:
                 if intent.process != self.me and activity.process_alive(intent.process):
-                    return f"being exported by another bokslut ({intent.process})"
+                    return "claimed_by_another_bokslut", {"process": intent.process}
                 if intent.process == self.me and entry_id in _OWNED and not ours:
-                    return "being exported by another export in this bokslut"
+                    return "claimed_by_another_export", {}
                 self._own(entry_id)
                 return _Uncertain(intent)
             if entry_id in _OWNED and not ours:
-                return "being exported by another export in this bokslut"
+                return "claimed_by_another_export", {}
             attempt = ExportAttempt.create(
                 entry=entry_id,
                 target=TARGET,
@@ -748,11 +765,11 @@ class _Exporter:
             raise
         except (FortnoxOutcomeUnknown, KeyError, TypeError, ValueError) as unknown:
             self.pending[entry_id] = claim.attempt
-            self._result(entry_id, "uncertain", f"no answer from Fortnox ({_reason(unknown)}); checking Fortnox")
+            self._result(entry_id, "uncertain", _unanswered(unknown))
         else:
             self.next_number = max(self.next_number or 1, number + 1)
             self._exported(entry_id, claim.attempt, number, "posted")
-            self._result(entry_id, "sent", f"sent as {claim.attempt.series} {number}", number)
+            self._result(entry_id, "sent", ("sent", {"series": claim.attempt.series, "number": number}), number)
 
     def _refused(self, entry_id: int, attempt: ExportAttempt, refusal: FortnoxRejected | FortnoxNotFound) -> None:
         says = fortnox_says(refusal.status or 400, refusal.code, refusal.fortnox_message)
@@ -763,7 +780,7 @@ class _Exporter:
                 ClosingEntry.id == entry_id, ClosingEntry.status != "exported"
             ).execute():
                 history.record(entry_id, "failed", reason=reason)
-        self._result(entry_id, "failed", reason, code=refusal.code)
+        self._result(entry_id, "failed", ("refused", {"says": says}), code=refusal.code)
 
     def _exported(self, entry_id: int, attempt: ExportAttempt, number: int, state: str) -> bool:
         """False when another bokslut settled this attempt first (then the entry is claimed afresh)."""
@@ -866,11 +883,11 @@ class _Exporter:
         if not self._exported(entry_id, attempt, number, "found"):
             await self._export(entry_id)
             return
-        message = f"found in Fortnox as {attempt.series} {number} (its answer had been lost)"
+        said: _Said = ("found", {"series": attempt.series, "number": number})
         if len(numbers) > 1:
             listed = ", ".join(f"{attempt.series} {n}" for n in sorted(numbers))
-            message += f"; Fortnox holds it {len(numbers)} times ({listed}): reverse the extra ones in Fortnox"
-        self._result(entry_id, "found", message, number)
+            said = ("found_more_than_once", {**said[1], "count": len(numbers), "listed": listed})
+        self._result(entry_id, "found", said, number)
 
     async def _absent(self, entry_id: int, attempt: ExportAttempt) -> None:
         if self.sends[entry_id] < SENDS_PER_ENTRY:
@@ -878,18 +895,20 @@ class _Exporter:
             return
         with self._ledger():
             self._close(attempt, "absent", message="not in Fortnox")
-        self._result(
-            entry_id, "unsent", f"not sent: Fortnox did not answer it {self.sends[entry_id]} times; export again later"
-        )
+        self._result(entry_id, "unsent", ("unsent", {"sends": self.sends[entry_id]}))
 
     def _result(
-        self, entry_id: int, outcome: str, message: str, number: int | None = None, *, code: int | None = None
+        self, entry_id: int, outcome: str, said: _Said, number: int | None = None, *, code: int | None = None
     ) -> None:
-        result = EntryResult(entry_id, outcome, message, number, code)
+        key, params = said
+        result = EntryResult(entry_id, outcome, RESULT_TEXTS[key].format(**params), number, code, key, params)
         self.report.results[entry_id] = result
         # kept current, so an export that stops part-way still has each entry's result on record
         self.record.counts = self.report.counts
         self.record.lines = [f"entry {step.entry_id}: {step.message}" for step in self.report.results.values()]
+        self.record.lines_said = [
+            {"entry": step.entry_id, "key": step.key, "params": step.params} for step in self.report.results.values()
+        ]
         if self.on_entry is not None:
             self.on_entry(result)
 
@@ -951,10 +970,10 @@ def _same_content(voucher: dict, body: dict) -> bool:
     )
 
 
-def _reason(error: BaseException) -> str:
+def _unanswered(error: BaseException) -> _Said:
     if isinstance(error, FortnoxOutcomeUnknown):
-        return "the answer was lost"
-    return f"its answer had no voucher number: {type(error).__name__}"
+        return "answer_lost", {}
+    return "answer_without_number", {"error": type(error).__name__}
 
 
 def _voucher(entry: ClosingEntry, rows: list[ClosingRow], series: str) -> dict:

@@ -3,6 +3,8 @@ and each step's time, as `bokslut activity --json` has them; wrapped, never cut,
 
 from __future__ import annotations
 
+import re
+
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -55,6 +57,10 @@ def test_a_fortnox_import_shows_its_steps_and_an_export_each_entrys_result(nordl
     set_language("sv")
     try:
         swedish = detail_text(entries["import_fortnox"]).plain
+        swedish_export = detail_text(entries["export_fortnox"]).plain
     finally:
         set_language("en")
     assert "Steg och tider" in swedish and "Steps" not in swedish and " anrop" in swedish
+    sent = [re.fullmatch(r"entry (\d+): sent as (\S+) (\d+)", line).groups() for line in results]
+    assert all(f"\n  post {entry}: skickad som {series} {number}" in swedish_export for entry, series, number in sent)
+    assert "sent as" not in swedish_export

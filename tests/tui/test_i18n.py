@@ -49,7 +49,7 @@ BY_VALUE = (
     "status.", "kind.", "check.", "check_name.", "check_column.", "check_word.", "template_text.", "step.",
     "listener_reason.", "error.", "integrity.", "integrity_outcome.", "problem.", "oauth_error.", "token_store.",
     "summary.",
-    "sie.", "closing.history.", "warning.", "notice.",
+    "sie.", "closing.history.", "warning.", "notice.", "export_result.",
 )  # fmt: skip
 
 
@@ -166,6 +166,16 @@ def test_every_template_step_and_listener_reason_has_a_text():
     assert expected - SWEDISH.keys() == set()
     by_core = {key for key in ENGLISH if key.startswith(("template_text.", "step."))}
     assert by_core == {key for key in expected if key.startswith(("template_text.", "step."))}
+
+
+def test_every_exported_entrys_result_has_a_text_and_the_english_is_cores():
+    """The export dialog and the activity detail say each entry's result from core's key; in English the words are
+    the very ones the CLI prints and the log keeps."""
+    from core.export.fortnox import RESULT_TEXTS
+
+    said = {key for key in ENGLISH if key.startswith("export_result.")} - {"export_result.line"}
+    assert said == {f"export_result.{key}" for key in RESULT_TEXTS}
+    assert {key: ENGLISH[f"export_result.{key}"][0] for key in RESULT_TEXTS} == RESULT_TEXTS
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -12,6 +12,7 @@ from textual.widgets import Static
 from core.activity import ActivityEntry
 from tui.i18n import (
     activity_message,
+    export_result_lines,
     export_words,
     format_count,
     format_time,
@@ -77,8 +78,8 @@ def step_lines(entry: ActivityEntry) -> list[str]:
 
 def result_lines(entry: ActivityEntry) -> list[str]:
     """A Fortnox export's result for each entry, a failed one's too: which were sent and as what, which refused
-    and why, which not tried (core's English: those sentences come from many places)."""
-    return list(entry.message_params.get("lines", []))
+    and why, which not tried."""
+    return export_result_lines(entry.message_params)
 
 
 def detail_text(entry: ActivityEntry) -> Text:

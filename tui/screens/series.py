@@ -29,7 +29,7 @@ from core.export.fortnox import (
 from core.store.models import ClosingEntry, ExportAttempt, FiscalYear
 from tui.bindings import translate_bindings
 from tui.fortnox import tell
-from tui.i18n import export_words, keyed, t, tn
+from tui.i18n import export_result_words, export_words, keyed, t, tn
 from tui.messages import ExportEnded, ExportProgressed, PreflightDone, SeriesRead
 from tui.text import literal
 
@@ -287,7 +287,8 @@ class SeriesScreen(ModalScreen[None]):
         text = Text(overflow="fold")
         for entry_id, step in self.results.items():
             text.append(f"{entry_id:>4} ")
-            text.append_text(literal(step.message, style=OUTCOME_STYLES.get(step.outcome, ""), wrap=True))
+            words = export_result_words(step.key, step.params)
+            text.append_text(literal(words, style=OUTCOME_STYLES.get(step.outcome, ""), wrap=True))
             text.append("\n")
         text.rstrip()
         self.query_one("#series-result", Static).update(text)
