@@ -30,3 +30,26 @@ class SideBySide:
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement(max(part.cell_len for part in self.parts), Text(self.gap).join(self.parts).cell_len)
+
+
+class Flowing:
+    """Items packed onto as few lines as the width allows, never broken inside one: a legend's "· not started"
+    stays whole at 80 columns, where wrapping at spaces would leave "not" on one line and "started" on the next."""
+
+    def __init__(self, *items: Text, gap: str = "  ") -> None:
+        self.items, self.gap = items, gap
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        line = Text()
+        for item in self.items:
+            if line and line.cell_len + len(self.gap) + item.cell_len > options.max_width:
+                yield line
+                line = Text()
+            if line:
+                line.append(self.gap)
+            line.append_text(item)
+        if line:
+            yield line
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(max(item.cell_len for item in self.items), Text(self.gap).join(self.items).cell_len)

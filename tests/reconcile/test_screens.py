@@ -136,3 +136,22 @@ async def test_the_periods_vat_and_analysis_from_the_grid(demo):
         await press(pilot, "c", *"Fler avgifter", "enter")
         assert str(app.screen.query_one("#view-status", Static).content) == "Comment saved."
         assert str(accounts.get_row("6570")[6]) == "Fler avgifter"
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+async def test_the_legend_keeps_each_mark_with_its_words_at_80_columns(demo, language):
+    """At 80 columns the legend takes two lines; wrapped at spaces it had left "ej" at one line's end and "påbörjad"
+    at the next one's start. Each line is now whole items, and every item is there once."""
+    from tui.i18n import t
+
+    app, _ = demo
+    app.preferences = Preferences(language, {})
+    set_language(language)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter", "a")
+        assert isinstance(app.screen, ReconcileScreen)
+        lines = drawn(app.screen.query_one("#reconcile-legend", Static)).split("\n")
+    items = t("reconcile.legend").split("  ")
+    assert len(lines) > 1  # the case that broke: it does not fit on one line at 80 columns
+    assert [item for line in lines for item in line.strip().split("  ")] == items

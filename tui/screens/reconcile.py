@@ -33,7 +33,7 @@ from tui.i18n import format_count, format_money, format_time, t, tn
 from tui.navigation import Place
 from tui.screens.base import BokslutScreen
 from tui.screens.confirm import ConfirmScreen
-from tui.text import SideBySide, literal
+from tui.text import Flowing, SideBySide, literal
 from tui.widgets.row_table import RowTable
 
 # A cell's mark: a character for each state, so it reads without colour (the colour only repeats it).
@@ -171,7 +171,8 @@ class ReconcileScreen(BokslutScreen):
     def compose_body(self) -> ComposeResult:
         yield RowTable(id="reconcile-grid", cursor_type="cell")
         yield Static(id="reconcile-cell")
-        yield Static(t("reconcile.legend"), id="reconcile-legend")
+        items = t("reconcile.legend").split("  ")  # the catalogs part the legend's items by two spaces
+        yield Static(Flowing(*(Text(item) for item in items)), id="reconcile-legend")
 
     def on_mount(self) -> None:
         self.set_title(t("reconcile.title"))
