@@ -12,7 +12,9 @@ from textual.widgets import Input, Static
 from core.config import Settings
 from core.demo import write_demo_sie
 from core.importer import import_sie
+from core.export.sie import export_closing_sie
 from core.store.db import open_store
+from core.store.models import ClosingEntry, FiscalYear
 from tests.closing import DEMO
 from tests.reconcile.test_cli import MARCH_END, SieBook
 from tests.tui.pilot import drawn, press, settle
@@ -66,7 +68,7 @@ async def add_line(pilot, amount: Decimal, reference: str) -> None:
     await press(pilot, *str(amount), "enter", *reference, "enter", "enter", "enter")
 
 
-async def test_reconcile_the_bank_and_book_a_difference(demo):
+async def test_reconcile_the_bank_and_book_a_difference(demo, tmp_path):
     app, book = demo
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -102,7 +104,9 @@ async def test_reconcile_the_bank_and_book_a_difference(demo):
         assert isinstance(question, ConfirmScreen)
         assert "Avstämningsdifferens 1930 2025-04" in question.question and "125.40" in question.question
         await press(pilot, "y")
-        assert "Difference 0.00" in summary(screen) and "closing entry" in summary(screen)
+        booked = ClosingEntry.get(ClosingEntry.text == "Avstämningsdifferens 1930 2025-04")
+        assert "Difference 0.00" in summary(screen)
+        assert f"closing entry {booked.id}: not exported" in " ".join(summary(screen).split())
         assert f"Balance {format_money(april - Decimal('125.40'))}" in summary(screen)
 
         await press(pilot, "escape", "escape", "e")
@@ -111,6 +115,13 @@ async def test_reconcile_the_bank_and_book_a_difference(demo):
         texts = [str(c) for row in range(closing.query_one(RowTable).row_count)
                  for c in closing.query_one(RowTable).get_row_at(row)]
         assert any("Avstämningsdifferens 1930 2025-04" in text for text in texts)
+
+        # Once the entry has gone to the books (here a SIE file), the reconciliation says so.
+        year = FiscalYear.get_by_id(grid.fiscal_year_id)
+        export_closing_sie(app.db, year.company, year, tmp_path / "closing.se", [booked.id])
+        await press(pilot, "escape", "a")
+        screen = await open_account(pilot, app.screen, "1930", "202504")
+        assert f"closing entry {booked.id}: exported closing.se" in " ".join(summary(screen).split())
 
 
 async def test_the_periods_vat_and_analysis_from_the_grid(demo):

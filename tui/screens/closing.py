@@ -21,10 +21,10 @@ from textual.widgets.option_list import Option
 from core.closing import entries as closing
 from core.closing.templates import TEMPLATES, template_draft
 from core.errors import BokslutError, user_message
-from core.periods import in_year_end_period
 from core.store.models import ClosingEntry, FiscalYear
 from tui.amounts import parse_amount
 from tui.bindings import translate_bindings
+from tui.closing_lines import EntryLine, entry_line, status_text
 from tui.i18n import format_money, sie_export_words, t, template_description
 from tui.navigation import Place
 from tui.screens.base import BokslutScreen
@@ -33,22 +33,6 @@ from tui.text import literal
 from tui.widgets.row_table import RowTable
 
 STATUS_WIDTH = 26  # at most, so the text keeps room; a long failure reason ends in …
-STATUS_STYLES = {"not_exported": "", "exported": "green", "not_applicable": "dim", "failed": "bold red"}
-
-
-@dataclass(frozen=True, slots=True)
-class EntryLine:
-    """One entry as the list shows it, read in a worker."""
-
-    entry_id: int
-    date: dt.date
-    text: str
-    amount: Decimal  # the debit total
-    status: str
-    deleted: bool
-    where: str  # "Fortnox I 3" or the SIE file's name, once exported
-    failure: str
-    at_year_end: bool  # dated in the year-end period: only such an entry may be not applicable for transfer
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,32 +50,9 @@ def read_year(db, fiscal_year_id: int, include_deleted: bool) -> ClosingYear:
     year = FiscalYear.get_by_id(fiscal_year_id)
     lines = []
     for entry in closing.list_entries(db, year, include_deleted=include_deleted):
-        amount = sum((row.amount for row in closing.rows_of(entry) if row.amount > 0), Decimal(0))
-        if entry.fortnox_number is not None:
-            where = f"Fortnox {entry.fortnox_series} {entry.fortnox_number}"
-        else:
-            where = Path(entry.sie_file).name if entry.sie_file else ""
-        lines.append(
-            EntryLine(entry.id, entry.date, entry.text, amount, entry.status, entry.deleted, where, entry.failure,
-                      in_year_end_period(year, entry.date))
-        )  # fmt: skip
+        lines.append(entry_line(year, entry))
     company = year.company
     return ClosingYear(company.id, company.name, company.source == "fortnox", year.start, year.end, tuple(lines))
-
-
-def status_text(line: EntryLine, wrap: bool = False) -> Text:
-    """"exported Fortnox I 3", "failed: why", "not exported", "not applicable", and "deleted" before any of them;
-    cut to one line in the list, wrapped in full in the detail line under it."""
-    words = t(f"status.{line.status}")
-    if line.status == "exported" and line.where:
-        words += f" {line.where}"
-    elif line.status == "failed" and line.failure:
-        words += f": {line.failure}"
-    text = Text(no_wrap=not wrap, overflow="fold" if wrap else "ellipsis")
-    if line.deleted:
-        text.append(t("closing.deleted") + " ", style="dim strike")
-    text.append_text(literal(words, style=STATUS_STYLES.get(line.status, ""), wrap=wrap))
-    return text
 
 
 class ClosingScreen(BokslutScreen):

@@ -26,9 +26,10 @@ from core.money import from_ore, to_ore
 from core.reconcile import analysis, vat, work
 from core.reconcile.books import balances
 from core.reports.formats import write_file
-from core.store.models import Account, FiscalYear
+from core.store.models import Account, ClosingEntry, FiscalYear
 from tui.amounts import parse_amount
 from tui.bindings import translate_bindings
+from tui.closing_lines import EntryLine, entry_line, status_text
 from tui.i18n import format_count, format_money, format_time, t, tn
 from tui.navigation import Place
 from tui.screens.base import BokslutScreen
@@ -281,6 +282,7 @@ class Detail:
     offset: str | None  # the suggested offset account for a difference
     offset_source: str
     entry_text: str  # the text the difference's closing entry gets
+    booked: EntryLine | None = None  # the closing entry a difference was booked as, with its status now
 
 
 def place_of(db, fiscal_year_id: int, period_key: str) -> work.Place:
@@ -292,8 +294,12 @@ def read_detail(db, fiscal_year_id: int, period_key: str, scope: str) -> Detail:
     here = place_of(db, fiscal_year_id, period_key)
     names = tuple(work.known_scope(here, scope))
     offset, why = work.suggested_offset(here, scope) if "x" not in scope else (None, "none")
-    return Detail(scope, here.label, here.period.locked, names, work.state(here, scope), offset, why,
-                  work.difference_text(here, scope))  # fmt: skip
+    state = work.state(here, scope)
+    booked_id = state.record.entry_id if state.record is not None else None
+    entry = ClosingEntry.get_or_none(ClosingEntry.id == booked_id) if booked_id else None
+    booked = entry_line(FiscalYear.get_by_id(fiscal_year_id), entry) if entry is not None else None
+    return Detail(scope, here.label, here.period.locked, names, state, offset, why, work.difference_text(here, scope),
+                  booked)  # fmt: skip
 
 
 class LineForm(ModalScreen[tuple[int, str, dt.date | None, str] | None]):
@@ -437,6 +443,9 @@ class ReconcileAccountScreen(BokslutScreen):
             text.append(" (" + t("reconcile.mark_stale") + ")", style="bold yellow")
         if record is not None and record.entry_id:
             text.append("   " + t("reconcile.entry", entry=record.entry_id))
+            if detail.booked is not None:  # has the booked difference reached the books (Fortnox, a SIE file)?
+                text.append(": ")
+                text.append_text(status_text(detail.booked, wrap=True))
         signed = [t("reconcile.prepared", who=record.prepared_by, when=format_time(record.prepared_at))
                   if record is not None and record.prepared_by else "",
                   t("reconcile.approved", who=record.approved_by, when=format_time(record.approved_at))
