@@ -230,7 +230,7 @@ RESULT_TEXTS = {  # each entry's result: its key and English words; the app says
     "sent": "sent as {series} {number}",
     "found": "found in Fortnox as {series} {number} (its answer had been lost)",
     "found_more_than_once": "found in Fortnox as {series} {number} (its answer had been lost); Fortnox holds it "
-    "{count} times ({listed}): reverse the extra ones in Fortnox",
+    "{times} times ({listed}): reverse the extra ones in Fortnox",
     "refused": "Fortnox refused the voucher{says}",
     "answer_lost": "no answer from Fortnox (the answer was lost); checking Fortnox",
     "answer_without_number": "no answer from Fortnox (its answer had no voucher number: {error}); checking Fortnox",
@@ -886,7 +886,7 @@ class _Exporter:
         said: _Said = ("found", {"series": attempt.series, "number": number})
         if len(numbers) > 1:
             listed = ", ".join(f"{attempt.series} {n}" for n in sorted(numbers))
-            said = ("found_more_than_once", {**said[1], "count": len(numbers), "listed": listed})
+            said = ("found_more_than_once", {**said[1], "times": len(numbers), "listed": listed})
         self._result(entry_id, "found", said, number)
 
     async def _absent(self, entry_id: int, attempt: ExportAttempt) -> None:
