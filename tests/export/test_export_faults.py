@@ -353,3 +353,41 @@ def test_two_exports_at_once_killed_and_restarted_make_one_voucher_per_entry(nor
     # The work was shared out between processes, not done by one alone. (Not ">= 3": whether a restarted export
     # gets past its start-up before its next kill depends on the machine's speed, not on the export.)
     assert len(processes) >= 2
+
+
+async def test_an_entry_fortnox_holds_twice_is_found_once_and_the_extra_named(nordljus, connected, sandbox, monkeypatch):
+    """The answer to the POST is lost, and by the time bokslut looks the series holds the voucher twice (someone
+    entered it again in Fortnox): the entry is exported as the first, nothing is sent again, and the result names
+    both so the user can reverse the extra one; in the Swedish app too."""
+    from tui.i18n import export_result_words, set_language
+
+    (entry,) = _entries(nordljus, 1)
+    settings = _quick(connected, monkeypatch, timeout=5, wait_seconds=2)
+    books = sandbox.sandbox.companies[NORDLJUS_TENANT]
+
+    def entered_again(result: EntryResult) -> None:
+        if result.outcome == "uncertain":  # the first POST is in Fortnox; its answer never came
+            (posted,) = books.posted()
+            books.post(posted.year_id, posted.series, posted.transaction_date, posted.description, list(posted.rows),
+                       posted.comments, posted.transaction_date)  # fmt: skip
+
+    sandbox.sandbox.faults.drop_after_commit(1)
+    report = await export_to_fortnox(
+        nordljus.db, settings, nordljus.company, nordljus.year, "I", on_entry=entered_again
+    )
+
+    found = report.results[entry.id]
+    assert (found.outcome, found.number) == ("found", 1) and len(books.posted()) == 2
+    assert found.message == (
+        "found in Fortnox as I 1 (its answer had been lost); Fortnox holds it 2 times (I 1, I 2): reverse the extra "
+        "ones in Fortnox"
+    )
+    set_language("sv")
+    try:
+        swedish = export_result_words(found.key, found.params)
+    finally:
+        set_language("en")
+    assert swedish == (
+        "finns i Fortnox som I 1 (svaret hade gått förlorat); Fortnox har den 2 gånger (I 1, I 2): korrigera de extra "
+        "i Fortnox"
+    )
