@@ -363,7 +363,7 @@ ROWS_PER_STATEMENT = 90
 
 def _insert_flat(cursor, one_row_sql: str, values: list) -> int:
     """SQLite: the rows whose values lie one after another in `values`, ROWS_PER_STATEMENT to an INSERT; returns
-    the values per row."""
+    how many rows."""
     width = one_row_sql.count("?")
     head, _, row = one_row_sql.partition(" VALUES ")
     per_statement = ROWS_PER_STATEMENT * width
@@ -373,7 +373,7 @@ def _insert_flat(cursor, one_row_sql: str, values: list) -> int:
                            [values[start:start + per_statement] for start in range(0, whole, per_statement)])
     if whole < len(values):
         cursor.executemany(one_row_sql, [values[start:start + width] for start in range(whole, len(values), width)])
-    return width
+    return len(values) // width
 
 
 def _new_voucher_ids(db: pw.Database) -> Iterator[int]:
@@ -888,7 +888,7 @@ class _Loader:
                 self._copy_vouchers(vouchers, rows)
             else:
                 cursor = self.db.cursor()
-                voucher_count //= _insert_flat(cursor, self.voucher_sql, vouchers)
+                voucher_count = _insert_flat(cursor, self.voucher_sql, vouchers)
                 _insert_flat(cursor, self.row_sql, rows)
         for balance in balances:
             self._add_balance(balance)

@@ -773,7 +773,7 @@ class _Exporter:
 
     def _refused(self, entry_id: int, attempt: ExportAttempt, refusal: FortnoxRejected | FortnoxNotFound) -> None:
         says = fortnox_says(refusal.status or 400, refusal.code, refusal.fortnox_message)
-        reason = f"Fortnox refused the voucher{says}"
+        reason = RESULT_TEXTS["refused"].format(says=says)  # the entry's failure and the attempt's say what it says
         with self._ledger():
             self._close(attempt, "failed", message=reason)
             if ClosingEntry.update(status="failed", failure=reason, updated=utc_now()).where(

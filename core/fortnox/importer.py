@@ -165,8 +165,9 @@ async def import_from_fortnox(
             except BaseException:
                 arriving.abandon()  # the store's thread rolls back what it holds: wait for that before going on
                 await asyncio.wait([storing])
-                if storing.exception() is not None and not isinstance(storing.exception(), ImportAbandoned):
-                    raise _refused(storing.exception(), fetched.years, Path(scratch)) from None
+                failed = storing.exception()  # the store's own error comes first; ImportAbandoned is our doing
+                if failed is not None and not isinstance(failed, ImportAbandoned):
+                    raise _refused(failed, fetched.years, Path(scratch)) from None
                 raise
             stats = link.client.stats
         steps.end()

@@ -297,7 +297,7 @@ def read_detail(db, fiscal_year_id: int, period_key: str, scope: str) -> Detail:
     state = work.state(here, scope)
     booked_id = state.record.entry_id if state.record is not None else None
     entry = ClosingEntry.get_or_none(ClosingEntry.id == booked_id) if booked_id else None
-    booked = entry_line(FiscalYear.get_by_id(fiscal_year_id), entry) if entry is not None else None
+    booked = entry_line(here.fiscal_year, entry) if entry is not None else None
     return Detail(scope, here.label, here.period.locked, names, state, offset, why, work.difference_text(here, scope),
                   booked)  # fmt: skip
 
