@@ -247,13 +247,18 @@ def export_result_lines(params: dict) -> list[str]:
 
 
 def sie_export_words(params: dict) -> str:
-    """From SieExportReport.params(); why an entry was skipped stays core's English."""
+    """From SieExportReport.params(); why an entry was skipped from its key (core.export.sie.SKIP_TEXTS), or as core's
+    English for exports logged before core kept the keys."""
     exported = params["exported"]
     ids = ", ".join(map(str, exported))
     text = _summary_count("summary.sie_export", len(exported), ids=ids, path=params["path"])
-    if params["skipped"]:
-        reasons = "; ".join(t("summary.sie_skipped_entry", id=i, why=why) for i, why in params["skipped"])
-        text += _summary_count("summary.sie_skipped", len(params["skipped"]), reasons=reasons)
+    if "skipped_said" in params:
+        skipped = [(entry_id, t(f"sie_skip.{key}", **values)) for entry_id, key, values in params["skipped_said"]]
+    else:
+        skipped = params["skipped"]
+    if skipped:
+        reasons = "; ".join(t("summary.sie_skipped_entry", id=i, why=why) for i, why in skipped)
+        text += _summary_count("summary.sie_skipped", len(skipped), reasons=reasons)
     return text
 
 

@@ -47,6 +47,14 @@ from core.store.orgnr import format_org_number
 from core.text import counted
 
 TARGET = "sie-file"
+# Why a chosen entry cannot go into the file: its key and English words (the CLI's, the log's); the app says them in
+# the reader's language.
+SKIP_TEXTS = {
+    "unsettled": "has a Fortnox export whose outcome is not yet known; run bokslut export-fortnox again to settle it",
+    "deleted": "is deleted",
+    "exported": "was already exported to {where}",
+    "not_applicable": "is marked not applicable for transfer",
+}
 # Reserved dimensions (§8.17) a company may use without declaring them in its own file.
 _DIMENSION_NAMES = {COST_CENTRE_DIMENSION: "Kostnadsställe", PROJECT_DIMENSION: "Projekt"}
 
@@ -55,8 +63,13 @@ _DIMENSION_NAMES = {COST_CENTRE_DIMENSION: "Kostnadsställe", PROJECT_DIMENSION:
 class SieExportReport:
     path: Path
     exported: tuple[int, ...]  # entry ids, in the file's order
-    skipped: tuple[tuple[int, str], ...]  # (entry id, why) for chosen entries that cannot go out again
+    skips: tuple[tuple[int, str, dict], ...]  # (entry id, key of SKIP_TEXTS, params): chosen but cannot go out again
     activity_id: int
+
+    @property
+    def skipped(self) -> tuple[tuple[int, str], ...]:
+        """(entry id, why in English) of each skipped entry."""
+        return tuple((entry_id, SKIP_TEXTS[key].format(**params)) for entry_id, key, params in self.skips)
 
     def summary(self) -> str:
         ids = ", ".join(map(str, self.exported))
@@ -66,12 +79,13 @@ class SieExportReport:
         return text
 
     def params(self) -> dict:
-        """What summary() says, as plain JSON for the app; the reasons for skipping stay English."""
+        """What summary() says, as plain JSON for the app: the reasons for skipping in English and by their keys."""
         return {
             "file": self.path.name,
             "path": str(self.path),
             "exported": list(self.exported),
             "skipped": [[entry_id, why] for entry_id, why in self.skipped],
+            "skipped_said": [[entry_id, key, params] for entry_id, key, params in self.skips],
         }
 
     def to_json(self) -> dict:
@@ -130,8 +144,9 @@ def export_closing_sie(
 
 def _choose(
     company: Company, fiscal_year: FiscalYear, entry_ids: list[int] | None
-) -> tuple[list[ClosingEntry], list[tuple[int, str]]]:
-    """(entries to write, (id, why) of chosen ones that cannot be); refuses when nothing is left to write."""
+) -> tuple[list[ClosingEntry], list[tuple[int, str, dict]]]:
+    """(entries to write, (id, key of SKIP_TEXTS, params) of chosen ones that cannot be); refuses when nothing is left
+    to write."""
     year = fiscal_year.end.year
     query = ClosingEntry.select().where(ClosingEntry.fiscal_year == fiscal_year.id)
     if entry_ids is None:
@@ -154,11 +169,11 @@ def _choose(
     for entry in chosen:
         why = _not_exportable(entry, (entry.id,) in unsettled)
         if why:
-            skipped.append((entry.id, why))
+            skipped.append((entry.id, *why))
         else:
             entries.append(entry)
     if not entries:
-        reasons = "".join(f"; entry {entry_id} {why}" for entry_id, why in skipped)
+        reasons = "".join(f"; entry {entry_id} {SKIP_TEXTS[key].format(**params)}" for entry_id, key, params in skipped)
         raise BokslutError(
             f"{company.name} has no closing entries of {year} left to export{reasons}. Entries already exported or "
             "marked not applicable are never exported again."
@@ -178,18 +193,18 @@ def _refuse_invalid(db: pw.Database, fiscal_year: FiscalYear, entries: list[Clos
         )
 
 
-def _not_exportable(entry: ClosingEntry, unsettled: bool) -> str:
-    """Why an entry cannot go into the file, or "". An unsettled Fortnox export may already be in the books."""
+def _not_exportable(entry: ClosingEntry, unsettled: bool) -> tuple[str, dict] | None:
+    """Why an entry cannot go into the file (a key of SKIP_TEXTS and its params), or None. An unsettled Fortnox
+    export may already be in the books."""
     if unsettled:
-        return "has a Fortnox export whose outcome is not yet known; run bokslut export-fortnox again to settle it"
+        return "unsettled", {}
     if entry.deleted:
-        return "is deleted"
+        return "deleted", {}
     if entry.status == "exported":
-        where = entry.sie_file if entry.exported_to == TARGET else "Fortnox"
-        return f"was already exported to {where}"
+        return "exported", {"where": entry.sie_file if entry.exported_to == TARGET else "Fortnox"}
     if entry.status == "not_applicable":
-        return "is marked not applicable for transfer"
-    return ""
+        return "not_applicable", {}
+    return None
 
 
 def _mark_exported(entries: list[ClosingEntry], path: Path) -> None:

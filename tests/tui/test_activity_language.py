@@ -111,6 +111,26 @@ def test_sie_imports_and_a_sie_export_read_in_both_languages(store, tmp_path, in
     )
 
 
+def test_why_a_sie_export_skipped_an_entry_reads_in_both_languages(store, tmp_path, in_both):
+    """Chosen again after it went out, an entry is skipped; the Swedish reader is told why in Swedish."""
+    path = write_demo_sie(DemoSpec(vouchers_per_year=20, years=1), tmp_path / "a.se", 0)
+    result = import_sie(store, path)
+    company = ledger.resolve_company(store, result.org_number)
+    year = ledger.resolve_fiscal_year(store, company, result.year_end.year)
+    first = create_entry(store, company, year, draft("Skatt", ("8910", "100.00"), ("2512", "-100.00")))
+    second = create_entry(store, company, year, draft("Revision", ("6420", "50.00"), ("2990", "-50.00")))
+    export_closing_sie(store, company, year, tmp_path / "first.si", entry_ids=[first.id])
+    export_closing_sie(store, company, year, tmp_path / "second.si", entry_ids=[first.id, second.id])
+
+    again = max(list_activity(store, company_id=company.id), key=lambda entry: entry.id)
+    english, swedish = in_both(again)
+    assert english == again.message
+    assert f"entry {first.id} was already exported to {tmp_path / 'first.si'}" in english
+    assert f"post {first.id} är redan exporterad till {tmp_path / 'first.si'}" in swedish
+    shown = swedish.replace(str(tmp_path), "")
+    assert [word for word in ENGLISH + ("was already",) if word in shown] == [], shown
+
+
 def test_an_entry_from_before_migration_6_shows_its_english(tmp_path, monkeypatch, in_both):
     import core.store.migrations as migrations
 

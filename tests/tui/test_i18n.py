@@ -49,7 +49,7 @@ BY_VALUE = (
     "status.", "kind.", "check.", "check_name.", "check_column.", "check_word.", "template_text.", "step.",
     "listener_reason.", "error.", "integrity.", "integrity_outcome.", "problem.", "oauth_error.", "token_store.",
     "summary.",
-    "sie.", "closing.history.", "warning.", "notice.", "export_result.",
+    "sie.", "closing.history.", "warning.", "notice.", "export_result.", "sie_skip.",
 )  # fmt: skip
 
 
@@ -176,6 +176,14 @@ def test_every_exported_entrys_result_has_a_text_and_the_english_is_cores():
     said = {key for key in ENGLISH if key.startswith("export_result.")} - {"export_result.line"}
     assert said == {f"export_result.{key}" for key in RESULT_TEXTS}
     assert {key: ENGLISH[f"export_result.{key}"][0] for key in RESULT_TEXTS} == RESULT_TEXTS
+
+
+def test_every_reason_a_sie_export_skips_an_entry_has_a_text_and_the_english_is_cores():
+    from core.export.sie import SKIP_TEXTS
+
+    said = {key for key in ENGLISH if key.startswith("sie_skip.")}
+    assert said == {f"sie_skip.{key}" for key in SKIP_TEXTS}
+    assert {key: ENGLISH[f"sie_skip.{key}"][0] for key in SKIP_TEXTS} == SKIP_TEXTS
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
