@@ -16,6 +16,7 @@ import queue
 import signal
 import struct
 import subprocess
+import threading
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -200,7 +201,8 @@ class ImportAbandoned(Exception):
 class ArrivingFiles:
     """Files handed over one at a time while the first are already being stored: a download's later years arrive
     while its first is written, in the same transaction. The store's thread takes each as it comes; if the one
-    handing them over gives up, the store's next take raises ImportAbandoned and nothing is kept."""
+    handing them over gives up (a failed download, Ctrl+C), the store stops at its next batch or take with
+    ImportAbandoned and nothing is kept."""
 
     _END = object()
     _ABANDONED = object()
@@ -208,6 +210,7 @@ class ArrivingFiles:
     def __init__(self, expected: int) -> None:
         self.expected = expected  # how many will come, known before the first arrives: the progress bar's span
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.abandoned = threading.Event()  # the store looks at it between batches, so it need not finish a year
 
     def put(self, file: SourceFile) -> None:
         self._queue.put(file)
@@ -217,6 +220,7 @@ class ArrivingFiles:
         self._queue.put(self._END)
 
     def abandon(self) -> None:
+        self.abandoned.set()
         self._queue.put(self._ABANDONED)
 
     def __iter__(self) -> Iterator[SourceFile]:
@@ -306,6 +310,7 @@ def _import_recorded(
             progress = bar.next_file(getattr(file.reader, "size", 0)) if bar else None
             loader = _Loader(
                 db, file.reader, file.file_name, file.sha256, source, expected_org, confirmed, progress, batch_rows,
+                files.abandoned if isinstance(files, ArrivingFiles) else None,
             )
             results.append(loader.run(record.id))
             stored.append(file)
@@ -680,6 +685,7 @@ class _Loader:
         confirmed: Confirmed,
         on_progress: _ProgressInBytes | None,
         batch_rows: int,
+        abandoned: threading.Event | None = None,
     ) -> None:
         self.db = db
         self.reader = reader
@@ -691,6 +697,7 @@ class _Loader:
         self.confirmed = confirmed
         self.on_progress = on_progress
         self.batch_rows = batch_rows
+        self.abandoned = abandoned
         self.company_id: int | None = None
         self.batch_id: int | None = None
         self.year_ids: dict[int, int] = {}  # SIE year index -> fiscal_year.id, for the years we store
@@ -712,6 +719,8 @@ class _Loader:
             messages = _Encoder(self.path, flat=flat).messages(self.reader, self.batch_rows)
         try:
             for message in messages:
+                if self.abandoned is not None and self.abandoned.is_set():
+                    raise ImportAbandoned()
                 if message[0] == "batch":
                     self._write(*message[1:])
                 elif message[0] == "day_sums":

@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 from core.activity import list_activity
-from core.importer import ImportProgress, OrgNumberMismatch, import_sie, import_source
+from core.importer import (
+    ArrivingFiles, ImportAbandoned, ImportProgress, OrgNumberMismatch, SourceFile, import_sie, import_source,
+    import_sources,
+)
 from core.store.db import open_store
 from core.sie.errors import SieError
 from core.store.models import ActivityLog, Balance, Company, FiscalYear, ImportBatch, Voucher, VoucherRow
@@ -147,6 +150,25 @@ def test_progress_is_reported_per_batch(db):
     assert len(seen) >= 5
     assert [p.vouchers for p in seen] == sorted(p.vouchers for p in seen)
     assert seen[-1] == ImportProgress(250, 500, 0) and result.transactions == 500
+
+
+def test_an_import_given_up_while_its_files_arrive_stops_at_the_next_batch(db):
+    """A Fortnox import whose later download fails, or that Ctrl+C stops, gives up the year being stored at its next
+    batch rather than after the year's last: nothing is kept, and the user does not wait for a year to finish."""
+    before = dump(db)
+    arriving = ArrivingFiles(expected=2)
+    arriving.put(SourceFile(FakeSource(make_header(), generated_vouchers(250)), "first-year.se"))
+    seen: list[ImportProgress] = []
+
+    def give_up(progress: ImportProgress) -> None:
+        seen.append(progress)
+        arriving.abandon()
+
+    with pytest.raises(ImportAbandoned):
+        import_sources(db, arriving, subject="Fortnox", batch_rows=100, on_progress=give_up)
+
+    assert len(seen) == 1 and seen[0].vouchers < 250
+    assert dump(db) == before
 
 
 def test_file_without_rar_gets_the_calendar_year_of_its_vouchers(db):
