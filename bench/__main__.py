@@ -1,6 +1,6 @@
 """Runs every benchmark in turn; each one is also runnable alone (`python -m bench.sie_import`)."""
 
-from bench import checks, fortnox_import, postgres_store, reconcile, sie_import, tui_analysis
+from bench import checks, fortnox_import, postgres_import_costs, postgres_store, reconcile, sie_import, tui_analysis
 
 if __name__ == "__main__":
     sie_import.main()
@@ -8,4 +8,5 @@ if __name__ == "__main__":
     fortnox_import.main()
     checks.main()
     postgres_store.main()
+    postgres_import_costs.main()
     reconcile.main()
