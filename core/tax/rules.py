@@ -33,6 +33,7 @@ class FieldRule:
     suggest: tuple[str, ...]
     credit: bool  # books fields of income: the amount is the net credit
     label: str  # confidence label and source, as tax.toml gives it
+    never_negative: bool  # the form's data type B (§4, §11.4)
 
 
 @cache
@@ -57,6 +58,7 @@ def ink2s_rules() -> dict[str, FieldRule]:
             suggest=tuple(item.get("suggest", ())),
             credit=bool(item.get("credit", False)),
             label=item["label"],
+            never_negative=item.get("type") == "B",
         )
         for item in _data()["ink2s"]
     }

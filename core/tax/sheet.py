@@ -455,7 +455,8 @@ def _whole(name: str, amount: Decimal) -> Decimal:
             key="tax_input_not_whole",
             params={"field": name, "amount": str(amount)},
         )
-    if name in PLANNING_KEYS and amount < 0:
+    field_rule = rules.ink2s_rules().get(name)
+    if amount < 0 and (name in PLANNING_KEYS or (field_rule is not None and field_rule.never_negative)):
         raise BokslutError(
             f"{name} cannot be negative", key="tax_input_negative", params={"field": name, "amount": str(amount)}
         )

@@ -20,6 +20,7 @@ from core.scratch import written_whole
 from core.store.models import Company, FiscalYear
 from core.store.orgnr import check_digit_valid
 from core.tax.ink2r import ASSET, CLAIM, table
+from core.tax.rules import ink2s_rules
 
 INFO_FILE = "INFO.SRU"
 FORMS_FILE = "BLANKETTER.SRU"
@@ -128,9 +129,14 @@ def check_return(ink2: Mapping[int, int], ink2r: Mapping[int, int], ink2s: Mappi
     """Raise BokslutError on the first rule of §9.4 the return breaks, naming the fields and both amounts."""
     spec = table()
     forms = {"INK2": ink2, "INK2R": ink2r, "INK2S": ink2s}
+    never_negative = {
+        "INK2": None,  # every field of page 1
+        "INK2R": spec.type_b_codes,
+        "INK2S": frozenset(int(rule.code) for rule in ink2s_rules().values() if rule.never_negative),
+    }
     for form, fields in forms.items():
         for code, value in fields.items():
-            _check_value(form, code, value, code in spec.type_b_codes if form == "INK2R" else form == "INK2")
+            _check_value(form, code, value, never_negative[form] is None or code in never_negative[form])
         for first, second in EXCLUSIVE[form]:
             if fields.get(first) and fields.get(second):
                 raise _error(
@@ -169,6 +175,18 @@ def check_return(ink2: Mapping[int, int], ink2r: Mapping[int, int], ink2s: Mappi
                 "the main form's surplus or deficit differs from the tax computation's",
                 f"INK2 {code}", ink2.get(code, 0), sheet_field, amount,
             )
+    # §9.4 rule 8: 4.15/4.16 is the signed sum of the fields above it (the signs as §4 prints them)
+    summed = sum(
+        (1 if rule.sign == "+" else -1) * ink2s.get(int(rule.code), 0)
+        for rule in ink2s_rules().values()
+        if rule.sign in "+-" and int(rule.code) not in (SHEET_SURPLUS, SHEET_DEFICIT)
+    )
+    stated = ink2s.get(SHEET_SURPLUS, 0) - ink2s.get(SHEET_DEFICIT, 0)
+    if summed != stated:
+        raise _differs(
+            "tax.sru_surplus_not_its_sum", "INK2S's surplus or deficit is not its fields' sum",
+            "INK2S 4.15-4.16", stated, "INK2S 4.1-4.14c", summed,
+        )
 
 
 def _check_value(form: str, code: int, value: object, never_negative: bool) -> None:

@@ -108,6 +108,11 @@ def test_bad_input_is_one_line_and_exit_2(case_a):
     assert "not an input" in refused(case_a("tax", "set", "9.99", "1", *YEAR))
     assert "not an amount" in refused(case_a("tax", "plan", "--allocation", "much", *YEAR))
     assert "cannot be negative" in refused(case_a("tax", "plan", "--allocation", "-1", *YEAR))
+    # 4.14a (last year's underskott) and the other type B fields are never negative on the form (§4, §11.4): a
+    # negative one would add a deficit to the income instead of deducting it
+    assert "4.14a cannot be negative" in refused(case_a("tax", "set", "4.14a", "-50000", *YEAR))
+    assert "4.13- cannot be negative" in refused(case_a("tax", "set", "4.13-", "-1", *YEAR))
+    assert case_a("tax", "set", "4.6e", "-1", *YEAR).returncode == 0  # type A: may be negative
 
 
 def test_the_return_refused_until_the_drafts_are_booked_then_written_once(case_a, tmp_path):

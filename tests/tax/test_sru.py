@@ -334,6 +334,19 @@ def test_a_negative_type_b_field_writes_nothing(tmp_path):
     assert error.key == "tax.sru_out_of_range" and error.params["field"] == "7132"
 
 
+def test_a_negative_type_b_field_of_the_sheet_writes_nothing(tmp_path):
+    """INK2S 4.14a (7763, last year's underskott) is type B (§4): never negative, so never written as such."""
+    error = _refused(tmp_path, ink2s={**CASE_A_INK2S, 7763: -50000})
+    assert error.key == "tax.sru_out_of_range" and (error.params["form"], error.params["field"]) == ("INK2S", "7763")
+
+
+def test_a_surplus_that_is_not_its_fields_sum_writes_nothing(tmp_path):
+    """§9.4 rule 8. Case A: 331 583 + 89 301 + 13 816 - 1 200 = 433 500 = 4.15; one krona more on 4.3c is 433 501."""
+    error = _refused(tmp_path, ink2s={**CASE_A_INK2S, 7653: 13817})
+    assert error.key == "tax.sru_surplus_not_its_sum"
+    assert (error.params["amount"], error.params["other"]) == (433500, 433501)
+
+
 def test_a_fraction_of_a_krona_writes_nothing(tmp_path):
     error = _refused(tmp_path, ink2s={**CASE_A_INK2S, 7653: Decimal("13816.50")})
     assert error.key == "tax.sru_bad_value"
