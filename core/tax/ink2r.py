@@ -21,6 +21,7 @@ import peewee as pw
 from core.errors import BokslutError
 from core.integrity import BALANCE_CLASSES
 from core.money import to_ore
+from core.reports.bas import account_number  # a longer sub-account (193010) counts as its first four digits [P]
 from core.reports.statements import year_figures
 from core.store.models import Account, Company, FiscalYear
 
@@ -139,11 +140,6 @@ def table() -> Table:
 
 def _within(number: int, ranges: Iterable[tuple[int, int]]) -> bool:
     return any(low <= number <= high for low, high in ranges)
-
-
-def _account_key(account: str) -> int | None:
-    """BAS intervals are four-digit: a longer sub-account (e.g. 193010) counts as its first four digits [P]."""
-    return int(account[:4]) if len(account) >= 4 and account[:4].isdigit() else None
 
 
 # --- the result ------------------------------------------------------------------------------------------------
@@ -271,7 +267,7 @@ def ink2r_from_balances(
             continue
         if not account.startswith(BALANCE_CLASSES):
             untransferred_result -= ore
-        key = _account_key(account)
+        key = account_number(account)
         if key is None:
             unmapped.append(account)
             continue
@@ -325,7 +321,7 @@ def ink2r_from_balances(
         net = sum(
             ore if spec.fields[rule.field].kind in (ASSET, COST) else -ore
             for account, target, ore, _ in placed
-            if target == spec.fields[rule.field] and _within(_account_key(account), rule.accounts)
+            if target == spec.fields[rule.field] and _within(account_number(account), rule.accounts)
         )
         if net < 0:
             fields[rule.field] -= net

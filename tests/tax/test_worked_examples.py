@@ -193,6 +193,41 @@ def test_case_c_30_rule_against_20_rule_and_the_forced_dissolution(store, tmp_pa
     assert sides(drafts.excess_depreciation_draft(sheet)) == [("2153", D("7400"), ZERO), ("8853", ZERO, D("7400"))]
 
 
+def test_a_machine_on_1210_is_in_the_pool_its_overavskrivningar_stand_against(store, tmp_path):
+    """2153 is "maskiner och inventarier" (§8.5): a machine on 1210 counts as much as equipment on 1220. Bought 2024
+    for 100 000; plan 20 000 a year; 30 000 above plan at the start. By hand: opening tax value 100 000 - 20 000 -
+    30 000 = 50 000; floor_30 = 70 % x 50 000 = 35 000; floor_20 = 60 % x 100 000 = 60 000; L = 35 000; R = 100 000 -
+    40 000 = 60 000; ceiling 25 000, so 5 000 of the 30 000 must be dissolved."""
+    opening = {"1210": D("100000"), "1219": D("-20000"), "2153": D("-30000"), "2099": D("-50000")}
+    movements = {"1219": D("-20000"), "7832": D("20000"), "3001": D("-300000"), "5010": D("200000")}
+    year = import_books(store, write_books(tmp_path / "m.se", opening, movements))
+    add_asset(store, year.company, "Svarv", dt.date(2024, 3, 1), D("100000"))
+
+    register = compute_sheet(store, year).assets
+
+    assert (register.opening_tax_value, register.floor_30, register.floor_20) == (D("50000"), D("35000"), D("60000"))
+    assert (register.plan_residual, register.ceiling) == (D("60000"), D("25000"))
+    assert sides(drafts.excess_depreciation_draft(compute_sheet(store, year))) == [
+        ("2153", D("5000"), ZERO), ("8853", ZERO, D("5000"))
+    ]
+
+
+def test_sub_accounts_count_as_their_bas_account(store, tmp_path):
+    """Case A with the non-deductible costs and the tax-free income on six-digit sub-accounts (607210, 699210,
+    763210, 842310, 831410) and an allocation already booked on 881110 / 212510: the same 4.3c 13 816, 4.5c 1 200,
+    P 578 000 and fund 144 500 (§4), so nothing more is proposed."""
+    sub = {"607210": "6072", "699210": "6992", "763210": "7632", "842310": "8423", "831410": "8314"}
+    movements = {next((s for s, bas in sub.items() if bas == a), a): v for a, v in CASE_A.items()}
+    movements |= {"881110": D("144500"), "212510": D("-144500")}
+    year = import_books(store, write_books(tmp_path / "sub.se", {}, movements))
+
+    sheet = compute_sheet(store, year)
+
+    assert (sheet.amount("4.3c"), sheet.amount("4.5c")) == (D("13816"), D("1200"))
+    assert (sheet.surplus_before_allocation, sheet.allocation, sheet.tax) == (D("578000"), D("144500"), D("89301"))
+    assert "allocation" not in {proposal.name for proposal in drafts.closing_drafts(sheet)}
+
+
 def test_the_closing_templates_for_tax_and_fund_book_what_the_tax_computation_gives(store, tmp_path):
     """The `t` picker's and `bokslut closing template`'s tax and fund are the sheet's, not a rate of the book result:
     Case A's non-deductible costs and tax-free income move both (fund 144 500 on 2125, tax 89 301)."""
