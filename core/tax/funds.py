@@ -5,6 +5,8 @@ this year's new fund.
 A fund's beskattningsår is inferred from its account [P]: 212d/213d at the start of a year ending in calendar year
 E holds the fund labelled with the latest year before E that ends in digit d, allocated in a year shaped like this
 one. A fund on the group account 2110 has no year: it is reversed first and never counted as compulsory.
+The reference (§6.3, §6.6) wants each fund's own beskattningsår in a register; until there is one, the sheet says
+when the store holds an earlier year shaped unlike this one (tax_fund_years_inferred), where the inference may fail.
 """
 
 from __future__ import annotations

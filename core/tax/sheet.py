@@ -72,6 +72,9 @@ class Facts:
     rate: Decimal  # tax, percent
     schablon_percent: Decimal  # zero when the company has no funds
     assets: tuple[TaxAsset, ...]
+    # An earlier year of the company in the store shaped unlike this one (another start or length), within a fund's
+    # reach: the funds' years are inferred as if every year were shaped like this one (core.tax.funds [P]).
+    unlike_year: tuple[dt.date, dt.date] | None = None
 
     def fingerprint(self) -> str:
         """Changes when anything the sheet reads changes: the books, a closing entry, an input, the registers."""
@@ -209,7 +212,27 @@ def gather(db: pw.Database, fiscal_year: FiscalYear) -> Facts:
         rate=rates.rate(db, fiscal_year, "tax"),
         schablon_percent=rules.schablon_percent(fiscal_year.start, fiscal_year.end) if has_funds else ZERO,
         assets=tuple(company_assets(fiscal_year.company_id)),
+        unlike_year=_unlike_year(fiscal_year) if has_funds else None,
     )
+
+
+def _unlike_year(fiscal_year: FiscalYear) -> tuple[dt.date, dt.date] | None:
+    """The latest of the company's stored years a fund can still come from (ten years back) whose start or length
+    differs from this year's: a changed fiscal year, which the funds' inferred years do not know of."""
+    shape = (fiscal_year.start.month, fiscal_year.start.day, rules.months(fiscal_year.start, fiscal_year.end))
+    earlier = (
+        FiscalYear.select()
+        .where(
+            FiscalYear.company == fiscal_year.company_id,
+            FiscalYear.end < fiscal_year.start,
+            FiscalYear.end >= rules.years_back(fiscal_year.start, 10),
+        )
+        .order_by(FiscalYear.end.desc())
+    )
+    for year in earlier:
+        if (year.start.month, year.start.day, rules.months(year.start, year.end)) != shape:
+            return year.start, year.end
+    return None
 
 
 # --- the computation -----------------------------------------------------------------------------
@@ -279,6 +302,18 @@ def calculate(facts: Facts) -> TaxSheet:
                 {"account": fund_section["group_account"]},
                 f"a periodiseringsfond is on the group account {fund_section['group_account']}; its year is unknown, "
                 "so it is reversed first and never as compulsory: move it to its year's account",
+            )
+        )
+
+    if facts.unlike_year is not None and any(fund.label_year is not None for fund in fund_list):
+        start, end = (day.isoformat() for day in facts.unlike_year)
+        notices.append(
+            Notice(
+                "tax_fund_years_inferred",
+                {"start": start, "end": end},
+                f"the fiscal year {start}..{end} is shaped unlike this one, but each fund's year, its compulsory "
+                "reversal and its uppräkning are inferred from its account as if every year were: check them against "
+                "the fund register",
             )
         )
 

@@ -193,6 +193,25 @@ def test_case_c_30_rule_against_20_rule_and_the_forced_dissolution(store, tmp_pa
     assert sides(drafts.excess_depreciation_draft(sheet)) == [("2153", D("7400"), ZERO), ("8853", ZERO, D("7400"))]
 
 
+def test_funds_after_a_changed_fiscal_year_are_flagged_for_the_fund_register(store, tmp_path):
+    """A fund's year is inferred from its account as if every year were shaped like this one [P]; §6.3 and §6.6 want
+    the fund's own beskattningsår. After an 18-month year (2023-01-01..2024-06-30) that inference can be wrong, so the
+    sheet says so; with same-shaped years (Case B) it does not."""
+    import_books(store, write_books(tmp_path / "long.se", {}, {"3001": D("-1000")}, "20230101", "20240630"))
+    year = import_books(store, write_books(tmp_path / "now.se", CASE_B_OPENING, CASE_B, "20240701", "20250630"))
+
+    notices = {notice.key: notice.params for notice in compute_sheet(store, year).notices}
+
+    assert notices["tax_fund_years_inferred"] == {"start": "2023-01-01", "end": "2024-06-30"}
+
+
+def test_funds_after_same_shaped_years_are_not_flagged(store, tmp_path):
+    import_books(store, write_books(tmp_path / "2024.se", {}, {"3001": D("-1000")}, "20240101", "20241231"))
+    year = import_books(store, write_books(tmp_path / "b.se", CASE_B_OPENING, CASE_B))
+
+    assert "tax_fund_years_inferred" not in {notice.key for notice in compute_sheet(store, year).notices}
+
+
 def test_a_machine_on_1210_is_in_the_pool_its_overavskrivningar_stand_against(store, tmp_path):
     """2153 is "maskiner och inventarier" (§8.5): a machine on 1210 counts as much as equipment on 1220. Bought 2024
     for 100 000; plan 20 000 a year; 30 000 above plan at the start. By hand: opening tax value 100 000 - 20 000 -

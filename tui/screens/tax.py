@@ -49,6 +49,7 @@ NOTICE_TEXTS = {  # core.tax.sheet.Notice.key
     "tax_plan_above_tax_value": "tax.notice_plan_above_tax_value",
     "tax_allocation_above_max": "tax.notice_allocation_above_max",
     "tax_no_fund_account": "tax.notice_no_fund_account",
+    "tax_fund_years_inferred": "tax.notice_fund_years_inferred",
 }
 OVERRIDDEN_STYLE = "bold yellow"
 
