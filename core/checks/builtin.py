@@ -120,13 +120,14 @@ def result_balances(ctx: Context) -> list[Finding]:
 
 
 def voucher_numbering(ctx: Context) -> list[Finding]:
-    """Duplicates of any number; gaps only between numeric ones, per series."""
+    """Duplicates of any number; gaps only between numeric ones, per series. A voucher without a number (allowed
+    in a 4I file, whose receiver numbers it, sie4.md) is neither."""
     if not ctx.has_vouchers:
         return [not_run("no-vouchers", NO_VOUCHERS)]
     numeric = f"CASE WHEN {all_digits(ctx.db, 'number')} THEN CAST(number AS BIGINT) END"
     series_counts = ctx.rows(
         f"SELECT COUNT(*), COUNT(DISTINCT number), COUNT(DISTINCT {numeric}), MAX({numeric}) - MIN({numeric}) + 1 "
-        "FROM voucher WHERE fiscal_year_id = ? GROUP BY series",
+        "FROM voucher WHERE fiscal_year_id = ? AND number <> '' GROUP BY series",
         ctx.year.id,
     )
     if all(count == distinct and numeric == span for count, distinct, numeric, span in series_counts):
@@ -134,7 +135,8 @@ def voucher_numbering(ctx: Context) -> list[Finding]:
     rows = [
         {"series": series, "number": number, "problem": "duplicate", "expected": 1, "found": count}
         for series, number, count in ctx.rows(
-            "SELECT series, number, COUNT(*) FROM voucher WHERE fiscal_year_id = ? GROUP BY series, number "
+            "SELECT series, number, COUNT(*) FROM voucher WHERE fiscal_year_id = ? AND number <> '' "
+            "GROUP BY series, number "
             f"HAVING COUNT(*) > 1 ORDER BY series, {numeric} NULLS FIRST, number",
             ctx.year.id,
         )
@@ -214,7 +216,8 @@ def opening_balance(ctx: Context) -> list[Finding]:
 def result_transferred(ctx: Context) -> list[Finding]:
     """Result accounts start every year at zero. Last year's result on 2099 is normal at the start (until the
     annual general meeting decides); it must be re-booked to 2098 or 2091 by the year's end: the vouchers that
-    move 2099 against those accounts count."""
+    move 2099 against those accounts count, so a year without vouchers (balances only) cannot say whether 2099 was
+    transferred, only whether result accounts opened at zero."""
     if "IB" not in ctx.balance_kinds:
         return [not_run("no-opening", "the year has no #IB")]
     rows = [
@@ -223,7 +226,9 @@ def result_transferred(ctx: Context) -> list[Finding]:
         if amount and account.startswith(RESULT_CLASSES)
     ]
     opening = ctx.opening.get(RESULT_ACCOUNT, 0)
-    if opening:
+    if opening and not ctx.has_vouchers and not rows:
+        return [not_run("no-vouchers", NO_VOUCHERS)]
+    if opening and ctx.has_vouchers:
         transfer_accounts = ", ".join(f"'{account}'" for account in RESULT_TRANSFER_ACCOUNTS[1:])
         ((moved,),) = ctx.rows(
             "SELECT COALESCE(SUM(r.amount), 0) FROM voucher_row r WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' "
@@ -241,7 +246,11 @@ def result_transferred(ctx: Context) -> list[Finding]:
 
 def unusual_sign(ctx: Context) -> list[Finding]:
     """On the final balances: the imported books plus the closing entries not yet in them. The year's movement is
-    summed over the ranges the rules cover only, each an ordered slice of the account index."""
+    summed over the ranges the rules cover only, each an ordered slice of the account index. A file with neither #IB
+    nor #UB (a 4I voucher file, an export without balances) does not say where the accounts started: its movement
+    alone is no balance."""
+    if not ctx.balance_kinds & {"IB", "UB"}:
+        return [not_run("no-balances", "the year has no #IB or #UB, so its balances are unknown")]
     movement = [
         (account, amount)
         for low, high, _ in SIGN_RULES
@@ -400,13 +409,15 @@ def _reported_vat(column: str) -> str:
 def vat_settlement(ctx: Context) -> list[Finding]:
     """Each settlement voucher (2610-2649 cleared against 2650, 1650 or straight to the tax account 1630) must move
     the VAT booked in the VAT periods it reports: from the previous settlement (or the year's start, with the
-    opening VAT) to the end of the last VAT period on or before its date. The return is in whole kronor and the
-    öre go to 3740, so a difference under one krona is rounding. The VAT period is the company's own setting
-    (core.checks.vat), else read from the settlements' dates."""
+    opening VAT) to the end of the last VAT period on or before its date. The return is in whole kronor: each box
+    drops its öre (reconciliation.md §3.5) and they go to 3740, so a difference under one krona for each VAT account
+    the voucher clears is rounding. The VAT period is the company's own setting (core.checks.vat), else read from the
+    settlements' dates."""
     settlement_accounts = ", ".join(f"'{account}'" for account in SETTLEMENT_ACCOUNTS)
     settlements = ctx.rows(
         f"SELECT v.series, v.number, v.date, MAX(CASE WHEN r.account IN ({settlement_accounts}) THEN r.account END), "
-        f"SUM(CASE WHEN r.account IN ({settlement_accounts}) THEN r.amount ELSE 0 END) "
+        f"SUM(CASE WHEN r.account IN ({settlement_accounts}) THEN r.amount ELSE 0 END), "
+        f"COUNT(DISTINCT CASE WHEN {_reported_vat('r.account')} THEN r.account END) "
         "FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id "
         f"WHERE r.fiscal_year_id = ? AND r.kind = 'TRANS' AND r.voucher_id IN ({_settlement_vouchers(ctx)}) "
         f"GROUP BY v.id, v.series, v.number, v.date HAVING SUM(CASE WHEN {_reported_vat('r.account')} THEN 1 ELSE 0 "
@@ -431,19 +442,19 @@ def vat_settlement(ctx: Context) -> list[Finding]:
     period = setting or derived_vat_period([dt.date.fromisoformat(str(date)) for _, _, date, *_ in settlements])
     carried = sum(amount for account, amount in ctx.opening.items() if _is_reported_vat(account))
     covered_from, rows = ctx.year.start, []
-    for series, number, date_text, account, settled in settlements:
+    for series, number, date_text, account, settled, vat_accounts in settlements:
         covered_to = settled_through(period, dt.date.fromisoformat(str(date_text)), ctx.year.start, ctx.year.end)
         expected = carried + sum(amount for day, amount in booked if covered_from <= day <= covered_to)
         carried = 0
-        if abs(expected - settled) >= WHOLE_KRONA_ORE:
+        if abs(expected - settled) >= WHOLE_KRONA_ORE * vat_accounts:
             rows.append({**_voucher_row(series, number, date_text, account), "period": f"{covered_from}..{covered_to}",
                          "expected": _amount(expected), "found": _amount(settled),
                          "difference": _amount(settled - expected)})  # fmt: skip
         covered_from = max(covered_from, covered_to + dt.timedelta(days=1))
-    return [outcome(rows, ("{count} VAT settlement differs by a krona or more from the VAT booked in its "
-                           "{vat_period}", "{count} VAT settlements differ by a krona or more from the VAT booked in "
-                           "their {vat_period}"),
-                    "every VAT settlement matches the VAT booked in its {vat_period} (to the krona)",
+    return [outcome(rows, ("{count} VAT settlement differs from the VAT booked in its {vat_period} by more than "
+                           "the return's rounding", "{count} VAT settlements differ from the VAT booked in their "
+                           "{vat_period} by more than the return's rounding"),
+                    "every VAT settlement matches the VAT booked in its {vat_period} (to the return's rounding)",
                     vat_period=period, vat_period_set=bool(setting))]  # fmt: skip
 
 

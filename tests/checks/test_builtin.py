@@ -86,8 +86,11 @@ def test_opening_balance_against_the_previous_year(db):
 
 
 def test_previous_result_not_transferred(db):
-    load(db, [balance("IB", 0, "1930", "100.00"), balance("IB", 0, "2099", "-60.00"), balance("IB", 0, "3001", "-40.00")])
+    load(db, [balance("IB", 0, "1930", "100.00"), balance("IB", 0, "2099", "-60.00"), balance("IB", 0, "3001", "-40.00"),
+              voucher(1, day(2, 5), ("1930", "10"), ("3001", "-10"))])  # fmt: skip  (the year's vouchers: no transfer)
     assert [r["account"] for r in results(db, "result-transferred")["rows"]] == ["2099", "3001"]
+    load(db, [balance("IB", 0, "1930", "100.00"), balance("IB", 0, "2099", "-60.00"), balance("IB", 0, "3001", "-40.00")])
+    assert [r["account"] for r in results(db, "result-transferred")["rows"]] == ["3001"]  # balances only: 2099 unknown
     load(db, [balance("IB", 0, "1930", "100.00"), balance("IB", 0, "2098", "-100.00")])
     assert status(db, "result-transferred") == "green"
 
@@ -103,6 +106,22 @@ def test_unusual_sign_on_bank_and_payables(db):
     assert status(db, "unusual-sign") == "red"  # 2440 is now a debit balance
     load(db, [balance("IB", 0, "1930", "100.00"), voucher(1, day(2, 5), ("1930", "50"), ("2440", "-50"))])
     assert status(db, "unusual-sign") == "green"
+
+
+def test_unusual_sign_needs_a_balance_to_start_from(db):
+    """A voucher file without #IB or #UB (a 4I file) does not say where 1930 started: paying 500 from it is no
+    overdraft."""
+    load(db, [voucher(1, day(2, 5), ("1930", "-500"), ("5410", "500"))], opening=False)
+    result = results(db, "unusual-sign")
+    assert (result["status"], result["message_key"]) == ("orange", "unusual-sign.no-balances")
+
+
+def test_result_transfer_needs_vouchers(db):
+    """Balances only (SIE 1-3): the transfer of last year's result is in vouchers the file does not carry."""
+    load(db, [balance("IB", 0, "2099", "-100.00"), balance("IB", 0, "1930", "100.00"),
+              balance("UB", 0, "2091", "-100.00"), balance("UB", 0, "1930", "100.00")])  # fmt: skip
+    result = results(db, "result-transferred")
+    assert (result["status"], result["message_key"]) == ("orange", "result-transferred.no-vouchers")
 
 
 def _monthly(counts: dict[int, int], amount="100", big: dict[int, str] | None = None, year=2024):
