@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from decimal import Decimal
 from itertools import combinations, groupby
 
 from core import integrity
@@ -49,7 +50,15 @@ REVERSE_CHARGE_DIGITS = ("4", "5")  # 26x4 reverse charge, 26x5 import: output V
 CALCULATED_INPUT_VAT = ("2645", "2647")  # the input VAT that mirrors it
 VAT_RATES = (25, 12, 6)
 VAT_TOLERANCE_ORE = 100  # rounding: at least one krona, else half a percentage point of the base
-MAX_BASE_ACCOUNTS = 10  # base accounts on one voucher whose every combination is tried
+MAX_BASE_ROWS = 10  # base rows on one voucher whose every combination is tried
+# What input VAT may be a share of, besides the costs (4000-7999): equipment and stock bought (1000-1499), prepaid
+# costs (1700-1799) and accrued ones (2900-2999). Payment, receivable and payable rows are never a base.
+INPUT_BASE = (("1000", "1499"), ("1700", "1799"), ("2900", "2999"), ("4000", "7999"))
+# Leasing a car (BAS 5615): half the VAT is deductible, the other half is booked on the cost (13 kap. 21-22 §§ ML,
+# Skatteverket's rättsliga vägledning 2023.16 "Personbilar och motorcyklar" [V]), so the VAT is 12.5 % of the fee
+# without the VAT that was not deducted.
+HALF_VAT_ACCOUNTS = ("5615",)
+HALF_VAT_RATE = Decimal("12.5")
 SETTLEMENT_ACCOUNTS = ("2650", "1650", "1630")  # redovisningskonto, momsfordran, the tax account (§3.6)
 ROUNDING_ACCOUNT = "3740"  # öres- och kronutjämning: the öre a return in whole kronor leaves (§3.5)
 WHOLE_KRONA_ORE = 100
@@ -470,30 +479,54 @@ def _output_rate(account: str) -> int | None:
     return next((rate for low, high, rate in OUTPUT_VAT if low <= account <= high), None)
 
 
-def _vat_rate_ok(vat: int, base: int, rates: tuple[int, ...]) -> bool:
-    """Within 1 kr or half a percentage point of one of the rates."""
-    tolerance = max(VAT_TOLERANCE_ORE * 100, abs(base) / 2)
-    return any(abs(100 * vat - rate * base) <= tolerance for rate in rates)
+def _vat_rate_ok(vat: int, base: int, rates: tuple[int | Decimal, ...], half_deducted: bool = False) -> bool:
+    """Within 1 kr or half a percentage point of one of the rates (exact arithmetic: 2 x difference against twice
+    the tolerance). With half the VAT not deducted, that half is in the base and the rate is half the full one."""
+    if half_deducted:
+        base, rates = base - vat, (HALF_VAT_RATE,)
+    tolerance = max(2 * VAT_TOLERANCE_ORE * 100, abs(base))
+    return any(2 * abs(100 * vat - rate * base) <= tolerance for rate in rates)
 
 
-def _some_base_fits(vat: int, bases: dict[str, int], rates: tuple[int, ...]) -> bool:
-    """The VAT is the rate of the whole base or of the part on some of its accounts: a VAT-free sale or cost
-    (3045, 3048, insurance...) may stand on the same voucher as a taxable one."""
-    amounts = [amount for amount in bases.values() if amount]
-    if len(amounts) > MAX_BASE_ACCOUNTS:
-        return _vat_rate_ok(vat, sum(amounts), rates)
+def _some_base_fits(vat: int, bases: list[tuple[str, int]], rates: tuple[int, ...]) -> bool:
+    """The VAT is the rate of the whole base or of some of its rows: a VAT-free sale or cost (3045, 3048,
+    insurance...) may stand on the same voucher, even the same account, as a taxable one."""
+    amounts = [amount for _, amount in bases if amount]
+    half = any(account.startswith(HALF_VAT_ACCOUNTS) for account, _ in bases)
+    subsets = [amounts] if len(amounts) > MAX_BASE_ROWS else (
+        subset for size in range(len(amounts), 0, -1) for subset in combinations(amounts, size)
+    )  # fmt: skip  (lazily: the whole base first, which most vouchers fit)
     return any(
-        _vat_rate_ok(vat, sum(subset), rates)
-        for size in range(len(amounts), 0, -1) for subset in combinations(amounts, size)
-    )  # fmt: skip
+        _vat_rate_ok(vat, sum(subset), rates) or (half and _vat_rate_ok(vat, sum(subset), rates, half_deducted=True))
+        for subset in subsets
+    )
+
+
+def _is_sale(account: str) -> bool:
+    return "3000" <= account <= "3799" and account != ROUNDING_ACCOUNT
+
+
+def _is_bought(account: str) -> bool:
+    return any(low <= account <= high for low, high in INPUT_BASE)
+
+
+def _fits_row_by_row(ctx: Context, voucher_id: int, vat: int, is_base, rates: tuple[int, ...]) -> bool:
+    """The voucher read whole (only one that did not fit by account): its base rows one by one, including what it
+    bought on balance accounts. Without any base row there is nothing to judge."""
+    bases = [(account, amount) for account, amount in ctx.rows(
+        "SELECT account, amount FROM voucher_row WHERE voucher_id = ? AND kind = 'TRANS' ORDER BY id", voucher_id
+    ) if amount and is_base(account)]  # fmt: skip
+    return not bases or _some_base_fits(vat, bases, rates)
 
 
 def vat_rate(ctx: Context) -> list[Finding]:
     """Per voucher: output VAT against its sales (3000-3799 but 3740) at the account's rate, input VAT against
-    its costs (4000-7999) at any of 25, 12 or 6 %. Left out: settlement vouchers, reverse charge and import
-    (2614/2615..., 2645, 2647: a purchase's calculated VAT, on both sides), rounding (3740), dormant VAT, and
-    vouchers with several output rates (their bases cannot be told apart). One GROUP BY over the year's VAT
-    vouchers' rows on 2610-7999, by voucher and account."""
+    what was bought at any of 25, 12 or 6 %: by account over 2610-7999 (one pass over the account index), and a
+    voucher that does not fit so again row by row with what it bought on balance accounts too (INPUT_BASE), so a
+    VAT-free line beside a taxed one on the same account is told apart. Left out: settlement vouchers, reverse charge and import (2614/2615..., 2645, 2647:
+    a purchase's calculated VAT, on both sides), rounding (3740), dormant VAT, and vouchers with several output
+    rates (their bases cannot be told apart). Not modelled: the fixed amounts per person of representation, whose
+    VAT is no rate of the cost (a red there is for the accountant to mark done)."""
     by_voucher = groupby(
         ctx.rows(
             "SELECT v.id, v.series, v.number, v.date, r.account, SUM(r.amount) FROM voucher_row r "
@@ -507,24 +540,26 @@ def vat_rate(ctx: Context) -> list[Finding]:
         key=lambda row: row[:4],
     )  # fmt: skip
     rows = []
-    for (_, series, number, date), lines in by_voucher:
+    for (voucher_id, series, number, date), lines in by_voucher:
         amounts = {account: amount for *_, account, amount in lines if amount}
         output = {a: n for a, n in amounts.items() if _is_reported_vat(a) and a < INPUT_VAT[0] and _output_rate(a)}
         input_vat = sum(n for a, n in amounts.items() if _is_reported_vat(a) and a >= INPUT_VAT[0]
                         and a not in CALCULATED_INPUT_VAT)  # fmt: skip
-        sales = {a: n for a, n in amounts.items() if "3000" <= a <= "3799" and a != ROUNDING_ACCOUNT}
-        costs = {a: n for a, n in amounts.items() if "4000" <= a <= "7999"}
+        sales = [(a, n) for a, n in amounts.items() if "3000" <= a <= "3799" and a != ROUNDING_ACCOUNT]
+        costs = [(a, n) for a, n in amounts.items() if "4000" <= a <= "7999" or "2900" <= a <= "2999"]
         output_rates = {_output_rate(a) for a in output}
         out_vat = sum(output.values())
-        if len(output_rates) == 1 and out_vat and sales and not _some_base_fits(out_vat, sales, tuple(output_rates)):
+        if len(output_rates) == 1 and out_vat and sales and not _some_base_fits(out_vat, sales, tuple(output_rates)) \
+                and not _fits_row_by_row(ctx, voucher_id, out_vat, _is_sale, tuple(output_rates)):
             account, rate = min(output), output_rates.pop()
-            rows.append({**_voucher_row(series, number, date, account, out_vat), "base": _amount(sum(sales.values())),
-                         "expected": f"{rate} %"})  # fmt: skip
-        if input_vat and costs and not _some_base_fits(input_vat, costs, VAT_RATES):
+            rows.append({**_voucher_row(series, number, date, account, out_vat),
+                         "base": _amount(sum(n for _, n in sales)), "expected": f"{rate} %"})  # fmt: skip
+        if input_vat and not _some_base_fits(input_vat, costs, VAT_RATES) \
+                and not _fits_row_by_row(ctx, voucher_id, input_vat, _is_bought, VAT_RATES):
             account = min(a for a in amounts if _is_reported_vat(a) and a >= INPUT_VAT[0])
             expected = " or ".join(f"{r} %" for r in VAT_RATES)
             rows.append({**_voucher_row(series, number, date, account, input_vat),
-                         "base": _amount(sum(costs.values())), "expected": expected})  # fmt: skip
+                         "base": _amount(sum(n for _, n in costs)), "expected": expected})  # fmt: skip
     return [outcome(rows, ("{count} VAT row is not the expected share of its base",
                            "{count} VAT rows are not the expected share of their base"),
                     "every VAT row is the expected share of its base")]  # fmt: skip

@@ -121,6 +121,21 @@ def test_vat_free_sales_reverse_charge_and_settlements_are_not_rate_errors(db):
     assert results(db, "vat-rate")["rows"][0]["account"] == "2611"  # 200 is 25 % of neither base
 
 
+def test_input_vat_row_by_row_on_what_was_bought_and_half_on_a_leased_car(db):
+    """From real files' clean purchases: a taxed and a VAT-free line on the same account (BL's 4010); prepaid rent
+    bought with a cost (1710 beside 5010: 25 % of 1 000 + 3 000 = 1 000); a leased car, where half the VAT is
+    deducted and half stays on 5615 (fee 3 840, VAT 960: 480 deducted, 5615 3 840 + 480 = 4 320)."""
+    load(db, [
+        voucher(1, day(2, 1), ("4010", "1000"), ("4010", "400"), ("2641", "250"), ("2440", "-1650")),
+        voucher(2, day(2, 2), ("5010", "1000"), ("1710", "3000"), ("2641", "1000"), ("2440", "-5000")),
+        voucher(3, day(2, 3), ("5615", "4320"), ("2641", "480"), ("2440", "-4800")),
+        _settle(4, day(2, 29)),
+    ])  # fmt: skip
+    assert results(db, "vat-rate")["status"] == "green"
+    load(db, [voucher(1, day(2, 1), ("6570", "800"), ("2641", "700"), ("1930", "-1500"))])
+    assert [row["amount"] for row in results(db, "vat-rate")["rows"]] == ["700.00"]  # 700 kr of VAT on 800 of fees
+
+
 def _settle(number, date):
     return voucher(number, date, ("2611", "250"), ("2614", "500"), ("2641", "-100"), ("2645", "-500"),
                    ("2650", "-149"), ("3740", "-1"))  # fmt: skip
