@@ -250,13 +250,16 @@ def cmd_vat(args, settings) -> int:
     if args.json:
         print_json(result)
         return EXIT_OK
-    say(f"VAT {result['period']} {result['start']}..{result['end']}")
+    vat_period = result["vat_period"]
+    say(f"VAT {result['period']} {result['start']}..{result['end']}, VAT period {vat_period['label']}"
+        + (f" (open until {vat_period['end']}: nothing is compared with a return yet)" if vat_period["open"] else ""))
     for box in result["boxes"]:
         say(f"  {box['box']}  booked {box['booked']:>14}  rounded {box['rounded']:>14}  reported "
             f"{box['reported'] or '-':>14} ({box['reported_source'] or '-'})  difference {box['difference'] or '-'}")
     if result["settlement"]:
         s = result["settlement"]
-        say(f"  settled {s['series']}{s['number']} {s['date']}: 2650 {s['amount_2650']}, 3740 {s['rounding_3740']}")
+        say(f"  settled {s['series']}{s['number']} {s['date']}: {', '.join(s['accounts'])} {s['amount_2650']}, "
+            f"3740 {s['rounding_3740']}")
     if result["payment"]:
         say(f"  paid {result['payment']['series']}{result['payment']['number']} {result['payment']['date']}")
     return EXIT_OK

@@ -3,6 +3,7 @@ same period last year, the year to date and last year's year to date, with the a
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 from core.integrity import BALANCE_CLASSES
@@ -12,11 +13,11 @@ from core.reports.statements import previous_year
 
 
 def _shift(day: dt.date) -> dt.date:
-    """The same day a year earlier (28 February for a 29th)."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
+    """The same day a year earlier; a month's last day is that month's last day, so a February ending on the 28th
+    is compared with all of a leap year's February (and a 29th with the 28th)."""
+    if (day + dt.timedelta(days=1)).day == 1:
+        return day.replace(year=day.year - 1, day=calendar.monthrange(day.year - 1, day.month)[1])
+    return day.replace(year=day.year - 1)
 
 
 def _movement(figures_at, start: dt.date, end: dt.date) -> dict[str, int]:

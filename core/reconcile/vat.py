@@ -1,25 +1,33 @@
 """VAT reconciliation per VAT period (reconciliation.md §3.4): the VAT booked per box of the return against what
-the return reported, the settlement to 2650 with its öre on 3740, and the payment on to the tax account 1630.
+the return reported, the settlement to 2650 (1650 for a refund) with its öre on 3740, and the payment on to the tax
+account 1630.
 
+A reconciliation period shows the VAT period holding its last day: the company's VAT period setting (month, quarter
+or year), else the one its settlements' dates show (core.checks.vat). Where that VAT period has not ended with the
+reconciliation period it is open: the VAT booked in it so far is shown, and nothing is compared with a return.
 Booked values leave out the settlement voucher, which would zero every box (§3.4 step 1). Box 49 is computed from
-the rounded boxes (§3.4 step 2); reported figures are the accountant's (VatReported), and box 49 is otherwise read
-from the settlement voucher's 2650 amount (§3.4 step 3, "inferred").
+the rounded boxes (§3.4 step 2); reported figures are the accountant's (VatReported, per VAT period), and box 49 is
+otherwise read from the VAT period's settlement voucher (§3.4 step 3, "inferred").
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 import peewee as pw
 
+from core import periods
 from core.activity import current_user
+from core.checks.vat import derived_vat_period, settled_through
 from core.errors import BokslutError
 from core.reconcile import rules
 from core.reconcile.work import Place, refuse_if_locked
-from core.store.models import VatReported, utc_now
+from core.store.models import FiscalYear, VatReported, utc_now
 
 TAX_ACCOUNT = "1630"
+Settling = tuple[int, str, str, dt.date, dict[str, int]]  # a voucher on 2650 or 1650: id, series, number, day, rows
 
 
 def whole_kronor(ore: int) -> int:
@@ -34,9 +42,41 @@ def _settlement_ids(db: pw.Database, year_id: int) -> str:
             f"AND account IN ({accounts})")
 
 
-def _voucher_rows(db, voucher_id: int) -> dict[str, int]:
-    return dict(db.execute_sql("SELECT account, SUM(amount) FROM voucher_row WHERE voucher_id = ? AND kind = 'TRANS' "
-                               "GROUP BY account", (voucher_id,)).fetchall())
+def _settling(db: pw.Database, year_id: int) -> list[Settling]:
+    """The year's vouchers with a row on a settlement account, by date, with their sum per account."""
+    vouchers: dict[int, Settling] = {}
+    for voucher_id, series, number, day, account, amount in db.execute_sql(
+        "SELECT v.id, v.series, v.number, v.date, r.account, SUM(r.amount) FROM voucher v JOIN voucher_row r ON "
+        f"r.voucher_id = v.id WHERE r.kind = 'TRANS' AND v.id IN ({_settlement_ids(db, year_id)}) "
+        "GROUP BY v.id, v.series, v.number, v.date, r.account ORDER BY v.date, v.id"
+    ).fetchall():
+        entry = vouchers.setdefault(voucher_id, (voucher_id, series, number, dt.date.fromisoformat(str(day)), {}))
+        entry[4][account] = int(amount)
+    return list(vouchers.values())
+
+
+def _settles_vat(rows: dict[str, int]) -> bool:
+    return any(rules.settled_vat_account(account) for account in rows)
+
+
+def _on_settlement_accounts(rows: dict[str, int]) -> int:
+    """What the voucher moves on 2650 and 1650: a refund is settled to 1650 (§3.2 box 49, §3.6)."""
+    return sum(rows.get(account, 0) for account in rules.vat()["settlement_accounts"])
+
+
+def _vat_period(here: Place, settling: list[Settling]) -> dict:
+    """The VAT period holding the reconciliation period's last day (§3.4: calendar months or quarters, or the fiscal
+    year), clipped to the fiscal year; open while it ends after that day."""
+    year, day = here.fiscal_year, here.period.end
+    kind = here.company.vat_period or derived_vat_period([when for *_, when, rows in settling if _settles_vat(rows)])
+    if kind == "year":
+        key, start, end = str(year.end.year), year.start, year.end
+    else:
+        start = periods.period_start(kind, day)
+        following = start.month - 1 + (3 if kind == "quarter" else 1)
+        key, end = periods.period_key(kind, day), dt.date(start.year + following // 12, following % 12 + 1, 1)
+        start, end = max(start, year.start), min(end - dt.timedelta(days=1), year.end)
+    return {"key": key, "label": periods.key_label(key), "kind": kind, "start": start, "end": end, "open": end > day}
 
 
 def set_reported(here: Place, box: str, kronor: int) -> None:
@@ -44,17 +84,28 @@ def set_reported(here: Place, box: str, kronor: int) -> None:
     if box not in known:
         raise BokslutError(f"{box!r} is not a box of the VAT return; choose one of {', '.join(sorted(known))}",
                            key="reconcile_bad_vat_box", params={"box": box})
+    period = _vat_period(here, _settling(here.db, here.fiscal_year.id))
+    if period["open"]:
+        raise BokslutError(
+            f"VAT period {period['label']} is still open on {here.period.end} and has no return yet; give what its "
+            f"return said in the period that ends on {period['end']}",
+            key="reconcile_vat_period_open",
+            params={"vat_period": period["label"], "date": here.period.end.isoformat(),
+                    "end": period["end"].isoformat()},
+        )
     refuse_if_locked(here)
-    VatReported.delete().where(VatReported.fiscal_year == here.fiscal_year.id, VatReported.period == here.period.key,
+    VatReported.delete().where(VatReported.fiscal_year == here.fiscal_year.id, VatReported.period == period["key"],
                                VatReported.box == box).execute()
-    VatReported.create(fiscal_year=here.fiscal_year.id, period=here.period.key, box=box, amount=Decimal(kronor),
+    VatReported.create(fiscal_year=here.fiscal_year.id, period=period["key"], box=box, amount=Decimal(kronor),
                        changed_by=current_user(), changed_at=utc_now())
 
 
 def reconcile_vat(here: Place) -> dict:
-    """The period's boxes (öre): booked, rounded, reported, difference; the settlement and its payment."""
+    """The VAT period's boxes (öre): booked, rounded, reported, difference; its settlement and the payment."""
     db, year = here.db, here.fiscal_year
-    start, end = (year.start, year.end) if here.year_end else (here.period.start, here.period.end)
+    settling = _settling(db, year.id)
+    period = _vat_period(here, settling)
+    start, end = period["start"], here.period.end
     per_account = dict(db.execute_sql(
         "SELECT r.account, SUM(r.amount) FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id WHERE "
         f"r.fiscal_year_id = ? AND r.kind = 'TRANS' AND v.date BETWEEN ? AND ? AND r.voucher_id NOT IN "
@@ -71,23 +122,11 @@ def reconcile_vat(here: Place) -> dict:
     formula = rules.vat()["box49"]
     rounded["49"] = sum(rounded.get(b, 0) for b in formula["add"]) - sum(rounded.get(b, 0) for b in formula["subtract"])
     booked["49"] = sum(booked.get(b, 0) for b in formula["add"]) - sum(booked.get(b, 0) for b in formula["subtract"])
-    reported = {r.box: (int(r.amount * 100), "manual") for r in VatReported.select().where(
-        VatReported.fiscal_year == year.id, VatReported.period == here.period.key)}
-    settlement = db.execute_sql(
-        f"SELECT v.id, v.series, v.number, v.date FROM voucher v WHERE v.id IN ({_settlement_ids(db, year.id)}) AND "
-        "v.date >= ? ORDER BY v.date, v.id", (end.isoformat(),)).fetchall()
-    settled = payment = None
-    settlement_account = rules.vat()["settlement_accounts"][0]
-    for voucher_id, series, number, day in settlement:
-        rows = _voucher_rows(db, voucher_id)
-        if settled is None and any(rules.settled_vat_account(a) for a in rows):
-            settled = {"voucher_id": voucher_id, "series": series, "number": number, "date": str(day),
-                       "amount_2650": rows.get(settlement_account, 0),
-                       "rounding_3740": rows.get(rules.vat()["rounding_account"], 0)}
-        elif settled is not None and TAX_ACCOUNT in rows and rows.get(settlement_account) == -settled["amount_2650"]:
-            payment = {"voucher_id": voucher_id, "series": series, "number": number, "date": str(day),
-                       "amount_1630": rows[TAX_ACCOUNT]}
-            break
+    reported, settled, payment = {}, None, None
+    if not period["open"]:
+        reported = {r.box: (int(r.amount * 100), "manual") for r in VatReported.select().where(
+            VatReported.fiscal_year == year.id, VatReported.period == period["key"])}
+        settled, payment = _settlement(settling, period, year)
     if "49" not in reported and settled is not None:
         reported["49"] = (-settled["amount_2650"], "inferred")
     boxes = []
@@ -96,6 +135,23 @@ def reconcile_vat(here: Place) -> dict:
         boxes.append({"box": box, "accounts": accounts.get(box, []), "booked": booked.get(box, 0),
                       "rounded": rounded.get(box, 0), "reported": value, "reported_source": source,
                       "difference": None if value is None else rounded.get(box, 0) - value})
-    return {"period": here.label, "start": start.isoformat(), "end": end.isoformat(),
+    shown = {**period, "start": period["start"].isoformat(), "end": period["end"].isoformat()}
+    return {"period": here.label, "vat_period": shown, "start": start.isoformat(), "end": end.isoformat(),
             "rounding_rule": rules.vat()["rounding"], "boxes": boxes, "settlement": settled, "payment": payment,
             "differences": [b["box"] for b in boxes if b["difference"]]}
+
+
+def _settlement(settling: list[Settling], period: dict, year: FiscalYear) -> tuple[dict | None, dict | None]:
+    """The first settlement that reports the VAT period (dated from its end until the next one ends, as the VAT
+    check reads it), and after it the voucher that clears it against the tax account 1630."""
+    settled = None
+    for voucher_id, series, number, day, rows in settling:
+        voucher = {"voucher_id": voucher_id, "series": series, "number": number, "date": day.isoformat()}
+        if settled is None and _settles_vat(rows) and settled_through(
+                period["kind"], day, year.start, year.end) == period["end"]:
+            settled = {**voucher, "amount_2650": _on_settlement_accounts(rows),
+                       "accounts": [a for a in rules.vat()["settlement_accounts"] if a in rows],
+                       "rounding_3740": rows.get(rules.vat()["rounding_account"], 0)}
+        elif settled is not None and TAX_ACCOUNT in rows and _on_settlement_accounts(rows) == -settled["amount_2650"]:
+            return settled, {**voucher, "amount_1630": rows[TAX_ACCOUNT]}
+    return settled, None

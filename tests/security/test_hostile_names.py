@@ -10,6 +10,7 @@ import json
 import pytest
 
 from core import ledger
+from core.checks.vat import set_vat_period
 from core.closing import history
 from core.closing.entries import create_entry, update_entry
 from core.importer import import_sie
@@ -190,6 +191,7 @@ async def test_the_year_end_screens_show_hostile_names_as_typed(make_app, store,
     import_sie(store, path)
     company = ledger.resolve_company(store)
     year = ledger.resolve_fiscal_year(store, company)
+    set_vat_period(store, company, "month")  # the file's one settlement reports January: a monthly VAT period
     # An entry's own texts are held to what Fortnox takes; its history also says who (a login name) and a server's
     # reason for a failed export.
     monkeypatch.setenv("LOGNAME", "[bold red]anna[/]\u202e")

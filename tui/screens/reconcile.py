@@ -795,7 +795,8 @@ class ReconcileVatScreen(PeriodView):
 
     def lay_out(self) -> None:
         result = self.read_value
-        self.set_title(t("reconcile.vat_title", period=result["period"], start=result["start"], end=result["end"]))
+        vat_period = result["vat_period"]
+        self.set_title(t("reconcile.vat_title", period=vat_period["label"], start=result["start"], end=result["end"]))
         headers = [t("reconcile.column_box"), t("reconcile.column_accounts"), t("reconcile.column_booked"),
                    t("reconcile.column_whole_kronor"), t("reconcile.column_reported"), t("reconcile.column_difference")]
         rows = []
@@ -811,12 +812,24 @@ class ReconcileVatScreen(PeriodView):
                      style="bold red" if box["difference"] else ""),
             ), box["box"]))  # fmt: skip
         self.query_one(RowTable).show_rows(headers, rows, flexible=1)
+        if vat_period["open"]:  # no return yet, so no settlement or payment to look for
+            summary = Text().append(t("reconcile.vat_period_open", vat_period=vat_period["label"],
+                                      end=vat_period["end"]), style="yellow")  # fmt: skip
+        else:
+            summary = self.settlement_summary(result["settlement"], result["payment"])
+        if result["differences"]:
+            summary.append("\n" + t("reconcile.vat_differences", boxes=", ".join(result["differences"])),
+                           style="bold red")  # fmt: skip
+        self.query_one("#view-summary", Static).update(summary)
+
+    @staticmethod
+    def settlement_summary(settled: dict | None, paid: dict | None) -> Text:
         summary = Text()
-        settled, paid = result["settlement"], result["payment"]
         if settled:
             summary.append_text(literal(t(
                 "reconcile.vat_settled", voucher=f"{settled['series']}{settled['number']}", date=settled["date"],
-                amount=money(settled["amount_2650"]), rounding=money(settled["rounding_3740"]))))
+                account=", ".join(settled["accounts"]), amount=money(settled["amount_2650"]),
+                rounding=money(settled["rounding_3740"]))))
         else:
             summary.append(t("reconcile.vat_not_settled"), style="yellow")
         summary.append("\n")
@@ -825,10 +838,7 @@ class ReconcileVatScreen(PeriodView):
                                           date=paid["date"], amount=money(paid["amount_1630"]))))  # fmt: skip
         else:
             summary.append(t("reconcile.vat_not_paid"), style="yellow")
-        if result["differences"]:
-            summary.append("\n" + t("reconcile.vat_differences", boxes=", ".join(result["differences"])),
-                           style="bold red")  # fmt: skip
-        self.query_one("#view-summary", Static).update(summary)
+        return summary
 
     def action_reported(self) -> None:
         self.ask()
