@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -48,3 +50,22 @@ def print_table(title: str, rows: list[Measurement], baseline: Measurement) -> N
     for row in rows:
         ratio = row.seconds / baseline.seconds if baseline.seconds else float("nan")
         print(f"{row.name:<34}{row.seconds:>9.2f}{ratio:>12.2f}{row.peak_rss_mb:>13.0f}")
+
+
+@contextmanager
+def durable_postgres(benchmark: str) -> Iterator[str | None]:
+    """A PostgreSQL server of the benchmark's own with the default durability (as a firm's), its address; None, said
+    on stderr, where the machine has no PostgreSQL."""
+    from tests.postgres import PostgresMissing, running_postgres
+
+    try:
+        server_context = running_postgres(durable=True)
+        server = server_context.__enter__()
+    except PostgresMissing as missing:
+        print(f"\n{benchmark} skipped: {missing}", file=sys.stderr)
+        yield None
+        return
+    try:
+        yield server
+    finally:
+        server_context.__exit__(None, None, None)

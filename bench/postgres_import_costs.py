@@ -9,12 +9,12 @@ Issue 19 asks for the import within 1.5x SQLite's; this says which part of the s
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from contextlib import closing
 from pathlib import Path
 
+from bench.measure import durable_postgres
 from bench.sie_import import ensure_file
 
 PARENTS = ("company", "import_batch", "fiscal_year")
@@ -105,20 +105,11 @@ def _load_bare(cursor, folder: Path, indexes: list[str]) -> None:
 
 
 def main() -> None:
-    from tests.postgres import PostgresMissing, running_postgres
-
-    try:
-        server_context = running_postgres(durable=True)
-        server = server_context.__enter__()
-    except PostgresMissing as missing:
-        print(f"\nPostgreSQL import costs skipped: {missing}", file=sys.stderr)
-        return
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            dump(server, Path(folder))
-            seconds = {job: load(server, Path(folder), job) for job in [*WITHOUT, BARE]}
-    finally:
-        server_context.__exit__(None, None, None)
+    with durable_postgres("PostgreSQL import costs") as server, tempfile.TemporaryDirectory() as folder:
+        if server is None:
+            return
+        dump(server, Path(folder))
+        seconds = {job: load(server, Path(folder), job) for job in [*WITHOUT, BARE]}
     baseline = seconds[next(iter(WITHOUT))]
     print(f"\nPostgreSQL: COPY of {ensure_file().name}'s vouchers and rows, server work only (seconds)")
     print(f"{'job':<44}{'seconds':>9}{'x baseline':>12}{'saved':>8}")

@@ -11,12 +11,11 @@ a filter 0.5 s) apply to the store's share of them on either backend.
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.measure import measure, print_table
+from bench.measure import durable_postgres, measure, print_table
 from bench.sie_import import ensure_file
 
 JOBS = "bench.postgres_store"
@@ -59,17 +58,13 @@ def paging(store: str) -> dict:
 
 
 def main() -> None:
-    from tests.postgres import PostgresMissing, new_database, running_postgres
+    from tests.postgres import new_database
 
     path = ensure_file()
     size_mb = path.stat().st_size / (1024 * 1024)
-    try:
-        server_context = running_postgres(durable=True)
-        server = server_context.__enter__()
-    except PostgresMissing as missing:
-        print(f"\nPostgreSQL store benchmark skipped: {missing}", file=sys.stderr)
-        return
-    try:
+    with durable_postgres("PostgreSQL store benchmark") as server:
+        if server is None:
+            return
         with tempfile.TemporaryDirectory() as folder:
             sqlite_store = str(Path(folder) / "bench.sqlite3")
             postgres_store = new_database(server)
@@ -78,8 +73,6 @@ def main() -> None:
             print_table(f"Store: {path.name}, {size_mb:.0f} MB, {on_sqlite.detail}", [on_sqlite, on_postgres], on_sqlite)
             pages_sqlite = measure("paging on SQLite", JOBS, "paging", sqlite_store)
             pages_postgres = measure("paging on PostgreSQL", JOBS, "paging", postgres_store)
-    finally:
-        server_context.__exit__(None, None, None)
     print(f"\nTransaction analysis paging over {pages_sqlite.detail['rows']} rows, {PAGE} rows a page (seconds)")
     print(f"{'step':<18}{'SQLite':>10}{'PostgreSQL':>12}{'x SQLite':>10}")
     for step in ("open_year", "first_page", "page_down", "end", "filter_account", "filter_text"):
