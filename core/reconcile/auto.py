@@ -1,8 +1,10 @@
 """Specifications the books alone prove (reconciliation.md §6): computed on every read, so an import or a closing
 entry is reflected at once and nothing goes stale.
 
-- a VAT account 2610-2649: what was booked after the last settlement that cleared it; the rest is what the
-  settlement left behind (§6 check 5);
+- a VAT account 2610-2649: the VAT booked in the VAT periods no settlement up to the period end has reported, i.e.
+  what was booked after the last settlement that cleared it, and where that settlement is dated after the VAT
+  period it reports (booked on the filing date) also what was booked between that VAT period's end and it, less
+  the settlements; the rest is what the settlements left behind (§6 check 5);
 - 2650 / 1650: the settlements not yet cleared by an equal payment or refund, each with the VAT accounts its
   voucher cleared (§6 checks 5 and 8);
 - 2099: the opening balance, its transfer (2098/2091) and the year's result computed from 3000-8989 (§6 checks 3-4);
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
+from core.checks.vat import settled_through
 from core.reconcile import rules
 from core.reconcile.books import Balances, balances, kept
 from core.store.dialect import ordered_join
@@ -171,13 +174,33 @@ def _settling(db: pw.Database, fiscal_year: FiscalYear, accounts: list[str]) -> 
         f"e.fiscal_year_id = ? AND r.account IN ({marks})", (fiscal_year.id, *accounts)).fetchall()}
 
 
+def _vat_period_kind(db: pw.Database, fiscal_year: FiscalYear) -> str | None:
+    """The VAT period as set or as the settlements show it; None where it would only be the usual period guessed
+    (a settlement on the last day of a month then reads as reporting up to its own date, as before)."""
+    # imported here: core.reconcile.vat imports core.reconcile.work, which imports this module
+    from core.reconcile.vat import vat_period_kind
+
+    return vat_period_kind(db, fiscal_year.company, fiscal_year.id, guess=False)
+
+
+def _reported_through(kind: str | None, fiscal_year: FiscalYear, day: dt.date) -> dt.date:
+    """The last day of the VAT periods a settlement dated `day` reports (core.checks.vat.settled_through); the
+    day itself while the VAT period is unknown."""
+    return day if kind is None else settled_through(kind, day, fiscal_year.start, fiscal_year.end)
+
+
 def _vat_account(db, fiscal_year, account, opening, end, settlement_accounts) -> AutoSpec:
     rows = _rows(db, fiscal_year, account, end)
     settling = _settling(db, fiscal_year, list(settlement_accounts))
     settled = [i for i, row in enumerate(rows) if _key(row) in settling]
     if not settled:
         return AutoSpec("vat-account", True, [AutoLine("opening", opening), *_listed("booked", rows)])
-    return AutoSpec("vat-account", True, _listed("booked-since-settlement", rows[settled[-1] + 1:]))
+    reported = _reported_through(_vat_period_kind(db, fiscal_year), fiscal_year, rows[settled[-1]].date)
+    if reported < rows[settled[-1]].date:  # booked after the VAT period it reports: the VAT since that period's end
+        unsettled = [row for row in rows if row.date > reported and _key(row) not in settling]
+    else:
+        unsettled = rows[settled[-1] + 1:]
+    return AutoSpec("vat-account", True, _listed("booked-since-settlement", unsettled))
 
 
 def _vat_settlement(db, fiscal_year, account, opening, end) -> AutoSpec:
@@ -263,13 +286,16 @@ class Totals:
 
     A VAT account's total is its movement after the last settlement that cleared it (or its balance when none
     has): the movement up to the period's end less the movement up to and including that settlement, where the
-    rows of the settlement's own day count up to its voucher (vouchers by id, then closing entries by id)."""
+    rows of the settlement's own day count up to its voucher (vouchers by id, then closing entries by id). Where
+    that settlement is dated after the VAT period it reports, it is the movement after that VAT period's end less
+    the settlements' own rows since then."""
 
     def __init__(self, db: pw.Database, fiscal_year: FiscalYear, books: Balances) -> None:
         self.db, self.fiscal_year, self.books = db, fiscal_year, books
         self.vat = rules.vat()
         self.year_rows: dict[str, list[_Row]] = {}
-        self._settled: dict[str, list[tuple[tuple[str, bool, int], int]]] | None = None
+        self._settled: dict[str, list[tuple[tuple[str, bool, int], int, int]]] | None = None
+        self._kind: list[str | None] = []  # the VAT period (_vat_period_kind), read once when first needed
         self._results: Balances | None = None
         self._result_others: dict[tuple[str, int], list[tuple[str, int]]] | None = None
 
@@ -293,17 +319,29 @@ class Totals:
     def _vat_account(self, account: str, opening: int, end: dt.date) -> int:
         day = end.isoformat()
         moved = self.books.moved(account, day)
-        settled = [through for key, through in self.settled().get(account, []) if key[0] <= day]
-        return moved - settled[-1] if settled else opening + moved
+        settled = [item for item in self.settled().get(account, []) if item[0][0] <= day]
+        if not settled:
+            return opening + moved
+        (last_day, _, _), through, _ = settled[-1]
+        if not self._kind:
+            self._kind.append(_vat_period_kind(self.db, self.fiscal_year))
+        reported = _reported_through(self._kind[0], self.fiscal_year, dt.date.fromisoformat(last_day)).isoformat()
+        if reported < last_day:  # booked after the VAT period it reports: the VAT since that period's end
+            return moved - self.books.moved(account, reported) - sum(
+                own for (when, _, _), _, own in settled if when > reported)
+        return moved - through
 
-    def settled(self) -> dict[str, list[tuple[tuple[str, bool, int], int]]]:
+    def settled(self) -> dict[str, list[tuple[tuple[str, bool, int], int, int]]]:
         """Per settled VAT account, in the books' order: each settlement that moved it, as (ISO date, is a closing
-        entry, id) and the account's movement from the year's start up to and including it."""
+        entry, id), the account's movement from the year's start up to and including it, and its own movement of
+        the account."""
         if self._settled is not None:
             return self._settled
-        found: dict[str, list[tuple[tuple[str, bool, int], int]]] = defaultdict(list)
-        for account, day, owner, earlier in kept(self.db, self.fiscal_year.id, "vat-settlements", self._settlements):
-            found[account].append(((day, False, owner), self.books.moved(account, day, through=False) + earlier))
+        found: dict[str, list[tuple[tuple[str, bool, int], int, int]]] = defaultdict(list)
+        for account, day, owner, earlier, own in kept(self.db, self.fiscal_year.id, "vat-settlements",
+                                                      self._settlements):
+            found[account].append(((day, False, owner), self.books.moved(account, day, through=False) + earlier,
+                                   own))
         entries: dict[tuple[int, str], int] = defaultdict(int)
         for entry, day, account, amount in self.books.closing_rows:
             entries[(entry, account)] += amount
@@ -315,14 +353,14 @@ class Totals:
                 day = entry_days[entry]
                 later = sum(value for (other, a), value in entries.items()
                             if a == account and entry_days[other] == day and other > entry)
-                found[account].append(((day, True, entry), self.books.moved(account, day) - later))
+                found[account].append(((day, True, entry), self.books.moved(account, day) - later, amount))
         self._settled = {account: sorted(items) for account, items in found.items()}
         return self._settled
 
-    def _settlements(self) -> list[tuple[str, str, int, int]]:
+    def _settlements(self) -> list[tuple[str, str, int, int, int]]:
         """Each voucher with a row on a settlement account (_settling) that moved a settled VAT account: (account,
-        ISO date, voucher id, the account's movement that day by the vouchers up to and including it). From the
-        imported vouchers alone: kept per books fingerprint."""
+        ISO date, voucher id, the account's movement that day by the vouchers up to and including it, the voucher's
+        own movement of it). From the imported vouchers alone: kept per books fingerprint."""
         settling = _settling(self.db, self.fiscal_year, list(self.vat["settlement_accounts"]))
         vouchers = sorted(owner for kind, owner in settling if kind == "v")
         dates: dict[int, str] = {}
@@ -338,7 +376,7 @@ class Totals:
             for account, amount in own[("v", owner)]:
                 if amount and rules.settled_vat_account(account):
                     earlier = sum(part for voucher, part in same_day.get((account, day), []) if voucher <= owner)
-                    found.append((account, day, owner, earlier))
+                    found.append((account, day, owner, earlier, amount))
         return found
 
     def _same_day(self, days: list[str]) -> dict[tuple[str, str], list[tuple[int, int]]]:

@@ -24,7 +24,7 @@ from core.checks.vat import derived_vat_period, settled_through
 from core.errors import BokslutError
 from core.reconcile import rules
 from core.reconcile.work import Place, refuse_if_locked
-from core.store.models import FiscalYear, VatReported, utc_now
+from core.store.models import Company, FiscalYear, VatReported, utc_now
 
 TAX_ACCOUNT = "1630"
 Settling = tuple[int, str, str, dt.date, dict[str, int]]  # a voucher on 2650 or 1650: id, series, number, day, rows
@@ -64,11 +64,26 @@ def _on_settlement_accounts(rows: dict[str, int]) -> int:
     return sum(rows.get(account, 0) for account in rules.vat()["settlement_accounts"])
 
 
+def vat_period_kind(db: pw.Database, company: Company, year_id: int, settling: list[Settling] | None = None,
+                    guess: bool = True) -> str | None:
+    """How often the company files a VAT return: its setting, else what its settlements' dates show (read here
+    unless `settling` is given). Where they are too few to tell (not two in different months) that is the usual
+    period, a guess: None unless `guess`."""
+    if company.vat_period:
+        return company.vat_period
+    if settling is None:
+        settling = _settling(db, year_id)
+    days = [when for *_, when, rows in settling if _settles_vat(rows)]
+    if not guess and len({(day.year, day.month) for day in days}) < 2:
+        return None
+    return derived_vat_period(days)
+
+
 def _vat_period(here: Place, settling: list[Settling]) -> dict:
     """The VAT period holding the reconciliation period's last day (§3.4: calendar months or quarters, or the fiscal
     year), clipped to the fiscal year; open while it ends after that day."""
     year, day = here.fiscal_year, here.period.end
-    kind = here.company.vat_period or derived_vat_period([when for *_, when, rows in settling if _settles_vat(rows)])
+    kind = vat_period_kind(here.db, here.company, year.id, settling)
     if kind == "year":
         key, start, end = str(year.end.year), year.start, year.end
     else:
