@@ -829,11 +829,23 @@ class _Loader:
     def _current_year_span(
         self, header: Header, first_item: Voucher | Balance | None
     ) -> tuple[dt.date, dt.date] | None:
-        """#RAR 0, or without one the calendar year of the first voucher (4I files omit #RAR)."""
+        """#RAR 0; without one (4I files omit it) the company's stored year holding the first voucher, else that
+        voucher's calendar year, said as a warning: a company with a broken fiscal year must not get a second,
+        overlapping calendar year from a voucher file."""
         if 0 in header.years:
             return header.years[0].start, header.years[0].end
         if isinstance(first_item, Voucher):
-            return dt.date(first_item.date.year, 1, 1), dt.date(first_item.date.year, 12, 31)
+            day = first_item.date.isoformat()
+            known = self.db.execute_sql(
+                'SELECT start, "end" FROM fiscal_year WHERE company_id = ? AND start <= ? AND "end" >= ?',
+                (self.company_id, day, day),
+            ).fetchone()
+            if known is not None:
+                return dt.date.fromisoformat(str(known[0])), dt.date.fromisoformat(str(known[1]))
+            start, end = dt.date(first_item.date.year, 1, 1), dt.date(first_item.date.year, 12, 31)
+            self.warnings.append(SieWarning(None, Phrase("year_from_first_voucher", start=start.isoformat(),
+                                                         end=end.isoformat())))  # fmt: skip
+            return start, end
         if isinstance(first_item, Balance):
             raise SieError(self.path, first_item.line, Phrase("balances_without_rar"), field="#RAR")
         return None

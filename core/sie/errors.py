@@ -177,6 +177,9 @@ PHRASES: dict[str, str | Counted] = {
     "{voucher}, not in series {series} it was exported to; it counts as booked. Check that this is that voucher",
     "org_check_digit": "#ORGNR {org} has a check digit that does not match; imported as written. Check the number "
     "with the company",
+    "year_from_first_voucher": "the file has no #RAR, so its vouchers went into the calendar year {start}..{end} of "
+    "the first one. If the company's fiscal year is another, remove that year and import the full SIE 4E export "
+    "first",
 }
 
 

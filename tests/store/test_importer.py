@@ -12,7 +12,8 @@ import pytest
 
 from core.activity import list_activity
 from core.importer import (
-    ArrivingFiles, ImportAbandoned, ImportProgress, OrgNumberMismatch, SourceFile, import_sie, import_source,
+    ArrivingFiles, ImportAbandoned, ImportProgress, OrgNumberMismatch, SourceFile, VouchersOnlyFile, import_sie,
+    import_source,
     import_sources,
 )
 from core.store.db import open_store
@@ -177,6 +178,24 @@ def test_file_without_rar_gets_the_calendar_year_of_its_vouchers(db):
     result = _import(db, [voucher(1, dt.date(2022, 5, 1), ("1930", "1"), ("3001", "-1"))], header=header)
     year = FiscalYear.get_by_id(result.fiscal_year_id)
     assert (year.start, year.end) == (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+    assert [warning.message.key for warning in result.warnings] == ["year_from_first_voucher"]  # a guess, said
+
+
+def test_a_voucher_file_without_rar_goes_to_the_stored_year_that_holds_it(db):
+    """A company with a broken fiscal year (May-April): a 4I file of February 2025 belongs to 2024-05-01..2025-04-30,
+    not to a calendar year 2025 overlapping it. That year was loaded from a full export, so the voucher file may not
+    replace it, and nothing changes."""
+    full = make_header(start=dt.date(2024, 5, 1), end=dt.date(2025, 4, 30))
+    _import(db, consistent_year(dt.date(2024, 5, 1)), header=full, file_name="full.se")
+    before = dump(db)
+    header = make_header()
+    header.years.clear()
+
+    with pytest.raises(VouchersOnlyFile, match="2024"):
+        _import(db, [voucher(1, dt.date(2025, 2, 10), ("1930", "1"), ("3001", "-1"))], header=header, file_name="feb.si")
+
+    assert dump(db) == before
+    assert dt.date(2025, 1, 1) not in {year.start for year in FiscalYear.select()}  # no overlapping calendar year
 
 
 def test_chart_only_file_creates_no_year(db):
