@@ -59,6 +59,11 @@ INPUT_BASE = (("1000", "1499"), ("1700", "1799"), ("2900", "2999"), ("4000", "79
 # without the VAT that was not deducted.
 HALF_VAT_ACCOUNTS = ("5615",)
 HALF_VAT_RATE = Decimal("12.5")
+# Representation and staff parties (BAS 6071/6072, 7631/7632): VAT is deductible on at most 300 kr a person excl.
+# VAT, so 36 kr a person for food at 12 %, or Skatteverket's schablon of 46 kr a person with alcohol (13 kap. 24-25 §§
+# ML; Skatteverket on representation [V2]). Input VAT that is a whole number of either is such a cap.
+REPRESENTATION_ACCOUNTS = ("6071", "6072", "7631", "7632")
+REPRESENTATION_VAT_PER_PERSON_ORE = (3600, 4600)
 SETTLEMENT_ACCOUNTS = ("2650", "1650", "1630")  # redovisningskonto, momsfordran, the tax account (§3.6)
 ROUNDING_ACCOUNT = "3740"  # öres- och kronutjämning: the öre a return in whole kronor leaves (§3.5)
 WHOLE_KRONA_ORE = 100
@@ -510,6 +515,12 @@ def _is_bought(account: str) -> bool:
     return any(low <= account <= high for low, high in INPUT_BASE)
 
 
+def _capped_representation(vat: int, bases: list[tuple[str, int]]) -> bool:
+    """Input VAT on representation that is the capped amount for a whole number of people."""
+    return vat > 0 and any(account.startswith(REPRESENTATION_ACCOUNTS) for account, _ in bases) and any(
+        vat % per_person == 0 for per_person in REPRESENTATION_VAT_PER_PERSON_ORE)
+
+
 def _fits_row_by_row(ctx: Context, voucher_id: int, vat: int, is_base, rates: tuple[int, ...]) -> bool:
     """The voucher read whole (only one that did not fit by account): its base rows one by one, including what it
     bought on balance accounts. Without any base row there is nothing to judge."""
@@ -523,10 +534,10 @@ def vat_rate(ctx: Context) -> list[Finding]:
     """Per voucher: output VAT against its sales (3000-3799 but 3740) at the account's rate, input VAT against
     what was bought at any of 25, 12 or 6 %: by account over 2610-7999 (one pass over the account index), and a
     voucher that does not fit so again row by row with what it bought on balance accounts too (INPUT_BASE), so a
-    VAT-free line beside a taxed one on the same account is told apart. Left out: settlement vouchers, reverse charge and import (2614/2615..., 2645, 2647:
-    a purchase's calculated VAT, on both sides), rounding (3740), dormant VAT, and vouchers with several output
-    rates (their bases cannot be told apart). Not modelled: the fixed amounts per person of representation, whose
-    VAT is no rate of the cost (a red there is for the accountant to mark done)."""
+    VAT-free line beside a taxed one on the same account is told apart. Left out: settlement vouchers, reverse
+    charge and import (2614/2615..., 2645, 2647: a purchase's calculated VAT, on both sides), rounding (3740),
+    dormant VAT, and vouchers with several output rates (their bases cannot be told apart). Representation's VAT
+    capped per person (REPRESENTATION_VAT_PER_PERSON_ORE) is no rate of the cost and is accepted as such."""
     by_voucher = groupby(
         ctx.rows(
             "SELECT v.id, v.series, v.number, v.date, r.account, SUM(r.amount) FROM voucher_row r "
@@ -555,6 +566,7 @@ def vat_rate(ctx: Context) -> list[Finding]:
             rows.append({**_voucher_row(series, number, date, account, out_vat),
                          "base": _amount(sum(n for _, n in sales)), "expected": f"{rate} %"})  # fmt: skip
         if input_vat and not _some_base_fits(input_vat, costs, VAT_RATES) \
+                and not _capped_representation(input_vat, costs) \
                 and not _fits_row_by_row(ctx, voucher_id, input_vat, _is_bought, VAT_RATES):
             account = min(a for a in amounts if _is_reported_vat(a) and a >= INPUT_VAT[0])
             expected = " or ".join(f"{r} %" for r in VAT_RATES)

@@ -132,6 +132,12 @@ def test_input_vat_row_by_row_on_what_was_bought_and_half_on_a_leased_car(db):
         _settle(4, day(2, 29)),
     ])  # fmt: skip
     assert results(db, "vat-rate")["status"] == "green"
+    # representation: VAT deductible on at most 300 kr a person, 36 kr (food) or the 46 kr schablon with alcohol;
+    # a dinner for two at 1 200 kr excl. VAT (12 %: 144 kr): 72 deducted, the rest on the cost
+    load(db, [voucher(1, day(2, 1), ("6072", "1272"), ("2641", "72"), ("1930", "-1344")),
+              voucher(2, day(2, 2), ("7632", "4540"), ("2641", "460"), ("1930", "-5000")),  # a staff party for ten
+              _settle(3, day(2, 29))])  # fmt: skip
+    assert results(db, "vat-rate")["status"] == "green"
     load(db, [voucher(1, day(2, 1), ("6570", "800"), ("2641", "700"), ("1930", "-1500"))])
     assert [row["amount"] for row in results(db, "vat-rate")["rows"]] == ["700.00"]  # 700 kr of VAT on 800 of fees
 
