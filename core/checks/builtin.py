@@ -10,7 +10,8 @@ import datetime as dt
 import json
 import math
 from decimal import Decimal
-from itertools import combinations, groupby
+from fractions import Fraction
+from itertools import combinations, groupby, product
 
 from core import integrity
 from core.checks import VOUCHER_CHANGES
@@ -51,6 +52,7 @@ CALCULATED_INPUT_VAT = ("2645", "2647")  # the input VAT that mirrors it
 VAT_RATES = (25, 12, 6)
 VAT_TOLERANCE_ORE = 100  # rounding: at least one krona, else half a percentage point of the base
 MAX_BASE_ROWS = 10  # base rows on one voucher whose every combination is tried
+MAX_MIXED_ROWS = 6  # base rows whose every assignment of rates is tried (5 choices each: 15 625 at most)
 # What input VAT may be a share of, besides the costs (4000-7999): equipment and stock bought (1000-1499), prepaid
 # costs (1700-1799) and accrued ones (2900-2999). Payment, receivable and payable rows are never a base.
 INPUT_BASE = (("1000", "1499"), ("1700", "1799"), ("2900", "2999"), ("4000", "7999"))
@@ -527,7 +529,23 @@ def _fits_row_by_row(ctx: Context, voucher_id: int, vat: int, is_base, rates: tu
     bases = [(account, amount) for account, amount in ctx.rows(
         "SELECT account, amount FROM voucher_row WHERE voucher_id = ? AND kind = 'TRANS' ORDER BY id", voucher_id
     ) if amount and is_base(account)]  # fmt: skip
-    return not bases or _some_base_fits(vat, bases, rates)
+    return not bases or _some_base_fits(vat, bases, rates) or _rows_at_their_own_rates(vat, bases, rates)
+
+
+def _rows_at_their_own_rates(vat: int, bases: list[tuple[str, int]], rates: tuple[int, ...]) -> bool:
+    """The VAT is the sum of each row at a rate of its own, or none: a supplier invoice with rent at 25 %, a leased
+    car at half and insurance without VAT, or two card receipts at 6 and 12 % on one account. Up to MAX_MIXED_ROWS
+    rows (every assignment is tried); exact arithmetic, a leased car's deducted VAT being a ninth of its row (12.5 %
+    of the fee without the half not deducted)."""
+    if len(bases) > MAX_MIXED_ROWS:
+        return False
+    choices = [
+        [Fraction(0), *(Fraction(rate * amount, 100) for rate in rates),
+         *((Fraction(amount, 9),) if account.startswith(HALF_VAT_ACCOUNTS) else ())]
+        for account, amount in bases
+    ]
+    tolerance = max(Fraction(VAT_TOLERANCE_ORE), Fraction(sum(abs(amount) for _, amount in bases), 200))
+    return any(abs(vat - sum(parts)) <= tolerance for parts in product(*choices))
 
 
 def vat_rate(ctx: Context) -> list[Finding]:

@@ -129,7 +129,14 @@ def test_input_vat_row_by_row_on_what_was_bought_and_half_on_a_leased_car(db):
         voucher(1, day(2, 1), ("4010", "1000"), ("4010", "400"), ("2641", "250"), ("2440", "-1650")),
         voucher(2, day(2, 2), ("5010", "1000"), ("1710", "3000"), ("2641", "1000"), ("2440", "-5000")),
         voucher(3, day(2, 3), ("5615", "4320"), ("2641", "480"), ("2440", "-4800")),
-        _settle(4, day(2, 29)),
+        # the official sample's supplier invoice C 61: 25 % on 5090, 5613 and 6530, half on the leased car:
+        # 104 + 1 050 + 720 + 480 = 2 354
+        voucher(4, day(2, 4), ("5090", "416"), ("5613", "4200"), ("5615", "4320"), ("6530", "2880"),
+                ("2641", "2354"), ("2440", "-14170")),
+        # two card receipts on one account, at 6 and 12 % (the sample's A 38): 33.06 + 112.45
+        voucher(5, day(2, 5), ("5800", "550.94"), ("2641", "33.06"), ("5800", "937.55"), ("2641", "112.45"),
+                ("1930", "-1634.00")),
+        _settle(6, day(2, 29)),
     ])  # fmt: skip
     assert results(db, "vat-rate")["status"] == "green"
     # representation: VAT deductible on at most 300 kr a person, 36 kr (food) or the 46 kr schablon with alcohol;
