@@ -662,14 +662,16 @@ class _Year:
             yield from self._book("G", day, f"Avskrivning inventarier {_month_name(day)}", rows)
 
     def _vat_report(self, day: date) -> Iterator[Entry]:
-        """Clear the VAT accounts to 2650 in whole kronor, as the VAT return is; öre go to 3740."""
+        """Clear the VAT accounts to 2650 as the VAT return reports them: each box in whole kronor, its öre dropped
+        (reconciliation.md §3.5, truncated as reconcile.toml's rounding), box 49 from the whole boxes; the öre go to
+        3740."""
         rows: list[Row] = []
-        net = 0
+        net = whole_kronor = 0
         for account in ("2611", "2621", "2631", "2641"):
             amount = self.balance.get(account, 0)
             rows.append(_plain(account, -amount))
             net += amount
-        whole_kronor = net // 100 * 100 if net >= 0 else -(-net // 100 * 100)
+            whole_kronor += amount // 100 * 100 if amount >= 0 else -(-amount // 100 * 100)
         rows += [_plain("2650", whole_kronor), _plain("3740", net - whole_kronor)]
         yield from self._book("M", day, f"Momsredovisning {_month_name(day)}", rows)
 

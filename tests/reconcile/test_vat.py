@@ -189,3 +189,17 @@ def test_the_demos_year_end_is_its_last_vat_month(demo):
     assert Decimal(forty_nine["reported"]) == -settled
     assert Decimal(forty_nine["difference"]) == whole[0] + whole[1] + whole[2] - whole[3] + settled
     assert abs(Decimal(forty_nine["difference"])) < 4  # öre of four boxes, not the year's VAT
+
+
+def test_the_demos_returns_are_its_boxes_in_whole_kronor(demo):
+    """Each of the demo's monthly settlements (series M) clears the VAT accounts to 2650 as a return reports them:
+    each box's öre dropped (reconciliation.md §3.5), so every month of 2025 reconciles with no difference."""
+    cli, book = demo
+    settlements = [rows for series, _, day, rows in book.vouchers if series == "M" and day.year == 2025]
+    assert len(settlements) == 12
+    for rows in settlements:
+        cleared = [-amount for account, amount in rows if "2610" <= account <= "2649"]
+        boxes = sum(Decimal(int(amount)) for amount in cleared)  # int() drops the öre towards zero
+        assert sum((amount for account, amount in rows if account == "2650"), Decimal(0)) == boxes
+    for month in range(1, 13):
+        assert ok(cli("reconcile", "vat", *DEMO_YEAR, "--period", f"2025-{month:02d}", "--json"))["differences"] == []
