@@ -574,8 +574,8 @@ def vat_rate(ctx: Context) -> list[Finding]:
         output = {a: n for a, n in amounts.items() if _is_reported_vat(a) and a < INPUT_VAT[0] and _output_rate(a)}
         input_vat = sum(n for a, n in amounts.items() if _is_reported_vat(a) and a >= INPUT_VAT[0]
                         and a not in CALCULATED_INPUT_VAT)  # fmt: skip
-        sales = [(a, n) for a, n in amounts.items() if "3000" <= a <= "3799" and a != ROUNDING_ACCOUNT]
-        costs = [(a, n) for a, n in amounts.items() if "4000" <= a <= "7999" or "2900" <= a <= "2999"]
+        sales = [(a, n) for a, n in amounts.items() if _is_sale(a)]
+        costs = [(a, n) for a, n in amounts.items() if _is_bought(a)]  # of 2610-7999: 2900-2999 and 4000-7999
         output_rates = {_output_rate(a) for a in output}
         out_vat = sum(output.values())
         if len(output_rates) == 1 and out_vat and sales and not _some_base_fits(out_vat, sales, tuple(output_rates)) \

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import peewee as pw
 
@@ -295,7 +296,6 @@ class Totals:
         self.vat = rules.vat()
         self.year_rows: dict[str, list[_Row]] = {}
         self._settled: dict[str, list[tuple[tuple[str, bool, int], int, int]]] | None = None
-        self._kind: list[str | None] = []  # the VAT period (_vat_period_kind), read once when first needed
         self._results: Balances | None = None
         self._result_others: dict[tuple[str, int], list[tuple[str, int]]] | None = None
 
@@ -323,13 +323,17 @@ class Totals:
         if not settled:
             return opening + moved
         (last_day, _, _), through, _ = settled[-1]
-        if not self._kind:
-            self._kind.append(_vat_period_kind(self.db, self.fiscal_year))
-        reported = _reported_through(self._kind[0], self.fiscal_year, dt.date.fromisoformat(last_day)).isoformat()
+        last = dt.date.fromisoformat(last_day)
+        reported = _reported_through(self.vat_period_kind, self.fiscal_year, last).isoformat()
         if reported < last_day:  # booked after the VAT period it reports: the VAT since that period's end
             return moved - self.books.moved(account, reported) - sum(
                 own for (when, _, _), _, own in settled if when > reported)
         return moved - through
+
+    @cached_property
+    def vat_period_kind(self) -> str | None:
+        """The VAT period (_vat_period_kind), read once when first needed."""
+        return _vat_period_kind(self.db, self.fiscal_year)
 
     def settled(self) -> dict[str, list[tuple[tuple[str, bool, int], int, int]]]:
         """Per settled VAT account, in the books' order: each settlement that moved it, as (ISO date, is a closing
