@@ -24,6 +24,7 @@ import peewee as pw
 from core.checks.vat import settled_through
 from core.reconcile import rules
 from core.reconcile.books import Balances, balances, kept
+from core.reconcile.vat_periods import vat_period_kind
 from core.store.dialect import ordered_join
 from core.store.models import FiscalYear
 
@@ -178,9 +179,6 @@ def _settling(db: pw.Database, fiscal_year: FiscalYear, accounts: list[str]) -> 
 def _vat_period_kind(db: pw.Database, fiscal_year: FiscalYear) -> str | None:
     """The VAT period as set or as the settlements show it; None where it would only be the usual period guessed
     (a settlement on the last day of a month then reads as reporting up to its own date, as before)."""
-    # imported here: core.reconcile.vat imports core.reconcile.work, which imports this module
-    from core.reconcile.vat import vat_period_kind
-
     return vat_period_kind(db, fiscal_year.company, fiscal_year.id, guess=False)
 
 

@@ -16,67 +16,29 @@ import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-import peewee as pw
-
 from core import periods
 from core.activity import current_user
-from core.checks.vat import derived_vat_period, settled_through
+from core.checks.vat import settled_through
 from core.errors import BokslutError
 from core.reconcile import rules
+from core.reconcile.vat_periods import (
+    Settling,
+    on_settlement_accounts,
+    settlement_ids,
+    settles_vat,
+    settling_vouchers,
+    vat_period_kind,
+)
 from core.reconcile.work import Place, refuse_if_locked
-from core.store.models import Company, FiscalYear, VatReported, utc_now
+from core.store.models import FiscalYear, VatReported, utc_now
 
 TAX_ACCOUNT = "1630"
-Settling = tuple[int, str, str, dt.date, dict[str, int]]  # a voucher on 2650 or 1650: id, series, number, day, rows
 
 
 def whole_kronor(ore: int) -> int:
     """The box in whole kronor (as öre) by the configured rule; truncate or round is unverified (§3.5)."""
     how = ROUND_DOWN if rules.vat()["rounding"] == "truncate" else ROUND_HALF_UP
     return int((Decimal(ore) / 100).quantize(Decimal(1), rounding=how)) * 100
-
-
-def _settlement_ids(db: pw.Database, year_id: int) -> str:
-    accounts = ", ".join(f"'{a}'" for a in rules.vat()["settlement_accounts"])
-    return (f"SELECT DISTINCT voucher_id FROM voucher_row WHERE fiscal_year_id = {int(year_id)} AND kind = 'TRANS' "
-            f"AND account IN ({accounts})")
-
-
-def _settling(db: pw.Database, year_id: int) -> list[Settling]:
-    """The year's vouchers with a row on a settlement account, by date, with their sum per account."""
-    vouchers: dict[int, Settling] = {}
-    for voucher_id, series, number, day, account, amount in db.execute_sql(
-        "SELECT v.id, v.series, v.number, v.date, r.account, SUM(r.amount) FROM voucher v JOIN voucher_row r ON "
-        f"r.voucher_id = v.id WHERE r.kind = 'TRANS' AND v.id IN ({_settlement_ids(db, year_id)}) "
-        "GROUP BY v.id, v.series, v.number, v.date, r.account ORDER BY v.date, v.id"
-    ).fetchall():
-        entry = vouchers.setdefault(voucher_id, (voucher_id, series, number, dt.date.fromisoformat(str(day)), {}))
-        entry[4][account] = int(amount)
-    return list(vouchers.values())
-
-
-def _settles_vat(rows: dict[str, int]) -> bool:
-    return any(rules.settled_vat_account(account) for account in rows)
-
-
-def _on_settlement_accounts(rows: dict[str, int]) -> int:
-    """What the voucher moves on 2650 and 1650: a refund is settled to 1650 (§3.2 box 49, §3.6)."""
-    return sum(rows.get(account, 0) for account in rules.vat()["settlement_accounts"])
-
-
-def vat_period_kind(db: pw.Database, company: Company, year_id: int, settling: list[Settling] | None = None,
-                    guess: bool = True) -> str | None:
-    """How often the company files a VAT return: its setting, else what its settlements' dates show (read here
-    unless `settling` is given). Where they are too few to tell (not two in different months) that is the usual
-    period, a guess: None unless `guess`."""
-    if company.vat_period:
-        return company.vat_period
-    if settling is None:
-        settling = _settling(db, year_id)
-    days = [when for *_, when, rows in settling if _settles_vat(rows)]
-    if not guess and len({(day.year, day.month) for day in days}) < 2:
-        return None
-    return derived_vat_period(days)
 
 
 def _vat_period(here: Place, settling: list[Settling]) -> dict:
@@ -99,7 +61,7 @@ def set_reported(here: Place, box: str, kronor: int) -> None:
     if box not in known:
         raise BokslutError(f"{box!r} is not a box of the VAT return; choose one of {', '.join(sorted(known))}",
                            key="reconcile_bad_vat_box", params={"box": box})
-    period = _vat_period(here, _settling(here.db, here.fiscal_year.id))
+    period = _vat_period(here, settling_vouchers(here.db, here.fiscal_year.id))
     if period["open"]:
         raise BokslutError(
             f"VAT period {period['label']} is still open on {here.period.end} and has no return yet; give what its "
@@ -118,13 +80,13 @@ def set_reported(here: Place, box: str, kronor: int) -> None:
 def reconcile_vat(here: Place) -> dict:
     """The VAT period's boxes (öre): booked, rounded, reported, difference; its settlement and the payment."""
     db, year = here.db, here.fiscal_year
-    settling = _settling(db, year.id)
+    settling = settling_vouchers(db, year.id)
     period = _vat_period(here, settling)
     start, end = period["start"], here.period.end
     per_account = dict(db.execute_sql(
         "SELECT r.account, SUM(r.amount) FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id WHERE "
         f"r.fiscal_year_id = ? AND r.kind = 'TRANS' AND v.date BETWEEN ? AND ? AND r.voucher_id NOT IN "
-        f"({_settlement_ids(db, year.id)}) GROUP BY r.account", (year.id, start.isoformat(), end.isoformat()),
+        f"({settlement_ids(db, year.id)}) GROUP BY r.account", (year.id, start.isoformat(), end.isoformat()),
     ).fetchall())
     booked: dict[str, int] = defaultdict(int)
     accounts: dict[str, list[str]] = defaultdict(list)
@@ -162,11 +124,11 @@ def _settlement(settling: list[Settling], period: dict, year: FiscalYear) -> tup
     settled = None
     for voucher_id, series, number, day, rows in settling:
         voucher = {"voucher_id": voucher_id, "series": series, "number": number, "date": day.isoformat()}
-        if settled is None and _settles_vat(rows) and settled_through(
+        if settled is None and settles_vat(rows) and settled_through(
                 period["kind"], day, year.start, year.end) == period["end"]:
-            settled = {**voucher, "amount_2650": _on_settlement_accounts(rows),
+            settled = {**voucher, "amount_2650": on_settlement_accounts(rows),
                        "accounts": [a for a in rules.vat()["settlement_accounts"] if a in rows],
                        "rounding_3740": rows.get(rules.vat()["rounding_account"], 0)}
-        elif settled is not None and TAX_ACCOUNT in rows and _on_settlement_accounts(rows) == -settled["amount_2650"]:
+        elif settled is not None and TAX_ACCOUNT in rows and on_settlement_accounts(rows) == -settled["amount_2650"]:
             return settled, {**voucher, "amount_1630": rows[TAX_ACCOUNT]}
     return settled, None
