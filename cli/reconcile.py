@@ -14,7 +14,7 @@ from core import periods
 from core.config import Settings
 from core.errors import BokslutError
 from core.money import format_amount, from_ore, to_ore
-from core.reconcile import analysis, report, vat, work
+from core.reconcile import analysis, report, rules, vat, work
 from core.reports.formats import write_file
 
 
@@ -244,7 +244,7 @@ def cmd_vat(args, settings) -> int:
     for box in result["boxes"]:
         for key in ("booked", "rounded", "reported", "difference"):
             box[key] = None if box[key] is None else _kr(box[key])
-    for part, keys in (("settlement", ("amount_2650", "rounding_3740")), ("payment", ("amount_1630",))):
+    for part, keys in (("settlement", ("amount_2650", "rounding_3740")), ("payment", ("amount",))):
         for key in keys if result[part] else ():
             result[part][key] = _kr(result[part][key])
     if args.json:
@@ -261,7 +261,40 @@ def cmd_vat(args, settings) -> int:
         say(f"  settled {s['series']}{s['number']} {s['date']}: {', '.join(s['accounts'])} {s['amount_2650']}, "
             f"3740 {s['rounding_3740']}")
     if result["payment"]:
-        say(f"  paid {result['payment']['series']}{result['payment']['number']} {result['payment']['date']}")
+        paid = result["payment"]
+        say(f"  paid {paid['series']}{paid['number']} {paid['date']}: {paid['account']} {paid['amount']}")
+    return EXIT_OK
+
+
+def cmd_vat_year(args, settings) -> int:
+    db, company, fiscal_year = company_year(args, settings)
+    result = vat.vat_year(db, company, fiscal_year)
+    for period in result["periods"]:
+        for key in ("booked_49", "reported_49", "difference_49"):
+            period[key] = None if period[key] is None else _kr(period[key])
+        for part, keys in (("settlement", ("amount_2650", "rounding_3740")), ("payment", ("amount",))):
+            for key in keys if period[part] else ():
+                period[part][key] = _kr(period[part][key])
+    year_end = result["year_end"]
+    for key in ("balance", "settled_not_paid", "difference"):
+        year_end[key] = _kr(year_end[key])
+    year_end["unsettled_vat"] = {account: _kr(amount) for account, amount in year_end["unsettled_vat"].items()}
+    if args.json:
+        print_json(result)
+        return EXIT_OK
+    say(f"VAT {result['start']}..{result['end']}, VAT period: {result['vat_period_kind']}")
+    for period in result["periods"]:
+        settled, paid = period["settlement"], period["payment"]
+        say(f"  {period['label']:<8} 49 booked {period['booked_49']:>14}  reported {period['reported_49'] or '-':>14} "
+            f"({period['reported_source'] or '-'})  difference {period['difference_49'] or '-':>10}  "
+            + (f"settled {settled['series']}{settled['number']} {settled['date']}" if settled else "not settled")
+            + (f", paid {paid['series']}{paid['number']} {paid['date']}" if paid else ", not paid")
+            + (f"  boxes differing: {', '.join(period['differences'])}" if period["differences"] else ""))
+    accounts = ", ".join(year_end["accounts"]) or ", ".join(rules.vat()["settlement_accounts"])
+    say(f"  year end: {accounts} {year_end['balance']}, settled and not paid {year_end['settled_not_paid']}, "
+        f"difference {year_end['difference']}")
+    for account, amount in year_end["unsettled_vat"].items():
+        say(f"  not settled: {account} {amount}")
     return EXIT_OK
 
 
@@ -356,6 +389,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         period=False, account=False)
     sub = add("vat", cmd_vat, "the period's VAT per box of the return against what was reported", account=False)
     sub.add_argument("--reported", action="append", metavar="BOX=KRONOR", help="what the filed return said")
+    add("vat-year", cmd_vat_year, "every VAT period of the year: box 49 against the return, settlement, payment, "
+        "and the year-end VAT balance explained", period=False, account=False)
     add("analysis", cmd_analysis, "result accounts: the period, the same period last year, the year to date",
         account=False)
     sub = add("report", cmd_report, "the period's working papers: every account's balance, specification, "

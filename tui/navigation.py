@@ -41,6 +41,7 @@ class Place(StrEnum):
     RECONCILE = "reconcile"
     RECONCILE_ACCOUNT = "reconcile_account"
     RECONCILE_VAT = "reconcile_vat"
+    RECONCILE_VAT_YEAR = "reconcile_vat_year"
     RECONCILE_ANALYSIS = "reconcile_analysis"
 
 
@@ -72,6 +73,7 @@ SCREENS: dict[Place, str] = {
     Place.RECONCILE: "tui.screens.reconcile:ReconcileScreen",
     Place.RECONCILE_ACCOUNT: "tui.screens.reconcile:ReconcileAccountScreen",
     Place.RECONCILE_VAT: "tui.screens.reconcile:ReconcileVatScreen",
+    Place.RECONCILE_VAT_YEAR: "tui.screens.reconcile:ReconcileVatYearScreen",
     Place.RECONCILE_ANALYSIS: "tui.screens.reconcile:ReconcileAnalysisScreen",
 }
 

@@ -21,7 +21,7 @@ import peewee as pw
 from core import periods
 from core.activity import current_user
 from core.money import from_ore
-from core.reconcile import work
+from core.reconcile import vat, work
 from core.reports.formats import NUMBER_FORMAT, put_text
 from core.store.models import Company, FiscalYear, ReconciliationEvent
 from core.store.orgnr import format_org_number
@@ -69,6 +69,7 @@ class ReconciliationReport:
     made_at: dt.datetime
     made_by: str
     accounts: list[ReportAccount]
+    vat: dict  # core.reconcile.vat.vat_year: the VAT periods ended by the period's end; the year end once it is here
 
     @property
     def heading(self) -> str:
@@ -92,9 +93,13 @@ def build(db: pw.Database, company: Company, fiscal_year: FiscalYear, period_tex
         ReportAccount(work.state(here, scope), work.scope_accounts(here, scope), work.events(here, scope))
         for scope in work.listed_scopes(here)
     ]
+    vat_year = vat.vat_year(db, company, fiscal_year)
+    ended = [p for p in vat_year["periods"] if p["end"] <= here.period.end.isoformat()]
+    shown_vat = {**vat_year, "periods": ended,
+                 "year_end": vat_year["year_end"] if here.period.end == fiscal_year.end else None}
     return ReconciliationReport(
         company.name, company.org_number or "", fiscal_year.start, fiscal_year.end, here.label, here.period.locked,
-        dt.datetime.now().replace(microsecond=0), current_user(), accounts,
+        dt.datetime.now().replace(microsecond=0), current_user(), accounts, shown_vat,
     )  # fmt: skip
 
 
@@ -109,6 +114,24 @@ def progress_at_work(db: pw.Database, fiscal_year_id: int) -> dict:
     the period at work."""
     year = FiscalYear.get_by_id(fiscal_year_id)
     return work.progress(work.Place(db, year.company, year, period_at_work(db, year)))
+
+
+VAT_HEADERS = ["Momsperiod", "Ruta 49 bokförd", "Ruta 49 redovisad", "Källa", "Differens", "Rutor med differens",
+               "Momsredovisning", "Betalning"]  # fmt: skip
+VAT_SOURCE_WORDS = {"manual": "angiven", "inferred": "momsredovisningen"}
+
+
+def _voucher_words(voucher: dict | None) -> str:
+    return f"{voucher['series']}{voucher['number']} {voucher['date']}" if voucher else "saknas"
+
+
+def _vat_year_end_lines(year_end: dict) -> list[tuple[str, int]]:
+    """UB of the settlement accounts explained (reconciliation.md §3.4 step 7, §4.2 paper 5)."""
+    accounts = ", ".join(year_end["accounts"]) or "2650"
+    return [(f"Saldo {accounts}", year_end["balance"]),
+            ("Momsredovisningar ännu inte betalda", year_end["settled_not_paid"]),
+            ("Differens", year_end["difference"]),
+            *((f"Ej redovisat {account}", amount) for account, amount in year_end["unsettled_vat"].items())]
 
 
 def status_words(state: work.State) -> str:
@@ -194,6 +217,7 @@ def xlsx_bytes(report: ReconciliationReport) -> bytes:
     files, file_top = sheet_of("Filer", ["Konto", "Namn", "Storlek (byte)", "SHA-256", "Tillagd av", "Tillagd"],
                                [8, 32, 14, 66, 14, 17])
     trail, trail_top = sheet_of("Händelser", ["Konto", "Händelse", "Av", "När"], [8, 60, 14, 17])
+    vat_sheet, vat_top = sheet_of("Moms", VAT_HEADERS, [11, 16, 16, 10, 16, 24, 20, 20])
     lines: dict[str, list[list[object]]] = {"summary": [], "spec": [], "comments": [], "files": [], "trail": []}
     for account in report.accounts:
         state, record = account.state, account.state.record
@@ -220,6 +244,16 @@ def xlsx_bytes(report: ReconciliationReport) -> bytes:
     rows(comments, comment_top, lines["comments"])
     rows(files, file_top, lines["files"])
     rows(trail, trail_top, lines["trail"])
+    vat_lines: list[list[object]] = [
+        [p["label"], from_ore(p["booked_49"]), None if p["reported_49"] is None else from_ore(p["reported_49"]),
+         VAT_SOURCE_WORDS.get(p["reported_source"], ""),
+         None if p["difference_49"] is None else from_ore(p["difference_49"]), ", ".join(p["differences"]),
+         _voucher_words(p["settlement"]), _voucher_words(p["payment"])]
+        for p in report.vat["periods"]
+    ]  # fmt: skip
+    if report.vat["year_end"]:
+        vat_lines += [[], *([words, from_ore(amount)] for words, amount in _vat_year_end_lines(report.vat["year_end"]))]
+    rows(vat_sheet, vat_top, vat_lines)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -304,6 +338,21 @@ def html_text(report: ReconciliationReport) -> str:
         if account.events:
             parts.append(_table(["Händelse", "Av", "När"], [
                 [("", _e(_event_words(e))), ("", _e(e.actor)), ("", _e(_when(e.happened)))] for e in account.events]))
+        parts.append("</section>")
+    if report.vat["periods"]:
+        parts.append("<section><h2>Moms per momsperiod</h2>")
+        parts.append(_table(VAT_HEADERS, [
+            [("", _e(p["label"])), ("amount", _kr(p["booked_49"])),
+             ("amount", "" if p["reported_49"] is None else _kr(p["reported_49"])),
+             ("", _e(VAT_SOURCE_WORDS.get(p["reported_source"], ""))),
+             ("amount difference" if p["difference_49"] else "amount",
+              "" if p["difference_49"] is None else _kr(p["difference_49"])),
+             ("", _e(", ".join(p["differences"]))), ("", _e(_voucher_words(p["settlement"]))),
+             ("", _e(_voucher_words(p["payment"])))] for p in report.vat["periods"]]))  # fmt: skip
+        if report.vat["year_end"]:
+            parts.append(_table(["Bokslutsdagen", "Belopp"], [
+                [("", _e(words)), ("amount", _kr(amount))] for words, amount in _vat_year_end_lines(
+                    report.vat["year_end"])]))  # fmt: skip
         parts.append("</section>")
     parts.append("</body></html>\n")
     return "\n".join(parts)

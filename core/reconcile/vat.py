@@ -16,11 +16,14 @@ import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+import peewee as pw
+
 from core import periods
 from core.activity import current_user
 from core.checks.vat import settled_through
 from core.errors import BokslutError
 from core.reconcile import rules
+from core.reconcile.books import balances
 from core.reconcile.vat_periods import (
     Settling,
     on_settlement_accounts,
@@ -30,9 +33,10 @@ from core.reconcile.vat_periods import (
     vat_period_kind,
 )
 from core.reconcile.work import Place, refuse_if_locked
-from core.store.models import FiscalYear, VatReported, utc_now
+from core.store.models import Company, FiscalYear, VatReported, utc_now
 
 TAX_ACCOUNT = "1630"
+BANK_AND_CASH = "19"  # BAS 19xx: a return paid straight from the bank (§3.4 step 6)
 
 
 def whole_kronor(ore: int) -> int:
@@ -42,10 +46,14 @@ def whole_kronor(ore: int) -> int:
 
 
 def _vat_period(here: Place, settling: list[Settling]) -> dict:
-    """The VAT period holding the reconciliation period's last day (§3.4: calendar months or quarters, or the fiscal
-    year), clipped to the fiscal year; open while it ends after that day."""
-    year, day = here.fiscal_year, here.period.end
-    kind = vat_period_kind(here.db, here.company, year.id, settling)
+    """The VAT period holding the reconciliation period's last day; open while it ends after that day."""
+    kind = vat_period_kind(here.db, here.company, here.fiscal_year.id, settling)
+    return _vat_period_holding(kind, here.fiscal_year, here.period.end)
+
+
+def _vat_period_holding(kind: str, year: FiscalYear, day: dt.date) -> dict:
+    """The VAT period of `kind` holding `day` (§3.4: calendar months or quarters, or the fiscal year), clipped to the
+    fiscal year; open while it ends after that day."""
     if kind == "year":
         key, start, end = str(year.end.year), year.start, year.end
     else:
@@ -79,10 +87,43 @@ def set_reported(here: Place, box: str, kronor: int) -> None:
 
 def reconcile_vat(here: Place) -> dict:
     """The VAT period's boxes (öre): booked, rounded, reported, difference; its settlement and the payment."""
-    db, year = here.db, here.fiscal_year
+    settling = settling_vouchers(here.db, here.fiscal_year.id)
+    result = _reconcile(here.db, here.fiscal_year, _vat_period(here, settling), here.period.end, settling)
+    return {"period": here.label, **result}
+
+
+def vat_year(db: pw.Database, company: Company, year: FiscalYear) -> dict:
+    """Every VAT period of the fiscal year, as the auditor's VAT working paper has them (§4.2 paper 5: every period
+    reconciled, UB 26xx explained; one column per VAT period as in §3.4): each period's box 49 booked, reported and
+    their difference, the boxes that differ, its settlement and payment; then the year-end balance of the settlement
+    accounts against the settlements not yet paid, and what stays unsettled on the VAT accounts (§3.4 step 7)."""
     settling = settling_vouchers(db, year.id)
-    period = _vat_period(here, settling)
-    start, end = period["start"], here.period.end
+    kind = vat_period_kind(db, company, year.id, settling)
+    vat_periods, day = [], year.start
+    while day <= year.end:
+        period = {**_vat_period_holding(kind, year, day), "open": False}  # every one has ended by the year's end
+        result = _reconcile(db, year, period, period["end"], settling)
+        box49 = next(box for box in result["boxes"] if box["box"] == "49")
+        vat_periods.append({**result["vat_period"], "booked_49": box49["rounded"], "reported_49": box49["reported"],
+                            "reported_source": box49["reported_source"], "difference_49": box49["difference"],
+                            "differences": result["differences"], "settlement": result["settlement"],
+                            "payment": result["payment"]})  # fmt: skip
+        day = period["end"] + dt.timedelta(days=1)
+    closing = balances(db, company, year).at(year.end, year_end=True)
+    settlement_accounts = rules.vat()["settlement_accounts"]
+    on_settlement = sum(closing.get(account, 0) for account in settlement_accounts)
+    unpaid = sum(p["settlement"]["amount_2650"] for p in vat_periods if p["settlement"] and not p["payment"])
+    unsettled = {account: amount for account, amount in sorted(closing.items())
+                 if amount and rules.settled_vat_account(account)}  # fmt: skip
+    return {"vat_period_kind": kind, "start": year.start.isoformat(), "end": year.end.isoformat(),
+            "periods": vat_periods, "year_end": {
+                "accounts": [a for a in settlement_accounts if closing.get(a)], "balance": on_settlement,
+                "settled_not_paid": unpaid, "difference": on_settlement - unpaid, "unsettled_vat": unsettled}}
+
+
+def _reconcile(db: pw.Database, year: FiscalYear, period: dict, end: dt.date, settling: list[Settling]) -> dict:
+    """One VAT period's boxes as booked from its start through `end`, and what its return reported."""
+    start = period["start"]
     per_account = dict(db.execute_sql(
         "SELECT r.account, SUM(r.amount) FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id WHERE "
         f"r.fiscal_year_id = ? AND r.kind = 'TRANS' AND v.date BETWEEN ? AND ? AND r.voucher_id NOT IN "
@@ -113,14 +154,15 @@ def reconcile_vat(here: Place) -> dict:
                       "rounded": rounded.get(box, 0), "reported": value, "reported_source": source,
                       "difference": None if value is None else rounded.get(box, 0) - value})
     shown = {**period, "start": period["start"].isoformat(), "end": period["end"].isoformat()}
-    return {"period": here.label, "vat_period": shown, "start": start.isoformat(), "end": end.isoformat(),
+    return {"vat_period": shown, "start": start.isoformat(), "end": end.isoformat(),
             "rounding_rule": rules.vat()["rounding"], "boxes": boxes, "settlement": settled, "payment": payment,
             "differences": [b["box"] for b in boxes if b["difference"]]}
 
 
 def _settlement(settling: list[Settling], period: dict, year: FiscalYear) -> tuple[dict | None, dict | None]:
     """The first settlement that reports the VAT period (dated from its end until the next one ends, as the VAT
-    check reads it), and after it the voucher that clears it against the tax account 1630."""
+    check reads it), and after it the voucher that clears it against the tax account 1630, or straight against the
+    bank or cash as some charts do (§3.4 step 6)."""
     settled = None
     for voucher_id, series, number, day, rows in settling:
         voucher = {"voucher_id": voucher_id, "series": series, "number": number, "date": day.isoformat()}
@@ -129,6 +171,7 @@ def _settlement(settling: list[Settling], period: dict, year: FiscalYear) -> tup
             settled = {**voucher, "amount_2650": on_settlement_accounts(rows),
                        "accounts": [a for a in rules.vat()["settlement_accounts"] if a in rows],
                        "rounding_3740": rows.get(rules.vat()["rounding_account"], 0)}
-        elif settled is not None and TAX_ACCOUNT in rows and on_settlement_accounts(rows) == -settled["amount_2650"]:
-            return settled, {**voucher, "amount_1630": rows[TAX_ACCOUNT]}
+        elif settled is not None and on_settlement_accounts(rows) == -settled["amount_2650"] and (
+                paying := next((a for a in sorted(rows) if a == TAX_ACCOUNT or a.startswith(BANK_AND_CASH)), None)):
+            return settled, {**voucher, "account": paying, "amount": rows[paying]}
     return settled, None

@@ -3,6 +3,7 @@ file's own records say, and as HTML where a hostile account name from the file s
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import stat
 from decimal import Decimal
@@ -64,6 +65,32 @@ def test_xlsx_holds_each_account_with_its_specification_comments_and_files(demo,
 
     refused(cli("reconcile", "report", *YEAR, *PERIOD, "--format", "xlsx", "--output", str(out)), "--overwrite")
     ok(cli("reconcile", "report", *YEAR, *PERIOD, "--format", "xlsx", "--output", str(out), "--overwrite"))
+
+
+def test_the_vat_sheet_lists_each_vat_period_ended_and_at_year_end_explains_2650(demo, tmp_path):
+    """reconciliation.md §4.2 paper 5: every VAT period reconciled, and UB 2650 explained. Each of the demo's monthly
+    settlements (series M) reports its month: box 49 is what it moved to 2650, negated, read from the file."""
+    cli, book = demo
+    settled = {day.strftime("%Y-%m"): (f"M{number} {day.isoformat()}", -sum(a for acc, a in rows if acc == "2650"))
+               for series, number, day, rows in book.vouchers if series == "M" and day.year == 2025}  # fmt: skip
+
+    out = tmp_path / "mars.xlsx"
+    ok(cli("reconcile", "report", *YEAR, *PERIOD, "--format", "xlsx", "--output", str(out)))
+    march = sheet_rows(load_workbook(out)["Moms"], "Momsperiod")
+    assert [row[0] for row in march] == ["2025-01", "2025-02", "2025-03"]  # April's return is not due by March
+
+    out = tmp_path / "bokslut.xlsx"
+    ok(cli("reconcile", "report", *YEAR, "--period", "year-end", "--format", "xlsx", "--output", str(out)))
+    rows = sheet_rows(load_workbook(out)["Moms"], "Momsperiod")
+    periods, year_end = rows[:12], {row[0]: Decimal(str(row[1])).quantize(Decimal("0.01")) for row in rows[12:]}
+    for label, booked, reported, source, difference, _boxes, settlement, _payment in periods:
+        voucher, box_49 = settled[label]
+        assert (settlement, Decimal(str(reported)), source, difference) == (voucher, box_49, "momsredovisningen", 0)
+        assert Decimal(str(booked)) == box_49
+    december_unpaid = -settled["2025-12"][1]
+    assert year_end == {"Saldo 2650": book.balance("2650", dt.date(2025, 12, 31)),
+                        "Momsredovisningar ännu inte betalda": december_unpaid, "Differens": Decimal("0.00")}
+    assert book.balance("2650", dt.date(2025, 12, 31)) == december_unpaid  # the file's own year end agrees
 
 
 HOSTILE_SIE = (

@@ -89,7 +89,8 @@ def test_a_refund_settled_to_1650_is_box_49_and_its_payout_is_found(cli, tmp_pat
         Decimal("-3000.00"), Decimal("-3000.00"), "inferred")
     assert Decimal(forty_nine["difference"]) == 0 and result["differences"] == []
     assert (result["settlement"]["number"], Decimal(result["settlement"]["amount_2650"])) == ("3", Decimal("3000.00"))
-    assert (result["payment"]["number"], Decimal(result["payment"]["amount_1630"])) == ("4", Decimal("3000.00"))
+    assert (result["payment"]["number"], result["payment"]["account"], Decimal(result["payment"]["amount"])) == (
+        "4", "1630", Decimal("3000.00"))
     said = cli("reconcile", "vat", *YEAR, "--period", "2025-01")
     assert said.returncode == 0 and "settled A3 2025-01-31: 1650 3000.00, 3740 0.00" in said.stdout
 
@@ -203,3 +204,63 @@ def test_the_demos_returns_are_its_boxes_in_whole_kronor(demo):
         assert sum((amount for account, amount in rows if account == "2650"), Decimal(0)) == boxes
     for month in range(1, 13):
         assert ok(cli("reconcile", "vat", *DEMO_YEAR, "--period", f"2025-{month:02d}", "--json"))["differences"] == []
+
+
+def test_the_year_shows_every_vat_period_and_explains_the_year_end_balance(cli, tmp_path):
+    """§4.2 paper 5 and §3.4 step 7, quarterly VAT: Q1 settled and paid, Q2 settled with its öre to 3740 and a
+    return that said 10 kr more, not yet paid; Q3 settled and paid; Q4's VAT not yet settled. The year-end 2650 is
+    Q2's settlement alone (-1 000 + 1 000 - 250 - 500 + 500), and 2611 keeps Q4's 300."""
+    books(cli, tmp_path, [
+        ("20250115", [("1930", "10000.00"), ("3001", "-8000.00"), ("2611", "-2000.00")]),
+        ("20250220", [("4010", "4000.00"), ("2641", "1000.00"), ("2440", "-5000.00")]),
+        ("20250331", [("2611", "2000.00"), ("2641", "-1000.00"), ("2650", "-1000.00")]),
+        ("20250512", [("2650", "1000.00"), ("1630", "-1000.00")]),
+        ("20250610", [("1930", "1252.50"), ("3001", "-1002.00"), ("2611", "-250.50")]),
+        ("20250630", [("2611", "250.50"), ("2650", "-250.00"), ("3740", "-0.50")]),
+        ("20250801", [("1930", "2500.00"), ("3001", "-2000.00"), ("2611", "-500.00")]),
+        ("20250930", [("2611", "500.00"), ("2650", "-500.00")]),
+        ("20251112", [("2650", "500.00"), ("1630", "-500.00")]),
+        ("20251201", [("1930", "1500.00"), ("3001", "-1200.00"), ("2611", "-300.00")]),
+    ], "quarter")
+    ok(cli("reconcile", "vat", *YEAR, "--period", "2025-06", "--reported", "49=260"))
+
+    result = ok(cli("reconcile", "vat-year", *YEAR, "--json"))
+    shown = [(p["key"], p["booked_49"], p["reported_49"], p["reported_source"], p["difference_49"],
+              p["settlement"] and p["settlement"]["number"], p["payment"] and p["payment"]["number"])
+             for p in result["periods"]]  # fmt: skip
+    assert shown == [
+        ("2025Q1", "1000.00", "1000.00", "inferred", "0.00", "3", "4"),
+        ("2025Q2", "250.00", "260.00", "manual", "-10.00", "6", None),
+        ("2025Q3", "500.00", "500.00", "inferred", "0.00", "8", "9"),
+        ("2025Q4", "300.00", None, None, None, None, None),
+    ]
+    assert result["periods"][1]["differences"] == ["49"]
+    assert result["year_end"] == {"accounts": ["2650"], "balance": "-250.00", "settled_not_paid": "-250.00",
+                                  "difference": "0.00", "unsettled_vat": {"2611": "-300.00"}}
+    said = cli("reconcile", "vat-year", *YEAR)
+    assert said.returncode == 0
+    assert "2025Q2" in said.stdout and "difference     -10.00" in said.stdout and "settled A6 2025-06-30, not paid" in said.stdout
+    assert "year end: 2650 -250.00, settled and not paid -250.00, difference 0.00" in said.stdout
+    assert "not settled: 2611 -300.00" in said.stdout
+
+
+def test_a_return_paid_from_the_bank_is_paid_and_one_paid_short_is_left_for_the_accountant(cli, tmp_path):
+    """Monthly VAT (§3.4 step 6). January's 2 000 is paid straight from the bank (1930), as some charts do: found.
+    February's 1 000 is met by 900 on the tax account: no payment of that return, so the year end says 2650 holds
+    100 while 1 000 was settled and not found paid, a difference of 900 for the accountant to explain."""
+    books(cli, tmp_path, [
+        ("20250115", [("1930", "10000.00"), ("3001", "-8000.00"), ("2611", "-2000.00")]),
+        ("20250131", [("2611", "2000.00"), ("2650", "-2000.00")]),
+        ("20250212", [("2650", "2000.00"), ("1930", "-2000.00")]),
+        ("20250215", [("1930", "5000.00"), ("3001", "-4000.00"), ("2611", "-1000.00")]),
+        ("20250228", [("2611", "1000.00"), ("2650", "-1000.00")]),
+        ("20250312", [("2650", "900.00"), ("1630", "-900.00")]),
+    ], "month")
+    result = ok(cli("reconcile", "vat-year", *YEAR, "--json"))
+    january, february = result["periods"][:2]
+    assert len(result["periods"]) == 12
+    assert (january["payment"]["number"], january["payment"]["account"], january["payment"]["amount"]) == (
+        "3", "1930", "-2000.00")
+    assert february["settlement"]["number"] == "5" and february["payment"] is None
+    assert (result["year_end"]["balance"], result["year_end"]["settled_not_paid"], result["year_end"]["difference"]) == (
+        "-100.00", "-1000.00", "900.00")

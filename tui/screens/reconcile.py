@@ -207,7 +207,7 @@ class ReconcileScreen(BokslutScreen):
                 cells.append(Text("") if mark is None else Text(MARKS[mark][0], style=MARKS[mark][1],
                                                                 justify="center"))
             rows.append((cells, scope))
-        self.query_one(RowTable).show_rows(headers, rows, flexible=0)
+        self.query_one(RowTable).show_rows(headers, rows, flexible=3)
 
     def on_resize(self, _event: events.Resize) -> None:
         self.lay_out()
@@ -787,6 +787,7 @@ class ReconcileVatScreen(PeriodView):
     FIELD_KEY = "reconcile.reported_placeholder"
     BINDINGS = [
         Binding("enter", "reported", "key.reconcile_reported", id="reconcile_vat.reported"),
+        Binding("y", "year", "key.reconcile_vat_year", id="reconcile_vat.year"),
         Binding("escape", "back", "key.back", id="reconcile_vat.back"),
     ]
 
@@ -835,7 +836,8 @@ class ReconcileVatScreen(PeriodView):
         summary.append("\n")
         if paid:
             summary.append_text(literal(t("reconcile.vat_paid", voucher=f"{paid['series']}{paid['number']}",
-                                          date=paid["date"], amount=money(paid["amount_1630"]))))  # fmt: skip
+                                          date=paid["date"], account=paid["account"],
+                                          amount=money(paid["amount"]))))  # fmt: skip
         else:
             summary.append(t("reconcile.vat_not_paid"), style="yellow")
         return summary
@@ -849,6 +851,55 @@ class ReconcileVatScreen(PeriodView):
             return
         self.change(lambda here: vat.set_reported(here, box, int(typed)),
                     t("reconcile.reported_set", box=box, kronor=typed))  # fmt: skip
+
+
+    def action_year(self) -> None:
+        self.app.go(Place.RECONCILE_VAT_YEAR, fiscal_year_id=self.fiscal_year_id, period_key=self.period_key)
+
+
+class ReconcileVatYearScreen(PeriodView):
+    """Every VAT period of the year (core.reconcile.vat.vat_year): the auditor's VAT working paper."""
+
+    HELP_KEY = "help.reconcile_vat_year"
+    FIELD_KEY = "reconcile.reported_placeholder"
+    BINDINGS = [Binding("escape", "back", "key.back", id="reconcile_vat_year.back")]
+
+    def read(self, here: work.Place) -> dict:
+        return vat.vat_year(here.db, here.company, here.fiscal_year)
+
+    def lay_out(self) -> None:
+        result = self.read_value
+        self.set_title(t("reconcile.vat_year_title", start=result["start"], end=result["end"]))
+        headers = [t("reconcile.column_vat_period"), t("reconcile.column_net_vat_booked"),
+                   t("reconcile.column_reported"), t("reconcile.column_difference"),
+                   t("reconcile.column_settled"), t("reconcile.column_paid")]  # fmt: skip
+        rows = []
+        for period in result["periods"]:
+            reported = "" if period["reported_49"] is None else money(period["reported_49"])
+            if period["reported_source"]:
+                reported += " " + t(SOURCE_WORDS[period["reported_source"]])
+            differs = bool(period["difference_49"]) or bool(period["differences"])
+            difference = "" if period["difference_49"] is None else money(period["difference_49"])
+            if period["differences"] and period["differences"] != ["49"]:
+                difference += " " + t("reconcile.vat_boxes_differ", boxes=", ".join(period["differences"]))
+            settled, paid = period["settlement"], period["payment"]
+            rows.append(((
+                period["label"], Text(money(period["booked_49"]), justify="right"), Text(reported, justify="right"),
+                Text(("! " if differs else "") + difference, justify="right", style="bold red" if differs else ""),
+                literal(f"{settled['series']}{settled['number']} {settled['date']}") if settled
+                else Text(t("reconcile.vat_none"), style="yellow"),
+                literal(f"{paid['series']}{paid['number']} {paid['date']}") if paid
+                else Text(t("reconcile.vat_none"), style="yellow"),
+            ), period["key"]))  # fmt: skip
+        self.query_one(RowTable).show_rows(headers, rows, flexible=3)
+        year_end = result["year_end"]
+        summary = Text(t("reconcile.vat_year_end", accounts=", ".join(year_end["accounts"]) or "2650",
+                         balance=money(year_end["balance"]), unpaid=money(year_end["settled_not_paid"]),
+                         difference=money(year_end["difference"])),
+                       style="bold red" if year_end["difference"] else "")  # fmt: skip
+        for account, amount in year_end["unsettled_vat"].items():
+            summary.append("\n" + t("reconcile.vat_unsettled", account=account, amount=money(amount)), style="yellow")
+        self.query_one("#view-summary", Static).update(summary)
 
 
 class ReconcileAnalysisScreen(PeriodView):
