@@ -219,14 +219,16 @@ def _line_problem(field: str, value: str, max_length: int) -> Problem | None:
     return None
 
 
-def validate(db: pw.Database, fiscal_year: FiscalYear, draft: EntryDraft) -> list[Problem]:
-    """Everything wrong with the draft, per field; an empty list means it can be saved and exported."""
+def validate(db: pw.Database, fiscal_year: FiscalYear, draft: EntryDraft, saving: bool = True) -> list[Problem]:
+    """Everything wrong with the draft, per field; an empty list means it can be saved and exported. An export
+    checks a saved entry again without `saving`: a period locked since the entry was saved holds it among its
+    frozen figures, and the lock stops changes to it, not its transfer to the books (domain.md §1.6)."""
     problems: list[Problem] = []
     if draft.date is not None and not fiscal_year.start <= draft.date <= fiscal_year.end:
         message = f"{draft.date} is outside the fiscal year {fiscal_year.start}..{fiscal_year.end}"
         params = {"date": draft.date, "start": fiscal_year.start, "end": fiscal_year.end}
         problems.append(Problem("date", message, "outside_year", params))
-    if locked := locked_problem(db, fiscal_year, draft.date or fiscal_year.end):
+    if saving and (locked := locked_problem(db, fiscal_year, draft.date or fiscal_year.end)):
         message, params = locked
         problems.append(Problem("date", message, "period_locked", params))
     if not draft.text.strip():
@@ -354,6 +356,20 @@ def _refuse_if_frozen(entry: ClosingEntry, action: str) -> None:
         )
 
 
+def _refuse_if_locked(db: pw.Database, entry: ClosingEntry, action: str) -> None:
+    """An entry dated in a locked period is part of its frozen figures (reconciliation.md §1.9): editing, deleting or
+    restoring it would change them, as creating one there would."""
+    if locked := locked_problem(db, entry.fiscal_year, entry.date):
+        _, params = locked
+        raise BokslutError(
+            f"closing entry {entry.id} is dated {entry.date} in the locked period {params['period']} and cannot be "
+            f"{action}; unlock the period first (bokslut period unlock {params['period']} --year "
+            f"{entry.fiscal_year.end.year})",
+            key="closing_entry_in_locked_period",
+            params={"entry": entry.id, "date": entry.date, "period": params["period"], "action": action},
+        )
+
+
 def _exported_where(entry: ClosingEntry) -> str:
     if entry.fortnox_number is not None:
         return f" to Fortnox as {entry.fortnox_series} {entry.fortnox_number}"
@@ -394,6 +410,7 @@ def update_entry(db: pw.Database, entry: ClosingEntry, draft: EntryDraft) -> Clo
     """A failed entry goes back to not exported: the user has changed what failed."""
     entry = _refresh(entry)
     _refuse_if_frozen(entry, "edited")
+    _refuse_if_locked(db, entry, "edited")
     if entry.deleted:
         raise BokslutError(f"closing entry {entry.id} is deleted; restore it first: bokslut closing restore {entry.id}")
     status = "not_exported" if entry.status == "failed" else entry.status
@@ -414,6 +431,7 @@ def update_entry(db: pw.Database, entry: ClosingEntry, draft: EntryDraft) -> Clo
 def delete_entry(db: pw.Database, entry: ClosingEntry) -> ClosingEntry:
     """Soft: the entry is hidden from lists and balances, and can be restored."""
     _refuse_if_frozen(_refresh(entry), "deleted")
+    _refuse_if_locked(db, entry, "deleted")
     with exclusive(db, *year_closing(entry.fiscal_year_id)):
         _guarded_update(db, entry, "deleted", ("deleted", {}), deleted=True)
         mark_stale(db, entry.fiscal_year_id)
@@ -421,6 +439,7 @@ def delete_entry(db: pw.Database, entry: ClosingEntry) -> ClosingEntry:
 
 
 def restore_entry(db: pw.Database, entry: ClosingEntry) -> ClosingEntry:
+    _refuse_if_locked(db, _refresh(entry), "restored")
     with exclusive(db, *year_closing(entry.fiscal_year_id)):
         restored = (
             ClosingEntry.update(deleted=False, updated=utc_now())

@@ -439,7 +439,7 @@ async def _preflight(
     check.locked_through = await locked_through(client)
     label = f"{year.start}..{year.end}"
     for entry in chosen:
-        problems = [str(problem) for problem in validate(db, fiscal_year, draft_of(entry))]
+        problems = [str(problem) for problem in validate(db, fiscal_year, draft_of(entry), saving=False)]
         if check.locked_through is not None and entry.date <= check.locked_through:
             check.in_locked_period.append(entry.id)
         for position, row in enumerate(rows[entry.id], start=1):

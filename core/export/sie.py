@@ -182,10 +182,10 @@ def _choose(
 
 
 def _refuse_invalid(db: pw.Database, fiscal_year: FiscalYear, entries: list[ClosingEntry]) -> None:
-    """The same checks as when the entry was saved: the chart or the year may have changed since (a re-import)."""
-    problems = [
-        f"entry {entry.id}: {problem}" for entry in entries for problem in validate(db, fiscal_year, draft_of(entry))
-    ]
+    """The same checks as when the entry was saved (but the lock: entries.validate): the chart or the year may have
+    changed since (a re-import)."""
+    problems = [f"entry {entry.id}: {problem}"
+                for entry in entries for problem in validate(db, fiscal_year, draft_of(entry), saving=False)]
     if problems:
         raise BokslutError(
             "nothing was exported, because these closing entries are no longer valid; correct them first:\n"

@@ -1,0 +1,39 @@
+"""A locked period's closing entries (reconciliation.md §1.9): they can no longer be edited, deleted or restored,
+which would change its frozen figures, and they are still exported, since the lock stops changes, not the transfer
+to the books (domain.md §1.6). Through the CLI over a real store."""
+
+from __future__ import annotations
+
+import json
+
+from tests.closing.test_cli import YEAR, add, demo_cli, entry_list  # noqa: F401 (demo_cli: a fixture)
+
+
+def entry(day: str, text: str, amount: str = "250.00") -> dict:
+    return {"date": day, "text": text, "rows": [{"account": "5010", "debit": amount, "credit": "0"},
+                                                {"account": "2990", "debit": "0", "credit": amount}]}
+
+
+def test_an_entry_in_a_locked_period_cannot_change_and_is_still_exported(demo_cli, tmp_path):
+    kept = add(demo_cli, entry("2025-01-20", "Hyra januari"))
+    gone = add(demo_cli, entry("2025-01-25", "Felbokad"))
+    assert kept.returncode == 0 and gone.returncode == 0, kept.stderr + gone.stderr
+    kept_id, gone_id = (e["id"] for e in sorted(entry_list(demo_cli), key=lambda e: e["date"]))
+    assert demo_cli("closing", "delete", str(gone_id)).returncode == 0
+    assert demo_cli("period", "lock", "2025-01", *YEAR).returncode == 0
+    before = entry_list(demo_cli)
+
+    for action, *more in (("delete", str(kept_id)), ("restore", str(gone_id))):
+        refused = demo_cli("closing", action, *more)
+        assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
+        assert "locked period 2025-01" in refused.stderr and "bokslut period unlock 2025-01" in refused.stderr
+    moved = demo_cli("closing", "edit", str(kept_id), "--from-json", "-",
+                     stdin=json.dumps(entry("2025-02-10", "Hyra januari", "999.00")))
+    assert moved.returncode == 2 and "locked period 2025-01" in moved.stderr, moved.stderr
+    assert entry_list(demo_cli) == before  # nothing changed
+
+    out = tmp_path / "bokslut.si"
+    exported = demo_cli("export-closing-sie", *YEAR, str(out))
+    assert exported.returncode == 0, exported.stderr
+    written = out.read_bytes().decode("cp437")
+    assert '"Hyra januari' in written and "#TRANS 5010 {} 250.00" in written and "Felbokad" not in written
