@@ -5,7 +5,9 @@ sees what earlier ones booked: tax after depreciation, the year's result after t
 already booked on the template's own cost account (7832, 8811, 8910), only the rest is suggested, so
 applying a template twice does not book it twice. Accounts follow BAS (domain.md 3.1), as far as the company's
 chart has them: where it lacks one, the template uses its BAS group account (template_accounts.toml), and says so
-when the chart has neither.
+when the chart has neither. The periodiseringsfond template books on the year's fund account, 212 + the last digit
+of the year the fiscal year ends in (tax-ink2-sru.md §6.3), which has no fallback: BAS's group account 2110 takes no
+funds, so a chart without the year's account is refused, naming the account to add.
 """
 
 from __future__ import annotations
@@ -24,11 +26,14 @@ from core.closing import rates
 from core.closing.entries import EntryDraft, RowDraft
 from core.errors import BokslutError
 from core.money import format_amount, round_to_ore
+from core.reports.bas import account_number
 from core.store.models import Account, FiscalYear
+from core.tax import funds as tax_funds
 
 RESULT_CLASSES = tuple("345678")
 EQUIPMENT_ACCOUNTS = ("1220", "1228")  # acquisition values of inventarier, verktyg och installationer
 ACCOUNTS_FILE = Path(__file__).with_name("template_accounts.toml")
+FUND_ACCOUNT = "212x"  # the year's periodiseringsfond account, 212 + the year's last digit (fund_account)
 
 
 @dataclass(frozen=True)
@@ -76,8 +81,8 @@ _ALL = (
         "periodiseringsfond",
         "Avsättning till periodiseringsfond",
         "8811",
-        "2125",
-        "8811/the year's fund account: the tax computation's allocation (at most 25 % of the taxable surplus before it), less 8811",
+        FUND_ACCOUNT,
+        "8811/the year's fund account (212 + the last digit of the year): the tax computation's allocation (at most 25 % of the taxable surplus before it), less 8811",
     ),
     Template(
         "excess-depreciation",
@@ -104,6 +109,17 @@ class _Books:
     def __init__(self, db: pw.Database, fiscal_year: FiscalYear) -> None:
         balance = ledger.trial_balance(db, fiscal_year.company, fiscal_year, final=True)
         self.closing = {line.number: line.closing for line in balance.accounts}
+        self.opening = {line.number: line.opening for line in balance.accounts}
+
+    def opening_by_bas(self) -> dict[str, Decimal]:
+        """Opening balances with sub-accounts (212410) summed into their BAS account (2124), as the tax sheet reads
+        them."""
+        summed: dict[str, Decimal] = {}
+        for number, amount in self.opening.items():
+            bas = account_number(number)
+            key = number if bas is None else f"{bas:04d}"
+            summed[key] = summed.get(key, Decimal(0)) + amount
+        return summed
 
     def total(self, keep: Callable[[str], bool]) -> Decimal:
         return sum((amount for number, amount in self.closing.items() if keep(number)), Decimal(0))
@@ -145,6 +161,60 @@ def chart_account(db: pw.Database, fiscal_year: FiscalYear, name: str, account: 
             params={"template": name, "accounts": list(choices)},
         )
     return chosen
+
+
+def fund_account(db: pw.Database, fiscal_year: FiscalYear, name: str = "periodiseringsfond") -> str:
+    """The account of the fund allocated in `fiscal_year` (tax-ink2-sru.md §6.3, §6.4): 212 + the last digit of the
+    calendar year the fiscal year ends in (2123 for 2023, 2124 for 2024), or 213x ("nr 2") where 212x already holds
+    a fund at the year's start, as the tax computation chooses it. Refused when both hold one, and when the company's
+    chart lacks the account: there is no fallback, as the group account 2110 takes no funds (§6.3, §6.6)."""
+    label = fiscal_year.end.year
+    account = tax_funds.allocation_account(_Books(db, fiscal_year).opening_by_bas(), fiscal_year.end)
+    if account is None:
+        digit = label % 10
+        raise BokslutError(
+            f"the {name} template books the fund of {label} on 212{digit}, or 213{digit} (nr 2), and both already hold "
+            f"a fund at the year's start; book the allocation yourself (bokslut closing add)",
+            key="template_account_missing",
+            params={"template": name, "accounts": [f"212{digit}", f"213{digit}"]},
+        )
+    in_chart = (
+        Account.select()
+        .where(Account.company == fiscal_year.company_id, Account.number == account)
+        .exists()
+    )
+    if not in_chart:
+        fund = f"Periodiseringsfond {label}" + (" nr 2" if account.startswith("213") else "")
+        raise BokslutError(
+            f"the {name} template books the fund of {label} on {account} ({fund}), and the company's chart lacks it; "
+            f"add {account} to the chart in the bookkeeping program and import again, or book the entry yourself "
+            "(bokslut closing add); the group account 2110 takes no funds",
+            key="template_account_missing",
+            params={"template": name, "accounts": [account]},
+        )
+    return account
+
+
+def _resolve(db: pw.Database, fiscal_year: FiscalYear, name: str, account: str) -> str:
+    """A template's fixed account as the company's chart has it."""
+    if account == FUND_ACCOUNT:
+        return fund_account(db, fiscal_year, name)
+    return chart_account(db, fiscal_year, name, account)
+
+
+def chart_draft(db: pw.Database, fiscal_year: FiscalYear, name: str, draft: EntryDraft) -> EntryDraft:
+    """`draft`, an entry on the BAS accounts of template `name` (the tax computation's drafts book 8910/2512 and
+    8811/212x), on the accounts the company's chart has: 2510 for 2512 where the chart lacks 2512, and so on; refused
+    with one message when the chart has none of a row's choices. The rows keep their sides and amounts."""
+    template = TEMPLATES[name]
+    debit = _resolve(db, fiscal_year, name, template.debit)
+    return _on_accounts(draft, template.debit, debit, _resolve(db, fiscal_year, name, template.credit))
+
+
+def _on_accounts(draft: EntryDraft, bas_debit: str, debit: str, credit: str) -> EntryDraft:
+    """The rows on `bas_debit` moved to `debit`, the others to `credit`, sides and amounts kept."""
+    rows = tuple(RowDraft(debit if row.account == bas_debit else credit, row.debit, row.credit) for row in draft.rows)
+    return EntryDraft(date=draft.date, text=draft.text, rows=rows)
 
 
 def _suggest(db: pw.Database, fiscal_year: FiscalYear, name: str, cost_account: str) -> tuple[Decimal, str]:
@@ -189,10 +259,10 @@ def template_draft(
             raise BokslutError(f"the {name} template has fixed accounts; --account is for the accrual templates")
     elif not account:
         raise BokslutError(f"the {name} template needs your cost account; give it with --account NNNN")
-    debit = chart_account(db, fiscal_year, name, debit) if debit else account
-    credit = chart_account(db, fiscal_year, name, credit) if credit else account
+    debit = _resolve(db, fiscal_year, name, debit) if debit else account
+    credit = _resolve(db, fiscal_year, name, credit) if credit else account
     if amount is None and name in SHEET_TEMPLATES:
-        return _from_tax_sheet(db, fiscal_year, name)
+        return _on_accounts(_from_tax_sheet(db, fiscal_year, name), template.debit, debit, credit)
     if amount is None:
         amount, basis = _suggest(db, fiscal_year, name, debit)
         if amount == 0:
@@ -219,7 +289,8 @@ SHEET_TEMPLATES = ("tax", "periodiseringsfond")  # their amounts come from the t
 def _from_tax_sheet(db: pw.Database, fiscal_year: FiscalYear, name: str) -> EntryDraft:
     """The tax on the taxable result and the fund at most 25 % of the taxable surplus (core.tax), booked as the
     difference to what the books hold, either way: one computation for the template, the tax screen and `tax book`."""
-    from core.tax import drafts as tax_drafts  # core.tax builds on this module's chart accounts
+    # imported here: core.tax.drafts builds on this module's chart accounts
+    from core.tax import drafts as tax_drafts
     from core.tax.sheet import compute_sheet
 
     sheet = compute_sheet(db, fiscal_year)

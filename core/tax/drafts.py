@@ -16,7 +16,7 @@ import peewee as pw
 
 from core.closing import rates
 from core.closing.entries import EntryDraft, RowDraft, create_entry, draft_json
-from core.closing.templates import TEMPLATES, chart_account
+from core.closing.templates import TEMPLATES, chart_account, chart_draft
 from core.money import round_to_ore
 from core.store.models import ClosingEntry, FiscalYear, TaxAsset
 from core.tax import rules
@@ -170,9 +170,17 @@ def year_drafts(db: pw.Database, fiscal_year: FiscalYear, sheet: TaxSheet) -> li
     return ([depreciation] if depreciation else []) + closing_drafts(sheet)
 
 
+# Drafts on BAS accounts a company's chart may name otherwise (2510 for 2512): booked as the template would book them.
+CHART_TEMPLATES = {"tax": "tax", "allocation": "periodiseringsfond"}
+
+
 def book(db: pw.Database, fiscal_year: FiscalYear, proposal: SheetDraft) -> ClosingEntry:
-    """A draft as an ordinary closing entry (listed, exported and reversed like any), named by its draft."""
-    return create_entry(db, fiscal_year.company, fiscal_year, proposal.draft, template=f"tax:{proposal.name}")
+    """A draft as an ordinary closing entry (listed, exported and reversed like any), named by its draft, on the
+    accounts the company's chart has."""
+    draft = proposal.draft
+    if proposal.name in CHART_TEMPLATES:
+        draft = chart_draft(db, fiscal_year, CHART_TEMPLATES[proposal.name], draft)
+    return create_entry(db, fiscal_year.company, fiscal_year, draft, template=f"tax:{proposal.name}")
 
 
 def drafts_json(sheet: TaxSheet) -> list[dict]:
