@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cli.common import EXIT_OK, company_year, print_json, say
+from cli.common import EXIT_OK, company_year, file_to_write, print_json, say
 from core import ledger
 from core.config import Settings
 from core.importer import import_sie
 from core.money import format_amount
 from core.store.db import open_store
 from core.text import counted
-
 
 # Its own flag, not --yes: replacing reconciled periods is a graver decision than a file's organisation number.
 ALLOW_LOCKED_HELP = (
@@ -72,9 +71,10 @@ def render_trial_balance(balance: ledger.TrialBalance) -> str:
 def cmd_export_sie(args: argparse.Namespace, settings: Settings) -> int:
     from core.sie.writer import write_sie4e
 
+    path = file_to_write(args.path, overwrite=args.overwrite)  # before any work: a mistyped path costs nothing
     db, company, year = company_year(args, settings)
     header, balances, vouchers = ledger.export_year(db, company, year)
-    write_sie4e(Path(args.path), header, balances, vouchers)
+    write_sie4e(path, header, balances, vouchers)  # 0600: the company's books
     print(f"wrote {args.path}")
     return EXIT_OK
 
@@ -128,7 +128,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub = commands.add_parser("export-sie", help="write a company year as a SIE 4E file")
     sub.add_argument("--company", required=True)
     sub.add_argument("--year", type=int, required=True)
-    sub.add_argument("path")
+    sub.add_argument("path", metavar="PATH", help="the file to write, e.g. bokslut-2025.se (an existing one is refused)")
+    sub.add_argument("--overwrite", action="store_true", help="replace PATH if it exists")
     sub.set_defaults(handler=cmd_export_sie)
 
     sub = commands.add_parser("demo", help="import the generated demo company and print its trial balance")

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from pathlib import Path
 
 from core import ledger
 from core.config import Settings
+from core.errors import BokslutError
 from core.store.db import open_store
 from core.text import json_safe, printable
 
@@ -51,3 +54,23 @@ def company_year(args: argparse.Namespace, settings: Settings):
     return db, company, ledger.resolve_fiscal_year(db, company, args.year)
 
 
+def place_for_file(path: str | Path, option: str = "") -> Path:
+    """The path of a file a command is to write, refused as one line when it is a directory or its directory is
+    missing. `option` names the flag that gave the path (e.g. "--output"); "" for a positional PATH."""
+    output, give = Path(path), f"{option} " if option else ""
+    if output.is_dir():
+        raise BokslutError(f"{output} is a directory; give {give}a file name", key="output_is_dir",
+                           params={"path": str(output)})
+    if not output.parent.is_dir():
+        raise BokslutError(f"{output.parent} does not exist; create it or give {give}another path",
+                           key="output_no_dir", params={"path": str(output.parent)})
+    return output
+
+
+def file_to_write(path: str | Path, *, overwrite: bool, option: str = "") -> Path:
+    """place_for_file, and an existing file (or link) is refused too unless `overwrite` (--overwrite) is given."""
+    output = place_for_file(path, option)
+    if os.path.lexists(output) and not overwrite:
+        raise BokslutError(f"{output} exists; give --overwrite to replace it, or another path", key="output_exists",
+                           params={"path": str(output)})
+    return output

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from cli.common import EXIT_OK, company_year, print_json, say
+from cli.common import EXIT_OK, company_year, place_for_file, print_json, say
 from core.config import Settings
 from core.export.sie import export_closing_sie
 
@@ -22,8 +21,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_export_closing_sie(args: argparse.Namespace, settings: Settings) -> int:
+    path = place_for_file(args.path)  # an existing file is refused by export_closing_sie, under the year's lock
     db, company, year = company_year(args, settings)
-    report = export_closing_sie(db, company, year, Path(args.path))
+    report = export_closing_sie(db, company, year, path)
     if args.json:
         print_json(report.to_json())
     else:

@@ -9,7 +9,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from cli.common import EXIT_OK, company_year, print_json, say
+from cli.common import EXIT_OK, company_year, file_to_write, print_json, say
 from core import periods
 from core.config import Settings
 from core.errors import BokslutError
@@ -316,16 +316,7 @@ def cmd_analysis(args, settings) -> int:
 
 def cmd_report(args, settings) -> int:
     """The working papers of a period as a file (0600); an existing file is replaced only with --overwrite."""
-    output = Path(args.output)
-    if output.is_dir():
-        raise BokslutError(f"{output} is a directory; give --output a file name", key="reconcile_output_is_dir",
-                           params={"path": str(output)})
-    if not output.parent.is_dir():
-        raise BokslutError(f"{output.parent} does not exist; create it or give --output another path",
-                           key="reconcile_output_no_dir", params={"path": str(output.parent)})
-    if output.exists() and not args.overwrite:
-        raise BokslutError(f"{output} exists; give --overwrite to replace it, or another path",
-                           key="reconcile_output_exists", params={"path": str(output)})
+    output = file_to_write(args.output, overwrite=args.overwrite, option="--output")
     db, company, fiscal_year = company_year(args, settings)
     papers = report.build(db, company, fiscal_year, args.period)
     write_file(output, report.render(papers, args.format))

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from cli.common import company_year, say
+from cli.common import company_year, place_for_file, say
 from core.errors import BokslutError
 from core.reports.bas import PURCHASE_LINES
 from core.reports.formats import CSV_STYLES, FORMATS, UNIT_TEXTS, render, write_file
@@ -67,11 +66,7 @@ def cmd_report(args: argparse.Namespace, settings) -> int:
 
     if args.format == "xlsx" and not args.output:
         raise BokslutError("an XLSX report is a file: give it a path with --output PATH")
-    output = Path(args.output) if args.output else None
-    if output is not None and output.is_dir():
-        raise BokslutError(f"{output} is a directory; give --output a file name")
-    if output is not None and not output.parent.is_dir():
-        raise BokslutError(f"{output.parent} does not exist; create it or give --output another path")
+    output = place_for_file(args.output, option="--output") if args.output else None
     db, company, fiscal_year = company_year(args, settings)
     statement_options = {name: getattr(args, name) for name in STATEMENT_OPTIONS if hasattr(args, name)}
     report = build_report(db, company, fiscal_year, args.report_kind, final=args.final, **statement_options)
