@@ -474,6 +474,7 @@ class Mapping:
     netted: tuple[Netted, ...] = ()
     opposite: dict[str, str] | None = None  # line key -> the line its sum goes to when it has the other sign
     rounding_lines: dict[str, str] | None = None  # side (a group key, or the result key) -> line for differences
+    by_account: frozenset[str] = frozenset()  # lines whose accounts are each placed by their own sign
 
 
 @cache
@@ -498,6 +499,7 @@ def mapping(statement_key: str) -> Mapping:
         ),
         opposite=dict(table["opposite"]),
         rounding_lines=dict(table["rounding_lines"]),
+        by_account=frozenset(table["by_account"]),
     )
 
 

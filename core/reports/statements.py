@@ -378,10 +378,12 @@ def _asset_lines() -> frozenset[str]:
 
 
 def _place_balance(figures: YearFigures, purchases: str) -> _Placed:
-    """Each netting unit (a netted group of arl_statements.toml, else the accounts of one line) is summed and
-    shown on the line its sign says, so no asset or debt line is negative because of a sign."""
+    """Each netting unit (a netted group of arl_statements.toml, an account of a `by_account` line, else the
+    accounts of one line) is summed and shown on the line its sign says, so no asset or debt line is negative
+    because of a sign, and no asset is offset against a debt (ÅRL 3 kap. 4 §)."""
     assets = _asset_lines()
-    opposite = bas.mapping(bas.BALANCE_SHEET.key).opposite or {}
+    sheet = bas.mapping(bas.BALANCE_SHEET.key)
+    opposite = sheet.opposite or {}
     placed = _Placed({}, {}, [], set())
     units: dict[tuple[str, str], dict[str, Decimal]] = {}  # ("netted"|"line", key) -> account -> books' balance
     homes: dict[tuple[str, str], str] = {}
@@ -392,14 +394,15 @@ def _place_balance(figures: YearFigures, purchases: str) -> _Placed:
                 placed.unmapped.add(account)
             continue
         group = bas.netted_group(account)
-        unit = ("netted", group.key) if group is not None else ("line", home)
+        unit = ("netted", group.key) if group is not None else (
+            ("account", account) if home in sheet.by_account else ("line", home))
         units.setdefault(unit, {})[account] = value
         homes.setdefault(unit, home)
     for unit, accounts in units.items():
         balance = _total(accounts.values())  # debit positive
         home = homes[unit]
         if unit[0] == "netted":
-            group = next(g for g in bas.mapping(bas.BALANCE_SHEET.key).netted if g.key == unit[1])
+            group = next(g for g in sheet.netted if g.key == unit[1])
             target = group.debit if balance > 0 else group.credit if balance < 0 else home
         else:
             sign = 1 if home in assets else -1

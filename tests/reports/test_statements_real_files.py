@@ -227,8 +227,9 @@ def test_balances_are_shown_on_the_line_their_sign_says(store, tmp_path):
     company, [year] = imported(store, path)
     report = build_report(store, company, year, "balance-sheet", accounts=True)
     balance = amounts(report)
-    # 19xx nets to a debit (70 000 - 3 000): cash and bank, no overdraft line.
-    assert balance["kassa_och_bank"] == Decimal("67000.00") and "checkrakningskredit" not in balance
+    # 1940's money is cash and bank; overdrawn 1930 is a debt to the bank, not netted against it (ÅRL 3 kap. 4 §:
+    # no offsetting of assets against liabilities; an overdraft used is a current liability).
+    assert balance["kassa_och_bank"] == Decimal("70000.00") and balance["checkrakningskredit"] == Decimal("3000.00")
     # A credit on customers: an advance from a customer.
     assert balance["forskott_fran_kunder"] == Decimal("1500.00") and "kundfordringar" not in balance
     # 2440 debit: paid ahead to a supplier, a receivable. 25xx nets to a debit of 3 000 (F-tax paid over the
@@ -237,7 +238,7 @@ def test_balances_are_shown_on_the_line_their_sign_says(store, tmp_path):
     # The tax account's credit is a tax debt, netted on its own, not against 25xx.
     assert balance["skatteskulder"] == Decimal("700.00")
     assert "leverantorsskulder" not in balance
-    assert balance["tillgangar"] == balance["eget_kapital_och_skulder"] == Decimal("75500.00")
+    assert balance["tillgangar"] == balance["eget_kapital_och_skulder"] == Decimal("78500.00")
     assert balance["arets_resultat"] == Decimal("23300.00")
     lines = [row for row in report.rows if row.kind in ("line", "subtotal")]
     assert all(row.value(report, "amount") >= 0 for row in lines)
@@ -246,6 +247,42 @@ def test_balances_are_shown_on_the_line_their_sign_says(store, tmp_path):
     moved = {tuple(n.params["accounts"]): n.params["to_line"] for n in report.notice("report.reclassified")}
     assert moved[("2440",)] == "Övriga fordringar" and moved[("1630",)] == "Skatteskulder"
     assert moved[("2512", "2518")] == "Övriga fordringar" and moved[("1510",)] == "Förskott från kunder"
+    assert moved[("1930",)] == "Checkräkningskredit" and ("1940",) not in moved
+
+
+NOT_OFFSET = """#FLAGGA 0
+#FORMAT PC8
+#SIETYP 4
+#FNAMN "Brutto AB"
+#ORGNR 556000-0024
+#RAR 0 20250101 20251231
+#KONTO 1710 "Förutbetalda hyreskostnader"
+#KONTO 1910 "Kassa"
+#KONTO 1920 "PlusGiro"
+#KONTO 2081 "Aktiekapital"
+#KONTO 2920 "Upplupna semesterlöner"
+#KONTO 2940 "Upplupna lagstadgade sociala avgifter"
+#UB 0 1710 5000.00
+#UB 0 1910 101.00
+#UB 0 1920 -101.00
+#UB 0 2081 -3000.00
+#UB 0 2920 -3000.00
+#UB 0 2940 1000.00
+"""
+
+
+def test_cash_and_an_overdraft_or_a_prepaid_and_an_accrued_cost_are_not_offset(store, tmp_path):
+    """ÅRL 3 kap. 4 §: assets and liabilities are not offset. 101 kr cash beside a PlusGiro overdrawn by 101 kr are
+    cash and a bank debt (before, both vanished and the assets were 0); a debit on 2940 is a prepaid cost beside
+    1710, not less accrued holiday pay on 2920 (before, 2920 and 2940 netted to 2 000)."""
+    path = tmp_path / "brutto.se"
+    path.write_bytes(NOT_OFFSET.encode("cp437"))
+    company, [year] = imported(store, path)
+    balance = amounts(build_report(store, company, year, "balance-sheet"))
+    assert (balance["kassa_och_bank"], balance["checkrakningskredit"]) == (Decimal("101.00"), Decimal("101.00"))
+    assert balance["forutbetalda_kostnader"] == Decimal("5000.00") + Decimal("1000.00")
+    assert balance["upplupna_kostnader"] == Decimal("3000.00")
+    assert balance["tillgangar"] == balance["eget_kapital_och_skulder"] == Decimal("6101.00")
 
 
 # --- rounding -----------------------------------------------------------------------------------
