@@ -31,7 +31,10 @@ from core.store.models import Account, FiscalYear
 from core.tax import funds as tax_funds
 
 RESULT_CLASSES = tuple("345678")
-EQUIPMENT_ACCOUNTS = ("1220", "1228")  # acquisition values of inventarier, verktyg och installationer
+# BAS 1220-1227: acquisition values of inventarier och verktyg; 1228 and 1229 hold their accumulated write-downs and
+# depreciation (BAS 2024 [V], domain.md 3.1), what the book value "left" nets them against.
+EQUIPMENT_ACCOUNTS = ("1220", "1227")
+EQUIPMENT_BOOK_VALUE = ("1220", "1229")
 ACCOUNTS_FILE = Path(__file__).with_name("template_accounts.toml")
 FUND_ACCOUNT = "212x"  # the year's periodiseringsfond account, 212 + the year's last digit (fund_account)
 
@@ -52,7 +55,7 @@ _ALL = (
         "Avskrivning inventarier",
         "7832",
         "1229",
-        "7832/1229: rate 'depreciation' x the closing balance of 1220-1228, less what 7832 holds",
+        "7832/1229: rate 'depreciation' x the closing balance of 1220-1227, less what 7832 holds, at most the book value left",
     ),
     Template(
         "accrued-expenses",
@@ -224,11 +227,15 @@ def _suggest(db: pw.Database, fiscal_year: FiscalYear, name: str, cost_account: 
     if name == "depreciation":
         low, high = EQUIPMENT_ACCOUNTS
         base = books.total(lambda n: low <= n <= high)
+        left = books.total(lambda n: EQUIPMENT_BOOK_VALUE[0] <= n <= EQUIPMENT_BOOK_VALUE[1])
         percent = rates.rate(db, fiscal_year, "depreciation")
         booked = books.of(cost_account)
-        amount = max(round_to_ore(_percent_of(percent, base)) - booked, Decimal(0))
+        planned = round_to_ore(_percent_of(percent, base)) - booked
+        amount = max(min(planned, left), Decimal(0))  # never below a book value of zero
         basis = (
             f"{percent} % of {format_amount(base)} on {low}-{high}, less {format_amount(booked)} on {cost_account}"
+            + (f", at most the book value left on {EQUIPMENT_BOOK_VALUE[0]}-{EQUIPMENT_BOOK_VALUE[1]}, "
+               f"{format_amount(left)}" if left < planned else "")
         )
     elif name == "year-result":
         amount = books.result()

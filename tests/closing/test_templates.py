@@ -40,7 +40,7 @@ def apply(books, name: str, **options) -> entries.ClosingEntry:
 
 def test_depreciation_is_the_rate_of_equipment_less_what_is_booked(books):
     closing = books.closing()
-    base = sum((amount for number, amount in closing.items() if "1220" <= number <= "1228"), ZERO)
+    base = sum((amount for number, amount in closing.items() if "1220" <= number <= "1227"), ZERO)
     expected = (base * D("0.20")).quantize(D("0.01")) - closing["7832"]
     assert base > 0 and expected > 0
 
@@ -184,3 +184,21 @@ def test_an_override_is_per_fiscal_year_and_the_templates_use_it(books):
 def test_bad_rates_are_refused(books, name, value, message):
     with pytest.raises(BokslutError, match=message):
         rates.set_rate(books.db, books.year, name, value)
+
+
+def test_depreciation_stops_at_a_book_value_of_zero(books):
+    """Review B7: at 40 % on equipment already mostly depreciated, the plan would take the book value below zero.
+    The suggestion is at most what 1220-1229 still hold (acquisition values less write-downs and depreciation)."""
+    closing = books.closing()
+    base = sum((amount for number, amount in closing.items() if "1220" <= number <= "1227"), ZERO)
+    left = sum((amount for number, amount in closing.items() if "1220" <= number <= "1229"), ZERO)
+    rates.set_rate(books.db, books.year, "depreciation", D("95"))
+    planned = (base * D("0.95")).quantize(D("0.01")) - closing["7832"]
+    assert 0 < left < planned  # the demo's equipment is partly depreciated: 95 % of it is more than is left
+
+    draft = template_draft(books.db, books.year, "depreciation")
+
+    assert sides(draft) == [("7832", left, ZERO), ("1229", ZERO, left)]
+    apply(books, "depreciation")
+    after = books.closing()
+    assert sum((amount for number, amount in after.items() if "1220" <= number <= "1229"), ZERO) == 0
