@@ -453,7 +453,8 @@ def restore_entry(db: pw.Database, entry: ClosingEntry) -> ClosingEntry:
 
 
 def reverse_entry(db: pw.Database, entry: ClosingEntry) -> ClosingEntry:
-    """A new entry with every row on the other side; how an exported entry is corrected."""
+    """A new entry with every row on the other side; how an exported entry is corrected. The reversal of an entry
+    not applicable for transfer is not applicable either (domain.md §1.6: such an entry lives only here)."""
     entry = _refresh(entry)
     if entry.deleted:
         raise BokslutError(f"closing entry {entry.id} is deleted; there is nothing to reverse")
@@ -471,7 +472,9 @@ def reverse_entry(db: pw.Database, entry: ClosingEntry) -> ClosingEntry:
     with exclusive(db, *year_closing(fiscal_year.id)):
         reversal = create_entry(db, fiscal_year.company, fiscal_year, draft, reverses=entry)
         history.record(entry.id, "reversed", by=reversal.id)
-    return reversal
+        if entry.status == "not_applicable":  # it undoes what only bokslut counted: the books get neither
+            _guarded_update(db, reversal, "marked", ("not_applicable", {}), status="not_applicable")
+    return _refresh(reversal)
 
 
 def set_not_applicable(db: pw.Database, entry: ClosingEntry, value: bool) -> ClosingEntry:

@@ -37,3 +37,19 @@ def test_an_entry_in_a_locked_period_cannot_change_and_is_still_exported(demo_cl
     assert exported.returncode == 0, exported.stderr
     written = out.read_bytes().decode("cp437")
     assert '"Hyra januari' in written and "#TRANS 5010 {} 250.00" in written and "Felbokad" not in written
+
+
+def test_the_reversal_of_an_entry_not_for_the_books_stays_out_of_them_too(demo_cli, tmp_path):
+    """Review B8 (domain.md §1.6): an entry not applicable for transfer counts only here, so its reversal must not
+    reach the books either; before, the export sent the reversal alone, a one-sided -500 on 5010."""
+    assert add(demo_cli, entry("2025-12-31", "Intern justering", "500.00")).returncode == 0
+    (original,) = entry_list(demo_cli)
+    assert demo_cli("closing", "not-applicable", str(original["id"])).returncode == 0
+    reversed_ = demo_cli("closing", "reverse", str(original["id"]))
+    assert reversed_.returncode == 0, reversed_.stderr
+    statuses = {e["text"]: e["status"] for e in entry_list(demo_cli)}
+    assert statuses == {"Intern justering": "not_applicable", "Återföring: Intern justering": "not_applicable"}
+
+    exported = demo_cli("export-closing-sie", *YEAR, str(tmp_path / "bokslut.si"))
+    assert exported.returncode == 2 and "no closing entries of 2025 left to export" in exported.stderr
+    assert not (tmp_path / "bokslut.si").exists()
