@@ -18,6 +18,7 @@ import peewee as pw
 
 from core import ledger
 from core.errors import BokslutError
+from core.integrity import BALANCE_CLASSES
 from core.money import format_amount
 from core.reports import bas
 from core.store.models import Account, Company, FiscalYear
@@ -46,6 +47,14 @@ NOTICE_TEXTS = {
     ),
     "report.reclassified": "{accounts}{year}: {amount} visas som {to_line}, inte som {from_line}, efter sitt tecken.",
     "report.rounding_difference": "Avrundningsdifferens{year} {difference} {unit} på raden {line}.",
+    "report.previous_from_opening": (
+        "Föregående år {start}–{end} har inga egna saldon eller verifikationer i filen: jämförelsetalen för "
+        "balanskontona är årets ingående balanser, resultatkontonas är okända."
+    ),
+    "report.previous_result_unknown": (
+        "Föregående år {start}–{end} har inga egna saldon eller verifikationer i filen: dess resultat är okänt och "
+        "visas inte."
+    ),
 }
 
 TITLES = {"trial-balance": "Saldobalans", "income-statement": "Resultaträkning", "balance-sheet": "Balansräkning"}
@@ -219,19 +228,43 @@ class _Basis:
     before: YearFigures | None
     names: Mapping[str, str]
     final: bool
+    before_from_opening: bool = False  # the previous year holds nothing: its closing balances are this year's #IB
+
+
+def _holds_figures(db: pw.Database, fiscal_year: FiscalYear) -> bool:
+    """Whether a stored year has vouchers or balances of its own; a file's #RAR -1 with no #UB -1 or #RES -1 makes
+    a year that holds neither."""
+    return any(db.execute_sql(f"SELECT 1 FROM {table} WHERE fiscal_year_id = ? LIMIT 1", (fiscal_year.id,)).fetchone()
+               for table in ("voucher", "balance"))
 
 
 def _basis(db: pw.Database, company: Company, fiscal_year: FiscalYear, final: bool) -> _Basis:
+    """The year's figures and the previous year's. A previous year that holds nothing (SIE 4B §5.16 lets a file give
+    last year's closing balances as this year's #IB alone) is compared by those opening balances: the balance
+    sheet's comparison figures, which ÅRL 3 kap. 5 § asks for, while its result stays unknown, not zero."""
     previous = previous_year(db, fiscal_year)
+    current = year_figures(db, company, fiscal_year, final)
+    before, from_opening = None, False
+    if previous is not None and _holds_figures(db, previous):
+        before = year_figures(db, company, previous, True)
+    elif previous is not None:
+        before, from_opening = YearFigures(opening={}, closing=dict(current.opening)), True
     return _Basis(
         company=company,
         fiscal_year=fiscal_year,
         previous=previous,
-        current=year_figures(db, company, fiscal_year, final),
-        before=year_figures(db, company, previous, True) if previous is not None else None,
+        current=current,
+        before=before,
         names=dict(Account.select(Account.number, Account.name).where(Account.company == company.id).tuples()),
         final=final,
+        before_from_opening=from_opening,
     )
+
+
+def _previous_notice(basis: _Basis, balances: bool) -> Notice:
+    """What a previous year that holds nothing is compared by (_basis)."""
+    key = "report.previous_from_opening" if balances else "report.previous_result_unknown"
+    return Notice(key, {"start": basis.previous.start.isoformat(), "end": basis.previous.end.isoformat()})
 
 
 def _period(start: dt.date, end: dt.date) -> str:
@@ -299,6 +332,8 @@ def trial_balance_report(
 
     def values(account: str) -> tuple[Decimal | None, ...]:
         previous = before.closing.get(account, ZERO) if before is not None else None
+        if basis.before_from_opening and not account.startswith(BALANCE_CLASSES):
+            previous = None  # the previous year's result accounts are not in this year's #IB
         opening, closing = current.opening.get(account, ZERO), current.closing.get(account, ZERO)
         return (opening, current.movement(account), closing, previous)
 
@@ -332,7 +367,8 @@ def trial_balance_report(
         rows.append(ReportRow(0, "subtotal", "Summa övriga konton", summed(other_values), key="ovriga"))
         all_values.extend(other_values)
     rows.append(ReportRow(0, "total", "Summa", summed(all_values), key="summa"))
-    return _report(basis, "trial-balance", columns, rows, [])
+    notices = [_previous_notice(basis, True)] if basis.before_from_opening else []
+    return _report(basis, "trial-balance", columns, rows, notices)
 
 
 # --- income statement and balance sheet ----------------------------------------------------------
@@ -474,6 +510,8 @@ def _statement(
         )
     basis = _basis(db, company, fiscal_year, final)
     current, before = basis.current, basis.before
+    if basis.before_from_opening and statement is not bas.BALANCE_SHEET:
+        before = None  # the previous year's income statement is unknown, not zero
     years = [current] if before is None else [current, before]
     place = _place_balance if statement is bas.BALANCE_SHEET else _place_income
     placed = [place(figures, purchases) for figures in years]
@@ -548,6 +586,8 @@ def _notices(
 ) -> list[Notice]:
     """What the reader must know about the figures, each as a key and params the screen can show."""
     notices = []
+    if basis.before_from_opening:
+        notices.append(_previous_notice(basis, statement.balances is not None))
     column_keys = ("amount", "previous")
     named = lambda accounts: [{"number": a, "name": basis.names.get(a, "")} for a in sorted(accounts)]  # noqa: E731
     unmapped = set().union(*(p.unmapped for p in placed))

@@ -163,8 +163,10 @@ def test_fortnox_file_statements_and_its_unbalanced_opening(store):
     difference += sum(res.values(), ZERO)
     assert difference == sum(ib.values(), ZERO) == Decimal("76663.00")
     assert balance["tillgangar"] - balance["eget_kapital_och_skulder"] == difference
-    [unbalanced] = report.notice("report.unbalanced")
+    # 2009 is compared by that same opening (the file has nothing else of 2009), so it is off by as much.
+    unbalanced, previous = report.notice("report.unbalanced")
     assert unbalanced.params == {"column": "amount", "difference": "76663.00"}
+    assert previous.params == {"column": "previous", "difference": "76663.00"}
     assert {"key": "report.unbalanced", "params": unbalanced.params} in report.to_json()["notices"]
 
 
@@ -283,6 +285,30 @@ def test_cash_and_an_overdraft_or_a_prepaid_and_an_accrued_cost_are_not_offset(s
     assert balance["forutbetalda_kostnader"] == Decimal("5000.00") + Decimal("1000.00")
     assert balance["upplupna_kostnader"] == Decimal("3000.00")
     assert balance["tillgangar"] == balance["eget_kapital_och_skulder"] == Decimal("6101.00")
+
+
+def test_a_previous_year_with_nothing_of_its_own_is_compared_by_this_years_opening_balances(store):
+    """Fortnox's Sie4.se has #RAR -1 but no #UB -1 or #RES -1: the 2009 column was 0.00 on every line, with no
+    word. SIE 4B §5.16 lets a file give last year's closing balances as #IB 0 alone, and ÅRL 3 kap. 5 § asks for
+    comparison figures: the balance sheet's 2009 column is the file's #IB 0, the income statement's is unknown."""
+    opening: dict[str, Decimal] = {}
+    for line in FORTNOX.read_bytes().decode("cp437").splitlines():
+        if line.startswith("#IB 0 "):
+            _, _, account, amount, *_ = shlex.split(line)
+            opening[account] = opening.get(account, ZERO) + Decimal(amount)
+    company, years = imported(store, FORTNOX)
+    year = max(years, key=lambda y: y.end)
+
+    sheet = build_report(store, company, year, "balance-sheet")
+    previous = amounts(sheet, "previous")
+    assert previous["kassa_och_bank"] == sum((v for a, v in opening.items() if a.startswith("19")), ZERO)
+    assert previous["kassa_och_bank"] == Decimal("3458534.50")  # the reviewer's hand sum: 9 115 + 11 000 + 3 438 419.50
+    assert [n.key for n in sheet.notices][0] == "report.previous_from_opening"
+
+    income = build_report(store, company, year, "income-statement")
+    assert all(value is None for value in amounts(income, "previous").values())
+    assert "report.previous_result_unknown" in [n.key for n in income.notices]
+    assert any("dess resultat är okänt" in note for note in income.notes)
 
 
 # --- rounding -----------------------------------------------------------------------------------

@@ -38,6 +38,8 @@ NOTICE_STYLES = {
     "report.accounts_without_line": "bold red",
     "report.reclassified": "dim",
     "report.rounding_difference": "dim",
+    "report.previous_from_opening": "yellow",  # comparison figures read from elsewhere: the reader must know
+    "report.previous_result_unknown": "yellow",
 }
 UNIT_KEYS = {"ore": "report.amounts_in_ore", "krona": "report.amounts_in_krona", "thousand": "report.amounts_in_thousand"}
 UNIT_WORDS = {"kr": "report.unit_kr", "tkr": "report.unit_tkr"}
