@@ -126,7 +126,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub.set_defaults(handler=cmd_trial_balance)
 
     sub = commands.add_parser("export-sie", help="write a company year as a SIE 4E file")
-    sub.add_argument("--company", required=True)
+    sub.add_argument("--company", help="organisation number (default: the only company)")
     sub.add_argument("--year", type=int, required=True)
     sub.add_argument("path", metavar="PATH", help="the file to write, e.g. bokslut-2025.se (an existing one is refused)")
     sub.add_argument("--overwrite", action="store_true", help="replace PATH if it exists")

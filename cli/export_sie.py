@@ -13,7 +13,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub = commands.add_parser(
         "export-closing-sie", help="write the year's closing entries not yet exported as a SIE 4I file"
     )
-    sub.add_argument("--company", required=True, metavar="ORGNR", help="organisation number")
+    sub.add_argument("--company", metavar="ORGNR", help="organisation number (default: the only company)")
     sub.add_argument("--year", type=int, required=True, metavar="YYYY", help="the calendar year the fiscal year ends in")
     sub.add_argument("path", metavar="PATH", help="the new file, e.g. bokslut-2025.si (never overwritten)")
     sub.add_argument("--json", action="store_true", help="print the outcome as JSON")

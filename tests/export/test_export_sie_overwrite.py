@@ -162,3 +162,26 @@ def test_help_offers_overwrite(cli):
     run = cli("export-sie", "--help")
 
     assert run.returncode == 0 and "--overwrite" in run.stdout
+
+
+def test_a_company_without_an_organisation_number_can_export_its_year_and_entries(cli, tmp_path):
+    """Review R1: a SIE file may lack #ORGNR (byrokrat's SIE_exempelfil.se); the company imported, but both
+    exports required --company with a number it does not have. As every other command, they take the only
+    company when none is named."""
+    source = tmp_path / "utan-orgnr.se"
+    source.write_bytes((
+        '#FLAGGA 0\r\n#FORMAT PC8\r\n#SIETYP 4\r\n#FNAMN "Utan nummer AB"\r\n#RAR 0 20250101 20251231\r\n'
+        '#KONTO 1930 "Bank"\r\n#KONTO 3001 "Försäljning"\r\n#KONTO 2990 "Upplupna kostnader"\r\n'
+        '#KONTO 6110 "Kontorsmateriel"\r\n#VER A 1 20250115 "Sale"\r\n{\r\n#TRANS 1930 {} 1000.00\r\n'
+        '#TRANS 3001 {} -1000.00\r\n}\r\n'
+    ).encode("cp437"))
+    assert cli("import-sie", str(source)).returncode == 0
+    whole = cli("export-sie", "--year", "2025", str(tmp_path / "ar.se"))
+    assert whole.returncode == 0, whole.stderr
+    assert "#TRANS 1930 {} 1000.00" in (tmp_path / "ar.se").read_bytes().decode("cp437")
+    entry = ('{"date": "2025-12-31", "text": "Kontorsmateriel", "rows": [{"account": "6110", "debit": "200", '
+             '"credit": "0"}, {"account": "2990", "debit": "0", "credit": "200"}]}')
+    assert cli("closing", "add", "--year", "2025", "--from-json", "-", stdin=entry).returncode == 0
+    closing = cli("export-closing-sie", "--year", "2025", str(tmp_path / "bokslut.si"))
+    assert closing.returncode == 0, closing.stderr
+    assert "#TRANS 6110 {} 200.00" in (tmp_path / "bokslut.si").read_bytes().decode("cp437")
