@@ -473,7 +473,8 @@ class Mapping:
     purchases: tuple[Span, ...] = ()  # ranges that go to one of PURCHASE_LINES, the company's choice
     netted: tuple[Netted, ...] = ()
     opposite: dict[str, str] | None = None  # line key -> the line its sum goes to when it has the other sign
-    rounding_lines: dict[str, str] | None = None  # side (a group key, or the result key) -> line for differences
+    rounding_lines: dict[str, tuple[str, ...]] | None = None  # side (a group key, or the result key) -> lines for
+    # rounding differences, in priority order
     by_account: frozenset[str] = frozenset()  # lines whose accounts are each placed by their own sign
 
 
@@ -488,7 +489,7 @@ def mapping(statement_key: str) -> Mapping:
             lines={key: _spans(texts) for key, texts in table["lines"].items()},
             excluded=_spans(table["excluded"]),
             purchases=_spans(table["purchases"]["ranges"]),
-            rounding_lines={"arets_resultat": table["rounding_line"]},
+            rounding_lines={"arets_resultat": tuple(table["rounding_lines"])},
         )
     table = data["balance_sheet"]
     return Mapping(
@@ -498,7 +499,7 @@ def mapping(statement_key: str) -> Mapping:
             for key, group in table["netted"].items()
         ),
         opposite=dict(table["opposite"]),
-        rounding_lines=dict(table["rounding_lines"]),
+        rounding_lines={side: tuple(lines) for side, lines in table["rounding_lines"].items()},
         by_account=frozenset(table["by_account"]),
     )
 

@@ -466,13 +466,14 @@ def _round_lines(
     statement: bas.Statement, lines: dict[str, Decimal], rounding: str
 ) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
     """Every line rounded on its own; on each side (the result, or assets and claims) the difference between the
-    rounded total and the sum of the rounded lines goes to the side's fixed line, so totals add up.
-    Returns the rounded lines and the difference put on each fixed line."""
+    rounded total and the sum of the rounded lines goes to the first of the side's fixed lines that has an amount,
+    else to its largest line, so totals add up and no empty line shows only a difference.
+    Returns the rounded lines and the difference put on each line that took one."""
     rounded = {key: _rounded(value, rounding) for key, value in lines.items()}
     differences: dict[str, Decimal] = {}
     if rounding == "ore":
         return rounded, differences
-    for side, fixed in (bas.mapping(statement.key).rounding_lines or {}).items():
+    for side, fixed_lines in (bas.mapping(statement.key).rounding_lines or {}).items():
         keys = (
             [line.key for line in bas.lines_of(statement.items)]
             if side == "arets_resultat"
@@ -481,6 +482,9 @@ def _round_lines(
         exact = _total(lines.get(key, ZERO) for key in keys)
         difference = _rounded(exact, rounding) - _total(rounded.get(key, ZERO) for key in keys)
         if difference:
+            with_amount = [key for key in keys if rounded.get(key)]
+            fixed = next((key for key in fixed_lines if key in with_amount), None) or max(
+                with_amount, key=lambda key: abs(rounded[key]), default=fixed_lines[0])
             rounded[fixed] = rounded.get(fixed, ZERO) + difference
             differences[fixed] = difference
     return rounded, differences

@@ -352,6 +352,37 @@ def test_rounded_statements_still_add_up(store, rounding, unit):
         assert notice.params["line"] in ("Kassa och bank", "Upplupna kostnader och förutbetalda intäkter")
 
 
+NO_CASH = """#FLAGGA 0
+#FORMAT PC8
+#SIETYP 4
+#FNAMN "Öresbolaget AB"
+#ORGNR 556000-0032
+#RAR 0 20250101 20251231
+#KONTO 1510 "Kundfordringar"
+#KONTO 1680 "Andra kortfristiga fordringar"
+#KONTO 2081 "Aktiekapital"
+#KONTO 2440 "Leverantörsskulder"
+#UB 0 1510 100.40
+#UB 0 1680 100.40
+#UB 0 2081 -100.40
+#UB 0 2440 -100.40
+"""
+
+
+def test_a_rounding_difference_goes_to_a_line_that_has_an_amount(store, tmp_path):
+    """Review B3 (statements): each side sums 200.80, 201 kr rounded, while its two lines round to 100 + 100. The
+    krona went to Kassa och bank and Upplupna kostnader, lines with no accounts behind them (a phantom cash item,
+    or a negative debt); it now goes to the first line of the side's list that has an amount (domain.md §1.7)."""
+    path = tmp_path / "ore.se"
+    path.write_bytes(NO_CASH.encode("cp437"))
+    company, [year] = imported(store, path)
+    shown = amounts(build_report(store, company, year, "balance-sheet", rounding="krona"))
+    assert "kassa_och_bank" not in shown and "upplupna_kostnader" not in shown
+    assert (shown["kundfordringar"], shown["ovriga_fordringar"]) == (Decimal("100"), Decimal("101"))
+    assert shown["leverantorsskulder"] == Decimal("101")
+    assert shown["tillgangar"] == shown["eget_kapital_och_skulder"] == Decimal("201")
+
+
 # --- the trial balance of years known only from balances --------------------------------------------
 
 
