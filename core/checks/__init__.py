@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import peewee as pw
 
@@ -103,14 +103,16 @@ def before_import(db: pw.Database, company_id: int, start: dt.date) -> bool:
 
 
 def after_import(
-    db: pw.Database, year_id: int, locked: Sequence[tuple[str, dt.date, dt.date]] = ()
+    db: pw.Database, year_id: int, locked: Sequence[tuple[str, dt.date, dt.date]] = (), own: Iterable[str] = ()
 ) -> list[tuple[str, int]]:
     """Compares the year's new vouchers with the replaced ones by key (series and number) and fingerprint, and
     keeps what differs for the changed-vouchers check: the comparison runs once per import, not once per check run.
     Returns (name, vouchers) for each of the `locked` spans (name, first day, last day) whose vouchers differ: a
-    voucher counts where it was dated before the import or is dated now."""
+    voucher counts where it was dated before the import or is dated now, but a voucher new to the books that is
+    one of bokslut's own exported closing entries (`own`, keys) does not: the final figures already held it."""
     _keep(db, "imported_voucher", year_id)
-    in_locked = [(name, _differing_within(db, first, last)) for name, first, last in locked]
+    own = sorted(own)
+    in_locked = [(name, _differing_within(db, first, last, own)) for name, first, last in locked]
     db.execute_sql("DROP TABLE IF EXISTS differing_voucher")
     db.execute_sql(
         "CREATE TEMP TABLE differing_voucher AS SELECT DISTINCT p.key, CASE WHEN EXISTS (SELECT 1 FROM "
@@ -140,13 +142,17 @@ def after_import(
     return [(name, count) for name, count in in_locked if count]
 
 
-def _differing_within(db: pw.Database, first: dt.date, last: dt.date) -> int:
-    """Vouchers (by key) replaced or imported with a date in first..last that the other side lacks as they are."""
+def _differing_within(db: pw.Database, first: dt.date, last: dt.date, own: list[str]) -> int:
+    """Vouchers (by key) replaced or imported with a date in first..last that the other side lacks as they are;
+    an imported one new to the books and among `own` is left out."""
+    marks = ", ".join("?" * len(own))
+    not_own = (f" AND (i.key NOT IN ({marks}) OR EXISTS (SELECT 1 FROM replaced_voucher o WHERE o.key = i.key))"
+               if own else "")  # fmt: skip
     (count,) = db.execute_sql(
         "SELECT COUNT(DISTINCT key) FROM (SELECT p.key FROM replaced_voucher p WHERE p.date BETWEEN ? AND ? AND NOT "
         "EXISTS (SELECT 1 FROM imported_voucher i WHERE i.key = p.key AND i.fingerprint = p.fingerprint) UNION ALL "
         "SELECT i.key FROM imported_voucher i WHERE i.date BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM "
-        "replaced_voucher p WHERE p.key = i.key AND p.fingerprint = i.fingerprint)) AS differing",
-        (first.isoformat(), last.isoformat()) * 2,
+        f"replaced_voucher p WHERE p.key = i.key AND p.fingerprint = i.fingerprint){not_own}) AS differing",
+        (first.isoformat(), last.isoformat(), first.isoformat(), last.isoformat(), *own),
     ).fetchone()
     return count

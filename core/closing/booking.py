@@ -80,6 +80,20 @@ def mark_booked(db: pw.Database, fiscal_year_id: int) -> list[Phrase]:
     return warnings
 
 
+def exported_voucher_keys(db: pw.Database, fiscal_year_id: int) -> set[str]:
+    """The keys ("series number") of the year's vouchers that are its exported closing entries, found for certain:
+    by the Fortnox number they were given, or by the marker the SIE export wrote. Not those found by content."""
+    exported = list(ClosingEntry.select(ClosingEntry.exported_to, ClosingEntry.fortnox_series,
+                                        ClosingEntry.fortnox_number, ClosingEntry.marker).where(
+        ClosingEntry.fiscal_year == fiscal_year_id, ClosingEntry.status == "exported"))  # fmt: skip
+    if not exported:
+        return set()
+    numbers, markers = _voucher_numbers(db, fiscal_year_id), _voucher_markers(db, fiscal_year_id)
+    found = (numbers.get((entry.fortnox_series, str(entry.fortnox_number))) if entry.exported_to == "fortnox"
+             else markers.get(entry.marker) for entry in exported)  # fmt: skip
+    return {voucher[1] for voucher in found if voucher is not None}
+
+
 def _voucher_numbers(db: pw.Database, fiscal_year_id: int) -> dict[tuple[str, str], tuple[int, str]]:
     """(series, number) -> (voucher id, "series number")."""
     cursor = db.execute_sql("SELECT series, number, id FROM voucher WHERE fiscal_year_id = ?", (fiscal_year_id,))

@@ -135,3 +135,30 @@ async def test_a_voucher_exported_to_fortnox_is_found_by_series_and_number(conne
         "SELECT text FROM voucher WHERE fiscal_year_id = ? AND series = 'I' AND number = ?", (year.id, str(number))
     ).fetchall()
     assert stored == [(entry.text,)]
+
+
+def test_books_holding_the_exported_entries_reimport_into_a_locked_year_without_confirming(cli, books, tmp_path):
+    """Review B3 (closing): export, book in the program, re-import is the designed way back. With every period
+    locked, the books' new voucher I 1 is the exported entry itself, which the final figures already held, so the
+    import is no change to a locked period and needs no --allow-locked (before: refused, 'year-end (1)'). A
+    voucher the entries do not explain, in a locked period, is still refused."""
+    entry = books.add(DEPRECIATION)
+    assert export(cli, tmp_path / "bokslut.si").returncode == 0
+    for period in [f"{YEAR}-{month:02d}" for month in range(1, 13)] + ["year-end"]:
+        assert cli("period", "lock", period, "--year", YEAR).returncode == 0
+    final_before = {line.number: line.closing for line in _lines(books, final=True)}
+    received = _books_after_booking(books, tmp_path / "bokslut.si", tmp_path / "after.se")
+
+    run = cli("import-sie", str(received))
+
+    assert run.returncode == 0, run.stderr
+    assert ClosingEntry.get_by_id(entry.id).booked is True
+    assert {line.number: line.closing for line in _lines(books, final=True)} == final_before
+
+    text = received.read_bytes().decode("cp437")
+    changed = text.replace("#TRANS 1229 {} -12000.00", "#TRANS 1229 {} -12000.00\r\n#TRANS 1229 {} -1.00\r\n"
+                           "#TRANS 7832 {} 1.00", 1)  # the booked entry altered in the program: 1 kr more
+    assert changed != text
+    (tmp_path / "altered.se").write_bytes(changed.encode("cp437"))
+    refused = cli("import-sie", str(tmp_path / "altered.se"))
+    assert refused.returncode == 2 and "locked periods" in refused.stderr, refused.stderr
