@@ -2,7 +2,8 @@
 
 A locked period is reconciled: checks skip it and closing entries dated in it are refused. The periods are
 locked one after the other; a locked period may be temporarily unlocked, and while it is, the open period
-after it is paused (it cannot be locked) and no other period may be unlocked, so one period is open at a time.
+after it is paused (it cannot be locked, nor take closing entries) and no other period may be unlocked, so one
+period is open at a time.
 
 Where a date belongs: the store keeps no period per entry, so a date names exactly one period. Months are
 calendar months and quarters calendar quarters (the VAT periods), clipped to the fiscal year, so a first year
@@ -267,18 +268,31 @@ def locked_periods(db: pw.Database, fiscal_year: FiscalYear) -> list[Period]:
     return [p for p in _stored(fiscal_year) if p.locked]
 
 
-def locked_problem(db: pw.Database, fiscal_year: FiscalYear, day: dt.date) -> tuple[str, dict] | None:
-    """Why a closing entry may not be dated `day`, or None: the sentence entry validation shows (the command line's
-    words) and its params, for an interface that says it in its own words and keys."""
+def locked_problem(db: pw.Database, fiscal_year: FiscalYear, day: dt.date) -> tuple[str, str, dict] | None:
+    """Why a closing entry may not be dated `day`, or None: its key, the sentence entry validation shows (the
+    command line's words) and its params, for an interface that says it in its own words and keys. A locked period
+    takes no amounts, nor does the period paused while the one before it is temporarily unlocked
+    (reconciliation.md §1.2: a paused period accepts no amounts)."""
     period = period_of(db, fiscal_year, day)
-    if period is None or not period.locked:
+    if period is None:
         return None
     name = "the year-end period" if period.key == YEAR_END else f"period {label(period)}"
+    if period.locked:
+        message = (
+            f"{day} lies in {name}, which is locked; date the entry in an open period or unlock it first "
+            f"(bokslut period unlock {label(period)} --year {fiscal_year.end.year})"
+        )
+        return "period_locked", message, {"date": day, "period": label(period)}
+    rows = _stored(fiscal_year)
+    state = dict(zip((row.id for row in rows), states(rows), strict=True))
+    if state.get(period.id) != "paused":
+        return None
+    unlocked = next(row for row in rows if state[row.id] == "unlocked")
     message = (
-        f"{day} lies in {name}, which is locked; date the entry in an open period or unlock it first "
-        f"(bokslut period unlock {label(period)} --year {fiscal_year.end.year})"
+        f"{day} lies in {name}, paused while period {label(unlocked)} is temporarily unlocked; lock "
+        f"{label(unlocked)} again first (bokslut period lock {label(unlocked)} --year {fiscal_year.end.year})"
     )
-    return message, {"date": day, "period": label(period)}
+    return "period_paused", message, {"date": day, "period": label(period), "unlocked": label(unlocked)}
 
 
 def in_year_end_period(fiscal_year: FiscalYear, day: dt.date) -> bool:

@@ -378,7 +378,7 @@ def problem_words(problem) -> str:
     values = {name: format_money(v) if isinstance(v, Decimal) else v for name, v in problem.params.items()}
     if problem.key == "too_large":
         values["limit"] = format_count(problem.params["limit"])
-    if problem.key == "period_locked":
+    if problem.key in ("period_locked", "period_paused"):
         values["period"] = period_name(problem.params["period"])
     text = keyed(f"problem.{problem.key}", problem.params, values) or problem.message
     if problem.key == "unknown_account" and problem.params["suggestions"]:

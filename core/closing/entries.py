@@ -229,8 +229,8 @@ def validate(db: pw.Database, fiscal_year: FiscalYear, draft: EntryDraft, saving
         params = {"date": draft.date, "start": fiscal_year.start, "end": fiscal_year.end}
         problems.append(Problem("date", message, "outside_year", params))
     if saving and (locked := locked_problem(db, fiscal_year, draft.date or fiscal_year.end)):
-        message, params = locked
-        problems.append(Problem("date", message, "period_locked", params))
+        key, message, params = locked
+        problems.append(Problem("date", message, key, params))
     if not draft.text.strip():
         problems.append(Problem("text", "the entry needs a text; Fortnox requires a description", "no_text"))
     elif problem := _line_problem("text", draft.text, DESCRIPTION_MAX):
@@ -358,15 +358,13 @@ def _refuse_if_frozen(entry: ClosingEntry, action: str) -> None:
 
 def _refuse_if_locked(db: pw.Database, entry: ClosingEntry, action: str) -> None:
     """An entry dated in a locked period is part of its frozen figures (reconciliation.md §1.9): editing, deleting or
-    restoring it would change them, as creating one there would."""
+    restoring it would change them, as creating one there would (and in a paused period, as entries.validate)."""
     if locked := locked_problem(db, entry.fiscal_year, entry.date):
-        _, params = locked
+        key, message, params = locked
         raise BokslutError(
-            f"closing entry {entry.id} is dated {entry.date} in the locked period {params['period']} and cannot be "
-            f"{action}; unlock the period first (bokslut period unlock {params['period']} --year "
-            f"{entry.fiscal_year.end.year})",
-            key="closing_entry_in_locked_period",
-            params={"entry": entry.id, "date": entry.date, "period": params["period"], "action": action},
+            f"closing entry {entry.id} cannot be {action}: {message}",
+            key=f"closing_entry_in_{key}",
+            params={**params, "entry": entry.id, "action": action},
         )
 
 

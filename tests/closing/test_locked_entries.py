@@ -26,10 +26,11 @@ def test_an_entry_in_a_locked_period_cannot_change_and_is_still_exported(demo_cl
     for action, *more in (("delete", str(kept_id)), ("restore", str(gone_id))):
         refused = demo_cli("closing", action, *more)
         assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
-        assert "locked period 2025-01" in refused.stderr and "bokslut period unlock 2025-01" in refused.stderr
+        assert "lies in period 2025-01, which is locked" in refused.stderr
+        assert "bokslut period unlock 2025-01" in refused.stderr
     moved = demo_cli("closing", "edit", str(kept_id), "--from-json", "-",
                      stdin=json.dumps(entry("2025-02-10", "Hyra januari", "999.00")))
-    assert moved.returncode == 2 and "locked period 2025-01" in moved.stderr, moved.stderr
+    assert moved.returncode == 2 and "period 2025-01, which is locked" in moved.stderr, moved.stderr
     assert entry_list(demo_cli) == before  # nothing changed
 
     out = tmp_path / "bokslut.si"
@@ -53,3 +54,18 @@ def test_the_reversal_of_an_entry_not_for_the_books_stays_out_of_them_too(demo_c
     exported = demo_cli("export-closing-sie", *YEAR, str(tmp_path / "bokslut.si"))
     assert exported.returncode == 2 and "no closing entries of 2025 left to export" in exported.stderr
     assert not (tmp_path / "bokslut.si").exists()
+
+
+def test_a_paused_period_takes_no_closing_entries_until_the_one_before_is_locked_again(demo_cli):
+    """Review B9 (reconciliation.md §1.2): while January is temporarily unlocked, February is paused and accepts
+    no amounts; January itself takes them, and February again once January is locked."""
+    assert demo_cli("period", "lock", "2025-01", *YEAR).returncode == 0
+    assert demo_cli("period", "unlock", "2025-01", *YEAR).returncode == 0
+    refused = add(demo_cli, entry("2025-02-11", "Hyra februari"))
+    assert refused.returncode == 2, refused.stdout
+    assert "2025-02-11 lies in period 2025-02, paused while period 2025-01 is temporarily unlocked" in refused.stderr
+    assert "bokslut period lock 2025-01" in refused.stderr and entry_list(demo_cli) == []
+    assert add(demo_cli, entry("2025-01-11", "Hyra januari")).returncode == 0
+    assert demo_cli("period", "lock", "2025-01", *YEAR).returncode == 0
+    assert add(demo_cli, entry("2025-02-11", "Hyra februari")).returncode == 0
+    assert sorted(e["text"] for e in entry_list(demo_cli)) == ["Hyra februari", "Hyra januari"]
