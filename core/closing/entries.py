@@ -253,14 +253,14 @@ def validate(db: pw.Database, fiscal_year: FiscalYear, draft: EntryDraft, saving
         amount_problems = _row_amount_problems(row, where)
         amounts_valid = amounts_valid and not amount_problems
         problems.extend(amount_problems)
-        for field, dimension, what in (
+        for name, dimension, what in (
             ("cost_center", COST_CENTRE_DIMENSION, "cost centre"),
             ("project", PROJECT_DIMENSION, "project"),
         ):
-            code = getattr(row, field)
+            code = getattr(row, name)
             if code is not None and (dimension, code) not in objects:
                 message = f"{what} {code} does not exist in the company"
-                problems.append(Problem(f"{where}.{field}", message, f"no_{field}", {"code": code}))
+                problems.append(Problem(f"{where}.{name}", message, f"no_{name}", {"code": code}))
         if problem := _line_problem(f"{where}.text", row.text, ROW_TEXT_MAX):
             problems.append(problem)
     if amounts_valid and len(draft.rows) >= 2:
