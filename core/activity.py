@@ -1,4 +1,5 @@
-"""The activity log: what imports, exports, connects and disconnects ran, when, and how they ended.
+"""The activity log: what imports, exports, connects, disconnects, removals, and period locks and unlocks ran,
+when, and how they ended.
 
 Entries are written outside the work's own transaction, so a failed or killed job is still on record.
 """
@@ -23,7 +24,7 @@ from core.store.locks import is_postgres, process_alive_on_server
 from core.store.models import ActivityLog, Company, utc_now
 
 STATUSES = ("queued", "running", "done", "failed")
-KINDS = ("import", "export", "connect", "disconnect", "remove")
+KINDS = ("import", "export", "connect", "disconnect", "remove", "period")  # period: a lock or an unlock
 
 
 @dataclass(frozen=True, slots=True)

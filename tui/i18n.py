@@ -320,6 +320,10 @@ _ACTIVITY_WORDS: dict[str, Callable[[dict], str]] = {
     "failed": _activity_failed,
     "interrupted": lambda params: t("summary.activity_interrupted", subject=params["subject"]),
     "remove": lambda params: _activity_removed(params),
+    "period": lambda params: t(
+        f"summary.activity_period_{params['action']}", period=period_name(params["period"]), start=params["start"],
+        end=params["end"], user=params["user"],
+    ) + (t("summary.activity_period_reason", reason=params["reason"]) if params["reason"] else ""),
 }
 
 

@@ -468,7 +468,7 @@ def unlock(db: pw.Database, fiscal_year: FiscalYear, period_text: str, reason: s
         raise BokslutError(f"say why the period is unlocked, in 1 to {REASON_MAX} characters (--reason TEXT)",
                            key="reconcile_unlock_reason", params={"limit": REASON_MAX})
     with exclusive(db, *year_closing(fiscal_year.id)):
-        period = periods.unlock_period(db, fiscal_year, period_text)
+        period = periods.unlock_period(db, fiscal_year, period_text, reason)
         ReconciliationEvent.create(fiscal_year=fiscal_year.id, period=period.key, scope="", action="unlock",
                                    actor=current_user(), details=json.dumps({"reason": reason}, ensure_ascii=False))
     return period

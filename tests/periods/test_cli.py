@@ -101,3 +101,21 @@ def test_closing_add_is_refused_in_a_locked_period(demo_cli):
     assert locked.returncode == 2
     assert "2025-01-31 lies in period 2025-01, which is locked" in locked.stderr
     assert opened.returncode == 0, opened.stderr
+
+
+def test_every_lock_and_unlock_is_in_the_activity_log_with_who_and_why(demo_cli):
+    """Review D2: a period's row keeps only its last change, so lock -> unlock -> lock lost the unlock. The
+    activity log keeps each, with the user and, for an unlock through reconciliation, the reason given."""
+
+    assert demo_cli("period", "lock", "2025-01", *YEAR).returncode == 0
+    assert demo_cli("reconcile", "unlock", *YEAR, "--period", "2025-01", "--reason", "Bankavgift saknades").returncode == 0
+    assert demo_cli("period", "lock", "2025-01", *YEAR).returncode == 0
+    listed = demo_cli("activity", "--kind", "period", "--json")
+    assert listed.returncode == 0, listed.stderr
+    entries = sorted(listed.json(), key=lambda e: e["id"])
+    user = getpass.getuser()
+    assert [(e["status"], e["message"]) for e in entries] == [
+        ("done", f"locked period 2025-01 of fiscal year 2025-01-01..2025-12-31 by {user}"),
+        ("done", f"unlocked period 2025-01 of fiscal year 2025-01-01..2025-12-31 by {user}: Bankavgift saknades"),
+        ("done", f"locked period 2025-01 of fiscal year 2025-01-01..2025-12-31 by {user}"),
+    ]
