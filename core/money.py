@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 ORE = Decimal("0.01")
 
@@ -23,7 +23,9 @@ def to_ore(amount: Decimal) -> int:
 
 
 def round_to_ore(amount: Decimal) -> Decimal:
-    return amount.quantize(ORE, rounding=ROUND_HALF_EVEN)
+    """Half away from zero (Decimal's ROUND_HALF_UP), as the product rounds every amount it computes
+    (tax-ink2-sru.md §2.3: öre to kronor, schablonintäkt; an accountant's 0.125 is 0.13, not banker's 0.12)."""
+    return amount.quantize(ORE, rounding=ROUND_HALF_UP)
 
 
 def from_ore(ore: int) -> Decimal:
