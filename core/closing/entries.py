@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
@@ -273,7 +274,20 @@ def validate(db: pw.Database, fiscal_year: FiscalYear, draft: EntryDraft, saving
             )
             params = {"debit": debit, "credit": credit, "difference": abs(debit - credit)}
             problems.append(Problem("rows", message, "unbalanced", params))
+        elif not any(_net_per_place(draft).values()):
+            message = ("changes no balance: each account (with its cost centre and project) is debited as much as it "
+                       "is credited; give the accounts the entry moves the amount between")
+            problems.append(Problem("rows", message, "changes_nothing"))
     return problems
+
+
+def _net_per_place(draft: EntryDraft) -> dict[tuple, Decimal]:
+    """What the entry moves per account, cost centre and project: moving an amount between two cost centres of one
+    account changes something; 6110 against 6110 does not."""
+    net: dict[tuple, Decimal] = defaultdict(Decimal)
+    for row in draft.rows:
+        net[(row.account, row.cost_center, row.project)] += row.debit - row.credit
+    return net
 
 
 # --- saving and changing entries --------------------------------------------------------------

@@ -69,3 +69,18 @@ def test_a_paused_period_takes_no_closing_entries_until_the_one_before_is_locked
     assert demo_cli("period", "lock", "2025-01", *YEAR).returncode == 0
     assert add(demo_cli, entry("2025-02-11", "Hyra februari")).returncode == 0
     assert sorted(e["text"] for e in entry_list(demo_cli)) == ["Hyra februari", "Hyra januari"]
+
+
+def test_an_entry_that_changes_no_balance_is_refused_but_a_move_between_cost_centres_is_not(demo_cli):
+    """Review D5: 6110 against 6110 (or the accrual template given 2990 as its cost account) was saved, an entry
+    that moves nothing. Between two cost centres of one account it does move something."""
+    nothing = {"date": "2025-12-31", "text": "Ingenting", "rows": [
+        {"account": "6110", "debit": "100", "credit": "0"}, {"account": "6110", "debit": "0", "credit": "100"}]}
+    refused = add(demo_cli, nothing)
+    assert refused.returncode == 2 and "changes no balance" in refused.stderr, refused.stderr
+    assert entry_list(demo_cli) == []
+    moved = {"date": "2025-12-31", "text": "Omföring", "rows": [
+        {"account": "6110", "debit": "100", "credit": "0", "cost_center": "10"},
+        {"account": "6110", "debit": "0", "credit": "100", "cost_center": "20"}]}
+    saved = add(demo_cli, moved)
+    assert saved.returncode == 0, saved.stderr
