@@ -11,6 +11,7 @@ from core.config import Settings
 from core.importer import import_sie
 from core.money import format_amount
 from core.store.db import open_store
+from core.store.models import ClosingEntry
 from core.text import counted
 
 # Its own flag, not --yes: replacing reconciled periods is a graver decision than a file's organisation number.
@@ -76,6 +77,11 @@ def cmd_export_sie(args: argparse.Namespace, settings: Settings) -> int:
     header, balances, vouchers = ledger.export_year(db, company, year)
     write_sie4e(path, header, balances, vouchers)  # 0600: the company's books
     print(f"wrote {args.path}")
+    left_out = ClosingEntry.select().where(ClosingEntry.fiscal_year == year.id, ClosingEntry.deleted == False,  # noqa: E712
+                                           ClosingEntry.booked == False).count()  # noqa: E712 (peewee expressions)
+    if left_out:  # the file is the imported books: its #UB and #RES are preliminary while entries are not in them
+        say(f"the file holds the imported books; {counted(left_out, 'closing entry', 'closing entries')} not yet in "
+            "them are not included (bokslut export-closing-sie or export-fortnox sends them to the bookkeeping)")
     return EXIT_OK
 
 
@@ -125,7 +131,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("--json", action="store_true")
     sub.set_defaults(handler=cmd_trial_balance)
 
-    sub = commands.add_parser("export-sie", help="write a company year as a SIE 4E file")
+    sub = commands.add_parser("export-sie", help="write a company year as a SIE 4E file (the imported books, "
+                              "without closing entries not yet in them)")
     sub.add_argument("--company", help="organisation number (default: the only company)")
     sub.add_argument("--year", type=int, required=True)
     sub.add_argument("path", metavar="PATH", help="the file to write, e.g. bokslut-2025.se (an existing one is refused)")

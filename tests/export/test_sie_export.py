@@ -263,3 +263,14 @@ def test_two_exports_at_once_put_each_entry_into_one_file(cli, books, tmp_path):
     assert len(list(SieReader(written))) == 3
     assert {books.entry(entry).sie_file for entry in entries} == {str(written)}
     assert ExportAttempt.select().count() == 3
+
+
+def test_the_year_export_says_which_closing_entries_it_leaves_out(cli, books, tmp_path):
+    """Review D1 (exports): export-sie writes the imported books, so its #UB and #RES are preliminary while closing
+    entries are not yet in them; an auditor given the file must not take it for the final books."""
+    books.add(DEPRECIATION)
+    books.add(AUDIT)
+    run = cli("export-sie", "--company", ORG, "--year", YEAR, str(tmp_path / "ar.se"))
+    assert run.returncode == 0, run.stderr
+    assert "2 closing entries not yet in them are not included" in run.stdout
+    assert "Upplupen kostnad för revision" not in (tmp_path / "ar.se").read_bytes().decode("cp437")
