@@ -876,8 +876,8 @@ class ReconcileVatYearScreen(PeriodView):
         rows = []
         for period in result["periods"]:
             reported = "" if period["reported_49"] is None else money(period["reported_49"])
-            if period["reported_source"]:
-                reported += " " + t(SOURCE_WORDS[period["reported_source"]])
+            if period["reported_source"] == "inferred":  # the legend below says it: the columns fit 80 wide
+                reported += " *"
             differs = bool(period["difference_49"]) or bool(period["differences"])
             difference = "" if period["difference_49"] is None else money(period["difference_49"])
             if period["differences"] and period["differences"] != ["49"]:
@@ -891,7 +891,7 @@ class ReconcileVatYearScreen(PeriodView):
                 literal(f"{paid['series']}{paid['number']} {paid['date']}") if paid
                 else Text(t("reconcile.vat_none"), style="yellow"),
             ), period["key"]))  # fmt: skip
-        self.query_one(RowTable).show_rows(headers, rows, flexible=3)
+        self.query_one(RowTable).show_rows(headers, rows, flexible=5)
         year_end = result["year_end"]
         summary = Text(t("reconcile.vat_year_end", accounts=", ".join(year_end["accounts"]) or "2650",
                          balance=money(year_end["balance"]), unpaid=money(year_end["settled_not_paid"]),
@@ -899,6 +899,8 @@ class ReconcileVatYearScreen(PeriodView):
                        style="bold red" if year_end["difference"] else "")  # fmt: skip
         for account, amount in year_end["unsettled_vat"].items():
             summary.append("\n" + t("reconcile.vat_unsettled", account=account, amount=money(amount)), style="yellow")
+        if any(period["reported_source"] == "inferred" for period in result["periods"]):
+            summary.append("\n" + t("reconcile.vat_inferred_legend"), style="dim")
         self.query_one("#view-summary", Static).update(summary)
 
 
