@@ -41,6 +41,7 @@ EXPORTABLE = ("not_exported", "failed")  # what an export sends; a failed entry 
 COST_CENTRE_DIMENSION = "1"
 PROJECT_DIMENSION = "6"
 REVERSAL_PREFIX = "Återföring: "
+CUT_MARK = "..."  # ends a reversal's text cut to DESCRIPTION_MAX (plain dots: Fortnox's text rules allow them)
 AMOUNT_LIMIT = Decimal(10) ** 12  # far above any closing entry, and below where öre overflow SQLite's integers
 
 
@@ -479,7 +480,10 @@ def reverse_entry(db: pw.Database, entry: ClosingEntry) -> ClosingEntry:
         raise BokslutError(f"closing entry {entry.id} is already reversed by entry {existing.id}")
     original = draft_of(entry)
     rows = tuple(replace(row, debit=row.credit, credit=row.debit) for row in original.rows)
-    draft = EntryDraft(date=entry.date, text=(REVERSAL_PREFIX + entry.text)[:DESCRIPTION_MAX], rows=rows)
+    text = REVERSAL_PREFIX + entry.text
+    if len(text) > DESCRIPTION_MAX:  # cut where Fortnox's limit says, and visibly so
+        text = text[: DESCRIPTION_MAX - len(CUT_MARK)] + CUT_MARK
+    draft = EntryDraft(date=entry.date, text=text, rows=rows)
     fiscal_year = entry.fiscal_year
     with exclusive(db, *year_closing(fiscal_year.id)):
         reversal = create_entry(db, fiscal_year.company, fiscal_year, draft, reverses=entry)

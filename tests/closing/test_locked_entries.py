@@ -84,3 +84,15 @@ def test_an_entry_that_changes_no_balance_is_refused_but_a_move_between_cost_cen
         {"account": "6110", "debit": "0", "credit": "100", "cost_center": "20"}]}
     saved = add(demo_cli, moved)
     assert saved.returncode == 0, saved.stderr
+
+
+def test_a_reversal_of_a_long_text_is_cut_visibly_to_fortnox_s_limit(demo_cli):
+    """Review D7 (exports): 'Återföring: ' before a 200-character text was cut at 200 with no sign of it."""
+    long_text = "Periodisering " + "x" * 186
+    assert len(long_text) == 200
+    assert add(demo_cli, entry("2025-12-31", long_text)).returncode == 0
+    (original,) = entry_list(demo_cli)
+    assert demo_cli("closing", "reverse", str(original["id"])).returncode == 0
+    reversal = next(e for e in entry_list(demo_cli) if e["id"] != original["id"])
+    assert len(reversal["text"]) == 200 and reversal["text"].startswith("Återföring: Periodisering xxx")
+    assert reversal["text"].endswith("x...")
