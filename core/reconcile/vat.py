@@ -27,7 +27,6 @@ from core.reconcile.books import balances
 from core.reconcile.vat_periods import (
     Settling,
     on_settlement_accounts,
-    settlement_ids,
     settles_vat,
     settling_vouchers,
     vat_period_kind,
@@ -124,11 +123,7 @@ def vat_year(db: pw.Database, company: Company, year: FiscalYear) -> dict:
 def _reconcile(db: pw.Database, year: FiscalYear, period: dict, end: dt.date, settling: list[Settling]) -> dict:
     """One VAT period's boxes as booked from its start through `end`, and what its return reported."""
     start = period["start"]
-    per_account = dict(db.execute_sql(
-        "SELECT r.account, SUM(r.amount) FROM voucher_row r JOIN voucher v ON v.id = r.voucher_id WHERE "
-        f"r.fiscal_year_id = ? AND r.kind = 'TRANS' AND v.date BETWEEN ? AND ? AND r.voucher_id NOT IN "
-        f"({settlement_ids(db, year.id)}) GROUP BY r.account", (year.id, start.isoformat(), end.isoformat()),
-    ).fetchall())
+    per_account = _booked_per_account(db, year, start, end, settling)
     booked: dict[str, int] = defaultdict(int)
     accounts: dict[str, list[str]] = defaultdict(list)
     for account, amount in sorted(per_account.items()):
@@ -157,6 +152,24 @@ def _reconcile(db: pw.Database, year: FiscalYear, period: dict, end: dt.date, se
     return {"vat_period": shown, "start": start.isoformat(), "end": end.isoformat(),
             "rounding_rule": rules.vat()["rounding"], "boxes": boxes, "settlement": settled, "payment": payment,
             "differences": [b["box"] for b in boxes if b["difference"]]}
+
+
+def _booked_per_account(db: pw.Database, year: FiscalYear, start: dt.date, end: dt.date,
+                        settling: list[Settling]) -> dict[str, int]:
+    """Öre per account of the #TRANS rows dated start..end, the settlement vouchers left out (§3.4 step 1): the
+    import's sums per account and day (models.AccountDaySum) less the settlements' own rows, instead of joining
+    every row of the year to its voucher's date once per VAT period (7.7 s for a 1.7 M-row year's twelve)."""
+    sums: dict[str, int] = defaultdict(int)
+    for account, amount in db.execute_sql(
+        "SELECT account, SUM(amount) FROM account_day_sum WHERE fiscal_year_id = ? AND date BETWEEN ? AND ? "
+        "GROUP BY account", (year.id, start.isoformat(), end.isoformat()),
+    ).fetchall():
+        sums[account] += int(amount)
+    for *_, day, rows in settling:
+        if start <= day <= end:
+            for account, amount in rows.items():
+                sums[account] -= amount
+    return {account: amount for account, amount in sums.items() if amount}
 
 
 def _settlement(settling: list[Settling], period: dict, year: FiscalYear) -> tuple[dict | None, dict | None]:

@@ -14,7 +14,7 @@ from core.store.models import Company
 Settling = tuple[int, str, str, dt.date, dict[str, int]]  # a voucher on 2650 or 1650: id, series, number, day, rows
 
 
-def settlement_ids(db: pw.Database, year_id: int) -> str:
+def _settlement_ids(db: pw.Database, year_id: int) -> str:
     accounts = ", ".join(f"'{a}'" for a in rules.vat()["settlement_accounts"])
     return (f"SELECT DISTINCT voucher_id FROM voucher_row WHERE fiscal_year_id = {int(year_id)} AND kind = 'TRANS' "
             f"AND account IN ({accounts})")
@@ -25,7 +25,7 @@ def settling_vouchers(db: pw.Database, year_id: int) -> list[Settling]:
     vouchers: dict[int, Settling] = {}
     for voucher_id, series, number, day, account, amount in db.execute_sql(
         "SELECT v.id, v.series, v.number, v.date, r.account, SUM(r.amount) FROM voucher v JOIN voucher_row r ON "
-        f"r.voucher_id = v.id WHERE r.kind = 'TRANS' AND v.id IN ({settlement_ids(db, year_id)}) "
+        f"r.voucher_id = v.id WHERE r.kind = 'TRANS' AND v.id IN ({_settlement_ids(db, year_id)}) "
         "GROUP BY v.id, v.series, v.number, v.date, r.account ORDER BY v.date, v.id"
     ).fetchall():
         entry = vouchers.setdefault(voucher_id, (voucher_id, series, number, dt.date.fromisoformat(str(day)), {}))
