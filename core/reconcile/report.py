@@ -93,7 +93,7 @@ def build(db: pw.Database, company: Company, fiscal_year: FiscalYear, period_tex
         ReportAccount(work.state(here, scope), work.scope_accounts(here, scope), work.events(here, scope))
         for scope in work.listed_scopes(here)
     ]
-    vat_year = vat.vat_year(db, company, fiscal_year)
+    vat_year = vat.vat_year(db, company, fiscal_year, here.balances)
     ended = [p for p in vat_year["periods"] if p["end"] <= here.period.end.isoformat()]
     shown_vat = {**vat_year, "periods": ended,
                  "year_end": vat_year["year_end"] if here.period.end == fiscal_year.end else None}

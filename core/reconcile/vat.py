@@ -23,7 +23,7 @@ from core.activity import current_user
 from core.checks.vat import settled_through
 from core.errors import BokslutError
 from core.reconcile import rules
-from core.reconcile.books import balances
+from core.reconcile.books import Balances, balances
 from core.reconcile.vat_periods import (
     Settling,
     on_settlement_accounts,
@@ -91,7 +91,7 @@ def reconcile_vat(here: Place) -> dict:
     return {"period": here.label, **result}
 
 
-def vat_year(db: pw.Database, company: Company, year: FiscalYear) -> dict:
+def vat_year(db: pw.Database, company: Company, year: FiscalYear, books: Balances | None = None) -> dict:
     """Every VAT period of the fiscal year, as the auditor's VAT working paper has them (§4.2 paper 5: every period
     reconciled, UB 26xx explained; one column per VAT period as in §3.4): each period's box 49 booked, reported and
     their difference, the boxes that differ, its settlement and payment; then the year-end balance of the settlement
@@ -108,7 +108,7 @@ def vat_year(db: pw.Database, company: Company, year: FiscalYear) -> dict:
                             "differences": result["differences"], "settlement": result["settlement"],
                             "payment": result["payment"]})  # fmt: skip
         day = period["end"] + dt.timedelta(days=1)
-    closing = balances(db, company, year).at(year.end, year_end=True)
+    closing = (books or balances(db, company, year)).at(year.end, year_end=True)  # a caller's Place has them read
     settlement_accounts = rules.vat()["settlement_accounts"]
     on_settlement = sum(closing.get(account, 0) for account in settlement_accounts)
     unpaid = sum(p["settlement"]["amount_2650"] for p in vat_periods if p["settlement"] and not p["payment"])

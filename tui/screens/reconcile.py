@@ -865,7 +865,7 @@ class ReconcileVatYearScreen(PeriodView):
     BINDINGS = [Binding("escape", "back", "key.back", id="reconcile_vat_year.back")]
 
     def read(self, here: work.Place) -> dict:
-        return vat.vat_year(here.db, here.company, here.fiscal_year)
+        return vat.vat_year(here.db, here.company, here.fiscal_year, here.balances)
 
     def lay_out(self) -> None:
         result = self.read_value
