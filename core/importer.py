@@ -28,7 +28,7 @@ import peewee as pw
 
 from core import activity, integrity
 from core.checks import after_import, before_import, row_line, voucher_fingerprint
-from core.closing.booking import exported_voucher_keys, mark_booked
+from core.closing.booking import mark_booked
 from core.errors import BokslutError
 from core.integrity import CheckResult
 from core.money import to_ore
@@ -729,13 +729,14 @@ class _Loader:
                     self._begin(message[1])
         finally:
             messages.close()  # a refusal half-way (another company's file, a store failure) ends the parser now
+        # exported closing entries these books now hold count once; uncertain matches are the user's to check
+        booked = mark_booked(self.db, self.year_ids[0]) if self.current_year is not None else None
         if self.compare_vouchers:
-            own = exported_voucher_keys(self.db, self.year_ids[0]) if self.current_year is not None else ()
+            own = booked.certain if booked is not None else ()
             self._refuse_locked_changes(after_import(self.db, self.year_ids[0], self._locked_spans(), own))
         self._write_chart()
-        if self.current_year is not None:
-            # exported closing entries these books now hold count once; uncertain matches are the user's to check
-            self.warnings.extend(SieWarning(None, phrase) for phrase in mark_booked(self.db, self.year_ids[0]))
+        if booked is not None:
+            self.warnings.extend(SieWarning(None, phrase) for phrase in booked.warnings)
         checks = self._run_checks()
         self.db.execute_sql(
             "UPDATE import_batch SET vouchers = ?, transactions = ?, balances = ?, finished = ?, status = 'done' "

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import peewee as pw
 
@@ -31,12 +32,19 @@ def marked_text(text: str, marker: str) -> str:
     return f"{text} [{marker}]"
 
 
-def mark_booked(db: pw.Database, fiscal_year_id: int) -> list[Phrase]:
+@dataclass(frozen=True)
+class Booked:
+    warnings: list[Phrase]  # what the user should check: matches that are not certain
+    certain: frozenset[str]  # keys ("series number") of the vouchers found for certain: by number or marker
+
+
+def mark_booked(db: pw.Database, fiscal_year_id: int) -> Booked:
     """After an import of a year: booked is true exactly for the exported entries its vouchers hold.
 
     Runs inside the import's transaction, so the books, the flags and their history always agree. An entry not
     found by its number or marker (a receiving program that cuts voucher texts loses the marker) is looked for by
-    its content: date, accounts and amounts. Returns what the user should check: matches that are not certain.
+    its content: date, accounts and amounts. Returns the matches the user should check, and the vouchers that are
+    exported entries for certain (the import's check of locked periods leaves those new to the books out).
     """
     exported = list(
         ClosingEntry.select().where(ClosingEntry.fiscal_year == fiscal_year_id, ClosingEntry.status == "exported")
@@ -77,21 +85,8 @@ def mark_booked(db: pw.Database, fiscal_year_id: int) -> list[Phrase]:
             history.record(entry_id, "booked", **found[entry_id])
         elif entry_id not in found and was_booked:
             history.record(entry_id, "unbooked")
-    return warnings
-
-
-def exported_voucher_keys(db: pw.Database, fiscal_year_id: int) -> set[str]:
-    """The keys ("series number") of the year's vouchers that are its exported closing entries, found for certain:
-    by the Fortnox number they were given, or by the marker the SIE export wrote. Not those found by content."""
-    exported = list(ClosingEntry.select(ClosingEntry.exported_to, ClosingEntry.fortnox_series,
-                                        ClosingEntry.fortnox_number, ClosingEntry.marker).where(
-        ClosingEntry.fiscal_year == fiscal_year_id, ClosingEntry.status == "exported"))  # fmt: skip
-    if not exported:
-        return set()
-    numbers, markers = _voucher_numbers(db, fiscal_year_id), _voucher_markers(db, fiscal_year_id)
-    found = (numbers.get((entry.fortnox_series, str(entry.fortnox_number))) if entry.exported_to == "fortnox"
-             else markers.get(entry.marker) for entry in exported)  # fmt: skip
-    return {voucher[1] for voucher in found if voucher is not None}
+    certain = frozenset(how["voucher"] for how in found.values() if how["how"] in ("number", "marker"))
+    return Booked(warnings, certain)
 
 
 def _voucher_numbers(db: pw.Database, fiscal_year_id: int) -> dict[tuple[str, str], tuple[int, str]]:
