@@ -373,7 +373,8 @@ def _refuse_if_frozen(entry: ClosingEntry, action: str) -> None:
 
 def _refuse_if_locked(db: pw.Database, entry: ClosingEntry, action: str) -> None:
     """An entry dated in a locked period is part of its frozen figures (reconciliation.md §1.9): editing, deleting or
-    restoring it would change them, as creating one there would (and in a paused period, as entries.validate)."""
+    restoring it would change them, as creating one there would (and in a paused period, as entries.validate).
+    Called under the year's closing lock, which locking a period takes too, so no lock slips in between."""
     if locked := locked_problem(db, entry.fiscal_year, entry.date):
         key, message, params = locked
         raise BokslutError(
@@ -423,12 +424,12 @@ def update_entry(db: pw.Database, entry: ClosingEntry, draft: EntryDraft) -> Clo
     """A failed entry goes back to not exported: the user has changed what failed."""
     entry = _refresh(entry)
     _refuse_if_frozen(entry, "edited")
-    _refuse_if_locked(db, entry, "edited")
     if entry.deleted:
         raise BokslutError(f"closing entry {entry.id} is deleted; restore it first: bokslut closing restore {entry.id}")
     status = "not_exported" if entry.status == "failed" else entry.status
     failure = "" if entry.status == "failed" else entry.failure
-    with exclusive(db, *year_closing(entry.fiscal_year_id)):
+    with exclusive(db, *year_closing(entry.fiscal_year_id)):  # the lock a period's locking takes too
+        _refuse_if_locked(db, entry, "edited")
         _checked(db, entry.fiscal_year, draft, entry)
         date = draft.date or entry.fiscal_year.end
         if status == "not_applicable" and not in_year_end_period(entry.fiscal_year, date):
@@ -444,16 +445,16 @@ def update_entry(db: pw.Database, entry: ClosingEntry, draft: EntryDraft) -> Clo
 def delete_entry(db: pw.Database, entry: ClosingEntry) -> ClosingEntry:
     """Soft: the entry is hidden from lists and balances, and can be restored."""
     _refuse_if_frozen(_refresh(entry), "deleted")
-    _refuse_if_locked(db, entry, "deleted")
     with exclusive(db, *year_closing(entry.fiscal_year_id)):
+        _refuse_if_locked(db, _refresh(entry), "deleted")
         _guarded_update(db, entry, "deleted", ("deleted", {}), deleted=True)
         mark_stale(db, entry.fiscal_year_id)
     return _refresh(entry)
 
 
 def restore_entry(db: pw.Database, entry: ClosingEntry) -> ClosingEntry:
-    _refuse_if_locked(db, _refresh(entry), "restored")
     with exclusive(db, *year_closing(entry.fiscal_year_id)):
+        _refuse_if_locked(db, _refresh(entry), "restored")
         restored = (
             ClosingEntry.update(deleted=False, updated=utc_now())
             .where(ClosingEntry.id == entry.id, ClosingEntry.deleted == True)  # noqa: E712 (peewee expression)
