@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
 import peewee as pw
 
@@ -183,26 +181,21 @@ def _stamp(period: Period, *, locked: bool, unlocked: bool) -> Period:
 def lock_period(db: pw.Database, fiscal_year: FiscalYear, text: str) -> Period:
     """Only after every earlier period is locked: a period is reconciled on top of the ones before it. On record in
     the activity log, as every unlock is: the period's row keeps only its last change."""
-    with _on_record(fiscal_year, "locked") as record:
+    company = fiscal_year.company
+    with activity.recorded("period", company.name, company.id) as entry:
         with exclusive(db, *year_closing(fiscal_year.id)):
             period = _stamp(check_lockable(db, fiscal_year, text), locked=True, unlocked=False)
-        record(period, "")
+        _on_record(entry, fiscal_year, period, "locked")
     return period
 
 
-@contextmanager
-def _on_record(fiscal_year: FiscalYear, action: str) -> Iterator[Callable[[Period, str], None]]:
-    """The lock or unlock as an activity log entry: who (the log's process and user), when, which period, why."""
-    company = fiscal_year.company
-    with activity.recorded("period", company.name, company.id) as entry:
-
-        def record(period: Period, reason: str) -> None:
-            entry.message = (f"{action} period {label(period)} of {_year_words(fiscal_year)} by {current_user()}"
-                             + (f": {reason}" if reason else ""))
-            entry.said("period", action=action, period=label(period), start=fiscal_year.start.isoformat(),
-                       end=fiscal_year.end.isoformat(), user=current_user(), reason=reason)
-
-        yield record
+def _on_record(entry: activity.ActivityRecord, fiscal_year: FiscalYear, period: Period, action: str,
+               reason: str = "") -> None:
+    """The lock or unlock in its activity log entry: which period, by whom (the log keeps when), why."""
+    entry.message = (f"{action} period {label(period)} of {_year_words(fiscal_year)} by {current_user()}"
+                     + (f": {reason}" if reason else ""))
+    entry.said("period", action=action, period=label(period), start=fiscal_year.start.isoformat(),
+               end=fiscal_year.end.isoformat(), user=current_user(), reason=reason)
 
 
 def check_lockable(db: pw.Database, fiscal_year: FiscalYear, text: str) -> Period:
@@ -225,10 +218,11 @@ def check_lockable(db: pw.Database, fiscal_year: FiscalYear, text: str) -> Perio
 def unlock_period(db: pw.Database, fiscal_year: FiscalYear, text: str, reason: str = "") -> Period:
     """Temporarily: later locked periods stay locked and the open one waits until this one is locked again. On
     record in the activity log, with the reason where one is given (core.reconcile.work.unlock asks for one)."""
-    with _on_record(fiscal_year, "unlocked") as record:
+    company = fiscal_year.company
+    with activity.recorded("period", company.name, company.id) as entry:
         with exclusive(db, *year_closing(fiscal_year.id)):
             period = _stamp(check_unlockable(db, fiscal_year, text), locked=False, unlocked=True)
-        record(period, reason)
+        _on_record(entry, fiscal_year, period, "unlocked", reason)
     return period
 
 
