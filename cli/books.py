@@ -7,11 +7,11 @@ from pathlib import Path
 
 from cli.common import EXIT_OK, company_year, file_to_write, print_json, say
 from core import ledger
+from core.closing.entries import count_not_in_books
 from core.config import Settings
 from core.importer import import_sie
 from core.money import format_amount
 from core.store.db import open_store
-from core.store.models import ClosingEntry
 from core.text import counted
 
 # Its own flag, not --yes: replacing reconciled periods is a graver decision than a file's organisation number.
@@ -77,11 +77,10 @@ def cmd_export_sie(args: argparse.Namespace, settings: Settings) -> int:
     header, balances, vouchers = ledger.export_year(db, company, year)
     write_sie4e(path, header, balances, vouchers)  # 0600: the company's books
     print(f"wrote {args.path}")
-    left_out = ClosingEntry.select().where(ClosingEntry.fiscal_year == year.id, ClosingEntry.deleted == False,  # noqa: E712
-                                           ClosingEntry.booked == False).count()  # noqa: E712 (peewee expressions)
-    if left_out:  # the file is the imported books: its #UB and #RES are preliminary while entries are not in them
+    if left_out := count_not_in_books(year.id):  # the file's #UB and #RES are preliminary while entries are not in it
         say(f"the file holds the imported books; {counted(left_out, 'closing entry', 'closing entries')} not yet in "
-            "them are not included (bokslut export-closing-sie or export-fortnox sends them to the bookkeeping)")
+            "them are not included (bokslut closing list shows them; export-closing-sie or export-fortnox sends "
+            "those for the bookkeeping)")
     return EXIT_OK
 
 

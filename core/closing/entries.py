@@ -586,6 +586,12 @@ def closing_movements(db: pw.Database, fiscal_year_id: int) -> dict[str, int]:
     return {account: amount for account, amount in cursor.fetchall() if amount}
 
 
+def count_not_in_books(fiscal_year_id: int) -> int:
+    """The entries closing_movements adds to the imported books: not deleted, not already booked there."""
+    return ClosingEntry.select().where(ClosingEntry.fiscal_year == fiscal_year_id, ClosingEntry.deleted == False,  # noqa: E712
+                                       ClosingEntry.booked == False).count()  # noqa: E712 (peewee expressions)
+
+
 def draft_of(entry: ClosingEntry) -> EntryDraft:
     """An entry as a draft: what `closing edit` and templates hand around."""
     return EntryDraft(
