@@ -14,7 +14,7 @@ from core import periods
 from core.config import Settings
 from core.errors import BokslutError
 from core.money import format_amount, from_ore, to_ore
-from core.reconcile import analysis, report, rules, vat, work
+from core.reconcile import analysis, report, vat, work
 from core.reports.formats import write_file
 
 
@@ -290,7 +290,7 @@ def cmd_vat_year(args, settings) -> int:
             + (f"settled {settled['series']}{settled['number']} {settled['date']}" if settled else "not settled")
             + (f", paid {paid['series']}{paid['number']} {paid['date']}" if paid else ", not paid")
             + (f"  boxes differing: {', '.join(period['differences'])}" if period["differences"] else ""))
-    accounts = ", ".join(year_end["accounts"]) or ", ".join(rules.vat()["settlement_accounts"])
+    accounts = ", ".join(year_end["accounts"])
     say(f"  year end: {accounts} {year_end['balance']}, settled and not paid {year_end['settled_not_paid']}, "
         f"difference {year_end['difference']}")
     for account, amount in year_end["unsettled_vat"].items():

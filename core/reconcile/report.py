@@ -127,7 +127,7 @@ def _voucher_words(voucher: dict | None) -> str:
 
 def _vat_year_end_lines(year_end: dict) -> list[tuple[str, int]]:
     """UB of the settlement accounts explained (reconciliation.md §3.4 step 7, §4.2 paper 5)."""
-    accounts = ", ".join(year_end["accounts"]) or "2650"
+    accounts = ", ".join(year_end["accounts"])
     return [(f"Saldo {accounts}", year_end["balance"]),
             ("Momsredovisningar ännu inte betalda", year_end["settled_not_paid"]),
             ("Differens", year_end["difference"]),

@@ -116,7 +116,8 @@ def vat_year(db: pw.Database, company: Company, year: FiscalYear, books: Balance
                  if amount and rules.settled_vat_account(account)}  # fmt: skip
     return {"vat_period_kind": kind, "start": year.start.isoformat(), "end": year.end.isoformat(),
             "periods": vat_periods, "year_end": {
-                "accounts": [a for a in settlement_accounts if closing.get(a)], "balance": on_settlement,
+                "accounts": [a for a in settlement_accounts if closing.get(a)] or settlement_accounts[:1],
+                "balance": on_settlement,
                 "settled_not_paid": unpaid, "difference": on_settlement - unpaid, "unsettled_vat": unsettled}}
 
 

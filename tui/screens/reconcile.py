@@ -893,7 +893,7 @@ class ReconcileVatYearScreen(PeriodView):
             ), period["key"]))  # fmt: skip
         self.query_one(RowTable).show_rows(headers, rows, flexible=5)
         year_end = result["year_end"]
-        summary = Text(t("reconcile.vat_year_end", accounts=", ".join(year_end["accounts"]) or "2650",
+        summary = Text(t("reconcile.vat_year_end", accounts=", ".join(year_end["accounts"]),
                          balance=money(year_end["balance"]), unpaid=money(year_end["settled_not_paid"]),
                          difference=money(year_end["difference"])),
                        style="bold red" if year_end["difference"] else "")  # fmt: skip
