@@ -26,7 +26,7 @@ from core.closing import rates
 from core.closing.entries import EntryDraft, RowDraft
 from core.errors import BokslutError
 from core.money import format_amount, round_to_ore
-from core.reports.bas import account_number
+from core.reports.bas import by_bas_account
 from core.store.models import Account, FiscalYear
 from core.tax import funds as tax_funds
 
@@ -114,16 +114,6 @@ class _Books:
         self.closing = {line.number: line.closing for line in balance.accounts}
         self.opening = {line.number: line.opening for line in balance.accounts}
 
-    def opening_by_bas(self) -> dict[str, Decimal]:
-        """Opening balances with sub-accounts (212410) summed into their BAS account (2124), as the tax sheet reads
-        them."""
-        summed: dict[str, Decimal] = {}
-        for number, amount in self.opening.items():
-            bas = account_number(number)
-            key = number if bas is None else f"{bas:04d}"
-            summed[key] = summed.get(key, Decimal(0)) + amount
-        return summed
-
     def total(self, keep: Callable[[str], bool]) -> Decimal:
         return sum((amount for number, amount in self.closing.items() if keep(number)), Decimal(0))
 
@@ -172,7 +162,7 @@ def fund_account(db: pw.Database, fiscal_year: FiscalYear, name: str = "periodis
     a fund at the year's start, as the tax computation chooses it. Refused when both hold one, and when the company's
     chart lacks the account: there is no fallback, as the group account 2110 takes no funds (§6.3, §6.6)."""
     label = fiscal_year.end.year
-    account = tax_funds.allocation_account(_Books(db, fiscal_year).opening_by_bas(), fiscal_year.end)
+    account = tax_funds.allocation_account(by_bas_account(_Books(db, fiscal_year).opening), fiscal_year.end)
     if account is None:
         digit = label % 10
         raise BokslutError(

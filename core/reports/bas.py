@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -449,6 +450,17 @@ def account_number(account: str) -> int | None:
     """The first four digits as a number (BAS ranges are four-digit), None for an account that is not one."""
     head = account[:4]
     return int(head) if len(head) == 4 and head.isdigit() else None
+
+
+def by_bas_account(balances: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Sub-accounts longer than four digits (881110, 607210) summed into their BAS account (8811, 6072), which the
+    rules name, as INK2R and the statements count them [P]."""
+    summed: dict[str, Decimal] = {}
+    for number, amount in balances.items():
+        bas = account_number(number)
+        key = number if bas is None else f"{bas:04d}"
+        summed[key] = summed.get(key, Decimal(0)) + amount
+    return summed
 
 
 def within(spans: tuple[Span, ...], account: str) -> bool:

@@ -25,7 +25,7 @@ import peewee as pw
 from core.closing import rates
 from core.errors import BokslutError
 from core.money import format_amount
-from core.reports.bas import account_number
+from core.reports.bas import by_bas_account
 from core.reports.statements import previous_year, year_figures
 from core.store.models import FiscalYear, SavedTaxSheet, TaxAsset, TaxInput, utc_now
 from core.tax import funds as fund_rules
@@ -186,20 +186,9 @@ def _previous_loss(db: pw.Database, fiscal_year: FiscalYear) -> Decimal | None:
     return None if saved is None else Decimal(json.loads(saved.fields).get("4.16", 0))
 
 
-def _by_bas_account(balances: Mapping[str, Decimal]) -> dict[str, Decimal]:
-    """Sub-accounts longer than four digits (881110, 607210) summed into their BAS account (8811, 6072), which the
-    rules name, as INK2R and the statements count them [P]."""
-    summed: dict[str, Decimal] = {}
-    for number, amount in balances.items():
-        bas = account_number(number)
-        key = number if bas is None else f"{bas:04d}"
-        summed[key] = summed.get(key, ZERO) + amount
-    return summed
-
-
 def gather(db: pw.Database, fiscal_year: FiscalYear) -> Facts:
     figures = year_figures(db, fiscal_year.company, fiscal_year, final=True)
-    opening, closing = _by_bas_account(figures.opening), _by_bas_account(figures.closing)
+    opening, closing = by_bas_account(figures.opening), by_bas_account(figures.closing)
     has_funds = any(fund_rules.is_fund_account(n) and v for n, v in opening.items())
     return Facts(
         fiscal_year_id=fiscal_year.id,
